@@ -1,0 +1,133 @@
+"""The ``playbook`` command: a thin layer over the library.
+
+Only this module prints or exits. Exit codes: 0 success, 1 invalid input or failed
+build, 2 usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import PlaybookError, Problem, ProblemsError
+
+DEFAULT_PLAYBOOK = "playbook.yml"
+
+
+def _count(problems: list[Problem], severity: str) -> str:
+    n = sum(1 for p in problems if p.severity == severity)
+    return f"{n} {severity}{'' if n == 1 else 's'}"
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _report_text(file: str, problems: list[Problem], failed: bool) -> str:
+    lines = [str(p) for p in problems]
+    verdict = "invalid" if failed else "valid"
+    lines.append(f"{file}: {verdict} ({_count(problems, 'error')}, {_count(problems, 'warning')})")
+    return "\n".join(lines)
+
+
+def _report_json(file: str, problems: list[Problem], failed: bool) -> str:
+    return json.dumps({
+        "file": file,
+        "valid": not failed,
+        "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "path": p.path,
+             "severity": p.severity, "message": p.message}
+            for p in problems
+        ],
+    }, indent=2, ensure_ascii=False)
+
+
+def _report_github(file: str, problems: list[Problem], failed: bool) -> str:
+    lines = []
+    for p in problems:
+        props = [f"file={_github_escape(p.file, prop=True)}"]
+        if p.line:
+            props += [f"line={p.line}", f"col={p.column}"]
+        if p.path:
+            props.append(f"title={_github_escape(p.path, prop=True)}")
+        lines.append(f"::{p.severity} {','.join(props)}::{_github_escape(p.message)}")
+    lines.append(_report_text(file, problems, failed).splitlines()[-1])
+    return "\n".join(lines)
+
+
+REPORTERS: dict[str, Callable[[str, list[Problem], bool], str]] = {
+    "text": _report_text, "json": _report_json, "github": _report_github,
+}
+
+
+@contextmanager
+def _user_errors(debug: bool) -> Iterator[None]:
+    """Turn the library's errors into a message and exit code 1; never a traceback."""
+    try:
+        yield
+    except PlaybookError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug in the tool: say so plainly, keep the traceback behind --debug
+        if debug:
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in the playbook tool; run again with --debug and report the output.", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="playbook", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Validate a crisis-communication playbook and build its offline site."""
+    ctx.obj = {"debug": debug}
+
+
+playbook_argument = click.argument("path", default=DEFAULT_PLAYBOOK, type=click.Path(dir_okay=True, path_type=Path))
+as_of_option = click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Check readiness as of this date (YYYY-MM-DD) instead of today.",
+)
+
+
+@cli.command()
+@playbook_argument
+@click.option("--strict", is_flag=True, help="Treat readiness warnings as errors.")
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
+              show_default=True, help="How to print the problems; github prints workflow annotations.")
+@as_of_option
+@click.pass_obj
+def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, as_of: dt.datetime | None) -> None:
+    """Check PATH (default: playbook.yml) and report every problem at once.
+
+    Exits 0 when the playbook is valid, 1 when it is not (or, with --strict, when it
+    has warnings).
+    """
+    from . import check
+
+    file = str(path)
+    with _user_errors(obj["debug"]):
+        try:
+            problems = check(path, today=as_of.date() if as_of else None)
+        except ProblemsError as exc:
+            problems = exc.problems
+        failed = any(p.severity == "error" for p in problems) or (strict and bool(problems))
+        click.echo(REPORTERS[output_format](file, problems, failed))
+        sys.exit(1 if failed else 0)
+
+
+def main() -> None:
+    cli(prog_name="playbook")

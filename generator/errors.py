@@ -1,0 +1,61 @@
+"""The one exception hierarchy of the generator.
+
+Library code raises these; only the CLI turns them into text and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a playbook, pinned to a place in a file.
+
+    ``line`` and ``column`` are 1-based; 0 means the problem concerns the whole
+    file (its size, its encoding) rather than a spot in it.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        path = f" {self.path}:" if self.path else ""
+        kind = " warning:" if self.severity == "warning" else ""
+        return f"{where}:{path}{kind} {self.message}"
+
+
+class PlaybookError(Exception):
+    """Root of every error the generator raises on purpose."""
+
+
+class ProblemsError(PlaybookError):
+    """Input that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class LoadError(ProblemsError):
+    """The file could not be read as a plain YAML mapping."""
+
+
+class ValidationError(ProblemsError):
+    """The file is YAML, but not a valid playbook (errors, or warnings under --strict)."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

@@ -1,0 +1,349 @@
+"""Stage 1: read ``playbook.yml`` into plain data, remembering where every value sits.
+
+Only plain YAML is accepted: mappings with string keys, lists and scalars. Tags
+(``!!python/object``…), anchors and aliases (and with them alias bombs), duplicate
+keys, several documents, very deep nesting and oversized or binary files are refused
+with one message that names the file and, where there is one, the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml.cyaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent, StreamEndEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
+
+from .errors import LoadError, Problem
+
+#: Larger files are refused before parsing. A real playbook is far below this
+#: (the example is about 60 KB); the limit keeps a runaway file from hanging the tool.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Deepest nesting of mappings and lists; the format itself needs six levels.
+MAX_DEPTH = 32
+
+#: The tags plain YAML resolves to; any other tag is refused.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in the source file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Source:
+    """A loaded playbook: its data and where each piece of it was written."""
+
+    file: str
+    data: dict[str, Any]
+    #: For a mapping entry, where its key is written; for a list item, where the item starts.
+    positions: dict[KeyPath, Position] = field(default_factory=dict)
+    #: Where each value itself starts (for a block scalar, the line of ``|``).
+    value_positions: dict[KeyPath, Position] = field(default_factory=dict)
+    #: Block-scalar style of string values (``|`` or ``>``), for locating lines inside them.
+    styles: dict[KeyPath, str | None] = field(default_factory=dict)
+    #: The source text, split into lines.
+    lines: list[str] = field(default_factory=list)
+
+    def text_position(self, path: KeyPath, offset: int) -> Position:
+        """Where character ``offset`` of the string value at ``path`` is written.
+
+        Exact for block scalars (``|``) and single-line values; for folded or
+        multi-line flow scalars it names the right line or the one before.
+        """
+        start = self.value_positions.get(path) or self.position(path)
+        value = _value_at(self.data, path)
+        before = value[:offset] if isinstance(value, str) else ""
+        line_in_value = before.count("\n")
+        if self.styles.get(path):
+            line = start.line + 1 + line_in_value
+            text_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+            indent = len(text_line) - len(text_line.lstrip(" "))
+            return Position(line, indent + len(before) - (before.rfind("\n") + 1) + 1)
+        if line_in_value == 0:
+            first_char = self.lines[start.line - 1][start.column - 1:start.column] if self.lines else ""
+            quoted = first_char in ("'", '"')
+            return Position(start.line, start.column + len(before) + quoted)
+        return Position(start.line + line_in_value, 1)
+
+    def position(self, path: KeyPath) -> Position:
+        """Where ``path`` is written, or its nearest written ancestor."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, Position(1, 1))
+
+
+def _value_at(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _position(node: Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Refused(Exception):
+    """Raised from inside the composer to stop at the first unsafe construct."""
+
+    def __init__(self, node_or_mark: Any, message: str) -> None:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        self.position = Position(mark.line + 1, mark.column + 1)
+        self.message = message
+
+
+class _PythonEvents(Reader, Scanner, Parser):
+    """PyYAML's pure-Python event source, for installations without libyaml."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+class _PlainComposer(Composer):
+    """Composes nodes from parser events, refusing anchors, aliases and deep nesting.
+
+    A mixin over an event source (see :func:`_plain_loader`); PyYAML's own loaders stay untouched.
+    """
+
+    def __init__(self) -> None:
+        Composer.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]  # from the event-source mixin
+        if isinstance(event, AliasEvent):
+            raise _Refused(event.start_mark, f"alias '*{event.anchor}' is not allowed; {_NO_ANCHORS}")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(event.start_mark, f"anchor '&{anchor}' is not allowed; {_NO_ANCHORS}")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels is refused")
+        try:
+            return Composer.compose_node(self, parent, index)
+        finally:
+            self._depth -= 1
+
+
+_STARTS = "a playbook is a YAML mapping that starts with 'document:'"
+_NO_ANCHORS = "anchors and aliases are refused in a playbook, write the value out in full"
+
+
+def _plain_loader(events: type) -> type:
+    """A loader class: our composer over ``events`` (an event source) with PyYAML's resolver."""
+
+    class _PlainLoader(_PlainComposer, events, Resolver):  # type: ignore[valid-type,misc]
+        def __init__(self, stream: str) -> None:
+            events.__init__(self, stream)  # type: ignore[misc]
+            _PlainComposer.__init__(self)
+            Resolver.__init__(self)
+
+    return _PlainLoader
+
+
+#: Event sources by name. libyaml parses about seven times faster; composing stays in
+#: Python either way, so the same checks run on both.
+EVENT_SOURCES: dict[str, type] = {"python": _PythonEvents}
+if yaml.__with_libyaml__:
+    EVENT_SOURCES["libyaml"] = yaml.cyaml.CParser  # type: ignore[attr-defined]
+_LOADERS = {name: _plain_loader(events) for name, events in EVENT_SOURCES.items()}
+DEFAULT_EVENTS = "libyaml" if "libyaml" in EVENT_SOURCES else "python"
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if not raw.strip():
+        raise LoadError([Problem(file, 0, 0, "", f"the file is empty; {_STARTS}")])
+    if b"\0" in raw:
+        raise LoadError([Problem(file, 0, 0, "", "this is a binary file, not YAML text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(
+            [Problem(file, line, column, "",
+                     f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
+        ) from None
+
+
+def _compose(text: str, file: str, events: str) -> Node:
+    loader: Any = None
+    try:
+        loader = _LOADERS[events](text)
+        loader.get_event()  # StreamStart
+        if loader.check_event(StreamEndEvent):
+            raise LoadError([Problem(file, 0, 0, "", f"the file holds only comments; {_STARTS}")])
+        root = loader.compose_document()
+        if not loader.check_event(StreamEndEvent):
+            mark = loader.peek_event().start_mark
+            raise LoadError(
+                [Problem(file, mark.line + 1, mark.column + 1, "",
+                         "a second YAML document starts here; a playbook is one document (remove the '---')")]
+            )
+        assert isinstance(root, Node)  # the stream was not empty
+        return root
+    except _Refused as refused:
+        raise LoadError([Problem(file, refused.position.line, refused.position.column, "", refused.message)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        detail = exc.problem or "malformed YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        raise LoadError([Problem(file, line, column, "", f"YAML syntax error: {detail}{context}")]) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if position is not None else 0
+        reason = getattr(exc, "reason", None) or str(exc)
+        column = position - (text.rfind("\n", 0, position) + 1) + 1 if position is not None else 0
+        raise LoadError([Problem(file, line, column, "", f"not plain YAML text: {reason}")]) from None
+    finally:
+        if loader is not None and hasattr(loader, "dispose"):
+            loader.dispose()
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    return "a list" if isinstance(node, SequenceNode) else "a single value"
+
+
+def _tag_refused(tag: str) -> str:
+    return f"tag '{tag}' is not allowed; only plain YAML values are accepted"
+
+
+class _Builder:
+    """Turns composed nodes into dicts, lists and scalars, noting positions and problems."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self._scalars = yaml.SafeLoader("")
+
+    def _problem(self, node: Node, path: KeyPath, message: str) -> None:
+        position = _position(node)
+        self.problems.append(Problem(self.source.file, position.line, position.column, format_path(path), message))
+
+    def build(self, node: Node, path: KeyPath) -> Any:
+        self.source.value_positions[path] = _position(node)
+        if node.tag not in _PLAIN_TAGS:
+            self._problem(node, path, _tag_refused(node.tag))
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.source.positions[(*path, index)] = _position(item)
+                items.append(self.build(item, (*path, index)))
+            return items
+        assert isinstance(node, ScalarNode)
+        if node.style in ("|", ">"):
+            self.source.styles[path] = node.style
+        if any("\ud800" <= ch <= "\udfff" for ch in node.value):
+            self._problem(node, path, "contains an escaped surrogate (\\ud800-\\udfff), which is not a character")
+            return None
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            self._problem(node, path, f"cannot read this value: {exc.problem}")
+            return None
+        except ValueError:  # e.g. a timestamp-shaped scalar that is not a real date
+            self._problem(node, path, f"'{node.value}' looks like a date but is not a valid one")
+            return None
+
+    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag not in _PLAIN_TAGS:
+                self._problem(key_node, path, _tag_refused(key_node.tag))
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                if isinstance(key_node, ScalarNode):
+                    kind = key_node.tag.rsplit(":", 1)[-1]
+                    message = f"key '{key_node.value}' is read by YAML as a {kind}, not text; put it in quotes"
+                else:
+                    message = f"a key must be text, not {_describe(key_node)}"
+                self._problem(key_node, path, message)
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.source.positions[(*path, key)]
+                self._problem(key_node, (*path, key), f"duplicate key '{key}' (first written on line {first.line})")
+                continue
+            self.source.positions[(*path, key)] = _position(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def format_path(path: KeyPath) -> str:
+    """``('contacts', 3, 'fills', 0)`` → ``contacts[3].fills[0]``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def load_text(text: str, file: str = "playbook.yml", *, events: str = DEFAULT_EVENTS) -> Source:
+    """Load a playbook from text; ``file`` is the name used in messages.
+
+    ``events`` picks the YAML parser ("libyaml" or "python"); both accept and refuse the same input.
+    """
+    root = _compose(text, file, events)
+    if not isinstance(root, MappingNode):
+        position = _position(root)
+        raise LoadError(
+            [Problem(file, position.line, position.column, "",
+                     f"the top level must be a mapping of sections (document:, roles:, …), not {_describe(root)}")]
+        )
+    source = Source(file=file, data={}, lines=text.splitlines())
+    builder = _Builder(source)
+    source.data = builder.build(root, ())
+    if builder.problems:
+        raise LoadError(builder.problems)
+    return source
+
+
+def load(path: str | Path, display_name: str | None = None) -> Source:
+    """Read and load the playbook at ``path``.
+
+    Raises:
+        LoadError: the file is missing, too large, not UTF-8, or not a plain YAML mapping.
+    """
+    path = Path(path)
+    file = display_name or str(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise LoadError([Problem(file, 0, 0, "", "is a directory; give the path of playbook.yml")])
+        if size > MAX_FILE_BYTES:
+            raise LoadError(
+                [Problem(file, 0, 0, "", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError([Problem(file, 0, 0, "", "no such file")]) from None
+    except OSError as exc:
+        raise LoadError([Problem(file, 0, 0, "", f"cannot read the file: {exc.strerror}")]) from None
+    return load_text(_decode(raw, file), file)

@@ -1,0 +1,388 @@
+"""Stage 3: the validated playbook as typed, frozen objects.
+
+Built only from data that passed :func:`generator.validate.validate`, so it trusts
+the shape and the references. Templates receive these objects, never raw dicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from .durations import Duration, parse_duration
+
+
+@dataclass(frozen=True)
+class Change:
+    version: str
+    date: dt.date
+    summary: str
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    organisation: str
+    version: str
+    owner: str
+    approver: str
+    approved_on: dt.date
+    next_review: dt.date
+    classification: str
+    language: str
+    timezone: str
+    history: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    summary: str
+    escalate_after: Duration
+    responsibilities: tuple[str, ...]
+    decisions: tuple[str, ...] = ()
+    key: bool = False
+
+
+@dataclass(frozen=True)
+class Fill:
+    role: str
+    primary: bool
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class ContactChannel:
+    type: str
+    value: str
+    out_of_band: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    name: str
+    channels: tuple[ContactChannel, ...]
+    verified_on: dt.date
+    title: str | None = None
+    organisation: str | None = None
+    external: bool = False
+    service: str | None = None
+    fills: tuple[Fill, ...] = ()
+    notes: str | None = None
+
+    @property
+    def out_of_band_channels(self) -> tuple[ContactChannel, ...]:
+        return tuple(c for c in self.channels if c.out_of_band)
+
+
+@dataclass(frozen=True)
+class TeamChannel:
+    id: str
+    name: str
+    kind: str
+    out_of_band: bool
+    how_to_join: str
+    use_for: str
+    fallback: str | None = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    id: str
+    name: str
+    owner: str
+    description: str
+    reach: str
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    name: str
+    city: str
+    country: str
+    timezone: str
+    lead: str | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    due: Duration
+    start: str  # an event of schema.CLOCK_EVENTS or the id of an earlier stage
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    clock: Clock
+    no_later_than: Clock | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Regulator:
+    id: str
+    name: str
+    jurisdiction: str
+    law: str
+    applies_when: str
+    owner: str
+    submit: str
+    stages: tuple[Stage, ...]
+    required_content: tuple[str, ...]
+    authority: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Approval:
+    approvers: tuple[str, ...]
+    quorum: int
+
+    @property
+    def everyone(self) -> bool:
+        return self.quorum == len(self.approvers)
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    title: str
+    kind: str
+    audiences: tuple[str, ...]
+    medium: str
+    phase: str
+    approval: Approval
+    body: str
+    subject: str | None = None
+    regulators: tuple[str, ...] = ()
+    max_chars: int | None = None
+    required_clauses: tuple[str, ...] = ()
+    optional_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    action: str
+    owner: str | None
+    due: Duration | None = None
+    due_from: str | None = None
+    templates: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    regulators: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    name: str
+    goal: str
+    starts_when: str
+    checklist: tuple[ChecklistItem, ...]
+    owner: str | None = None
+    covert: bool = False
+
+
+@dataclass(frozen=True)
+class Cadence:
+    audience: str
+    every: Duration
+    during: Duration | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Severity:
+    id: str
+    name: str
+    means: str
+    phases: tuple[str, ...]
+    templates: tuple[str, ...] = ()
+    cadence: tuple[Cadence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    name: str
+    description: str
+    phases: tuple[str, ...]
+    regulators: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentFact:
+    id: str
+    label: str
+    hint: str | None = None
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Playbook:
+    document: Document
+    roles: tuple[Role, ...]
+    contacts: tuple[Contact, ...]
+    channels: tuple[TeamChannel, ...]
+    audiences: tuple[Audience, ...]
+    templates: tuple[Template, ...]
+    phases: tuple[Phase, ...]
+    values: dict[str, str] = field(default_factory=dict)
+    incident_facts: tuple[IncidentFact, ...] = ()
+    offices: tuple[Office, ...] = ()
+    regulators: tuple[Regulator, ...] = ()
+    severities: tuple[Severity, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    glossary: tuple[Term, ...] = ()
+
+    def role(self, ident: str) -> Role:
+        return _by_id(self.roles, ident)
+
+    def contact(self, ident: str) -> Contact:
+        return _by_id(self.contacts, ident)
+
+    def holders(self, role: str) -> tuple[list[Contact], list[Contact]]:
+        """Primary contacts of ``role`` and its deputies in rank order."""
+        primaries: list[tuple[int, Contact]] = []
+        deputies: list[tuple[int, Contact]] = []
+        for contact in self.contacts:
+            for fill in contact.fills:
+                if fill.role == role:
+                    (primaries if fill.primary else deputies).append((fill.rank or 0, contact))
+        return [c for _, c in primaries], [c for _, c in sorted(deputies, key=lambda pair: pair[0])]
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_HasId)
+
+
+def _by_id(items: tuple[_T, ...], ident: str) -> _T:
+    for item in items:
+        if item.id == ident:
+            return item
+    raise KeyError(ident)
+
+
+def _clock(data: dict[str, Any]) -> Clock:
+    return Clock(parse_duration(data["due"]), data["from"])
+
+
+def _optional_duration(value: str | None) -> Duration | None:
+    return parse_duration(value) if value is not None else None
+
+
+def build_model(data: dict[str, Any]) -> Playbook:
+    """Turn validated data into the model."""
+    doc = data["document"]
+    document = Document(
+        **{k: v for k, v in doc.items() if k != "history"},
+        history=tuple(Change(**c) for c in doc.get("history", [])),
+    )
+    roles = tuple(
+        Role(id=r["id"], name=r["name"], summary=r["summary"], escalate_after=parse_duration(r["escalate_after"]),
+             responsibilities=tuple(r["responsibilities"]), decisions=tuple(r.get("decisions", [])),
+             key=r.get("key", False))
+        for r in data["roles"]
+    )
+    contacts = tuple(
+        Contact(
+            **{k: v for k, v in c.items() if k not in ("fills", "channels")},
+            fills=tuple(Fill(f["role"], f["as"] == "primary", f.get("rank")) for f in c.get("fills", [])),
+            channels=tuple(ContactChannel(**ch) for ch in c["channels"]),
+        )
+        for c in data["contacts"]
+    )
+    regulators = tuple(
+        Regulator(
+            **{k: v for k, v in r.items() if k not in ("stages", "required_content")},
+            required_content=tuple(r["required_content"]),
+            stages=tuple(
+                Stage(id=s["id"], name=s["name"], clock=_clock(s),
+                      no_later_than=_clock(s["no_later_than"]) if "no_later_than" in s else None,
+                      note=s.get("note"))
+                for s in r["stages"]
+            ),
+        )
+        for r in data.get("regulators", [])
+    )
+    templates = tuple(
+        Template(
+            **{k: v for k, v in t.items()
+               if k not in ("audiences", "regulators", "approval", "required_clauses", "optional_lines")},
+            audiences=tuple(t["audiences"]),
+            regulators=tuple(t.get("regulators", [])),
+            approval=Approval(tuple(t["approval"]["approvers"]),
+                              t["approval"].get("quorum", len(t["approval"]["approvers"]))),
+            required_clauses=tuple(t.get("required_clauses", [])),
+            optional_lines=tuple(t.get("optional_lines", [])),
+        )
+        for t in data["templates"]
+    )
+    phases = tuple(
+        Phase(
+            **{k: v for k, v in p.items() if k != "checklist"},
+            checklist=tuple(
+                ChecklistItem(
+                    id=i["id"], action=i["action"], owner=i.get("owner", p.get("owner")),
+                    due=_optional_duration(i.get("due")), due_from=i.get("from", "awareness") if "due" in i else None,
+                    templates=tuple(i.get("templates", [])), contacts=tuple(i.get("contacts", [])),
+                    regulators=tuple(i.get("regulators", [])), channels=tuple(i.get("channels", [])),
+                    note=i.get("note"),
+                )
+                for i in p["checklist"]
+            ),
+        )
+        for p in data["phases"]
+    )
+    severities = tuple(
+        Severity(
+            id=s["id"], name=s["name"], means=s["means"], phases=tuple(s["phases"]),
+            templates=tuple(s.get("templates", [])),
+            cadence=tuple(Cadence(c["audience"], parse_duration(c["every"]), _optional_duration(c.get("during")),
+                                  c.get("note")) for c in s.get("cadence", [])),
+        )
+        for s in data.get("severities", [])
+    )
+    scenarios = tuple(
+        Scenario(id=s["id"], name=s["name"], description=s["description"], phases=tuple(s["phases"]),
+                 regulators=tuple(s.get("regulators", [])), templates=tuple(s.get("templates", [])),
+                 severity=s.get("severity"))
+        for s in data.get("scenarios", [])
+    )
+    return Playbook(
+        document=document,
+        roles=roles,
+        contacts=contacts,
+        channels=tuple(TeamChannel(**c) for c in data["channels"]),
+        audiences=tuple(Audience(**a) for a in data["audiences"]),
+        templates=templates,
+        phases=phases,
+        values=dict(data.get("values", {})),
+        incident_facts=tuple(IncidentFact(**f) for f in data.get("incident_facts", [])),
+        offices=tuple(Office(**o) for o in data.get("offices", [])),
+        regulators=regulators,
+        severities=severities,
+        scenarios=scenarios,
+        glossary=tuple(Term(**g) for g in data.get("glossary", [])),
+    )

@@ -1,0 +1,321 @@
+"""The shape of ``playbook.yml``: the single source of truth for the format.
+
+Each field carries ``meta.description`` (used for the format reference and the JSON
+Schema) and, for fields that point at another entity, ``meta.ref`` naming the section
+whose ids it must match. The cross-reference checks read ``meta.ref`` from here, so a
+new reference field needs no code elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+#: Events that can start a regulator's clock or a checklist deadline.
+CLOCK_EVENTS = ("awareness", "detection", "classification", "materiality")
+#: A checklist item's deadline counts from awareness or from the start of its phase.
+ITEM_CLOCKS = ("awareness", "phase-start")
+
+CONTACT_SERVICES = (
+    "law-firm", "forensic-firm", "insurer", "police", "csirt", "data-protection-authority",
+    "financial-supervisor", "pr-agency", "it-provider", "bank", "card-scheme", "other",
+)
+CONTACT_CHANNEL_TYPES = (
+    "phone", "mobile", "email", "signal", "threema", "whatsapp", "satphone", "radio",
+    "meeting-point", "portal",
+)
+TEAM_CHANNEL_KINDS = (
+    "email", "chat", "phone-bridge", "messenger", "satphone", "radio", "meeting-point", "video-call",
+)
+TEMPLATE_KINDS = (
+    "holding-statement", "press-release", "customer-notice", "employee-memo",
+    "regulator-notification", "partner-notice", "social-post", "qa", "media-briefing",
+    "video-script", "technical-summary", "board-briefing", "other",
+)
+MEDIA = (
+    "website", "email", "sms", "social", "press", "letter", "portal", "intranet",
+    "phone", "video", "in-person", "briefing",
+)
+
+
+def _describe(description: str, rules: Schema, example: Any = None, ref: str | None = None) -> Schema:
+    meta: Schema = {"description": description}
+    if example is not None:
+        meta["example"] = example
+    if ref is not None:
+        meta["ref"] = ref
+    return {**rules, "meta": meta}
+
+
+def text(description: str, *, required: bool = False, example: Any = None, **rules: Any) -> Schema:
+    return _describe(description, {"type": "string", "empty": False, "required": required, **rules}, example)
+
+
+def flag(description: str) -> Schema:
+    return _describe(description, {"type": "boolean"})
+
+
+def date(description: str, *, required: bool = False, example: str | None = None) -> Schema:
+    return _describe(description, {"type": "date", "required": required}, example)
+
+
+def duration(description: str, *, required: bool = False, example: str = "1h") -> Schema:
+    return _describe(description, {"type": "string", "required": required, "check_with": "duration"}, example)
+
+
+def ident(description: str = "Stable id: lowercase letters, digits and hyphens.",
+          example: str = "comms-lead") -> Schema:
+    return _describe(description, {"type": "string", "required": True, "check_with": "slug"}, example)
+
+
+def ref(section: str, description: str, *, required: bool = False, example: str | None = None) -> Schema:
+    return _describe(description, {"type": "string", "required": required, "check_with": "slug"}, example, section)
+
+
+def refs(section: str, description: str, *, required: bool = False, example: list[str] | None = None) -> Schema:
+    item = ref(section, f"Id of an entry in '{section}'.")
+    return _describe(description, {"type": "list", "required": required, "schema": item}, example)
+
+
+def texts(description: str, *, required: bool = False, example: list[str] | None = None) -> Schema:
+    rules: Schema = {"type": "list", "required": required, "schema": {"type": "string", "empty": False}}
+    if required:
+        rules["minlength"] = 1
+    return _describe(description, rules, example)
+
+
+def entries(description: str, fields: Schema, *, required: bool = False, minlength: int = 0) -> Schema:
+    rules: Schema = {"type": "list", "required": required, "schema": {"type": "dict", "schema": fields}}
+    if minlength:
+        rules["minlength"] = minlength
+    return _describe(description, rules)
+
+
+def mapping(description: str, fields: Schema, *, required: bool = False) -> Schema:
+    return _describe(description, {"type": "dict", "required": required, "schema": fields})
+
+
+DOCUMENT: Schema = {
+    "title": text("Title shown on every page.", required=True, example="Cyber-incident communication playbook"),
+    "organisation": text("The organisation's name; available to message templates as {{ organisation }}.",
+                         required=True, example="Danubia Pay AG"),
+    "version": text("Version of this playbook, as text (quote it: \"2.3\").", required=True, example="2.3"),
+    "owner": ref("contacts", "Contact who maintains the playbook.", required=True, example="ana-horvat"),
+    "approver": ref("contacts", "Contact who approved this version.", required=True, example="lukas-berger"),
+    "approved_on": date("Date of approval (YYYY-MM-DD).", required=True, example="2026-10-20"),
+    "next_review": date("Date by which the playbook must be reviewed again.", required=True, example="2027-04-30"),
+    "classification": text("Handling marking shown on every page.", required=True, example="TLP:AMBER+STRICT"),
+    "language": text("Language of the playbook as a BCP 47 tag.", required=True, example="en",
+                     check_with="language"),
+    "timezone": text("IANA time zone of the organisation's head office.", required=True,
+                     example="Europe/Vienna", check_with="timezone"),
+    "history": entries("Change history, newest first.", {
+        "version": text("Version the change produced.", required=True, example="2.3"),
+        "date": date("Date of the change.", required=True, example="2026-10-20"),
+        "summary": text("What changed, in one sentence.", required=True),
+    }),
+}
+
+ROLE: Schema = {
+    "id": ident(),
+    "name": text("Name of the role.", required=True, example="Communication lead"),
+    "summary": text("What the role is for, in one sentence.", required=True),
+    "key": flag("A key role must be reachable out-of-band (a readiness check)."),
+    "escalate_after": duration("If the primary does not answer within this time, engage the next deputy.",
+                               required=True, example="15m"),
+    "responsibilities": texts("What the role does during an incident.", required=True),
+    "decisions": texts("Decisions this role owns."),
+}
+
+CONTACT: Schema = {
+    "id": ident(example="ana-horvat"),
+    "name": text("Person's or organisation's name.", required=True, example="Ana Horvat"),
+    "title": text("Job title or function.", example="Head of Communications"),
+    "organisation": text("Employer, for people outside the organisation.", example="Kanzlei Weiss & Partner"),
+    "external": flag("True for people and organisations outside the organisation."),
+    "service": _describe("What an external party does for us.",
+                         {"type": "string", "allowed": list(CONTACT_SERVICES)}, "law-firm"),
+    "fills": entries("Roles this contact fills.", {
+        "role": ref("roles", "The role filled.", required=True, example="comms-lead"),
+        "as": _describe("primary or deputy.", {"type": "string", "required": True,
+                                               "allowed": ["primary", "deputy"]}, "deputy"),
+        "rank": _describe("Order among the deputies of the role (1 = first deputy).",
+                          {"type": "integer", "min": 1}, 1),
+    }),
+    "channels": entries("How to reach the contact.", {
+        "type": _describe("Kind of channel.", {"type": "string", "required": True,
+                                               "allowed": list(CONTACT_CHANNEL_TYPES)}, "mobile"),
+        "value": text("Number, address, handle or place.", required=True, example="+43 660 123 4567"),
+        "out_of_band": flag("Usable when corporate e-mail and chat may be read by the attacker."),
+        "note": text("When or how to use it."),
+    }, required=True, minlength=1),
+    "verified_on": date("When the details were last checked by calling or messaging.", required=True,
+                        example="2026-10-01"),
+    "notes": text("Anything else the crisis team should know."),
+}
+
+TEAM_CHANNEL: Schema = {
+    "id": ident(example="signal-crisis-group"),
+    "name": text("Name of the channel.", required=True, example="Signal crisis group"),
+    "kind": _describe("Kind of channel.", {"type": "string", "required": True,
+                                           "allowed": list(TEAM_CHANNEL_KINDS)}, "messenger"),
+    "out_of_band": _describe("True if it does not depend on the corporate network or accounts.",
+                             {"type": "boolean", "required": True}, True),
+    "how_to_join": text("How a team member gets on the channel.", required=True),
+    "use_for": text("What the channel is used for.", required=True),
+    "fallback": ref("channels", "Channel to use when this one is down.", example="phone-bridge"),
+}
+
+AUDIENCE: Schema = {
+    "id": ident(example="customers"),
+    "name": text("Name of the audience.", required=True, example="Customers"),
+    "owner": ref("roles", "Role that owns the relationship.", required=True, example="customer-lead"),
+    "description": text("Who they are and what they need from us.", required=True),
+    "reach": text("How we reach them.", required=True),
+    "timezone": text("Time zone to plan releases for, if not the head office's.",
+                     example="Europe/Belgrade", check_with="timezone"),
+}
+
+OFFICE: Schema = {
+    "id": ident(example="belgrade"),
+    "name": text("Office name.", required=True, example="Belgrade engineering hub"),
+    "city": text("City.", required=True, example="Belgrade"),
+    "country": text("ISO 3166 two-letter country code.", required=True, example="RS", regex="[A-Z]{2}"),
+    "timezone": text("IANA time zone.", required=True, example="Europe/Belgrade", check_with="timezone"),
+    "lead": ref("roles", "Role that leads communication at this office.", example="hr-lead"),
+}
+
+CLOCK: Schema = {
+    "due": duration("Time allowed.", required=True, example="72h"),
+    "from": text(f"What starts the clock: one of {', '.join(CLOCK_EVENTS)}, or the id of an earlier stage.",
+                 required=True, example="awareness"),
+}
+
+REGULATOR: Schema = {
+    "id": ident(example="at-dsb"),
+    "name": text("Authority's name.", required=True, example="Austrian Data Protection Authority (DSB)"),
+    "jurisdiction": text("Where its rules apply.", required=True, example="Austria"),
+    "law": text("The provision that requires the notification.", required=True, example="GDPR Art. 33"),
+    "applies_when": text("When we must notify.", required=True),
+    "authority": ref("contacts", "Contact entry for the authority.", example="dsb-austria"),
+    "owner": ref("roles", "Role that files the notification.", required=True, example="dpo"),
+    "submit": text("How to submit, step by step.", required=True),
+    "stages": entries("Deadline stages, in order.", {
+        "id": ident(example="initial"),
+        "name": text("Name of the stage.", required=True, example="Initial notification"),
+        **CLOCK,
+        "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
+        "note": text("Anything to know about this stage."),
+    }, required=True, minlength=1),
+    "required_content": texts("What the notification must contain.", required=True),
+    "note": text("Caveats, for example where national law differs."),
+}
+
+TEMPLATE: Schema = {
+    "id": ident(example="holding-statement"),
+    "title": text("Title of the template.", required=True, example="Holding statement"),
+    "kind": _describe("Kind of message.", {"type": "string", "required": True,
+                                           "allowed": list(TEMPLATE_KINDS)}, "holding-statement"),
+    "audiences": refs("audiences", "Audiences the message serves.", required=True, example=["media"]),
+    "medium": _describe("Where the message is published or sent.",
+                        {"type": "string", "required": True, "allowed": list(MEDIA)}, "website"),
+    "phase": ref("phases", "Phase in which the message is used.", required=True, example="disclosure"),
+    "regulators": refs("regulators", "For a regulator notification: the regulators it serves.", example=["at-dsb"]),
+    "approval": mapping("Who must approve the message before it goes out.", {
+        "approvers": refs("roles", "Roles that may approve.", required=True, example=["comms-lead", "legal"]),
+        "quorum": _describe("How many of the approvers must agree (default: all).",
+                            {"type": "integer", "min": 1}, 2),
+    }, required=True),
+    "max_chars": _describe("Length limit of the medium (SMS, social posts).", {"type": "integer", "min": 1}, 280),
+    "subject": text("Subject or headline. May use {{ values }} and [[ incident facts ]]."),
+    "body": text("Text of the message. {{ name }} is filled from 'values' at build time; "
+                 "[[ name ]] is an incident fact filled in during the incident.", required=True),
+    "required_clauses": texts("Sentences that must stay in the message; each must appear in the body as written."),
+    "optional_lines": texts("Lines the writer may add when they apply."),
+}
+
+PHASE: Schema = {
+    "id": ident(example="assessment"),
+    "name": text("Name of the phase.", required=True, example="Detection and assessment"),
+    "goal": text("What the phase achieves.", required=True),
+    "starts_when": text("What moves the incident into this phase.", required=True),
+    "owner": ref("roles", "Role that owns the phase's checklist (the default owner of its items).",
+                 example="comms-lead"),
+    "covert": flag("True while the attacker may still be inside: no e-mail or chat about the incident."),
+    "checklist": entries("What must be done in this phase.", {
+        "id": ident("Stable id of the item, unique in the playbook; ticks are stored under it.", "assess-convene"),
+        "action": text("What to do, as an instruction.", required=True),
+        "owner": ref("roles", "Role that does it (default: the phase's owner).", example="ciso"),
+        "due": duration("Deadline, counted from 'from'.", example="1h"),
+        "from": _describe("What the deadline counts from.",
+                          {"type": "string", "allowed": list(ITEM_CLOCKS), "dependencies": "due"}, "awareness"),
+        "templates": refs("templates", "Message templates the item uses."),
+        "contacts": refs("contacts", "Contacts the item involves."),
+        "regulators": refs("regulators", "Regulators the item concerns."),
+        "channels": refs("channels", "Team channels the item uses."),
+        "note": text("Advice for doing it well."),
+    }, required=True, minlength=1),
+}
+
+SCENARIO: Schema = {
+    "id": ident(example="ransomware"),
+    "name": text("Name of the scenario.", required=True, example="Ransomware"),
+    "description": text("What it looks like and what is special about it.", required=True),
+    "severity": ref("severities", "Severity it usually starts at.", example="sev1"),
+    "phases": refs("phases", "Phases that apply.", required=True),
+    "regulators": refs("regulators", "Regulators likely to need notifying."),
+    "templates": refs("templates", "Templates most likely needed."),
+}
+
+SEVERITY: Schema = {
+    "id": ident(example="sev1"),
+    "name": text("Name of the level.", required=True, example="SEV1 - Critical"),
+    "means": text("What this level means, in plain words.", required=True),
+    "phases": refs("phases", "Phases this level brings in.", required=True),
+    "templates": refs("templates", "Templates this level brings in."),
+    "cadence": entries("How often each audience hears from us.", {
+        "audience": ref("audiences", "Audience updated.", required=True, example="customers"),
+        "every": duration("Interval between updates.", required=True, example="60m"),
+        "during": duration("For how long this cadence holds (then see the note).", example="24h"),
+        "note": text("What happens after that."),
+    }),
+}
+
+INCIDENT_FACT: Schema = {
+    "id": _describe("Name used as [[ name ]] in templates: lowercase letters, digits and underscores.",
+                    {"type": "string", "required": True, "check_with": "identifier"}, "next_update"),
+    "label": text("Question the team answers during the incident.", required=True,
+                  example="When is the next update?"),
+    "hint": text("How to answer it well."),
+    "example": text("An example answer."),
+}
+
+PLAYBOOK: Schema = {
+    "document": mapping("Document control.", DOCUMENT, required=True),
+    "values": _describe("Organisation values used in templates as {{ name }}; filled at build time.",
+                        {"type": "dict", "keysrules": {"type": "string", "check_with": "identifier"},
+                         "valuesrules": {"type": "string", "empty": False}}),
+    "incident_facts": entries("Facts the team fills in during an incident, used in templates as [[ name ]].",
+                              INCIDENT_FACT),
+    "roles": entries("Crisis-team roles.", ROLE, required=True, minlength=1),
+    "contacts": entries("People and organisations, with the roles they fill and how to reach them.",
+                        CONTACT, required=True, minlength=1),
+    "channels": entries("How the crisis team talks, including the out-of-band plan.", TEAM_CHANNEL,
+                        required=True, minlength=1),
+    "audiences": entries("Who we communicate with.", AUDIENCE, required=True, minlength=1),
+    "offices": entries("Offices and time zones a coordinated release must reach.", OFFICE),
+    "regulators": entries("Authorities to notify, with their deadlines.", REGULATOR),
+    "templates": entries("Message templates.", TEMPLATE, required=True, minlength=1),
+    "phases": entries("Incident phases, in order, each with its checklist.", PHASE, required=True, minlength=1),
+    "severities": entries("Severity levels, most severe first.", SEVERITY),
+    "scenarios": entries("Incident scenarios.", SCENARIO),
+    "glossary": entries("Terms explained for non-technical readers.", {
+        "term": text("The term.", required=True, example="Out-of-band"),
+        "definition": text("What it means, in plain words.", required=True),
+    }),
+}
+
+#: Sections whose entries carry an ``id``, in the order they appear in the format.
+ID_SECTIONS = ("roles", "contacts", "channels", "audiences", "offices", "regulators", "templates",
+               "phases", "severities", "scenarios", "incident_facts")

@@ -1,0 +1,542 @@
+"""Stage 2: check a loaded playbook and report every problem at once.
+
+Three passes, all always run, so one run shows everything:
+
+1. shape, with cerberus against :mod:`generator.schema`;
+2. meaning: references that point nowhere, duplicate ids, undeclared blanks in
+   message text, clocks that start from nothing, and similar rules;
+3. readiness: warnings about a plan that is valid but would let the team down
+   (``--strict`` makes them fatal).
+
+Every pass reads the data defensively: an entry that failed the shape check is
+skipped by the later passes rather than crashing them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import zoneinfo
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import cerberus
+from cerberus import errors as cerberus_errors
+
+from . import schema as S
+from .durations import parse_duration
+from .errors import Problem, Severity
+from .load import KeyPath, Source, format_path
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}[0-9]$")
+#: ``{{ name }}``: an organisation value, filled at build time.
+VALUE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+#: ``[[ name ]]``: an incident fact, filled in during the incident.
+INCIDENT_BLANK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+#: Names every template may use without declaring them.
+BUILTIN_VALUES = ("organisation",)
+#: A contact whose details were checked longer ago than this gets a warning.
+VERIFY_WITHIN = dt.timedelta(days=365)
+
+SINGULAR = {
+    "roles": "role", "contacts": "contact", "channels": "channel", "audiences": "audience",
+    "offices": "office", "regulators": "regulator", "templates": "template", "phases": "phase",
+    "severities": "severity", "scenarios": "scenario", "incident_facts": "incident fact",
+}
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_timezone(name: str) -> bool:
+    """True for an IANA time-zone name (listing them all is slow; loading one is not)."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _known(choices: list[str], wrong: str, limit: int = 12) -> str:
+    """``'; known: a, b, c'`` with the closest matches first."""
+    close = difflib.get_close_matches(wrong, choices, n=3, cutoff=0.5)
+    ordered = close + [c for c in sorted(choices) if c not in close]
+    shown = ", ".join(ordered[:limit]) + (", …" if len(ordered) > limit else "")
+    return f"; known: {shown}" if choices else "; none are defined"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) < 40 else "a text"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return {list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+_EXPECTED = {
+    "string": "text", "integer": "a whole number", "boolean": "true or false", "list": "a list",
+    "dict": "a mapping of keys", "date": "a date (YYYY-MM-DD)",
+}
+
+
+class _TrustedSchemas(set[Any]):
+    """Tells cerberus every schema is already known to be valid.
+
+    Cerberus re-checks a schema's own rules once per process, which costs more than
+    validating the whole playbook; the test suite checks :data:`schema.PLAYBOOK` with
+    plain cerberus instead (``test_schema_is_a_valid_cerberus_schema``).
+    """
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
+    """Cerberus with the playbook's own value checks."""
+
+    _valid_schemas = _TrustedSchemas()
+
+    def _check_with_slug(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and not SLUG.match(value):
+            self._error(field, f"'{value}' is not a valid id; use lowercase letters, digits and single "
+                               "hyphens, like 'comms-lead'")
+
+    def _check_with_identifier(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and not IDENTIFIER.match(value):
+            self._error(field, f"'{value}' is not a valid name; use lowercase letters, digits and "
+                               "underscores, starting with a letter, like 'next_update'")
+
+    def _check_with_duration(self, field: str, value: Any) -> None:
+        if isinstance(value, str):
+            try:
+                parse_duration(value)
+            except ValueError as exc:
+                self._error(field, str(exc))
+
+    def _check_with_timezone(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and not is_timezone(value):
+            close = difflib.get_close_matches(value, sorted(_timezones()), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; use an IANA name like Europe/Vienna"
+            self._error(field, f"unknown time zone '{value}'{hint}")
+
+    def _check_with_language(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and not LANGUAGE.match(value):
+            self._error(field, f"'{value}' is not a language tag; write it like 'en', 'de' or 'sr-Latn'")
+
+
+class _Leaves(cerberus_errors.BaseErrorHandler):  # type: ignore[misc]
+    """Hands back cerberus's errors as a flat list of the innermost ones."""
+
+    def __call__(self, errors: Any) -> list[Any]:
+        def leaves(items: Any) -> Iterator[Any]:
+            for error in items:
+                if error.is_group_error:
+                    yield from leaves(error.child_errors)
+                else:
+                    yield error
+        return list(leaves(errors))
+
+
+def rules_at(path: KeyPath) -> dict[str, Any] | None:
+    """The schema rules of the field at ``path`` (list indexes step into items)."""
+    rules: dict[str, Any] = {"type": "dict", "schema": S.PLAYBOOK}
+    for part in path:
+        inner = rules.get("schema")
+        if isinstance(part, int):
+            if rules.get("type") != "list" or inner is None:
+                return None
+            rules = inner
+        else:
+            if rules.get("type") != "dict" or inner is None or part not in inner:
+                return None
+            rules = inner[part]
+    return rules
+
+
+class _Report:
+    """Collects problems for one source."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, path: KeyPath, message: str, severity: Severity = "error", *,
+            at: tuple[int, int] | None = None) -> None:
+        if at is None:
+            position = self.source.position(path)
+            at = (position.line, position.column)
+        line, column = at
+        self.problems.append(Problem(self.source.file, line, column, format_path(path), message, severity))
+
+    def warn(self, path: KeyPath, message: str) -> None:
+        self.add(path, message, "warning")
+
+
+def _shape_message(error: Any) -> tuple[KeyPath, str]:
+    path: KeyPath = tuple(error.document_path)
+    code = error.code
+    if code == cerberus_errors.REQUIRED_FIELD.code:
+        return path[:-1], f"missing required key '{path[-1]}'"
+    if code == cerberus_errors.UNKNOWN_FIELD.code:
+        parent = rules_at(path[:-1]) or {}
+        known = sorted((parent.get("schema") or {}).keys())
+        key = str(path[-1])
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return path, f"unknown key '{key}'{hint}; known: {', '.join(known)}"
+    if code == cerberus_errors.BAD_TYPE.code:
+        expected = _EXPECTED.get(error.constraint, error.constraint)
+        hint = ""
+        if error.constraint == "string" and isinstance(error.value, (int, float, bool, dt.date)):
+            hint = "; put it in quotes"
+        elif error.constraint == "date" and isinstance(error.value, str):
+            hint = "; write it as YYYY-MM-DD without quotes"
+        return path, f"expected {expected}, got {_shown(error.value)}{hint}"
+    if code == cerberus_errors.NOT_NULLABLE.code:
+        return path, "has no value; fill it in or remove the key"
+    if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
+        return path, "is empty; fill it in or remove the key"
+    if code == cerberus_errors.UNALLOWED_VALUE.code:
+        return path, f"'{error.value}' is not allowed{_known(list(error.constraint), str(error.value), 20)}"
+    if code == cerberus_errors.MIN_LENGTH.code:
+        return path, f"needs at least {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}"
+    if code == cerberus_errors.MIN_VALUE.code:
+        return path, f"must be at least {error.constraint}, got {error.value}"
+    if code == cerberus_errors.REGEX_MISMATCH.code:
+        description = (rules_at(path) or {}).get("meta", {})
+        return path, f"'{error.value}' does not have the expected form (example: {description.get('example')})"
+    if code == cerberus_errors.DEPENDENCIES_FIELD.code:
+        return path, f"needs '{', '.join(error.constraint)}' beside it"
+    if code == cerberus_errors.CUSTOM.code:
+        return path, str(error.info[0])
+    message = cerberus_errors.BasicErrorHandler.messages.get(code, "is not valid")
+    return path, message.format(*error.info, constraint=error.constraint, field=error.field, value=error.value)
+
+
+def _check_shape(report: _Report) -> None:
+    validator = _ShapeValidator(S.PLAYBOOK, error_handler=_Leaves)
+    if validator.validate(report.source.data):
+        return
+    for error in validator.errors:
+        path, message = _shape_message(error)
+        report.add(path, message)
+
+
+# --- pass 2: meaning -----------------------------------------------------------------
+
+def _entries(data: dict[str, Any], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Well-formed entries of a list section, with their index."""
+    items = data.get(section)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _texts(item: dict[str, Any], key: str) -> list[tuple[int, str]]:
+    values = item.get(key)
+    if not isinstance(values, list):
+        return []
+    return [(i, v) for i, v in enumerate(values) if isinstance(v, str)]
+
+
+def _collect_ids(report: _Report) -> dict[str, dict[str, KeyPath]]:
+    """Ids per section; reports duplicates at the second occurrence."""
+    ids: dict[str, dict[str, KeyPath]] = {}
+    for section in S.ID_SECTIONS:
+        seen = ids.setdefault(section, {})
+        for index, item in _entries(report.source.data, section):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                first = report.source.position(seen[ident])
+                report.add((section, index, "id"),
+                           f"duplicate {SINGULAR[section]} id '{ident}' (first used on line {first.line})")
+            else:
+                seen[ident] = (section, index, "id")
+    return ids
+
+
+def _references(rules: dict[str, Any], data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str, str]]:
+    """Every (path, section, id) where the data refers to another entry, found through ``meta.ref``."""
+    ref = rules.get("meta", {}).get("ref")
+    if ref and isinstance(data, str):
+        yield path, ref, data
+    inner = rules.get("schema")
+    if inner is None:
+        return
+    if rules.get("type") == "list" and isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _references(inner, item, (*path, index))
+    elif rules.get("type") == "dict" and isinstance(data, dict):
+        for key, value in data.items():
+            if key in inner:
+                yield from _references(inner[key], value, (*path, key))
+
+
+def _check_references(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> None:
+    for path, section, ident in _references({"type": "dict", "schema": S.PLAYBOOK}, report.source.data, ()):
+        if SLUG.match(ident) and ident not in ids[section]:
+            report.add(path, f"unknown {SINGULAR[section]} '{ident}'{_known(list(ids[section]), ident)}")
+
+
+def _check_roles(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> dict[str, dict[str, list[str]]]:
+    """Primary and deputy rules; returns role → {'primary': [...], 'deputy': [...]} contact ids."""
+    holders: dict[str, dict[str, list[str]]] = {role: {"primary": [], "deputy": []} for role in ids["roles"]}
+    ranks: dict[tuple[str, int], str] = {}
+    for c_index, contact in _entries(report.source.data, "contacts"):
+        filled: set[str] = set()
+        for f_index, fill in _entries(contact, "fills"):
+            path = ("contacts", c_index, "fills", f_index)
+            role, kind, rank = fill.get("role"), fill.get("as"), fill.get("rank")
+            if role not in holders or kind not in ("primary", "deputy"):
+                continue
+            if role in filled:
+                report.add(path, f"fills role '{role}' twice")
+                continue
+            filled.add(role)
+            holders[role][kind].append(str(contact.get("id")))
+            if kind == "primary" and rank is not None:
+                report.add((*path, "rank"), "a primary has no rank; rank orders the deputies (1 = first deputy)")
+            elif kind == "deputy" and rank is None:
+                report.add(path, f"deputy of '{role}' needs a rank (1 = first deputy)")
+            elif kind == "deputy" and isinstance(rank, int):
+                if (role, rank) in ranks:
+                    report.add((*path, "rank"),
+                               f"'{ranks[(role, rank)]}' is already deputy number {rank} of '{role}'")
+                else:
+                    ranks[(role, rank)] = str(contact.get("id"))
+    for index, role in _entries(report.source.data, "roles"):
+        ident = role.get("id")
+        if ident in holders and not holders[ident]["primary"]:
+            report.add(("roles", index), f"role '{ident}' has no primary contact; give a contact "
+                                         f"'fills: [{{role: {ident}, as: primary}}]'")
+    return holders
+
+
+def _check_contact_channels(report: _Report) -> None:
+    for c_index, contact in _entries(report.source.data, "contacts"):
+        for ch_index, channel in _entries(contact, "channels"):
+            kind, value = channel.get("type"), channel.get("value")
+            if not isinstance(value, str):
+                continue
+            path = ("contacts", c_index, "channels", ch_index, "value")
+            if kind in ("phone", "mobile", "satphone", "whatsapp") and not PHONE.match(value):
+                report.add(path, f"'{value}' is not a phone number; write it in international form, "
+                                 "like +43 1 234 5678")
+            if kind == "email" and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+                report.add(path, f"'{value}' is not an e-mail address")
+
+
+def _check_team_channels(report: _Report) -> None:
+    for index, channel in _entries(report.source.data, "channels"):
+        if channel.get("fallback") is not None and channel.get("fallback") == channel.get("id"):
+            report.add(("channels", index, "fallback"), "a channel cannot be its own fallback")
+
+
+def _check_clock(report: _Report, clock: dict[str, Any], path: KeyPath, earlier: list[str]) -> None:
+    start = clock.get("from")
+    if isinstance(start, str) and start not in S.CLOCK_EVENTS and start not in earlier:
+        choices = list(S.CLOCK_EVENTS) + earlier
+        report.add((*path, "from"), f"unknown clock start '{start}'; use an event or an earlier "
+                                    f"stage{_known(choices, start)}")
+
+
+def _check_regulators(report: _Report) -> None:
+    for r_index, regulator in _entries(report.source.data, "regulators"):
+        earlier: list[str] = []
+        for s_index, stage in _entries(regulator, "stages"):
+            path = ("regulators", r_index, "stages", s_index)
+            _check_clock(report, stage, path, earlier)
+            limit = stage.get("no_later_than")
+            if isinstance(limit, dict):
+                _check_clock(report, limit, (*path, "no_later_than"), earlier)
+            ident = stage.get("id")
+            if isinstance(ident, str):
+                if ident in earlier:
+                    report.add((*path, "id"), f"duplicate stage id '{ident}' in this regulator")
+                earlier.append(ident)
+
+
+def _blank_problems(report: _Report, path: KeyPath, text: str, values: set[str], facts: set[str]) -> None:
+    """Every ``{{ value }}`` and ``[[ fact ]]`` in ``text`` must be declared."""
+    def at(offset: int) -> tuple[int, int]:
+        position = report.source.text_position(path, offset)
+        return position.line, position.column
+
+    for match in re.finditer(r"\{%|\{#", text):
+        report.add(path, f"'{match.group()}' is not allowed in message text; only {{{{ name }}}} and "
+                         "[[ name ]] blanks are", at=at(match.start()))
+    for match in VALUE_BLANK.finditer(text):
+        name = match.group(1).strip()
+        if not IDENTIFIER.match(name):
+            report.add(path, f"'{match.group()}' is not a blank; write {{{{ name }}}} with a declared value name",
+                       at=at(match.start()))
+        elif name not in values:
+            report.add(path, f"unknown value '{{{{ {name} }}}}'; declare it under 'values'"
+                             f"{_known(sorted(values), name)}", at=at(match.start()))
+    for match in INCIDENT_BLANK.finditer(text):
+        name = match.group(1).strip()
+        if not IDENTIFIER.match(name):
+            report.add(path, f"'{match.group()}' is not a blank; write [[ name ]] with a declared incident fact",
+                       at=at(match.start()))
+        elif name not in facts:
+            report.add(path, f"unknown incident fact '[[ {name} ]]'; declare it under 'incident_facts'"
+                             f"{_known(sorted(facts), name)}", at=at(match.start()))
+    unclosed = re.search(r"\{\{(?![^{}]*\}\})|\[\[(?![^\[\]]*\]\])", text)
+    if unclosed:
+        report.add(path, f"'{unclosed.group()}' is never closed", at=at(unclosed.start()))
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_templates(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> None:
+    data = report.source.data
+    values = set(BUILTIN_VALUES)
+    declared = data.get("values")
+    if isinstance(declared, dict):
+        values |= {key for key in declared if isinstance(key, str)}
+        for builtin in BUILTIN_VALUES:
+            if builtin in declared:
+                report.add(("values", builtin), f"'{builtin}' is filled from document.organisation; "
+                                                "remove it here")
+    facts = set(ids["incident_facts"])
+    for index, template in _entries(data, "templates"):
+        path = ("templates", index)
+        for key in ("subject", "body"):
+            if isinstance(template.get(key), str):
+                _blank_problems(report, (*path, key), template[key], values, facts)
+        for l_index, line in _texts(template, "optional_lines"):
+            _blank_problems(report, (*path, "optional_lines", l_index), line, values, facts)
+        body = template.get("body")
+        for c_index, clause in _texts(template, "required_clauses"):
+            _blank_problems(report, (*path, "required_clauses", c_index), clause, values, facts)
+            if isinstance(body, str) and _normalised(clause) not in _normalised(body):
+                report.add((*path, "required_clauses", c_index),
+                           "required clause does not appear in the body; put it back as written")
+        approval = template.get("approval")
+        if isinstance(approval, dict):
+            approvers = [a for _, a in _texts(approval, "approvers")]
+            quorum = approval.get("quorum")
+            for a_index, approver in _texts(approval, "approvers"):
+                if approvers.index(approver) != a_index:
+                    report.add((*path, "approval", "approvers", a_index), f"approver '{approver}' is listed twice")
+            if isinstance(quorum, int) and not isinstance(quorum, bool) and quorum > len(approvers):
+                report.add((*path, "approval", "quorum"),
+                           f"quorum {quorum} is more than the {len(approvers)} approvers listed")
+
+
+def _check_unique_items(report: _Report) -> None:
+    """Checklist item ids are unique across the playbook; glossary terms are unique."""
+    seen: dict[str, KeyPath] = {}
+    for p_index, phase in _entries(report.source.data, "phases"):
+        for i_index, item in _entries(phase, "checklist"):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            path = ("phases", p_index, "checklist", i_index, "id")
+            if ident in seen:
+                first = report.source.position(seen[ident]).line
+                report.add(path, f"duplicate checklist item id '{ident}' (first used on line {first}); "
+                                 "item ids are unique across all phases")
+            else:
+                seen[ident] = path
+    terms: dict[str, int] = {}
+    for index, entry in _entries(report.source.data, "glossary"):
+        term = entry.get("term")
+        if isinstance(term, str):
+            if term.lower() in terms:
+                report.add(("glossary", index, "term"), f"term '{term}' is already explained "
+                                                         f"(line {terms[term.lower()]})")
+            else:
+                terms[term.lower()] = report.source.position(("glossary", index)).line
+
+
+# --- pass 3: readiness ---------------------------------------------------------------
+
+def _check_readiness(report: _Report, holders: dict[str, dict[str, list[str]]], today: dt.date) -> None:
+    data = report.source.data
+    document = data.get("document")
+    if isinstance(document, dict) and isinstance(document.get("next_review"), dt.date):
+        if document["next_review"] < today:
+            report.warn(("document", "next_review"), f"the review date {document['next_review']} has passed; "
+                                                     "review the playbook and set a new date")
+
+    out_of_band: set[str] = set()
+    for index, contact in _entries(data, "contacts"):
+        if any(ch.get("out_of_band") is True for _, ch in _entries(contact, "channels")):
+            out_of_band.add(str(contact.get("id")))
+        verified = contact.get("verified_on")
+        if isinstance(verified, dt.date) and today - verified > VERIFY_WITHIN:
+            report.warn(("contacts", index, "verified_on"),
+                        f"details of '{contact.get('id')}' were last verified on {verified}, more than a year "
+                        "ago; call to check them and update the date")
+
+    for index, role in _entries(data, "roles"):
+        ident = role.get("id")
+        if ident not in holders:
+            continue
+        if holders[ident]["primary"] and not holders[ident]["deputy"]:
+            report.warn(("roles", index), f"role '{ident}' has no deputy; name one so the role is covered "
+                                          "when the primary cannot be reached")
+        everyone = holders[ident]["primary"] + holders[ident]["deputy"]
+        if role.get("key") is True and everyone and not out_of_band.intersection(everyone):
+            report.warn(("roles", index), f"key role '{ident}' cannot be reached out-of-band: none of its "
+                                          "contacts has a channel with out_of_band: true")
+
+    served: set[str] = set()
+    notified: set[str] = set()
+    for _, template in _entries(data, "templates"):
+        served.update(a for _, a in _texts(template, "audiences"))
+        notified.update(r for _, r in _texts(template, "regulators"))
+    for index, audience in _entries(data, "audiences"):
+        if isinstance(audience.get("id"), str) and audience["id"] not in served:
+            report.warn(("audiences", index), f"no message template serves audience '{audience['id']}'")
+    for index, regulator in _entries(data, "regulators"):
+        if isinstance(regulator.get("id"), str) and regulator["id"] not in notified:
+            report.warn(("regulators", index), f"regulator '{regulator['id']}' has no notification template; "
+                                               f"list '{regulator['id']}' under a template's 'regulators'")
+
+    team_channels = {ch.get("id"): ch for _, ch in _entries(data, "channels")}
+    for p_index, phase in _entries(data, "phases"):
+        for i_index, item in _entries(phase, "checklist"):
+            path = ("phases", p_index, "checklist", i_index)
+            if item.get("owner") is None and phase.get("owner") is None:
+                report.warn(path, f"checklist item '{item.get('id')}' has no owner, and phase "
+                                  f"'{phase.get('id')}' has no owner to inherit")
+            if phase.get("covert") is True:
+                for c_index, channel in _texts(item, "channels"):
+                    if team_channels.get(channel, {}).get("out_of_band") is False:
+                        report.warn((*path, "channels", c_index),
+                                    f"phase '{phase.get('id')}' is covert, but channel '{channel}' is not "
+                                    "out-of-band; the attacker may read it")
+
+
+def validate(source: Source, *, today: dt.date) -> list[Problem]:
+    """Every problem in ``source``: errors and readiness warnings, sorted by position."""
+    report = _Report(source)
+    _check_shape(report)
+    ids = _collect_ids(report)
+    _check_references(report, ids)
+    holders = _check_roles(report, ids)
+    _check_contact_channels(report)
+    _check_team_channels(report)
+    _check_regulators(report)
+    _check_templates(report, ids)
+    _check_unique_items(report)
+    _check_readiness(report, holders, today)
+    return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
