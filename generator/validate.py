@@ -35,9 +35,9 @@ IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}[0-9]$")
 #: ``{{ name }}``: an organisation value, filled at build time.
-VALUE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+VALUE_BLANK = re.compile(r"\{\{([^{}\n]*)\}\}")
 #: ``[[ name ]]``: an incident fact, filled in during the incident.
-INCIDENT_BLANK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+INCIDENT_BLANK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 #: Names every template may use without declaring them.
 BUILTIN_VALUES = ("organisation",)
 #: A contact whose details were checked longer ago than this gets a warning.
@@ -217,7 +217,8 @@ def _shape_message(error: Any) -> tuple[KeyPath, str]:
         description = (rules_at(path) or {}).get("meta", {})
         return path, f"'{error.value}' does not have the expected form (example: {description.get('example')})"
     if code == cerberus_errors.DEPENDENCIES_FIELD.code:
-        return path, f"needs '{', '.join(error.constraint)}' beside it"
+        needed = [error.constraint] if isinstance(error.constraint, str) else list(error.constraint)
+        return path, f"needs '{', '.join(needed)}' beside it"
     if code == cerberus_errors.CUSTOM.code:
         return path, str(error.info[0])
     message = cerberus_errors.BasicErrorHandler.messages.get(code, "is not valid")
@@ -395,7 +396,7 @@ def _blank_problems(report: _Report, path: KeyPath, text: str, values: set[str],
         elif name not in facts:
             report.add(path, f"unknown incident fact '[[ {name} ]]'; declare it under 'incident_facts'"
                              f"{_known(sorted(facts), name)}", at=at(match.start()))
-    unclosed = re.search(r"\{\{(?![^{}]*\}\})|\[\[(?![^\[\]]*\]\])", text)
+    unclosed = re.search(r"\{\{(?![^{}\n]*\}\})|\[\[(?![^\[\]\n]*\]\])", text)
     if unclosed:
         report.add(path, f"'{unclosed.group()}' is never closed", at=at(unclosed.start()))
 

@@ -1,0 +1,174 @@
+"""The `playbook` command: exit codes and exact output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator
+from generator.cli import cli
+from tests.conftest import MINIMAL, edit
+
+AS_OF = ["--as-of", "2026-06-01"]
+
+
+def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
+    runner = CliRunner()
+    if cwd is None:
+        result = runner.invoke(cli, list(args))
+    else:
+        old = Path.cwd()
+        os.chdir(cwd)
+        try:
+            result = runner.invoke(cli, list(args))
+        finally:
+            os.chdir(old)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    text = edit(MINIMAL.read_text(), "owner: comms-lead\n    description", "owner: pr-lead\n    description")
+    text = edit(text, 'version: "1.0"', "version: 1.0")
+    path = tmp_path / "broken.yml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def warned(tmp_path: Path) -> Path:
+    path = tmp_path / "warned.yml"
+    path.write_text(edit(MINIMAL.read_text(), "    fills:\n      - {role: comms-lead, as: deputy, rank: 1}\n", ""))
+    return path
+
+
+def test_valid_playbook_exits_0() -> None:
+    assert run("validate", str(MINIMAL), *AS_OF) == (0, f"{MINIMAL}: valid (0 errors, 0 warnings)\n")
+
+
+def test_default_path_is_playbook_yml_in_the_current_directory(tmp_path: Path) -> None:
+    (tmp_path / "playbook.yml").write_text(MINIMAL.read_text())
+    assert run("validate", *AS_OF, cwd=tmp_path) == (0, "playbook.yml: valid (0 errors, 0 warnings)\n")
+
+
+def test_invalid_playbook_exits_1_with_every_problem(broken: Path) -> None:
+    code, output = run("validate", str(broken), *AS_OF)
+    assert code == 1
+    assert output == (
+        f"{broken}:4:3: document.version: expected text, got the number 1.0; put it in quotes\n"
+        f"{broken}:53:5: audiences[0].owner: unknown role 'pr-lead'; known: comms-lead\n"
+        f"{broken}: invalid (2 errors, 0 warnings)\n"
+    )
+
+
+def test_warnings_pass_unless_strict(warned: Path) -> None:
+    warning = (f"{warned}:20:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is "
+               "covered when the primary cannot be reached\n")
+    assert run("validate", str(warned), *AS_OF) == (0, warning + f"{warned}: valid (0 errors, 1 warning)\n")
+    assert run("validate", str(warned), "--strict", *AS_OF) == (
+        1, warning + f"{warned}: invalid (0 errors, 1 warning)\n"
+    )
+
+
+def test_json_format_lists_problems(broken: Path) -> None:
+    code, output = run("validate", str(broken), "--format", "json", *AS_OF)
+    assert code == 1
+    report = json.loads(output)
+    assert report["valid"] is False
+    assert report["problems"][1] == {
+        "file": str(broken), "line": 53, "column": 5, "path": "audiences[0].owner",
+        "severity": "error", "message": "unknown role 'pr-lead'; known: comms-lead",
+    }
+
+
+def test_github_format_prints_annotations(broken: Path, warned: Path) -> None:
+    code, output = run("validate", str(broken), "--format", "github", *AS_OF)
+    assert code == 1
+    assert output.splitlines()[1] == (
+        f"::error file={broken},line=53,col=5,title=audiences[0].owner::unknown role 'pr-lead'; known: comms-lead"
+    )
+    code, output = run("validate", str(warned), "--format", "github", *AS_OF)
+    assert code == 0
+    assert output.startswith(f"::warning file={warned},line=20,col=5,title=roles[0]::role 'comms-lead' has no deputy")
+
+
+def test_file_level_problem_in_github_format_has_no_line(tmp_path: Path) -> None:
+    (tmp_path / "playbook.yml").write_text("")
+    code, output = run("validate", "--format", "github", cwd=tmp_path)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "::error file=playbook.yml::the file is empty; a playbook is a YAML mapping that starts with 'document:'"
+    )
+
+
+def test_missing_file_exits_1(tmp_path: Path) -> None:
+    assert run("validate", "nope.yml", cwd=tmp_path) == (
+        1, "nope.yml: no such file\nnope.yml: invalid (1 error, 0 warnings)\n"
+    )
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    code, output = run("validate", str(MINIMAL), "--format", "xml")
+    assert code == 2
+    assert "Invalid value for '--format'" in output
+
+
+def test_bad_as_of_date_is_a_usage_error() -> None:
+    code, output = run("validate", str(MINIMAL), "--as-of", "tomorrow")
+    assert code == 2
+    assert "Invalid value for '--as-of'" in output
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"playbook {generator.__version__}\n")
+
+
+def test_internal_error_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(generator, "check", explode)
+    result = CliRunner().invoke(cli, ["validate", str(MINIMAL)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "internal error: RuntimeError: boom\n"
+        "This is a bug in the playbook tool; run again with --debug and report the output.\n"
+    )
+    assert isinstance(CliRunner().invoke(cli, ["--debug", "validate", str(MINIMAL)]).exception, RuntimeError)
+
+
+HOSTILE = {
+    "python-tag.yml": b"document: !!python/object/apply:os.system ['echo hacked']\n",
+    "duplicate-key.yml": b"document: {}\ndocument: {}\n",
+    "alias-bomb.yml": b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+    "not-utf8.yml": "document:\n  title: Gr\u00fc\u00dfe\n".encode("cp1252"),
+    "binary.yml": bytes(range(256)),
+    "empty.yml": b"",
+    "list.yml": b"- document\n",
+    "scalar.yml": b"42\n",
+    "two-documents.yml": b"document: {}\n---\nroles: []\n",
+    "deep.yml": b"a: " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+    "syntax.yml": b"document:\n  title: [unclosed\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_file_gets_one_clear_message_from_the_real_command(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(HOSTILE[name])
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", name], cwd=tmp_path,
+        capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{name}:")
+    assert lines[1] == f"{name}: invalid (1 error, 0 warnings)"

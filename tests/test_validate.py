@@ -1,0 +1,350 @@
+"""Each validation rule, with the exact message a user sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from generator import schema
+from generator.durations import parse_duration
+from generator.validate import _ShapeValidator
+from tests.conftest import edit, problems
+
+
+def test_fixture_is_valid_without_warnings(minimal: str) -> None:
+    assert problems(minimal) == []
+
+
+def test_schema_is_a_valid_cerberus_schema() -> None:
+    # At run time the validator trusts the schema (see validate._TrustedSchemas); this checks it.
+    class Checking(_ShapeValidator):
+        _valid_schemas: ClassVar[set[object]] = set()
+
+    Checking(schema.PLAYBOOK)
+
+
+# --- shape -------------------------------------------------------------------------------
+
+def test_missing_required_key_names_the_parent(minimal: str) -> None:
+    text = edit(minimal, "    name: Communication lead\n", "")
+    assert problems(text) == ["playbook.yml:20:5: roles[0]: missing required key 'name'"]
+
+
+def test_missing_section_is_reported_at_the_top(minimal: str) -> None:
+    text = minimal[: minimal.index("phases:")] + minimal[minimal.index("phases:"):].replace("phases:", "phasez:")
+    assert problems(text)[:1] == ["playbook.yml:1:1: missing required key 'phases'"]
+
+
+def test_unknown_key_suggests_the_closest_known_key(minimal: str) -> None:
+    text = edit(minimal, "    reach: Press office.\n", "    reach: Press office.\n    ower: legal\n")
+    assert problems(text) == [
+        "playbook.yml:56:5: audiences[0].ower: unknown key 'ower' (did you mean 'owner'?); "
+        "known: description, id, name, owner, reach, timezone"
+    ]
+
+
+def test_unquoted_version_is_told_to_quote(minimal: str) -> None:
+    text = edit(minimal, 'version: "1.0"', "version: 1.0")
+    assert problems(text) == ["playbook.yml:4:3: document.version: expected text, got the number 1.0; put it in quotes"]
+
+
+def test_quoted_date_is_told_to_drop_the_quotes(minimal: str) -> None:
+    text = edit(minimal, "approved_on: 2026-01-10", 'approved_on: "2026-01-10"')
+    assert problems(text) == [
+        "playbook.yml:7:3: document.approved_on: expected a date (YYYY-MM-DD), got the text '2026-01-10'; "
+        "write it as YYYY-MM-DD without quotes"
+    ]
+
+
+def test_empty_value_is_reported(minimal: str) -> None:
+    text = edit(minimal, "title: Test playbook", "title:")
+    assert problems(text) == ["playbook.yml:2:3: document.title: has no value; fill it in or remove the key"]
+
+
+def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:
+    text = edit(minimal, "kind: messenger", "kind: pigeon")
+    assert problems(text) == [
+        "playbook.yml:46:5: channels[0].kind: 'pigeon' is not allowed; known: chat, email, meeting-point, "
+        "messenger, phone-bridge, radio, satphone, video-call"
+    ]
+
+
+def test_id_must_be_slug_shaped(minimal: str) -> None:
+    text = edit(minimal, "  - id: media\n", "  - id: The Media\n")
+    assert (
+        "playbook.yml:51:5: audiences[0].id: 'The Media' is not a valid id; use lowercase letters, digits and "
+        "single hyphens, like 'comms-lead'"
+    ) in problems(text)
+
+
+def test_bad_duration_shows_examples(minimal: str) -> None:
+    text = edit(minimal, "escalate_after: 15m", "escalate_after: soon")
+    assert problems(text) == [
+        "playbook.yml:24:5: roles[0].escalate_after: 'soon' is not a duration; write it like "
+        "30m, 1h, 72h, 3 days, 4 business days, 1 month"
+    ]
+
+
+def test_unknown_time_zone_suggests_close_names(minimal: str) -> None:
+    text = edit(minimal, "timezone: Europe/Vienna", "timezone: Europe/Viena")
+    [message] = problems(text)
+    # The other suggestions depend on the installed time-zone database.
+    assert message.startswith(
+        "playbook.yml:11:3: document.timezone: unknown time zone 'Europe/Viena'; did you mean Europe/Vienna, "
+    )
+
+
+def test_language_must_be_a_tag(minimal: str) -> None:
+    text = edit(minimal, "language: en", "language: English")
+    assert problems(text) == [
+        "playbook.yml:10:3: document.language: 'English' is not a language tag; write it like 'en', 'de' or 'sr-Latn'"
+    ]
+
+
+def test_due_without_from_is_fine_but_from_without_due_is_not(minimal: str) -> None:
+    text = edit(minimal, "        due: 1h\n", "")
+    assert problems(text) == ["playbook.yml:94:9: phases[0].checklist[0].from: needs 'due' beside it"]
+
+
+# --- references and ids ------------------------------------------------------------------
+
+def test_unknown_reference_lists_the_known_ids(minimal: str) -> None:
+    text = edit(minimal, "owner: comms-lead\n    description", "owner: pr-lead\n    description")
+    assert problems(text) == ["playbook.yml:53:5: audiences[0].owner: unknown role 'pr-lead'; known: comms-lead"]
+
+
+def test_unknown_reference_in_a_list_points_at_the_item(minimal: str) -> None:
+    text = edit(minimal, "templates: [holding-statement]", "templates: [holding-statment]")
+    assert problems(text) == [
+        "playbook.yml:96:21: phases[0].checklist[0].templates[0]: unknown template 'holding-statment'; "
+        "known: holding-statement"
+    ]
+
+
+def test_duplicate_id_is_reported_at_the_second(minimal: str) -> None:
+    text = edit(minimal, "  - id: bob\n", "  - id: alice\n")
+    assert "playbook.yml:36:5: contacts[1].id: duplicate contact id 'alice' (first used on line 28)" in problems(text)
+
+
+def test_checklist_item_ids_are_unique_across_phases(minimal: str) -> None:
+    extra = (
+        "  - id: recover\n    name: Recover\n    goal: Back to normal.\n    starts_when: Fixed.\n"
+        "    owner: comms-lead\n    checklist:\n      - id: respond-publish\n        action: Again.\n"
+    )
+    assert problems(minimal + extra) == [
+        "playbook.yml:103:9: phases[1].checklist[0].id: duplicate checklist item id 'respond-publish' "
+        "(first used on line 92); item ids are unique across all phases"
+    ]
+
+
+def test_role_needs_a_primary(minimal: str) -> None:
+    text = edit(minimal, "{role: comms-lead, as: primary}", "{role: comms-lead, as: deputy, rank: 2}")
+    assert problems(text) == [
+        "playbook.yml:20:5: roles[0]: role 'comms-lead' has no primary contact; give a contact "
+        "'fills: [{role: comms-lead, as: primary}]'"
+    ]
+
+
+def test_deputy_needs_a_rank_and_ranks_are_unique(minimal: str) -> None:
+    assert problems(edit(minimal, "as: deputy, rank: 1}", "as: deputy}")) == [
+        "playbook.yml:39:9: contacts[1].fills[0]: deputy of 'comms-lead' needs a rank (1 = first deputy)"
+    ]
+    text = edit(minimal, "{role: comms-lead, as: primary}", "{role: comms-lead, as: deputy, rank: 1}")
+    assert "playbook.yml:39:40: contacts[1].fills[0].rank: 'alice' is already deputy number 1 of 'comms-lead'" in (
+        problems(text)
+    )
+
+
+def test_primary_has_no_rank(minimal: str) -> None:
+    text = edit(minimal, "as: primary}", "as: primary, rank: 1}")
+    assert problems(text) == [
+        "playbook.yml:31:41: contacts[0].fills[0].rank: a primary has no rank; rank orders the deputies "
+        "(1 = first deputy)"
+    ]
+
+
+def test_phone_numbers_and_emails_must_look_right(minimal: str) -> None:
+    text = edit(minimal, "value: +43 660 000 0001", "value: call Alice")
+    text = edit(text, "value: bob@example.test", "value: bob at example")
+    assert problems(text) == [
+        "playbook.yml:33:24: contacts[0].channels[0].value: 'call Alice' is not a phone number; write it in "
+        "international form, like +43 1 234 5678",
+        "playbook.yml:41:23: contacts[1].channels[0].value: 'bob at example' is not an e-mail address",
+    ]
+
+
+def test_channel_cannot_fall_back_to_itself(minimal: str) -> None:
+    text = edit(minimal, "    use_for: Everything during an incident.\n",
+                "    use_for: Everything during an incident.\n    fallback: signal-group\n")
+    assert problems(text) == ["playbook.yml:50:5: channels[0].fallback: a channel cannot be its own fallback"]
+
+
+def test_stage_clock_must_start_from_an_event_or_earlier_stage(minimal: str) -> None:
+    text = edit(minimal, "        from: awareness\n    required", "        from: awarenes\n    required")
+    assert problems(text) == [
+        "playbook.yml:68:9: regulators[0].stages[0].from: unknown clock start 'awarenes'; use an event or an "
+        "earlier stage; known: awareness, classification, detection, materiality"
+    ]
+
+
+def test_stage_may_chain_on_an_earlier_stage(minimal: str) -> None:
+    text = edit(minimal, "        from: awareness\n    required",
+                "        from: awareness\n      - id: final\n        name: Final\n        due: 1 month\n"
+                "        from: notification\n        no_later_than: {due: 2 months, from: awareness}\n    required")
+    assert problems(text) == []
+
+
+def test_quorum_cannot_exceed_the_approvers(minimal: str) -> None:
+    text = edit(minimal, "{approvers: [comms-lead]}", "{approvers: [comms-lead], quorum: 2}")
+    assert problems(text) == [
+        "playbook.yml:79:41: templates[0].approval.quorum: quorum 2 is more than the 1 approvers listed"
+    ]
+
+
+# --- blanks in message text ----------------------------------------------------------------
+
+def test_undeclared_incident_fact_is_reported_at_its_place(minimal: str) -> None:
+    text = edit(minimal, "Something happened: [[ what_happened ]]", "Something happened: [[ what_hapened ]]")
+    assert problems(text) == [
+        "playbook.yml:81:27: templates[0].body: unknown incident fact '[[ what_hapened ]]'; declare it under "
+        "'incident_facts'; known: what_happened, next_update"
+    ]
+
+
+def test_undeclared_value_is_reported(minimal: str) -> None:
+    text = edit(minimal, "on {{ website }}.\n    required", "on {{ web_site }}.\n    required")
+    assert problems(text) == [
+        "playbook.yml:82:43: templates[0].body: unknown value '{{ web_site }}'; declare it under 'values'; "
+        "known: website, organisation",
+        "playbook.yml:84:9: templates[0].required_clauses[0]: required clause does not appear in the body; "
+        "put it back as written",
+    ]
+
+
+def test_organisation_is_always_declared(minimal: str) -> None:
+    text = edit(minimal, "Something happened:", "{{ organisation }} says something happened:")
+    assert problems(text) == []
+
+
+def test_jinja_statements_and_expressions_are_not_blanks(minimal: str) -> None:
+    text = edit(minimal, "Something happened:", "{% if x %}{{ website|upper }} happened:")
+    assert problems(text) == [
+        "playbook.yml:81:7: templates[0].body: '{%' is not allowed in message text; only {{ name }} and "
+        "[[ name ]] blanks are",
+        "playbook.yml:81:17: templates[0].body: '{{ website|upper }}' is not a blank; write {{ name }} with a "
+        "declared value name",
+    ]
+
+
+def test_unclosed_blank_is_reported(minimal: str) -> None:
+    text = edit(minimal, "Something happened: [[ what_happened ]]", "Something happened: [[ what_happened")
+    assert problems(text) == ["playbook.yml:81:27: templates[0].body: '[[' is never closed"]
+
+
+def test_blank_in_a_single_line_quoted_value_is_located(minimal: str) -> None:
+    text = edit(minimal, "    body: |\n", "    subject: \"Re: [[ incident ]]\"\n    body: |\n")
+    assert problems(text) == [
+        "playbook.yml:80:19: templates[0].subject: unknown incident fact '[[ incident ]]'; declare it under "
+        "'incident_facts'; known: next_update, what_happened"
+    ]
+
+
+def test_value_named_like_a_builtin_is_refused(minimal: str) -> None:
+    text = edit(minimal, "  website: https://example.test\n", "  website: https://example.test\n  organisation: X\n")
+    assert problems(text) == [
+        "playbook.yml:14:3: values.organisation: 'organisation' is filled from document.organisation; remove it here"
+    ]
+
+
+# --- readiness warnings ----------------------------------------------------------------------
+
+def test_role_without_deputy_warns(minimal: str) -> None:
+    text = edit(minimal, "    fills:\n      - {role: comms-lead, as: deputy, rank: 1}\n", "")
+    assert problems(text) == [
+        "playbook.yml:20:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
+        "when the primary cannot be reached"
+    ]
+
+
+def test_key_role_without_out_of_band_channel_warns(minimal: str) -> None:
+    text = edit(minimal, "out_of_band: true}", "out_of_band: false}")
+    assert problems(text) == [
+        "playbook.yml:20:5: roles[0]: warning: key role 'comms-lead' cannot be reached out-of-band: none of its "
+        "contacts has a channel with out_of_band: true"
+    ]
+
+
+def test_audience_without_template_warns(minimal: str) -> None:
+    text = edit(minimal, "    reach: Press office.\n",
+                "    reach: Press office.\n  - id: staff\n    name: Staff\n    owner: comms-lead\n"
+                "    description: Employees.\n    reach: Intranet.\n")
+    assert problems(text) == ["playbook.yml:56:5: audiences[1]: warning: no message template serves audience 'staff'"]
+
+
+def test_regulator_without_template_warns(minimal: str) -> None:
+    text = edit(minimal, "    regulators: [dpa]\n", "")
+    assert problems(text) == [
+        "playbook.yml:57:5: regulators[0]: warning: regulator 'dpa' has no notification template; list 'dpa' "
+        "under a template's 'regulators'"
+    ]
+
+
+def test_checklist_item_without_any_owner_warns(minimal: str) -> None:
+    text = edit(minimal, "    owner: comms-lead\n    checklist:", "    checklist:")
+    assert problems(text) == [
+        "playbook.yml:91:9: phases[0].checklist[0]: warning: checklist item 'respond-publish' has no owner, and "
+        "phase 'respond' has no owner to inherit"
+    ]
+
+
+def test_passed_review_date_warns(minimal: str) -> None:
+    assert problems(minimal, today=dt.date(2027, 1, 1)) == [
+        "playbook.yml:8:3: document.next_review: warning: the review date 2026-12-31 has passed; review the "
+        "playbook and set a new date"
+    ]
+
+
+def test_contact_not_verified_within_a_year_warns(minimal: str) -> None:
+    text = edit(minimal, "verified_on: 2026-01-05\nchannels", "verified_on: 2025-05-31\nchannels")
+    assert problems(text) == [
+        "playbook.yml:42:5: contacts[1].verified_on: warning: details of 'bob' were last verified on 2025-05-31, "
+        "more than a year ago; call to check them and update the date"
+    ]
+
+
+def test_covert_phase_using_a_watched_channel_warns(minimal: str) -> None:
+    text = edit(minimal, "    use_for: Everything during an incident.\n",
+                "    use_for: Everything during an incident.\n  - id: email\n    name: E-mail\n    kind: email\n"
+                "    out_of_band: false\n    how_to_join: Everyone.\n    use_for: Routine.\n"
+                "    fallback: signal-group\n")
+    text = edit(text, "    checklist:", "    covert: true\n    checklist:")
+    text = edit(text, "templates: [holding-statement]\n", "templates: [holding-statement]\n        channels: [email]\n")
+    assert problems(text) == [
+        "playbook.yml:105:20: phases[0].checklist[0].channels[0]: warning: phase 'respond' is covert, but channel "
+        "'email' is not out-of-band; the attacker may read it"
+    ]
+
+
+# --- all at once -------------------------------------------------------------------------------
+
+def test_all_problems_come_in_one_run_sorted_by_line(minimal: str) -> None:
+    text = edit(minimal, "kind: messenger", "kind: pigeon")
+    text = edit(text, 'version: "1.0"', "version: 1.0")
+    text = edit(text, "templates: [holding-statement]", "templates: [nope]")
+    found = problems(text, today=dt.date(2027, 1, 1))
+    assert [line.split(":")[1] for line in found] == ["4", "8", "46", "96"]
+
+
+def test_broken_entries_do_not_stop_the_other_checks(minimal: str) -> None:
+    text = edit(minimal, "  - id: alice\n    name: Alice Example\n    fills:\n", "  - alice\n  - fills:\n")
+    found = problems(text)
+    assert "playbook.yml:28:5: contacts[0]: expected a mapping of keys, got the text 'alice'" in found
+    assert any("unknown contact 'alice'" in line for line in found)
+
+
+def test_durations_parse_as_people_write_them() -> None:
+    assert [str(parse_duration(t)) for t in ("30m", "1h", "72h", "4 business days", "1 month", "2 Days")] == [
+        "30 minutes", "1 hour", "72 hours", "4 business days", "1 month", "2 days",
+    ]
+    assert parse_duration("72h").elapsed_minutes == 4320
+    assert parse_duration("3 working days").unit == "business days"
