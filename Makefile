@@ -18,9 +18,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
-## Validate the example playbook (and build its site).
+## Validate the example playbook, build its site and offline bundle, and say where to open it.
 site: $(VENV)/.installed
 	$(BIN)/playbook validate playbook.yml
+	$(BIN)/playbook build
 
 ## Lint, type-check and run the whole test suite, as CI does.
 test: lint unit

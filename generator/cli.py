@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -127,6 +128,75 @@ def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, 
         failed = any(p.severity == "error" for p in problems) or (strict and bool(problems))
         click.echo(REPORTERS[output_format](file, problems, failed))
         sys.exit(1 if failed else 0)
+
+
+class _MkDocsMessages(logging.Handler):
+    """Prints what MkDocs and the plugin log: errors as they are (ours already name file and line)."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__(logging.INFO if verbose else logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno == logging.WARNING and "warning:" not in message:
+            message = f"warning: {message}"
+        click.echo(message, err=True)
+
+
+def _log_mkdocs(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [_MkDocsMessages(verbose)]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+config_option = click.option(
+    "-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
+    show_default=True, help="The MkDocs configuration of the site.",
+)
+
+
+@cli.command()
+@config_option
+@click.option("--strict", is_flag=True, help="Fail on any warning (MkDocs' strict mode).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+@click.pass_obj
+def build(obj: dict[str, Any], config_file: Path, strict: bool, verbose: bool) -> None:
+    """Build the site into site/ and the offline bundle into dist/.
+
+    The old site and bundle are replaced only when the build succeeded.
+    """
+    from .build import build as build_site  # noqa: PLC0415  (MkDocs is imported only here)
+
+    _log_mkdocs(verbose)
+    if not config_file.is_file():
+        raise click.UsageError(f"{config_file}: no such file; run this where mkdocs.yml is, or pass -f")
+    with _user_errors(obj["debug"]):
+        try:
+            built = build_site(config_file, strict=strict)
+        except PlaybookError as exc:
+            click.echo(str(exc), err=True)
+            click.echo("Build failed; site/ and dist/ are unchanged.", err=True)
+            sys.exit(1)
+    click.echo(f"Site:   {built.site}")
+    click.echo(f"Bundle: {built.bundle}")
+    click.echo(f"Open:   {(built.site / 'index.html').as_uri()}")
+
+
+@cli.command()
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.pass_obj
+def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
+    """Serve the site with live reload of playbook.yml, templates/ and content/."""
+    import os  # noqa: PLC0415
+
+    from mkdocs.commands import serve as mkdocs_serve  # noqa: PLC0415
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _log_mkdocs(verbose=True)
+    with _user_errors(obj["debug"]):
+        mkdocs_serve.serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from functools import cached_property
+from typing import Any, cast
 
 from .durations import Duration, parse_duration
 
@@ -252,11 +253,32 @@ class Playbook:
     scenarios: tuple[Scenario, ...] = ()
     glossary: tuple[Term, ...] = ()
 
+    @cached_property
+    def _index(self) -> dict[tuple[str, str], Any]:
+        """Every entry by (section, id), so lookups stay constant-time as the playbook grows."""
+        sections = ("roles", "contacts", "channels", "regulators", "audiences", "templates", "phases")
+        return {(section, item.id): item for section in sections for item in getattr(self, section)}
+
     def role(self, ident: str) -> Role:
-        return _by_id(self.roles, ident)
+        return cast(Role, self._index[("roles", ident)])
 
     def contact(self, ident: str) -> Contact:
-        return _by_id(self.contacts, ident)
+        return cast(Contact, self._index[("contacts", ident)])
+
+    def channel(self, ident: str) -> TeamChannel:
+        return cast(TeamChannel, self._index[("channels", ident)])
+
+    def regulator(self, ident: str) -> Regulator:
+        return cast(Regulator, self._index[("regulators", ident)])
+
+    def audience(self, ident: str) -> Audience:
+        return cast(Audience, self._index[("audiences", ident)])
+
+    def template(self, ident: str) -> Template:
+        return cast(Template, self._index[("templates", ident)])
+
+    def phase(self, ident: str) -> Phase:
+        return cast(Phase, self._index[("phases", ident)])
 
     def holders(self, role: str) -> tuple[list[Contact], list[Contact]]:
         """Primary contacts of ``role`` and its deputies in rank order."""
@@ -267,21 +289,6 @@ class Playbook:
                 if fill.role == role:
                     (primaries if fill.primary else deputies).append((fill.rank or 0, contact))
         return [c for _, c in primaries], [c for _, c in sorted(deputies, key=lambda pair: pair[0])]
-
-
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-_T = TypeVar("_T", bound=_HasId)
-
-
-def _by_id(items: tuple[_T, ...], ident: str) -> _T:
-    for item in items:
-        if item.id == ident:
-            return item
-    raise KeyError(ident)
 
 
 def _clock(data: dict[str, Any]) -> Clock:

@@ -1,0 +1,131 @@
+"""Stage 5: the whole site and its offline bundle, built so that failure never damages the last good one.
+
+MkDocs builds into a fresh directory beside ``site/``; the zip and its checksum are written
+under temporary names. Only when everything succeeded are the old outputs replaced, each by a
+rename. A failed build removes its temporary files and leaves ``site/`` and ``dist/`` as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PlaybookError
+
+
+class BuildError(PlaybookError):
+    """MkDocs could not build the site."""
+
+
+@dataclass(frozen=True)
+class Built:
+    site: Path
+    bundle: Path
+    checksum: Path
+
+
+def slugify(text: str) -> str:
+    """``Danubia Pay AG`` → ``danubia-pay-ag`` (accents dropped, ASCII only)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "playbook"
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    """Entry timestamps: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    return max(moment[:6], (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
+
+
+def write_bundle(site: Path, folder_name: str, target: Path) -> None:
+    """Zip ``site`` into ``target`` under one top folder, in a fixed order; atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stamp = _zip_time()
+    partial = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{folder_name}/{path.relative_to(site).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            bundle.writestr(info, path.read_bytes())
+    os.replace(partial, target)
+
+
+def write_checksum(bundle: Path) -> Path:
+    """``<bundle>.sha256`` in the format ``sha256sum -c`` reads."""
+    digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    checksum = bundle.with_name(bundle.name + ".sha256")
+    partial = checksum.with_name(checksum.name + ".partial")
+    partial.write_text(f"{digest}  {bundle.name}\n", encoding="utf-8")
+    os.replace(partial, checksum)
+    return checksum
+
+
+def _replace_directory(new: Path, final: Path) -> None:
+    """Put ``new`` where ``final`` is, keeping the old one until the new one is in place."""
+    if not final.exists():
+        new.rename(final)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+    old.rmdir()
+    final.rename(old)
+    try:
+        new.rename(final)
+    except OSError:
+        old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = False) -> Built:
+    """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
+
+    Raises:
+        BuildError: MkDocs refused the configuration or the build failed.
+    """
+    from mkdocs import exceptions as mkdocs_exceptions  # noqa: PLC0415  (kept off the validate path)
+    from mkdocs.commands import build as mkdocs_build  # noqa: PLC0415
+    from mkdocs.config import load_config  # noqa: PLC0415
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
+    project = config_file.resolve().parent
+    try:
+        config = load_config(str(config_file), strict=strict)
+    except mkdocs_exceptions.ConfigurationError as exc:
+        raise BuildError(f"{config_file}: {exc}") from None
+    final_site = Path(config.site_dir)
+    final_site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
+    config["site_dir"] = str(staging)
+    try:
+        try:
+            mkdocs_build.build(config)
+        except mkdocs_exceptions.MkDocsException as exc:
+            # MkDocs has logged the cause already; its own closing line adds nothing to it.
+            reason = str(exc).replace("Aborted with a BuildError!", "").strip()
+            raise BuildError(reason or "the build stopped on the error above") from None
+        plugin = config.plugins.get("playbook")
+        playbook = getattr(plugin, "playbook", None)
+        if playbook is None:
+            raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
+        name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}-offline"
+        dist = dist_dir or project / "dist"
+        bundle = dist / f"{name}.zip"
+        staged_bundle = dist / f".{name}.zip.new"
+        write_bundle(staging, name, staged_bundle)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for leftover in (dist_dir or project / "dist").glob(".*.zip.new*"):
+            leftover.unlink(missing_ok=True)
+        raise
+    _replace_directory(staging, final_site)
+    os.replace(staged_bundle, bundle)
+    return Built(final_site, bundle, write_checksum(bundle))

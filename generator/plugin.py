@@ -1,0 +1,128 @@
+"""The generator as an MkDocs plugin, so plain ``mkdocs build`` and ``mkdocs serve`` work.
+
+Registered as ``playbook`` through the ``mkdocs.plugins`` entry point. It validates the
+playbook, renders its pages, adds them beside the hand-written pages of ``docs_dir``
+(``content/``), builds the navigation when ``mkdocs.yml`` has none, and makes sure the
+site stays usable from ``file://`` with no network.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from . import open_playbook
+from .errors import PlaybookError
+from .model import Playbook
+from .render import Page, navigation, render_pages
+
+log = logging.getLogger("mkdocs.plugins.playbook")
+
+ASSETS = Path(__file__).parent / "assets"
+#: Site paths of the files the plugin ships.
+SHIM = "assets/vendor/iframe-worker/shim.js"
+STYLESHEET = "assets/playbook/playbook.css"
+SHIPPED = {
+    SHIM: ASSETS / "vendor" / "iframe-worker" / "shim.js",
+    "assets/vendor/iframe-worker/LICENSE.txt": ASSETS / "vendor" / "iframe-worker" / "LICENSE",
+    STYLESHEET: ASSETS / "playbook.css",
+}
+
+
+class PlaybookConfig(base.Config):
+    playbook = c.Type(str, default="playbook.yml")
+    """Path of the playbook, relative to mkdocs.yml."""
+    templates = c.Type(str, default="templates")
+    """Directory of page-template overrides, relative to mkdocs.yml."""
+    strict = c.Type(bool, default=False)
+    """Fail the build on readiness warnings, as `playbook validate --strict` does."""
+
+
+def offline_problems(config: MkDocsConfig) -> list[str]:
+    """Settings that would make the site fetch from the network or break under file://."""
+    problems = []
+    theme = config.theme
+    if theme.name != "material":
+        problems.append(f"theme '{theme.name}' is not supported; use 'material'")
+    if theme.get("font") is not False:
+        problems.append("theme.font must be false: web fonts are loaded from Google's servers")
+    if "navigation.instant" in (theme.get("features") or []):
+        problems.append("theme feature 'navigation.instant' breaks copy buttons under file://; remove it")
+    # Material registers its plugins as "material/<name>"; other packages may use the bare name.
+    names = {key.rsplit("/", 1)[-1] for key in config.plugins}
+    for name in ("privacy", "social", "blog"):
+        if name in names:
+            problems.append(f"plugin '{name}' needs the network at build or view time; remove it")
+    if "offline" not in names:
+        problems.append("plugin 'offline' is missing: without it search does not work from file://")
+    return problems
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    """Generates the playbook's pages inside an MkDocs build."""
+
+    def __init__(self) -> None:
+        self.playbook: Playbook | None = None
+        self.pages: list[Page] = []
+
+    def _path(self, config: MkDocsConfig, relative: str) -> Path:
+        return (Path(config.config_file_path).parent / relative).resolve()
+
+    # Before the offline plugin (priority 0), which would otherwise add the shim from unpkg.com.
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        problems = offline_problems(config)
+        if problems:
+            raise PluginError("this site must work offline:\n  " + "\n  ".join(problems))
+        playbook_path = self._path(config, self.config.playbook)
+        try:
+            opened = open_playbook(playbook_path, strict=self.config.strict, display_name=self.config.playbook)
+            self.pages = render_pages(opened.playbook, self._path(config, self.config.templates))
+        except PlaybookError as exc:
+            raise PluginError(str(exc)) from None
+        for warning in opened.warnings:
+            log.warning(str(warning))
+        self.playbook = opened.playbook
+
+        generated = {page.path for page in self.pages}
+        docs = Path(config.docs_dir)
+        hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+        clashes = [path for path in hand_written if path in generated]
+        if clashes:
+            raise PluginError(f"{', '.join(f'{Path(config.docs_dir).name}/{p}' for p in clashes)} would replace "
+                              "a generated page; rename it")
+        if config.nav is None:
+            config.nav = navigation(self.pages) + hand_written
+
+        config.extra["polyfills"] = [*config.extra.get("polyfills", []), SHIM]
+        config.extra.setdefault("generator", False)  # no "Made with Material" link out of the site
+        config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for page in self.pages:
+            files.append(File.generated(config, page.path, content=page.markdown))
+        for site_path, source in SHIPPED.items():
+            files.append(File.generated(config, site_path, abs_src_path=str(source)))
+        return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # Source maps are for debugging Material itself; they double the size of the offline bundle.
+        for source_map in Path(config.site_dir).rglob("*.js.map"):
+            source_map.unlink()
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        # mkdocs serve already watches docs_dir (content/) and mkdocs.yml.
+        for relative in (self.config.playbook, self.config.templates):
+            path = self._path(config, relative)
+            if path.exists():
+                server.watch(str(path))
+        return server

@@ -1,0 +1,341 @@
+"""Stage 4: the model rendered into Markdown pages, through Jinja2 templates.
+
+Page templates come from the user's ``templates/`` directory first, then the packaged
+defaults in ``generator/templates/``; a user template can extend the default it replaces
+with ``{% extends "default/<name>" %}``. Every value that comes from ``playbook.yml`` is
+escaped where it lands (see :func:`escape`), and message text is filled in a sandboxed
+environment, so nothing in the playbook can inject markup or reach Python objects.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .errors import PlaybookError
+from .model import ChecklistItem, Contact, ContactChannel, Phase, Playbook, Template
+from .validate import INCIDENT_BLANK
+
+PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
+
+#: Characters that Markdown, attr_list or HTML would read as syntax, written as entities:
+#: they show as themselves in text and in raw HTML alike, and never become links, tags or attributes.
+_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'[]()`*_#|\\{}!~^="}
+_ESCAPE = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
+
+
+class RenderError(PlaybookError):
+    """A page template failed; names the template, its line and the page being rendered."""
+
+
+def escape(value: Any) -> str:
+    """Text from the playbook, safe anywhere in the generated Markdown: runs of whitespace become
+    one space (so a value cannot break a list or table) and syntax characters become entities."""
+    if isinstance(value, Markup):
+        return str(value)
+    text = re.sub(r"\s+", " ", str(value))
+    return _ESCAPE.sub(lambda m: _ENTITIES[m.group()], text)
+
+
+def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize: Callable[[Any], Any] | None) -> Any:
+    """The one factory for Jinja environments: strict about undefined names, always."""
+    cls = SandboxedEnvironment if sandboxed else jinja2.Environment
+    options: dict[str, Any] = {}
+    if finalize is not None:
+        options["finalize"] = finalize
+    return cls(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown; values are escaped by `finalize`
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        **options,
+    )
+
+
+def page_environment(user_templates: Path | None) -> jinja2.Environment:
+    packaged = jinja2.FileSystemLoader(str(PACKAGED_TEMPLATES))
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates is not None and user_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+    loaders += [packaged, jinja2.PrefixLoader({"default": packaged})]
+    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=escape)
+    env.tests["containing"] = lambda sequence, item: item in sequence
+    return env
+
+
+_MESSAGE_ENV = _environment(None, sandboxed=True, finalize=None)
+
+
+def fill_values(text: str, playbook: Playbook) -> str:
+    """Fill ``{{ name }}`` organisation values into message text (sandboxed; blanks stay as they are)."""
+    values = {**playbook.values, "organisation": playbook.document.organisation}
+    try:
+        return str(_MESSAGE_ENV.from_string(text).render(values))
+    except jinja2.TemplateError as exc:  # validation admits only {{ name }}; this is a second fence
+        raise RenderError(f"message text could not be filled: {exc}") from None
+
+
+def message_html(text: str, playbook: Playbook) -> Markup:
+    """Message text as HTML: values filled, everything escaped, incident blanks marked."""
+    filled = html.escape(fill_values(text, playbook), quote=False)
+    labels = {fact.id: fact.label for fact in playbook.incident_facts}
+
+    def blank(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        label = html.escape(labels.get(name, name))
+        return f'<mark class="pb-blank" data-fact="{name}" title="{label}">[[ {name} ]]</mark>'
+
+    return Markup(INCIDENT_BLANK.sub(blank, filled))
+
+
+def tel_href(number: str) -> Markup:
+    return Markup("tel:" + re.sub(r"[^0-9+]", "", number))
+
+
+def mailto_href(address: str) -> Markup:
+    return Markup("mailto:" + quote(address, safe="@.+-_"))
+
+
+def safe_url(value: str) -> Markup | None:
+    """``value`` if it is a plain http(s) address; anything else is shown as text, never linked."""
+    return Markup(value) if re.match(r"^https?://[^\s<>\"'()\[\]{}`\\|]+$", value) else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: where it goes in the site, its title, its Markdown."""
+
+    path: str
+    title: str
+    markdown: str
+
+
+class Links:
+    """Markdown links from one page to the others, relative so the site works from ``file://``.
+
+    Each method returns a ready link (``[escaped name](href)``); ``href`` gives the bare target.
+    """
+
+    def __init__(self, page_path: str, playbook: Playbook) -> None:
+        self._from = posixpath.dirname(page_path)
+        self._playbook = playbook
+
+    def to(self, path: str, anchor: str = "") -> Markup:
+        href = posixpath.relpath(path, self._from or ".")
+        return Markup(f"{href}#{anchor}" if anchor else href)  # built from slug ids only
+
+    def href(self, kind: str, ident: str) -> Markup:
+        page, prefix = _TARGETS[kind]
+        return self.to(page.format(id=ident), f"{prefix}-{ident}" if prefix else "")
+
+    def _link(self, kind: str, ident: str, label: str) -> Markup:
+        return Markup(f"[{escape(label)}]({self.href(kind, ident)})")
+
+    def role(self, ident: str) -> Markup:
+        return self._link("role", ident, self._playbook.role(ident).name)
+
+    def contact(self, ident: str) -> Markup:
+        return self._link("contact", ident, self._playbook.contact(ident).name)
+
+    def channel(self, ident: str) -> Markup:
+        return self._link("channel", ident, self._playbook.channel(ident).name)
+
+    def regulator(self, ident: str) -> Markup:
+        return self._link("regulator", ident, self._playbook.regulator(ident).name)
+
+    def audience(self, ident: str) -> Markup:
+        return self._link("audience", ident, self._playbook.audience(ident).name)
+
+    def message(self, ident: str) -> Markup:
+        return self._link("message", ident, self._playbook.template(ident).title)
+
+    def phase(self, ident: str) -> Markup:
+        return self._link("phase", ident, self._playbook.phase(ident).name)
+
+    def item(self, item: ChecklistItem) -> Markup:
+        """Everything a checklist item links to, joined by middots."""
+        parts = [self.message(i) for i in item.templates] + [self.contact(i) for i in item.contacts]
+        parts += [self.regulator(i) for i in item.regulators] + [self.channel(i) for i in item.channels]
+        return Markup(" · ".join(parts))
+
+
+#: Where each kind of entry is shown: page (``{id}`` for one page per entry) and anchor prefix.
+_TARGETS = {
+    "role": ("contacts.md", "role"),
+    "contact": ("contacts.md", "contact"),
+    "channel": ("channels.md", "channel"),
+    "regulator": ("regulators.md", "regulator"),
+    "audience": ("audiences.md", "audience"),
+    "message": ("messages/{id}.md", ""),
+    "phase": ("phases/{id}.md", ""),
+}
+
+CHANNEL_LABELS = {
+    "phone": "Phone", "mobile": "Mobile", "email": "E-mail", "signal": "Signal", "threema": "Threema",
+    "whatsapp": "WhatsApp", "satphone": "Satellite phone", "radio": "Radio", "meeting-point": "Meeting point",
+    "portal": "Website",
+}
+
+
+def reach(channel: ContactChannel) -> Markup:
+    """A contact channel as Markdown: a tel:, mailto: or web link where it is one, else text."""
+    label = escape(channel.value)
+    if channel.type in ("phone", "mobile", "satphone", "whatsapp"):
+        return Markup(f"[{label}]({tel_href(channel.value)})")
+    if channel.type == "email":
+        return Markup(f"[{label}]({mailto_href(channel.value)})")
+    url = safe_url(channel.value) if channel.type == "portal" else None
+    return Markup(f"[{label}]({url})") if url else Markup(label)
+
+
+def describe_channel(channel: ContactChannel) -> Markup:
+    """``Signal: +43 660 … out-of-band (note)``."""
+    text = f"{CHANNEL_LABELS[channel.type]}: {reach(channel)}"
+    if channel.out_of_band:
+        text += ' <span class="pb-oob">out-of-band</span>'
+    if channel.note:
+        text += f" ({escape(channel.note)})"
+    return Markup(text)
+
+
+def due_text(item: ChecklistItem) -> str:
+    if item.due is None:
+        return ""
+    start = "awareness" if item.due_from == "awareness" else "phase start"
+    return f"{item.due} after {start}"
+
+
+def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
+    """Checklist items due within an hour of awareness, soonest first."""
+    items = [
+        (phase, item) for phase in playbook.phases for item in phase.checklist
+        if item.due_from == "awareness" and item.due is not None
+        and item.due.elapsed_minutes is not None and item.due.elapsed_minutes <= 60
+    ]
+    return sorted(items, key=lambda pair: pair[1].due.elapsed_minutes or 0)  # type: ignore[union-attr]
+
+
+def best_channel(contact: Contact) -> ContactChannel | None:
+    """The channel to try first during an incident: out-of-band if there is one."""
+    return contact.out_of_band_channels[0] if contact.out_of_band_channels else (
+        contact.channels[0] if contact.channels else None)
+
+
+#: (page path, template, title); ``{id}`` pages are made once per phase or message template.
+SINGLE_PAGES = (
+    ("index.md", "home.md.j2", "Home"),
+    ("contacts.md", "contacts.md.j2", "Contacts"),
+    ("channels.md", "channels.md.j2", "Out-of-band channels"),
+    ("regulators.md", "regulators.md.j2", "Regulators and deadlines"),
+    ("messages/index.md", "messages.md.j2", "Messages"),
+    ("roles.md", "roles.md.j2", "Roles"),
+    ("audiences.md", "audiences.md.j2", "Audiences"),
+    ("offices.md", "offices.md.j2", "Offices and time zones"),
+    ("severity.md", "severity.md.j2", "Severity levels"),
+    ("scenarios.md", "scenarios.md.j2", "Scenarios"),
+    ("glossary.md", "glossary.md.j2", "Glossary"),
+    ("document.md", "document.md.j2", "Document control"),
+)
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    """The line in template ``name`` where ``exc`` was raised (Jinja rewrites tracebacks to point there)."""
+    line = getattr(exc, "lineno", None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(name):
+            line = frame.lineno
+    return line
+
+
+def _render(env: jinja2.Environment, template_name: str, path: str, what: str, context: dict[str, Any]) -> str:
+    try:
+        template = env.get_template(template_name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or template_name}:{exc.lineno}: template syntax error: {exc.message} "
+                          f"(while rendering {what})") from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template '{exc.name}' not found (while rendering {what})") from None
+    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        filename = getattr(template, "filename", None) if "template" in locals() else None
+        line = _template_line(exc, template_name)
+        where = f"{filename or template_name}:{line}" if line else (filename or template_name)
+        raise RenderError(f"{where}: {type(exc).__name__}: {exc} (while rendering {what})") from None
+
+
+def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list[Page]:
+    """Every generated page, in navigation order."""
+    env = page_environment(user_templates)
+    common = {
+        "playbook": playbook,
+        "doc": playbook.document,
+        "first_hour": first_hour(playbook),
+        "best_channel": best_channel,
+        "due_text": due_text,
+        "message_html": lambda text: message_html(text, playbook),
+        "fill_values": lambda text: fill_values(text, playbook),
+        "reach": reach,
+        "describe_channel": describe_channel,
+        "approval_rule": approval_rule,
+        "blanks": lambda template: blanks_of(template),
+        "br": Markup("<br>"),
+        "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
+    }
+    pages: list[Page] = []
+
+    def add(path: str, template_name: str, title: str, what: str, **extra: Any) -> None:
+        context = {**common, "links": Links(path, playbook), "title": title, **extra}
+        pages.append(Page(path, title, _render(env, template_name, path, what, context)))
+
+    for path, template_name, title in SINGLE_PAGES[:1]:
+        add(path, template_name, title, f"page '{path}'")
+    for phase in playbook.phases:
+        add(f"phases/{phase.id}.md", "phase.md.j2", phase.name, f"phase '{phase.id}'", phase=phase)
+    for path, template_name, title in SINGLE_PAGES[1:]:
+        add(path, template_name, title, f"page '{path}'")
+        if path == "messages/index.md":
+            for message in playbook.templates:
+                add(f"messages/{message.id}.md", "message.md.j2", message.title, f"message template '{message.id}'",
+                    message=message)
+    return pages
+
+
+def navigation(pages: list[Page]) -> list[Any]:
+    """MkDocs ``nav`` for the generated pages: phases and messages in sections, the rest flat."""
+    nav: list[Any] = []
+    sections: dict[str, list[Any]] = {}
+    for page in pages:
+        folder = posixpath.dirname(page.path)
+        if not folder:
+            nav.append({page.title: page.path})
+            continue
+        if folder not in sections:
+            sections[folder] = []
+            nav.append({"Phases" if folder == "phases" else "Messages": sections[folder]})
+        sections[folder].append(page.path if page.path.endswith("index.md") else {page.title: page.path})
+    return nav
+
+
+def blanks_of(template: Template) -> list[str]:
+    """Incident facts a message template uses, in order of first use."""
+    texts = [template.subject or "", template.body, *template.required_clauses, *template.optional_lines]
+    names = [m.group(1).strip() for text in texts for m in INCIDENT_BLANK.finditer(text)]
+    return list(dict.fromkeys(names))
+
+
+def approval_rule(template: Template) -> str:
+    """Approval rule in words: 'all of' or 'N of'."""
+    return "all of" if template.approval.everyone else f"any {template.approval.quorum} of"
