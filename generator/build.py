@@ -56,7 +56,7 @@ def write_bundle(site: Path, folder_name: str, target: Path) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             bundle.writestr(info, path.read_bytes())
-    os.replace(partial, target)
+    partial.replace(target)
 
 
 def write_checksum(bundle: Path) -> Path:
@@ -65,7 +65,7 @@ def write_checksum(bundle: Path) -> Path:
     checksum = bundle.with_name(bundle.name + ".sha256")
     partial = checksum.with_name(checksum.name + ".partial")
     partial.write_text(f"{digest}  {bundle.name}\n", encoding="utf-8")
-    os.replace(partial, checksum)
+    partial.replace(checksum)
     return checksum
 
 
@@ -91,9 +91,10 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
     """
-    from mkdocs import exceptions as mkdocs_exceptions  # noqa: PLC0415  (kept off the validate path)
-    from mkdocs.commands import build as mkdocs_build  # noqa: PLC0415
-    from mkdocs.config import load_config  # noqa: PLC0415
+    # MkDocs is imported here, not at the top: `playbook validate` must stay fast without it.
+    from mkdocs import exceptions as mkdocs_exceptions
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
     project = config_file.resolve().parent
@@ -127,5 +128,5 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
             leftover.unlink(missing_ok=True)
         raise
     _replace_directory(staging, final_site)
-    os.replace(staged_bundle, bundle)
+    staged_bundle.replace(bundle)
     return Built(final_site, bundle, write_checksum(bundle))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -166,7 +167,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool, verbose: bool) -
 
     The old site and bundle are replaced only when the build succeeded.
     """
-    from .build import build as build_site  # noqa: PLC0415  (MkDocs is imported only here)
+    from .build import build as build_site  # imports MkDocs, so only when building
 
     _log_mkdocs(verbose)
     if not config_file.is_file():
@@ -189,9 +190,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool, verbose: bool) -
 @click.pass_obj
 def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
     """Serve the site with live reload of playbook.yml, templates/ and content/."""
-    import os  # noqa: PLC0415
-
-    from mkdocs.commands import serve as mkdocs_serve  # noqa: PLC0415
+    from mkdocs.commands import serve as mkdocs_serve  # only when serving
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_mkdocs(verbose=True)

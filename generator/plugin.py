@@ -37,7 +37,7 @@ SHIPPED = {
 }
 
 
-class PlaybookConfig(base.Config):
+class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     playbook = c.Type(str, default="playbook.yml")
     """Path of the playbook, relative to mkdocs.yml."""
     templates = c.Type(str, default="templates")
@@ -66,7 +66,7 @@ def offline_problems(config: MkDocsConfig) -> list[str]:
     return problems
 
 
-class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-call]
     """Generates the playbook's pages inside an MkDocs build."""
 
     def __init__(self) -> None:
@@ -119,7 +119,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for source_map in Path(config.site_dir).rglob("*.js.map"):
             source_map.unlink()
 
-    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)
         # mkdocs serve already watches docs_dir (content/) and mkdocs.yml.
         for relative in (self.config.playbook, self.config.templates):
             path = self._path(config, relative)
