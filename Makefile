@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint unit clean
+.PHONY: site test lint unit golden bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ lint: $(VENV)/.installed-test
 
 unit: $(VENV)/.installed-test
 	$(BIN)/pytest
+
+## Rewrite the golden Markdown files after an intended change; review `git diff tests/golden` after.
+golden: $(VENV)/.installed-test
+	$(BIN)/pytest -q tests/test_golden.py --update-golden
+
+## Time validation, page generation and builds at 1x, 4x and 16x the example; print sizes.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.bench
 
 clean:
 	rm -rf $(VENV) site dist .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ rename. A failed build removes its temporary files and leaves ``site/`` and ``di
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -23,6 +24,17 @@ from .errors import PlaybookError
 
 class BuildError(PlaybookError):
     """MkDocs could not build the site."""
+
+
+class _ErrorCollector(logging.Handler):
+    """Keeps the errors MkDocs logs during a build, so they can travel in the BuildError."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 @dataclass(frozen=True)
@@ -50,12 +62,13 @@ def write_bundle(site: Path, folder_name: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = _zip_time()
     partial = target.with_name(target.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+    # Level 3: half the time of the default level 6 for about 13% more bytes (measured on the example).
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as bundle:
         for path in sorted(p for p in site.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(f"{folder_name}/{path.relative_to(site).as_posix()}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            bundle.writestr(info, path.read_bytes())
+            bundle.writestr(info, path.read_bytes(), compresslevel=3)
     partial.replace(target)
 
 
@@ -106,13 +119,16 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
     final_site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
     config["site_dir"] = str(staging)
+    errors = _ErrorCollector()
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.addHandler(errors)
     try:
         try:
             mkdocs_build.build(config)
         except mkdocs_exceptions.MkDocsException as exc:
-            # MkDocs has logged the cause already; its own closing line adds nothing to it.
-            reason = str(exc).replace("Aborted with a BuildError!", "").strip()
-            raise BuildError(reason or "the build stopped on the error above") from None
+            # MkDocs logs the cause and then raises a generic "Aborted with a BuildError!".
+            generic = str(exc).replace("Aborted with a BuildError!", "").strip()
+            raise BuildError("\n".join([*errors.messages, generic]).strip() or "the build failed") from None
         plugin = config.plugins.get("playbook")
         playbook = getattr(plugin, "playbook", None)
         if playbook is None:
@@ -127,6 +143,8 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
         for leftover in (dist_dir or project / "dist").glob(".*.zip.new*"):
             leftover.unlink(missing_ok=True)
         raise
+    finally:
+        mkdocs_logger.removeHandler(errors)
     _replace_directory(staging, final_site)
     staged_bundle.replace(bundle)
     return Built(final_site, bundle, write_checksum(bundle))

@@ -132,12 +132,15 @@ def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, 
 
 
 class _MkDocsMessages(logging.Handler):
-    """Prints what MkDocs and the plugin log: errors as they are (ours already name file and line)."""
+    """Prints MkDocs' warnings (and progress, when verbose). Errors are not printed here: they
+    arrive in the BuildError, which the command prints once."""
 
     def __init__(self, verbose: bool) -> None:
         super().__init__(logging.INFO if verbose else logging.WARNING)
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            return
         message = record.getMessage()
         if record.levelno == logging.WARNING and "warning:" not in message:
             message = f"warning: {message}"

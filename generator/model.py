@@ -256,8 +256,24 @@ class Playbook:
     @cached_property
     def _index(self) -> dict[tuple[str, str], Any]:
         """Every entry by (section, id), so lookups stay constant-time as the playbook grows."""
-        sections = ("roles", "contacts", "channels", "regulators", "audiences", "templates", "phases")
+        sections = ("roles", "contacts", "channels", "regulators", "audiences", "templates", "phases", "severities")
         return {(section, item.id): item for section in sections for item in getattr(self, section)}
+
+    @cached_property
+    def _serving(self) -> dict[tuple[str, str], list[Template]]:
+        serving: dict[tuple[str, str], list[Template]] = {}
+        for template in self.templates:
+            for audience in template.audiences:
+                serving.setdefault(("audiences", audience), []).append(template)
+            for regulator in template.regulators:
+                serving.setdefault(("regulators", regulator), []).append(template)
+        return serving
+
+    def templates_for_audience(self, ident: str) -> list[Template]:
+        return self._serving.get(("audiences", ident), [])
+
+    def templates_for_regulator(self, ident: str) -> list[Template]:
+        return self._serving.get(("regulators", ident), [])
 
     def role(self, ident: str) -> Role:
         return cast(Role, self._index[("roles", ident)])
@@ -279,6 +295,9 @@ class Playbook:
 
     def phase(self, ident: str) -> Phase:
         return cast(Phase, self._index[("phases", ident)])
+
+    def severity(self, ident: str) -> Severity:
+        return cast(Severity, self._index[("severities", ident)])
 
     def holders(self, role: str) -> tuple[list[Contact], list[Contact]]:
         """Primary contacts of ``role`` and its deputies in rank order."""

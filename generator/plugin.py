@@ -108,16 +108,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # Source maps are for debugging Material itself; they double the size of the offline bundle.
+        for source_map in [file for file in files if file.src_uri.endswith(".map")]:
+            files.remove(source_map)
         for page in self.pages:
             files.append(File.generated(config, page.path, content=page.markdown))
         for site_path, source in SHIPPED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         return files
-
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        # Source maps are for debugging Material itself; they double the size of the offline bundle.
-        for source_map in Path(config.site_dir).rglob("*.js.map"):
-            source_map.unlink()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)
         # mkdocs serve already watches docs_dir (content/) and mkdocs.yml.

@@ -15,6 +15,7 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import PlaybookError
-from .model import ChecklistItem, Contact, ContactChannel, Phase, Playbook, Template
+from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regulator, Template
 from .validate import INCIDENT_BLANK
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -54,6 +55,10 @@ def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize:
     options: dict[str, Any] = {}
     if finalize is not None:
         options["finalize"] = finalize
+    if loader is not None:
+        # Compiled page templates are kept in Jinja's per-user cache directory (created private,
+        # ownership checked by Jinja): compiling them is most of the cost of rendering.
+        options["bytecode_cache"] = jinja2.FileSystemBytecodeCache()
     return cls(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -72,18 +77,25 @@ def page_environment(user_templates: Path | None) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [packaged, jinja2.PrefixLoader({"default": packaged})]
     env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=escape)
-    env.tests["containing"] = lambda sequence, item: item in sequence
     return env
 
 
 _MESSAGE_ENV = _environment(None, sandboxed=True, finalize=None)
 
 
+@lru_cache(maxsize=4096)
+def _message_template(text: str) -> jinja2.Template:
+    template: jinja2.Template = _MESSAGE_ENV.from_string(text)
+    return template
+
+
 def fill_values(text: str, playbook: Playbook) -> str:
     """Fill ``{{ name }}`` organisation values into message text (sandboxed; blanks stay as they are)."""
+    if "{{" not in text and "{%" not in text and "{#" not in text:
+        return text
     values = {**playbook.values, "organisation": playbook.document.organisation}
     try:
-        return str(_MESSAGE_ENV.from_string(text).render(values))
+        return str(_message_template(text).render(values))
     except jinja2.TemplateError as exc:  # validation admits only {{ name }}; this is a second fence
         raise RenderError(f"message text could not be filled: {exc}") from None
 
@@ -165,6 +177,16 @@ class Links:
     def phase(self, ident: str) -> Markup:
         return self._link("phase", ident, self._playbook.phase(ident).name)
 
+    def many(self, kind: str, idents: tuple[str, ...] | list[str], separator: str = ", ") -> Markup:
+        """Links to several entries of one kind (``role``, ``message``…), joined."""
+        link = getattr(self, kind)
+        return Markup(separator.join(link(ident) for ident in idents))
+
+    def fills(self, contact: Contact) -> Markup:
+        """The roles a contact fills: ``Communication lead (deputy 1), …``."""
+        return Markup(", ".join(f"{self.role(f.role)} ({'primary' if f.primary else f'deputy {f.rank}'})"
+                                for f in contact.fills))
+
     def item(self, item: ChecklistItem) -> Markup:
         """Everything a checklist item links to, joined by middots."""
         parts = [self.message(i) for i in item.templates] + [self.contact(i) for i in item.contacts]
@@ -201,6 +223,10 @@ def reach(channel: ContactChannel) -> Markup:
     return Markup(f"[{label}]({url})") if url else Markup(label)
 
 
+def describe_channels(channels: tuple[ContactChannel, ...], separator: str) -> Markup:
+    return Markup(separator.join(describe_channel(channel) for channel in channels))
+
+
 def describe_channel(channel: ContactChannel) -> Markup:
     """``Signal: +43 660 … out-of-band (note)``."""
     text = f"{CHANNEL_LABELS[channel.type]}: {reach(channel)}"
@@ -228,15 +254,34 @@ def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
     return sorted(items, key=lambda pair: pair[1].due.elapsed_minutes or 0)  # type: ignore[union-attr]
 
 
+def clock_start(regulator: Regulator, clock: Clock) -> str:
+    """What starts a clock, in words: an event, or "the initial notification" for a chained stage."""
+    for stage in regulator.stages:
+        if stage.id == clock.start:
+            return f"the {stage.name[0].lower()}{stage.name[1:]}"
+    return clock.start
+
+
+def items_owned(playbook: Playbook) -> dict[tuple[str, str], int]:
+    """(role, phase) → number of checklist items the role owns in the phase, counted in one pass."""
+    counts: dict[tuple[str, str], int] = {}
+    for phase in playbook.phases:
+        for item in phase.checklist:
+            if item.owner is not None:
+                counts[(item.owner, phase.id)] = counts.get((item.owner, phase.id), 0) + 1
+    return counts
+
+
 def best_channel(contact: Contact) -> ContactChannel | None:
     """The channel to try first during an incident: out-of-band if there is one."""
     return contact.out_of_band_channels[0] if contact.out_of_band_channels else (
         contact.channels[0] if contact.channels else None)
 
 
-#: (page path, template, title); ``{id}`` pages are made once per phase or message template.
+#: (page path, template, title) of the pages made once per playbook, in navigation order.
 SINGLE_PAGES = (
     ("index.md", "home.md.j2", "Home"),
+    ("phases/index.md", "phases.md.j2", "Phases"),
     ("contacts.md", "contacts.md.j2", "Contacts"),
     ("channels.md", "channels.md.j2", "Out-of-band channels"),
     ("regulators.md", "regulators.md.j2", "Regulators and deadlines"),
@@ -249,7 +294,10 @@ SINGLE_PAGES = (
     ("glossary.md", "glossary.md.j2", "Glossary"),
     ("document.md", "document.md.j2", "Document control"),
 )
-
+#: A section lists its pages in the navigation only up to this many. Every page carries the
+#: open section's navigation, so listing all of a large section would make the site grow with
+#: the square of the playbook; beyond the limit the section's index page lists them instead.
+NAV_SECTION_LIMIT = 25
 
 def _template_line(exc: BaseException, name: str) -> int | None:
     """The line in template ``name`` where ``exc`` was raised (Jinja rewrites tracebacks to point there)."""
@@ -283,12 +331,15 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
         "playbook": playbook,
         "doc": playbook.document,
         "first_hour": first_hour(playbook),
+        "items_owned": items_owned(playbook),
+        "clock_start": clock_start,
         "best_channel": best_channel,
         "due_text": due_text,
         "message_html": lambda text: message_html(text, playbook),
         "fill_values": lambda text: fill_values(text, playbook),
         "reach": reach,
         "describe_channel": describe_channel,
+        "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
         "br": Markup("<br>"),
@@ -300,12 +351,11 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
         context = {**common, "links": Links(path, playbook), "title": title, **extra}
         pages.append(Page(path, title, _render(env, template_name, path, what, context)))
 
-    for path, template_name, title in SINGLE_PAGES[:1]:
+    for path, template_name, title in SINGLE_PAGES:
         add(path, template_name, title, f"page '{path}'")
-    for phase in playbook.phases:
-        add(f"phases/{phase.id}.md", "phase.md.j2", phase.name, f"phase '{phase.id}'", phase=phase)
-    for path, template_name, title in SINGLE_PAGES[1:]:
-        add(path, template_name, title, f"page '{path}'")
+        if path == "phases/index.md":
+            for phase in playbook.phases:
+                add(f"phases/{phase.id}.md", "phase.md.j2", phase.name, f"phase '{phase.id}'", phase=phase)
         if path == "messages/index.md":
             for message in playbook.templates:
                 add(f"messages/{message.id}.md", "message.md.j2", message.title, f"message template '{message.id}'",
@@ -314,18 +364,21 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
 
 
 def navigation(pages: list[Page]) -> list[Any]:
-    """MkDocs ``nav`` for the generated pages: phases and messages in sections, the rest flat."""
+    """MkDocs ``nav`` for the generated pages: each folder is a section headed by its index page."""
     nav: list[Any] = []
     sections: dict[str, list[Any]] = {}
     for page in pages:
         folder = posixpath.dirname(page.path)
         if not folder:
             nav.append({page.title: page.path})
-            continue
-        if folder not in sections:
-            sections[folder] = []
-            nav.append({"Phases" if folder == "phases" else "Messages": sections[folder]})
-        sections[folder].append(page.path if page.path.endswith("index.md") else {page.title: page.path})
+        elif page.path == f"{folder}/index.md":
+            sections[folder] = [page.path]
+            nav.append({page.title: sections[folder]})
+        else:
+            sections[folder].append({page.title: page.path})
+    for entries in sections.values():
+        if len(entries) - 1 > NAV_SECTION_LIMIT:
+            del entries[1:]
     return nav
 
 

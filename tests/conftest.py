@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,17 @@ EXAMPLE = ROOT / "playbook.yml"
 TODAY = dt.date(2026, 6, 1)
 
 
+def copy_example(project: Path) -> Path:
+    """Copy the example project (playbook, mkdocs.yml, content/, templates/) into ``project``;
+    returns the path of its mkdocs.yml."""
+    project.mkdir(parents=True, exist_ok=True)
+    for name in ("playbook.yml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, project / name)
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, project / name)
+    return project / "mkdocs.yml"
+
+
 def edit(text: str, old: str, new: str, count: int = 1) -> str:
     """Replace ``old`` (which must occur exactly ``count`` times) with ``new``."""
     assert text.count(old) == count, f"{old!r} occurs {text.count(old)} times, expected {count}"
@@ -27,6 +39,16 @@ def edit(text: str, old: str, new: str, count: int = 1) -> str:
 def problems(text: str, today: dt.date = TODAY) -> list[str]:
     """Every problem of a playbook given as text, as the CLI prints them."""
     return [str(p) for p in validate(load_text(text, "playbook.yml"), today=today)]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current output instead of comparing with it.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
 
 
 @pytest.fixture

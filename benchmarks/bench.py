@@ -1,0 +1,140 @@
+"""Build-time and size benchmark: `make bench` (or `python -m benchmarks.bench 1 4`). Prints figures.
+
+For synthetic playbooks at 1x, 4x and 16x the example's size it reports the median of several
+runs of: `playbook validate`; page generation (load, validate, model, render); a plain
+`mkdocs build` of the same generated pages without the plugin; the full `playbook build`;
+and the sizes of the site and of the offline bundle.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator import open_playbook, schema
+from generator.plugin import SHIM, SHIPPED, STYLESHEET
+from generator.render import navigation, render_pages
+from generator.validate import references
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALES = (1, 4, 16)
+RUNS = {"validate": 7, "generate": 5, "build": 5}
+#: Sections copied at larger scales; facts and values stay shared, like a real organisation's.
+COPIED = ("roles", "contacts", "channels", "audiences", "offices", "regulators", "templates", "phases",
+          "severities", "scenarios", "glossary")
+
+
+def scaled(data: dict[str, Any], factor: int) -> dict[str, Any]:
+    """The playbook with every entry of COPIED sections repeated ``factor`` times, ids suffixed."""
+    result = copy.deepcopy(data)
+    for k in range(2, factor + 1):
+        for section in COPIED:
+            for entry in data.get(section, []):
+                clone = copy.deepcopy(entry)
+                if "id" in clone:
+                    clone["id"] = f"{clone['id']}-{k}"
+                if section == "glossary":
+                    clone["term"] = f"{clone['term']} ({k})"
+                for phase_item in clone.get("checklist", []):
+                    phase_item["id"] = f"{phase_item['id']}-{k}"
+                rules = {"type": "dict", "schema": schema.PLAYBOOK[section]["schema"]["schema"]}
+                for path, _ref_section, ident in list(references(rules, clone, ())):
+                    target: Any = clone
+                    for part in path[:-1]:
+                        target = target[part]
+                    target[path[-1]] = f"{ident}-{k}"
+                result[section].append(clone)
+    return result
+
+
+def timed(command: list[str] | None, cwd: Path, call: Any = None) -> float:
+    started = time.perf_counter()
+    if call is not None:
+        call()
+    else:
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def median_time(command: list[str] | None, runs: int, cwd: Path, call: Any = None) -> float:
+    return statistics.median(timed(command, cwd, call) for _ in range(runs))
+
+
+def generate_pages(playbook_path: Path, templates: Path, today: dt.date) -> None:
+    render_pages(open_playbook(playbook_path, today=today).playbook, templates)
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def plain_project(project: Path, pages: list[Any]) -> Path:
+    """The same pages, assets and theme as a plain MkDocs project, without the playbook plugin."""
+    plain = project / "plain"
+    docs = plain / "docs"
+    shutil.copytree(project / "content", docs)
+    for page in pages:
+        (docs / page.path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / page.path).write_text(page.markdown, encoding="utf-8")
+    for site_path, source in SHIPPED.items():
+        (docs / site_path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, docs / site_path)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "playbook" in p)]
+    config["docs_dir"] = "docs"
+    config["nav"] = navigation(pages) + sorted(p.name for p in (project / "content").glob("*.md"))
+    config["extra"] = {**config.get("extra", {}), "polyfills": [SHIM]}
+    config["extra_css"] = [STYLESHEET]
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return plain
+
+
+def main() -> None:
+    bin_dir = Path(sys.executable).parent
+    example = yaml.safe_load((ROOT / "playbook.yml").read_text(encoding="utf-8"))
+    print(f"{'scale':>5} {'pages':>6} {'validate':>9} {'generate':>9} {'mkdocs':>8} {'playbook':>9} {'ratio':>6} "
+          f"{'site MB':>8} {'bundle MB':>9}")
+    scales = tuple(int(arg) for arg in sys.argv[1:]) or SCALES
+    for factor in scales:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = Path(tmp)
+            for name in ("mkdocs.yml",):
+                shutil.copy(ROOT / name, project / name)
+            shutil.copytree(ROOT / "content", project / "content")
+            shutil.copytree(ROOT / "templates", project / "templates")
+            playbook_path = project / "playbook.yml"
+            playbook_path.write_text(yaml.safe_dump(scaled(example, factor), sort_keys=False, allow_unicode=True),
+                                     encoding="utf-8")
+            today = dt.date.today()
+            pages = render_pages(open_playbook(playbook_path, today=today).playbook, project / "templates")
+            plain = plain_project(project, pages)
+
+            validate = median_time([str(bin_dir / "playbook"), "validate", "playbook.yml"], RUNS["validate"],
+                                   project)
+            generate = median_time(None, RUNS["generate"], project,
+                                   call=partial(generate_pages, playbook_path, project / "templates", today))
+            # Plain and full builds alternate, so that drift in the machine's load hits both alike.
+            plain_times, full_times = [], []
+            for _ in range(RUNS["build"]):
+                plain_times.append(timed([str(bin_dir / "mkdocs"), "build", "-q"], plain))
+                full_times.append(timed([str(bin_dir / "playbook"), "build"], project))
+            mkdocs, full = statistics.median(plain_times), statistics.median(full_times)
+            site = folder_size(project / "site")
+            bundle = next((project / "dist").glob("*.zip")).stat().st_size
+            print(f"{factor:>4}x {len(pages):>6} {validate:>8.3f}s {generate:>8.3f}s {mkdocs:>7.2f}s {full:>8.2f}s "
+                  f"{full / mkdocs:>6.2f} {site / 1e6:>8.1f} {bundle / 1e6:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""A headless Chromium that opens the built site from file:// with the network cut off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.build import build
+from tests.conftest import copy_example
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for Debian's Chromium as root, with background network chatter off; the dead proxy
+#: makes any request that slips past the offline context fail instead of leaving the machine.
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+]
+
+
+@dataclass
+class Visit:
+    """What a page did: the requests it made and the errors it logged."""
+
+    page: Any
+    site: Path
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        self.page.goto((self.site / path).as_uri())
+        self.page.wait_for_load_state("load")
+
+    def outside_requests(self) -> list[str]:
+        inside = self.site.resolve().as_uri() + "/"
+        return [url for url in self.requests if not url.startswith((inside, "data:", "blob:"))]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def visit(browser: Any, built_site: Path) -> Iterator[Visit]:
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    record = Visit(page, built_site)
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: record.errors.append(str(error)))
+    yield record
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site, built once into a copy of the project."""
+    return build(copy_example(tmp_path_factory.mktemp("project")), strict=True).site

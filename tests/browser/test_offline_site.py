@@ -1,0 +1,94 @@
+"""The built example site, opened from file:// in headless Chromium with no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import Visit
+from tests.site_scan import external_resources
+
+pytestmark = pytest.mark.browser
+
+
+def test_site_loads_nothing_from_outside(built_site: Path) -> None:
+    assert external_resources(built_site) == []
+
+
+def test_home_renders_styled_with_the_four_first_answers(visit: Visit) -> None:
+    visit.open("index.html")
+    header = visit.page.eval_on_selector(".md-header", "e => getComputedStyle(e).backgroundColor")
+    assert header not in ("rgba(0, 0, 0, 0)", "transparent")
+    cards = visit.page.locator(".pb-start li strong a").all_inner_texts()
+    assert cards == ["Who to call", "The first hour", "Deadlines", "What we say now"]
+    assert visit.page.locator(".pb-oob").count() >= 7
+    assert visit.errors == []
+    assert visit.outside_requests() == []
+
+
+@pytest.mark.parametrize(("nav_path", "heading"), [
+    (["Contacts"], "Contacts"),
+    (["Out-of-band channels"], "Out-of-band channels"),
+    (["Regulators and deadlines"], "Regulators and deadlines"),
+    (["Phases", "Covert preparation"], "Covert preparation"),
+    (["Messages", "Holding statement"], "Holding statement"),
+    (["Roles"], "Roles"),
+    (["Audiences"], "Audiences"),
+    (["Offices and time zones"], "Offices and time zones"),
+    (["Severity levels"], "Severity levels"),
+    (["Scenarios"], "Scenarios"),
+    (["Glossary"], "Glossary"),
+    (["Document control"], "Document control"),
+    (["Working out-of-band"], "Working out-of-band"),
+])
+def test_each_page_type_opens_through_the_nav(visit: Visit, nav_path: list[str], heading: str) -> None:
+    visit.open("index.html")
+    sidebar = visit.page.locator(".md-sidebar--primary")
+    # With navigation.prune a closed section is a link to its first page, where it opens.
+    for label in nav_path:
+        sidebar.locator("a.md-nav__link", has_text=label).first.click()
+        visit.page.wait_for_load_state("load")
+    assert visit.page.title() == f"{heading} - Danubia Pay crisis playbook"
+    assert visit.errors == []
+    assert visit.outside_requests() == []
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Stojanović", "Contacts"),
+    ("Embargoed briefing", "Embargoed briefing for the lead medium"),
+])
+def test_search_works_offline(visit: Visit, query: str, expected: str) -> None:
+    visit.open("index.html")
+    visit.page.locator("label.md-search__icon, .md-search__input").first.click()
+    visit.page.locator("input.md-search__input").type(query, delay=20)
+    results = visit.page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert expected in results.all_inner_texts()[0] or any(expected in t for t in results.all_inner_texts())
+    assert visit.errors == []
+    assert visit.outside_requests() == []
+
+
+def test_message_page_highlights_blanks_and_offers_copy(visit: Visit) -> None:
+    visit.open("messages/holding-statement.html")
+    message = visit.page.locator(".pb-message")
+    assert message.locator("mark.pb-blank").count() == 5
+    assert message.locator("button.md-code__button[data-md-type='copy'], button.md-clipboard").count() == 1
+    text = message.locator("code").inner_text()
+    assert text.startswith("Danubia Pay AG is investigating a security incident that [[ what_happened ]].")
+    assert "{{" not in text
+
+
+def test_checklist_items_carry_their_stable_ids(visit: Visit) -> None:
+    visit.open("phases/assessment.html")
+    ids = visit.page.locator(".task-list-item .pb-item").evaluate_all("els => els.map(e => e.id)")
+    assert ids[:2] == ["item-assess-alarm", "item-assess-convene"]
+    assert visit.page.locator(".admonition.danger").count() == 1  # the covert-phase warning
+
+
+def test_pages_read_well_at_phone_width(visit: Visit) -> None:
+    visit.page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("index.html", "contacts.html", "phases/assessment.html", "messages/customer-notice.html"):
+        visit.open(path)
+        overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at phone width"

@@ -1,0 +1,158 @@
+"""`playbook build`, plain `mkdocs build`, the plugin's rules and template overrides."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import BuildError, build, slugify
+from generator.cli import cli
+from generator.render import RenderError, escape
+from tests.conftest import copy_example, edit
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def invoke_build(project: Path, *args: str) -> tuple[int, str]:
+    old = Path.cwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(cli, ["build", *args])
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.output
+
+
+def test_build_writes_the_site_the_bundle_and_its_checksum(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    code, output = invoke_build(tmp_path)
+    assert code == 0, output
+    bundle = tmp_path / "dist" / "danubia-pay-ag-3-1-offline.zip"
+    assert output.splitlines() == [
+        f"Site:   {tmp_path / 'site'}",
+        f"Bundle: {bundle}",
+        f"Open:   {(tmp_path / 'site' / 'index.html').as_uri()}",
+    ]
+    assert config.exists()
+    checksum = (tmp_path / "dist" / "danubia-pay-ag-3-1-offline.zip.sha256").read_text()
+    assert checksum == f"{hashlib.sha256(bundle.read_bytes()).hexdigest()}  {bundle.name}\n"
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+    assert "danubia-pay-ag-3-1-offline/index.html" in names
+    assert "danubia-pay-ag-3-1-offline/search/search_index.js" in names
+    assert "danubia-pay-ag-3-1-offline/assets/vendor/iframe-worker/shim.js" in names
+    assert names == sorted(names)
+    assert not any(name.endswith(".map") for name in names)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_failed_build_leaves_the_last_good_site_and_bundle_untouched(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    assert invoke_build(tmp_path)[0] == 0
+    site_before, dist_before = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(edit(playbook.read_text(), 'version: "3.1"   ', "version: 3.1     "))
+    code, output = invoke_build(tmp_path)
+    assert code == 1
+    assert output == (
+        "playbook.yml:21:3: document.version: expected text, got the number 3.1; put it in quotes\n"
+        "Build failed; site/ and dist/ are unchanged.\n"
+    )
+    assert snapshot(tmp_path / "site") == site_before
+    assert snapshot(tmp_path / "dist") == dist_before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_plain_mkdocs_build_works_with_the_plugin(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "phases" / "covert-preparation.html").is_file()
+    assert (tmp_path / "site" / "working-out-of-band.html").is_file()
+
+
+@pytest.mark.parametrize(("setting", "old", "new", "message"), [
+    ("instant", "    - navigation.indexes\n", "    - navigation.instant\n    - navigation.indexes\n",
+     "theme feature 'navigation.instant' breaks copy buttons under file://; remove it"),
+    ("font", "  font: false              # no Google Fonts\n", "",
+     "theme.font must be false: web fonts are loaded from Google's servers"),
+    ("privacy", "  - offline ", "  - privacy\n  - offline ",
+     "plugin 'privacy' needs the network at build or view time; remove it"),
+    ("no-offline", "  - offline                # inlines the search index for file://\n", "",
+     "plugin 'offline' is missing: without it search does not work from file://"),
+])
+def test_settings_that_break_offline_use_are_refused(tmp_path: Path, setting: str, old: str, new: str,
+                                                     message: str) -> None:
+    config = copy_example(tmp_path)
+    config.write_text(edit(config.read_text(), old, new))
+    code, output = invoke_build(tmp_path)
+    assert code == 1
+    assert output.splitlines()[:2] == ["this site must work offline:", f"  {message}"]
+
+
+def test_content_page_may_not_replace_a_generated_page(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    (tmp_path / "content" / "contacts.md").write_text("# Mine\n")
+    code, output = invoke_build(tmp_path)
+    assert code == 1
+    assert output.splitlines()[0] == "content/contacts.md would replace a generated page; rename it"
+
+
+def test_user_template_overrides_and_extends_the_default(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    (tmp_path / "templates" / "glossary.md.j2").write_text(
+        '{% extends "default/glossary.md.j2" %}\n', encoding="utf-8")
+    (tmp_path / "templates" / "offices.md.j2").write_text(
+        "# Offices and time zones\n\nOur own page for {{ doc.organisation }}.\n", encoding="utf-8")
+    assert invoke_build(tmp_path)[0] == 0
+    offices = (tmp_path / "site" / "offices.html").read_text()
+    assert "Our own page for Danubia Pay AG." in offices
+    assert "Out-of-band" in (tmp_path / "site" / "glossary.html").read_text()
+
+
+def test_template_error_names_the_template_line_and_item(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    (tmp_path / "templates" / "phase.md.j2").write_text("# {{ phase.name }}\n\n{{ phase.nmae }}\n")
+    with pytest.raises(BuildError) as caught:
+        build(tmp_path / "mkdocs.yml")
+    assert str(caught.value) == (
+        f"{tmp_path / 'templates' / 'phase.md.j2'}:3: UndefinedError: "
+        "'generator.model.Phase object' has no attribute 'nmae' (while rendering phase 'assessment')"
+    )
+
+
+def test_broken_template_syntax_names_the_template(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    (tmp_path / "templates" / "glossary.md.j2").write_text("# Glossary\n{% for x in %}\n")
+    code, output = invoke_build(tmp_path)
+    assert code == 1
+    assert "glossary.md.j2:2: template syntax error:" in output
+    assert "(while rendering page 'glossary.md')" in output
+
+
+def test_text_from_the_playbook_cannot_become_markup() -> None:
+    assert escape("<script>alert(1)</script>") == "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;"
+    assert escape("[click](javascript:alert(1))") == "&#91;click&#93;&#40;javascript:alert&#40;1&#41;&#41;"
+    assert escape("Name {: onclick=x }") == "Name &#123;: onclick&#61;x &#125;"
+    assert escape("two\n\nparagraphs") == "two paragraphs"
+    assert RenderError.__mro__[1].__name__ == "PlaybookError"
+
+
+def test_bundle_names_are_slugs() -> None:
+    assert slugify("Danubia Pay AG") == "danubia-pay-ag"
+    assert slugify("Zavod za zdravstvenu zaštitu Čačak") == "zavod-za-zdravstvenu-zastitu-cacak"
+    assert slugify("3.1") == "3-1"
