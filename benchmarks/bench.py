@@ -8,6 +8,7 @@ and the sizes of the site and of the offline bundle.
 
 from __future__ import annotations
 
+import compileall
 import copy
 import datetime as dt
 import shutil
@@ -101,6 +102,9 @@ def plain_project(project: Path, pages: list[Any]) -> Path:
 
 
 def main() -> None:
+    # An installed wheel is byte-compiled by pip; an editable checkout is not, and where
+    # PYTHONDONTWRITEBYTECODE is set every run would recompile the package (0.2-0.4 s here).
+    compileall.compile_dir(ROOT / "generator", quiet=1)
     bin_dir = Path(sys.executable).parent
     example = yaml.safe_load((ROOT / "playbook.yml").read_text(encoding="utf-8"))
     print(f"{'scale':>5} {'pages':>6} {'validate':>9} {'generate':>9} {'mkdocs':>8} {'playbook':>9} {'ratio':>6} "

@@ -156,3 +156,20 @@ def test_bundle_names_are_slugs() -> None:
     assert slugify("Danubia Pay AG") == "danubia-pay-ag"
     assert slugify("Zavod za zdravstvenu zaštitu Čačak") == "zavod-za-zdravstvenu-zastitu-cacak"
     assert slugify("3.1") == "3-1"
+
+
+def test_serve_watches_the_playbook_and_the_templates(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    config = load_config(str(copy_example(tmp_path)))
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    config.plugins["playbook"].on_serve(server, config=config, builder=None)
+    assert server.watched == [str(tmp_path / "playbook.yml"), str(tmp_path / "templates")]
