@@ -131,6 +131,95 @@ def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, 
         sys.exit(1 if failed else 0)
 
 
+class _Moment(click.ParamType[dt.datetime]):
+    """A date and time (``2026-03-27T10:00``); without an offset it is read in --tz."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date and time; write it like 2026-03-27T10:00", param, ctx)
+
+
+class _TimeZone(click.ParamType[Any]):
+    name = "ZONE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from zoneinfo import ZoneInfo
+
+        from .validate import is_timezone
+
+        if not is_timezone(value):
+            self.fail(f"unknown time zone '{value}'; use an IANA name like Europe/Vienna", param, ctx)
+        return ZoneInfo(value)
+
+
+#: Clock events the `clock` command takes, besides --aware: option name → event.
+EVENT_OPTIONS = {
+    "detected": "detection", "classified": "classification", "materiality": "materiality",
+    "determined": "determination", "assessed": "assessment", "paid": "payment",
+}
+
+
+def _clock_text(rows: list[Any], events: dict[str, dt.datetime], zone: Any) -> str:
+    def stamp(moment: dt.datetime) -> str:
+        return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+
+    lines = [f"{event.capitalize()}: {stamp(moment)} ({moment.astimezone(dt.UTC):%H:%M} UTC)"
+             for event, moment in events.items()]
+    timed = [d for d in rows if d.due is not None]
+    if timed:
+        lines += ["", f"{'Due (' + str(zone) + ')':<26} {'Due (UTC)':<18} Regulator: stage"]
+    for d in timed:
+        mark = " [outer limit]" if d.status == "outer limit" else ""
+        lines.append(f"{stamp(d.due):<26} {d.due.astimezone(dt.UTC):%Y-%m-%d %H:%MZ}  "
+                     f"{d.regulator.name}: {d.stage.name}{mark}")
+    untimed = [d for d in rows if d.due is None]
+    if untimed:
+        lines += ["", "Without a time:"]
+        lines += [f"  {d.regulator.name}: {d.stage.name} - {d.status}: {d.explanation}" for d in untimed]
+    lines += ["", "Computed from the times given. National law can differ; this is not legal advice."]
+    return "\n".join(lines)
+
+
+@cli.command()
+@playbook_argument
+@click.option("--aware", required=True, type=_Moment(), help="When the organisation became aware of the incident.")
+@click.option("--tz", "zone", type=_TimeZone(), default=None,
+              help="Time zone of the times given and shown (default: the playbook's).")
+@click.option("--detected", type=_Moment(), help="When the incident was detected or first suspected.")
+@click.option("--classified", type=_Moment(), help="When it was classified as a major incident (DORA).")
+@click.option("--materiality", type=_Moment(), help="When it was determined to be material (SEC).")
+@click.option("--determined", type=_Moment(), help="When it was determined that a reportable incident occurred.")
+@click.option("--assessed", type=_Moment(), help="When the breach was assessed as notifiable.")
+@click.option("--paid", type=_Moment(), help="When a ransom or extortion payment was made.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@click.pass_obj
+def clock(obj: dict[str, Any], /, path: Path, aware: dt.datetime, zone: Any, as_json: bool, **moments: Any) -> None:
+    """List every deadline stage of every regulator in PATH, sorted by due time.
+
+    Times without an offset are read in --tz. Stages whose start is not given, with no fixed
+    period, or of rules not in force are listed after the timed ones.
+    """
+    from zoneinfo import ZoneInfo
+
+    from . import open_playbook
+    from .deadlines import deadlines
+
+    with _user_errors(obj["debug"]):
+        playbook = open_playbook(path, display_name=str(path)).playbook
+        zone = zone or ZoneInfo(playbook.document.timezone)
+        given = {"awareness": aware, **{EVENT_OPTIONS[k]: v for k, v in moments.items() if v is not None}}
+        events = {event: (moment if moment.tzinfo else moment.replace(tzinfo=zone)) for event, moment in given.items()}
+        rows = deadlines(playbook, events, zone)
+    if as_json:
+        click.echo(json.dumps([row.as_dict(zone) for row in rows], indent=2, ensure_ascii=False))
+    else:
+        click.echo(_clock_text(rows, events, zone))
+
+
 class _MkDocsMessages(logging.Handler):
     """Prints MkDocs' warnings (and progress, when verbose). Errors are not printed here: they
     arrive in the BuildError, which the command prints once."""

@@ -113,7 +113,7 @@ class Office:
 
 @dataclass(frozen=True)
 class Clock:
-    due: Duration
+    due: Duration | None  # None: no fixed period ("without undue delay")
     start: str  # an event of schema.CLOCK_EVENTS or the id of an earlier stage
 
 
@@ -124,6 +124,35 @@ class Stage:
     clock: Clock
     no_later_than: Clock | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Where business days are counted: a country's (and region's) public holidays, in a time zone."""
+
+    country: str
+    subdivision: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Regime:
+    """An entry of the packaged catalogue of notification regimes."""
+
+    id: str
+    name: str
+    jurisdiction: str
+    applies_to: str
+    notify: str
+    stages: tuple[Stage, ...]
+    required_content: tuple[str, ...]
+    citation: str
+    source_url: str
+    last_reviewed: dt.date
+    in_force: bool = True
+    verified: bool = True
+    calendar: Calendar | None = None
+    caveats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +168,12 @@ class Regulator:
     required_content: tuple[str, ...]
     authority: str | None = None
     note: str | None = None
+    regime: Regime | None = None
+    calendar: Calendar | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.regime is None or self.regime.in_force
 
 
 @dataclass(frozen=True)
@@ -311,15 +346,45 @@ class Playbook:
 
 
 def _clock(data: dict[str, Any]) -> Clock:
-    return Clock(parse_duration(data["due"]), data["from"])
+    return Clock(_optional_duration(data.get("due")), data["from"])
+
+
+def stage_from_data(data: dict[str, Any]) -> Stage:
+    """A stage of playbook.yml (``note``) or of the catalogue (``rule``)."""
+    return Stage(id=data["id"], name=data["name"], clock=_clock(data),
+                 no_later_than=_clock(data["no_later_than"]) if "no_later_than" in data else None,
+                 note=data.get("note", data.get("rule")))
+
+
+def calendar_from_data(data: dict[str, Any] | None) -> Calendar | None:
+    return Calendar(data["country"], data.get("subdivision"), data.get("timezone")) if data else None
+
+
+def _regulator(data: dict[str, Any], regimes: dict[str, Regime]) -> Regulator:
+    regime = regimes.get(data["regime"]) if "regime" in data else None
+    own_stages = tuple(stage_from_data(s) for s in data.get("stages", []))
+    return Regulator(
+        id=data["id"], name=data["name"], owner=data["owner"], submit=data["submit"],
+        jurisdiction=data.get("jurisdiction") or (regime.jurisdiction if regime else ""),
+        law=data.get("law") or (regime.citation if regime else ""),
+        applies_when=data.get("applies_when") or (regime.applies_to if regime else ""),
+        stages=own_stages or (regime.stages if regime else ()),
+        required_content=tuple(data.get("required_content", [])) or (regime.required_content if regime else ()),
+        authority=data.get("authority"), note=data.get("note"), regime=regime,
+        calendar=calendar_from_data(data.get("calendar")) or (regime.calendar if regime else None),
+    )
 
 
 def _optional_duration(value: str | None) -> Duration | None:
     return parse_duration(value) if value is not None else None
 
 
-def build_model(data: dict[str, Any]) -> Playbook:
-    """Turn validated data into the model."""
+def build_model(data: dict[str, Any], regimes: dict[str, Regime] | None = None) -> Playbook:
+    """Turn validated data into the model; ``regimes`` defaults to the packaged catalogue."""
+    if regimes is None:
+        from .regimes import catalogue  # the catalogue's loader needs this module first
+
+        regimes = catalogue()
     doc = data["document"]
     document = Document(
         **{k: v for k, v in doc.items() if k != "history"},
@@ -339,19 +404,7 @@ def build_model(data: dict[str, Any]) -> Playbook:
         )
         for c in data["contacts"]
     )
-    regulators = tuple(
-        Regulator(
-            **{k: v for k, v in r.items() if k not in ("stages", "required_content")},
-            required_content=tuple(r["required_content"]),
-            stages=tuple(
-                Stage(id=s["id"], name=s["name"], clock=_clock(s),
-                      no_later_than=_clock(s["no_later_than"]) if "no_later_than" in s else None,
-                      note=s.get("note"))
-                for s in r["stages"]
-            ),
-        )
-        for r in data.get("regulators", [])
-    )
+    regulators = tuple(_regulator(r, regimes) for r in data.get("regulators", []))
     templates = tuple(
         Template(
             **{k: v for k, v in t.items()

@@ -25,7 +25,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import PlaybookError
-from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regulator, Template
+from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
+from .schema import CLOCK_EVENT_MEANINGS
 from .validate import INCIDENT_BLANK
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -254,6 +255,11 @@ def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
     return sorted(items, key=lambda pair: pair[1].due.elapsed_minutes or 0)  # type: ignore[union-attr]
 
 
+def source_link(regime: Regime) -> Markup:
+    url = safe_url(regime.source_url)
+    return Markup(f"[{escape(regime.source_url)}]({url})") if url else Markup(escape(regime.source_url))
+
+
 def clock_start(regulator: Regulator, clock: Clock) -> str:
     """What starts a clock, in words: an event, or "the initial notification" for a chained stage."""
     for stage in regulator.stages:
@@ -333,6 +339,8 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
         "first_hour": first_hour(playbook),
         "items_owned": items_owned(playbook),
         "clock_start": clock_start,
+        "clock_events": CLOCK_EVENT_MEANINGS,
+        "source_link": source_link,
         "best_channel": best_channel,
         "due_text": due_text,
         "message_html": lambda text: message_html(text, playbook),

@@ -12,8 +12,17 @@ from typing import Any
 
 Schema = dict[str, Any]
 
-#: Events that can start a regulator's clock or a checklist deadline.
-CLOCK_EVENTS = ("awareness", "detection", "classification", "materiality")
+#: Events that can start a regulator's clock, each with what it means.
+CLOCK_EVENT_MEANINGS = {
+    "awareness": "reasonable certainty that an incident happened",
+    "detection": "first suspicion or discovery",
+    "classification": "classified as a major incident",
+    "materiality": "determined to be material",
+    "determination": "determined that a reportable incident occurred",
+    "assessment": "assessed as a breach that must be notified",
+    "payment": "a ransom or extortion payment was made",
+}
+CLOCK_EVENTS = tuple(CLOCK_EVENT_MEANINGS)
 #: A checklist item's deadline counts from awareness or from the start of its phase.
 ITEM_CLOCKS = ("awareness", "phase-start")
 
@@ -192,24 +201,64 @@ CLOCK: Schema = {
                  required=True, example="awareness"),
 }
 
+CALENDAR: Schema = {
+    "country": text("ISO country code whose public holidays are not business days.", required=True,
+                    example="AT", regex="[A-Z]{2}"),
+    "subdivision": text("Region whose holidays also count, where the country has regional ones.", example="9"),
+    "timezone": text("IANA time zone business days are counted in (default: the incident's).",
+                     example="Europe/Vienna", check_with="timezone"),
+}
+
+STAGE: Schema = {
+    "id": ident(example="initial"),
+    "name": text("Name of the stage.", required=True, example="Initial notification"),
+    **CLOCK,
+    "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
+    "note": text("Anything to know about this stage."),
+}
+
 REGULATOR: Schema = {
     "id": ident(example="at-dsb"),
     "name": text("Authority's name.", required=True, example="Austrian Data Protection Authority (DSB)"),
-    "jurisdiction": text("Where its rules apply.", required=True, example="Austria"),
-    "law": text("The provision that requires the notification.", required=True, example="GDPR Art. 33"),
-    "applies_when": text("When we must notify.", required=True),
+    "regime": text("Id of a notification regime in the packaged catalogue; it supplies the stages, law and "
+                   "required content unless they are given here.", example="gdpr-dpa"),
+    "jurisdiction": text("Where its rules apply (required without a regime).", example="Austria"),
+    "law": text("The provision that requires the notification (required without a regime).",
+                example="GDPR Art. 33"),
+    "applies_when": text("When we must notify (defaults to the regime's scope).", example=None),
     "authority": ref("contacts", "Contact entry for the authority.", example="dsb-austria"),
     "owner": ref("roles", "Role that files the notification.", required=True, example="dpo"),
     "submit": text("How to submit, step by step.", required=True),
+    "calendar": mapping("Holidays and time zone for business-day deadlines.", CALENDAR),
+    "stages": entries("Deadline stages, in order (required without a regime; replace the regime's).",
+                      STAGE, minlength=1),
+    "required_content": texts("What the notification must contain (required without a regime)."),
+    "note": text("Caveats, for example where national law differs."),
+}
+
+#: Keys a regulator must have when it names no regime.
+REGULATOR_WITHOUT_REGIME = ("jurisdiction", "law", "applies_when", "stages", "required_content")
+
+#: An entry of the packaged catalogue of notification regimes (generator/regimes.yml).
+REGIME: Schema = {
+    "id": ident(example="gdpr-dpa"),
+    "name": text("Name of the regime.", required=True),
+    "jurisdiction": text("Where it applies.", required=True),
+    "applies_to": text("Who must notify.", required=True),
+    "notify": text("Whom to notify.", required=True),
+    "in_force": flag("False for rules not yet in force: they produce no deadline."),
+    "verified": flag("False when the entry rests on secondary sources only."),
+    "calendar": mapping("Holidays and time zone for its business-day deadlines.", CALENDAR),
     "stages": entries("Deadline stages, in order.", {
-        "id": ident(example="initial"),
-        "name": text("Name of the stage.", required=True, example="Initial notification"),
-        **CLOCK,
-        "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
-        "note": text("Anything to know about this stage."),
+        **STAGE,
+        "due": duration("Time allowed; absent for 'without undue delay' and the like.", example="72h"),
+        "rule": text("The rule in words.", required=True),
     }, required=True, minlength=1),
     "required_content": texts("What the notification must contain.", required=True),
-    "note": text("Caveats, for example where national law differs."),
+    "citation": text("The provisions.", required=True),
+    "source_url": text("Where the text can be read.", required=True, regex="https://.+"),
+    "last_reviewed": date("When the entry was last checked.", required=True),
+    "caveats": texts("Limits of the entry."),
 }
 
 TEMPLATE: Schema = {
@@ -319,3 +368,6 @@ PLAYBOOK: Schema = {
 #: Sections whose entries carry an ``id``, in the order they appear in the format.
 ID_SECTIONS = ("roles", "contacts", "channels", "audiences", "offices", "regulators", "templates",
                "phases", "severities", "scenarios", "incident_facts")
+
+#: The packaged catalogue file as a whole.
+CATALOGUE: Schema = {"regimes": entries("Notification regimes.", REGIME, required=True, minlength=1)}

@@ -148,9 +148,9 @@ class _Leaves(cerberus_errors.BaseErrorHandler):  # type: ignore[misc]
         return list(leaves(errors))
 
 
-def rules_at(path: KeyPath) -> dict[str, Any] | None:
+def rules_at(path: KeyPath, root: S.Schema = S.PLAYBOOK) -> dict[str, Any] | None:
     """The schema rules of the field at ``path`` (list indexes step into items)."""
-    rules: dict[str, Any] = {"type": "dict", "schema": S.PLAYBOOK}
+    rules: dict[str, Any] = {"type": "dict", "schema": root}
     for part in path:
         inner = rules.get("schema")
         if isinstance(part, int):
@@ -183,13 +183,13 @@ class _Report:
         self.add(path, message, "warning")
 
 
-def _shape_message(error: Any) -> tuple[KeyPath, str]:
+def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str]:
     path: KeyPath = tuple(error.document_path)
     code = error.code
     if code == cerberus_errors.REQUIRED_FIELD.code:
         return path[:-1], f"missing required key '{path[-1]}'"
     if code == cerberus_errors.UNKNOWN_FIELD.code:
-        parent = rules_at(path[:-1]) or {}
+        parent = rules_at(path[:-1], root) or {}
         known = sorted((parent.get("schema") or {}).keys())
         key = str(path[-1])
         close = difflib.get_close_matches(key, known, n=1)
@@ -214,7 +214,7 @@ def _shape_message(error: Any) -> tuple[KeyPath, str]:
     if code == cerberus_errors.MIN_VALUE.code:
         return path, f"must be at least {error.constraint}, got {error.value}"
     if code == cerberus_errors.REGEX_MISMATCH.code:
-        description = (rules_at(path) or {}).get("meta", {})
+        description = (rules_at(path, root) or {}).get("meta", {})
         return path, f"'{error.value}' does not have the expected form (example: {description.get('example')})"
     if code == cerberus_errors.DEPENDENCIES_FIELD.code:
         needed = [error.constraint] if isinstance(error.constraint, str) else list(error.constraint)
@@ -225,13 +225,13 @@ def _shape_message(error: Any) -> tuple[KeyPath, str]:
     return path, message.format(*error.info, constraint=error.constraint, field=error.field, value=error.value)
 
 
-def _check_shape(report: _Report) -> None:
-    validator = _ShapeValidator(S.PLAYBOOK, error_handler=_Leaves)
+def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
+    validator = _ShapeValidator(root, error_handler=_Leaves)
     # No normalisation: the schema has no defaults or coercions, and skipping it halves the time.
     if validator.validate(report.source.data, normalize=False):
         return
     for error in validator.errors:
-        path, message = _shape_message(error)
+        path, message = _shape_message(error, root)
         report.add(path, message)
 
 
@@ -357,19 +357,50 @@ def _check_clock(report: _Report, clock: dict[str, Any], path: KeyPath, earlier:
 
 
 def _check_regulators(report: _Report) -> None:
-    for r_index, regulator in _entries(report.source.data, "regulators"):
+    regulators = list(_entries(report.source.data, "regulators"))
+    regimes: dict[str, Any] = {}
+    if any("regime" in regulator for _, regulator in regulators):
+        from .regimes import catalogue  # loaded only when a playbook uses it
+
+        regimes = catalogue()
+    calendars: list[tuple[KeyPath, str]] = []
+    for r_index, regulator in regulators:
+        path: KeyPath = ("regulators", r_index)
+        named = regulator.get("regime")
+        regime = regimes.get(named) if isinstance(named, str) else None
+        if "regime" in regulator and isinstance(regulator["regime"], str) and regime is None:
+            wrong = regulator["regime"]
+            report.add((*path, "regime"), f"unknown regime '{wrong}'{_known(list(regimes), wrong, limit=25)}")
+        if "regime" not in regulator:
+            for key in S.REGULATOR_WITHOUT_REGIME:
+                if key not in regulator:
+                    report.add(path, f"missing required key '{key}' (or name a catalogue 'regime' that supplies it)")
         earlier: list[str] = []
+        business_days = False
         for s_index, stage in _entries(regulator, "stages"):
-            path = ("regulators", r_index, "stages", s_index)
-            _check_clock(report, stage, path, earlier)
+            stage_path = (*path, "stages", s_index)
+            _check_clock(report, stage, stage_path, earlier)
             limit = stage.get("no_later_than")
             if isinstance(limit, dict):
-                _check_clock(report, limit, (*path, "no_later_than"), earlier)
+                _check_clock(report, limit, (*stage_path, "no_later_than"), earlier)
+            business_days |= any("business" in str(clock.get("due", "")) for clock in (stage, limit or {}))
             ident = stage.get("id")
             if isinstance(ident, str):
                 if ident in earlier:
-                    report.add((*path, "id"), f"duplicate stage id '{ident}' in this regulator")
+                    report.add((*stage_path, "id"), f"duplicate stage id '{ident}' in this regulator")
                 earlier.append(ident)
+        calendar = regulator.get("calendar")
+        if isinstance(calendar, dict) and isinstance(calendar.get("country"), str):
+            calendars.append(((*path, "calendar", "country"), calendar["country"]))
+        elif business_days and (regime is None or regime.calendar is None):
+            report.add(path, "business-day deadlines need a holiday calendar; add 'calendar: {country: XX}'")
+    if calendars:
+        import holidays  # only when a calendar is named: the library takes a while to import
+
+        supported = holidays.list_supported_countries()
+        for path, country in calendars:
+            if re.fullmatch("[A-Z]{2}", country) and country not in supported:  # other forms: see shape check
+                report.add(path, f"no public-holiday calendar for country '{country}'")
 
 
 def _blank_problems(report: _Report, path: KeyPath, text: str, values: set[str], facts: set[str]) -> None:
@@ -526,6 +557,13 @@ def _check_readiness(report: _Report, holders: dict[str, dict[str, list[str]]], 
                         report.warn((*path, "channels", c_index),
                                     f"phase '{phase.get('id')}' is covert, but channel '{channel}' is not "
                                     "out-of-band; the attacker may read it")
+
+
+def shape_problems(source: Source, root: S.Schema) -> list[Problem]:
+    """Only the shape check, against any schema of :mod:`generator.schema` (the catalogue's, say)."""
+    report = _Report(source)
+    _check_shape(report, root)
+    return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
 
 
 def validate(source: Source, *, today: dt.date) -> list[Problem]:

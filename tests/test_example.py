@@ -30,8 +30,9 @@ def test_example_covers_a_whole_organisation() -> None:
 
 def test_example_has_the_gdpr_72_hour_deadline_and_the_serbian_commissioner() -> None:
     playbook = open_playbook(EXAMPLE, today=AS_OF).playbook
-    stages = {(r.law.split(" Art")[0], str(s.clock.due), s.clock.start) for r in playbook.regulators for s in r.stages}
-    assert ("GDPR", "72 hours", "awareness") in stages
+    stages = {(r.regime.id if r.regime else None, str(s.clock.due), s.clock.start)
+              for r in playbook.regulators for s in r.stages}
+    assert ("gdpr-dpa", "72 hours", "awareness") in stages
     assert any("Serbia" in r.jurisdiction and "Commissioner" in r.name for r in playbook.regulators)
 
 

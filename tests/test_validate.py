@@ -183,7 +183,7 @@ def test_stage_clock_must_start_from_an_event_or_earlier_stage(minimal: str) -> 
     text = edit(minimal, "        from: awareness\n    required", "        from: awarenes\n    required")
     assert problems(text) == [
         "playbook.yml:68:9: regulators[0].stages[0].from: unknown clock start 'awarenes'; use an event or an "
-        "earlier stage; known: awareness, classification, detection, materiality"
+        "earlier stage; known: awareness, assessment, classification, detection, determination, materiality, payment"
     ]
 
 
