@@ -72,14 +72,10 @@ def write_bundle(site: Path, folder_name: str, target: Path) -> None:
     partial.replace(target)
 
 
-def write_checksum(bundle: Path) -> Path:
-    """``<bundle>.sha256`` in the format ``sha256sum -c`` reads."""
+def write_checksum(bundle: Path, target: Path, name: str) -> None:
+    """Write to ``target`` the checksum of ``bundle`` as ``sha256sum -c`` reads it, for the file ``name``."""
     digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
-    checksum = bundle.with_name(bundle.name + ".sha256")
-    partial = checksum.with_name(checksum.name + ".partial")
-    partial.write_text(f"{digest}  {bundle.name}\n", encoding="utf-8")
-    partial.replace(checksum)
-    return checksum
+    target.write_text(f"{digest}  {name}\n", encoding="utf-8")
 
 
 def _replace_directory(new: Path, final: Path) -> None:
@@ -110,41 +106,40 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
     from mkdocs.config import load_config
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
-    project = config_file.resolve().parent
-    try:
-        config = load_config(str(config_file), strict=strict)
-    except mkdocs_exceptions.ConfigurationError as exc:
-        raise BuildError(f"{config_file}: {exc}") from None
-    final_site = Path(config.site_dir)
-    final_site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
-    config["site_dir"] = str(staging)
+    dist = dist_dir or config_file.resolve().parent / "dist"
     errors = _ErrorCollector()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(errors)
+    staging: Path | None = None
     try:
         try:
+            config = load_config(str(config_file), strict=strict)
+            final_site = Path(config.site_dir)
+            final_site.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
+            config["site_dir"] = str(staging)
             mkdocs_build.build(config)
         except mkdocs_exceptions.MkDocsException as exc:
-            # MkDocs logs the cause and then raises a generic "Aborted with a BuildError!".
-            generic = str(exc).replace("Aborted with a BuildError!", "").strip()
+            # MkDocs logs the cause, then raises a generic "Aborted with …" exception.
+            generic = re.sub(r"^Aborted with a BuildError!$", "", str(exc)).strip()
             raise BuildError("\n".join([*errors.messages, generic]).strip() or "the build failed") from None
-        plugin = config.plugins.get("playbook")
-        playbook = getattr(plugin, "playbook", None)
+        playbook = getattr(config.plugins.get("playbook"), "playbook", None)
         if playbook is None:
             raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
         name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}-offline"
-        dist = dist_dir or project / "dist"
-        bundle = dist / f"{name}.zip"
-        staged_bundle = dist / f".{name}.zip.new"
+        bundle, checksum = dist / f"{name}.zip", dist / f"{name}.zip.sha256"
+        staged_bundle, staged_checksum = dist / f".{name}.zip.new", dist / f".{name}.zip.sha256.new"
         write_bundle(staging, name, staged_bundle)
+        write_checksum(staged_bundle, staged_checksum, bundle.name)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        for leftover in (dist_dir or project / "dist").glob(".*.zip.new*"):
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        for leftover in dist.glob(".*.new*"):
             leftover.unlink(missing_ok=True)
         raise
     finally:
         mkdocs_logger.removeHandler(errors)
     _replace_directory(staging, final_site)
     staged_bundle.replace(bundle)
-    return Built(final_site, bundle, write_checksum(bundle))
+    staged_checksum.replace(checksum)
+    return Built(final_site, bundle, checksum)

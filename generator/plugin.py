@@ -102,9 +102,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         if config.nav is None:
             config.nav = navigation(self.pages) + hand_written
 
-        config.extra["polyfills"] = [*config.extra.get("polyfills", []), SHIM]
+        polyfills = config.extra.setdefault("polyfills", [])
+        if SHIM not in polyfills:
+            polyfills.append(SHIM)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         config.extra.setdefault("generator", False)  # no "Made with Material" link out of the site
-        config.extra_css.append(STYLESHEET)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -314,19 +314,20 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
-def _render(env: jinja2.Environment, template_name: str, path: str, what: str, context: dict[str, Any]) -> str:
+def _render(env: jinja2.Environment, template_name: str, what: str, context: dict[str, Any]) -> str:
     try:
         template = env.get_template(template_name)
-        return template.render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or template_name}:{exc.lineno}: template syntax error: {exc.message} "
                           f"(while rendering {what})") from None
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template '{exc.name}' not found (while rendering {what})") from None
+    try:
+        return template.render(**context)
     except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        filename = getattr(template, "filename", None) if "template" in locals() else None
+        filename = template.filename or template_name
         line = _template_line(exc, template_name)
-        where = f"{filename or template_name}:{line}" if line else (filename or template_name)
+        where = f"{filename}:{line}" if line else filename
         raise RenderError(f"{where}: {type(exc).__name__}: {exc} (while rendering {what})") from None
 
 
@@ -357,7 +358,7 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
 
     def add(path: str, template_name: str, title: str, what: str, **extra: Any) -> None:
         context = {**common, "links": Links(path, playbook), "title": title, **extra}
-        pages.append(Page(path, title, _render(env, template_name, path, what, context)))
+        pages.append(Page(path, title, _render(env, template_name, what, context)))
 
     for path, template_name, title in SINGLE_PAGES:
         add(path, template_name, title, f"page '{path}'")

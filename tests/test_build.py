@@ -173,3 +173,12 @@ def test_serve_watches_the_playbook_and_the_templates(tmp_path: Path) -> None:
     server = Server()
     config.plugins["playbook"].on_serve(server, config=config, builder=None)
     assert server.watched == [str(tmp_path / "playbook.yml"), str(tmp_path / "templates")]
+
+
+def test_broken_mkdocs_configuration_says_what_is_wrong(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    config.write_text(edit(config.read_text(), "use_directory_urls: false", "use_directory_urls: sometimes"))
+    code, output = invoke_build(tmp_path)
+    assert code == 1
+    assert "use_directory_urls" in output.splitlines()[0]
+    assert output.endswith("Build failed; site/ and dist/ are unchanged.\n")
