@@ -8,6 +8,7 @@ site stays usable from ``file://`` with no network.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from . import open_playbook
 from .errors import PlaybookError
 from .model import Playbook
 from .render import Page, navigation, render_pages
+from .sitedata import data_script
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -30,10 +32,13 @@ ASSETS = Path(__file__).parent / "assets"
 #: Site paths of the files the plugin ships.
 SHIM = "assets/vendor/iframe-worker/shim.js"
 STYLESHEET = "assets/playbook/playbook.css"
+#: The incident tools: the playbook's data (generated), then the script that uses it.
+SCRIPTS = ("assets/playbook/data.js", "assets/playbook/playbook.js")
 SHIPPED = {
     SHIM: ASSETS / "vendor" / "iframe-worker" / "shim.js",
     "assets/vendor/iframe-worker/LICENSE.txt": ASSETS / "vendor" / "iframe-worker" / "LICENSE",
     STYLESHEET: ASSETS / "playbook.css",
+    SCRIPTS[1]: ASSETS / "playbook.js",
 }
 
 
@@ -107,6 +112,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             polyfills.append(SHIM)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        for script in SCRIPTS:
+            if script not in config.extra_javascript:
+                config.extra_javascript.append(script)
         config.extra.setdefault("generator", False)  # no "Made with Material" link out of the site
         return config
 
@@ -118,6 +126,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, page.path, content=page.markdown))
         for site_path, source in SHIPPED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
+        assert self.playbook is not None  # on_config ran
+        files.append(File.generated(config, SCRIPTS[0], content=data_script(self.playbook, dt.date.today())))
         return files
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)

@@ -287,6 +287,8 @@ def best_channel(contact: Contact) -> ContactChannel | None:
 #: (page path, template, title) of the pages made once per playbook, in navigation order.
 SINGLE_PAGES = (
     ("index.md", "home.md.j2", "Home"),
+    ("incident.md", "incident.md.j2", "Incident clock and log"),
+    ("facts.md", "facts.md.j2", "Incident facts"),
     ("phases/index.md", "phases.md.j2", "Phases"),
     ("contacts.md", "contacts.md.j2", "Contacts"),
     ("channels.md", "channels.md.j2", "Out-of-band channels"),

@@ -22,12 +22,15 @@ def test_home_renders_styled_with_the_four_first_answers(visit: Visit) -> None:
     assert header not in ("rgba(0, 0, 0, 0)", "transparent")
     cards = visit.page.locator(".pb-start li strong a").all_inner_texts()
     assert cards == ["Who to call", "The first hour", "Deadlines", "What we say now"]
+    assert visit.page.locator(".pb-progress").count() == 6
     assert visit.page.locator(".pb-oob").count() >= 7
     assert visit.errors == []
     assert visit.outside_requests() == []
 
 
 @pytest.mark.parametrize(("nav_path", "heading"), [
+    (["Incident clock and log"], "Incident clock and log"),
+    (["Incident facts"], "Incident facts"),
     (["Contacts"], "Contacts"),
     (["Out-of-band channels"], "Out-of-band channels"),
     (["Regulators and deadlines"], "Regulators and deadlines"),

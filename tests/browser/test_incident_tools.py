@@ -1,0 +1,187 @@
+"""The incident tools in headless Chromium, from file:// with the network off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import holidays
+import pytest
+
+from generator.durations import parse_duration
+from tests.browser.conftest import Visit
+
+pytestmark = pytest.mark.browser
+CASES = json.loads((Path(__file__).parent.parent / "deadline_cases.json").read_text(encoding="utf-8"))
+
+
+def tick_first_item(visit: Visit) -> str:
+    """Click the first checklist box where a person would (Material draws it over the hidden input)."""
+    box = visit.page.locator(".task-list-item input").first.bounding_box()
+    visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    visit.page.wait_for_timeout(100)
+    return visit.page.locator(".task-list-item strong").first.inner_text()
+
+
+def test_javascript_deadline_arithmetic_matches_python(visit: Visit) -> None:
+    visit.open("incident.html")
+    for case in CASES:
+        calendar = case["calendar"]
+        if calendar:
+            start_year = dt.date.fromisoformat(case["start"][:10]).year
+            days = holidays.country_holidays(calendar["country"], years=range(start_year - 1, start_year + 2))
+            visit.page.evaluate("([key, days]) => { window.PLAYBOOK_DATA.holidays[key] = days; }",
+                                [calendar["country"], sorted(d.isoformat() for d in days)])
+        period = parse_duration(case["period"])
+        due = visit.page.evaluate(
+            "([start, period, zone, calendar]) => window.PlaybookClock.add(Date.parse(start), period, zone, calendar)",
+            [case["start"], {"amount": period.amount, "unit": period.unit}, case["zone"],
+             {"key": calendar["country"], "timezone": calendar["timezone"]} if calendar else None],
+        )
+        expected = dt.datetime.fromisoformat(case["expected"]).timestamp() * 1000
+        assert due == expected, case["what"]
+    assert visit.errors == []
+
+
+def test_clock_shows_the_deadlines_for_a_known_awareness_time(visit: Visit) -> None:
+    visit.open("incident.html")
+    visit.page.select_option("#pb-zone", "Europe/Berlin")
+    visit.page.fill("#pb-event-awareness", "2026-03-27T10:00")
+    visit.page.dispatch_event("#pb-event-awareness", "change")
+    visit.page.fill("#pb-event-classification", "2026-03-27T13:30")
+    visit.page.dispatch_event("#pb-event-classification", "change")
+    rows = visit.page.locator("#pb-deadlines tbody tr")
+    first = [rows.nth(i).locator("td").all_inner_texts()[:3] for i in range(3)]
+    assert first == [
+        ["Fri 2026-03-27 17:30 CET", "2026-03-27 16:30Z",
+         "Austrian Financial Market Authority (FMA) - DORA major ICT-related incident: Initial notification"],
+        ["Mon 2026-03-30 11:00 CEST", "2026-03-30 09:00Z",
+         "Austrian Data Protection Authority (DSB): Notification to the supervisory authority"],
+        ["Mon 2026-03-30 11:00 CEST", "2026-03-30 09:00Z",
+         "Serbian Commissioner for Personal Data Protection: Notification to the Commissioner"],
+    ]
+    assert "overdue by" in rows.first.locator("td.pb-left").inner_text()
+    assert rows.first.get_attribute("class") == "pb-overdue"
+    visit.open("incident.html")  # the moments are remembered
+    assert visit.page.input_value("#pb-event-awareness") == "2026-03-27T10:00"
+    assert visit.errors == []
+    assert visit.outside_requests() == []
+
+
+def test_tick_survives_a_reload_and_counts_on_the_home_page(visit: Visit) -> None:
+    visit.open("phases/assessment.html")
+    tick_first_item(visit)
+    visit.open("phases/assessment.html")
+    assert visit.page.locator(".task-list-item input").first.is_checked()
+    assert visit.page.locator(".pb-tick").first.inner_text().startswith("✓ ")
+    visit.open("index.html")
+    assert visit.page.locator(".pb-progress[data-phase='assessment']").inner_text() == "1 of 9 done"
+    assert visit.errors == []
+
+
+def test_export_contains_the_tick_and_the_note(visit: Visit) -> None:
+    visit.open("incident.html")
+    visit.page.fill("#pb-initials", "AH")
+    visit.page.dispatch_event("#pb-initials", "change")
+    visit.page.fill("#pb-incident-name", "DP-2026-014")
+    visit.page.dispatch_event("#pb-incident-name", "change")
+    visit.open("phases/assessment.html")
+    action = tick_first_item(visit)
+    visit.open("incident.html")
+    visit.page.fill("#pb-note", "Board chair informed by phone.")
+    visit.page.click("#pb-add-note")
+    with visit.page.expect_download() as markdown:
+        visit.page.click("#pb-export-md")
+    text = Path(markdown.value.path()).read_text(encoding="utf-8")
+    assert markdown.value.suggested_filename == "DP-2026-014-log.md"
+    assert text.startswith("# Incident log: DP-2026-014\n")
+    assert f"| AH | ticked: {action} (Detection and assessment) |" in text
+    assert "| AH | Board chair informed by phone. |" in text
+    with visit.page.expect_download() as raw:
+        visit.page.click("#pb-export-json")
+    log: dict[str, Any] = json.loads(Path(raw.value.path()).read_text(encoding="utf-8"))
+    assert log["playbook"] == {"organisation": "Danubia Pay AG", "version": "3.1"}
+    assert [(e["kind"], e["item"], e["by"]) for e in log["entries"]][:1] == [("ticked", "assess-alarm", "AH")]
+    assert visit.errors == []
+
+
+def test_new_incident_clears_the_ticks_after_confirmation(visit: Visit) -> None:
+    visit.open("phases/assessment.html")
+    tick_first_item(visit)
+    visit.open("incident.html")
+    visit.page.once("dialog", lambda dialog: dialog.dismiss())
+    visit.page.click("#pb-new-incident")
+    visit.open("phases/assessment.html")
+    assert visit.page.locator(".task-list-item input").first.is_checked()  # cancelled: nothing cleared
+    visit.open("incident.html")
+    visit.page.fill("#pb-incident-name", "Second incident")
+    visit.page.once("dialog", lambda dialog: dialog.accept())
+    with visit.page.expect_navigation():
+        visit.page.click("#pb-new-incident")
+    assert visit.page.input_value("#pb-incident-name") == "Second incident"
+    visit.open("phases/assessment.html")
+    assert not visit.page.locator(".task-list-item input").first.is_checked()
+    assert visit.errors == []
+
+
+def test_storage_is_keyed_by_playbook_version(visit: Visit) -> None:
+    visit.open("index.html")
+    assert visit.page.evaluate("window.PLAYBOOK_DATA.key") == "crisis-playbook/danubia-pay-ag/3.1"
+
+
+def test_composer_fills_a_message_and_copies_it(visit: Visit) -> None:
+    # Record what is copied instead of touching the machine's clipboard.
+    visit.page.add_init_script(
+        "window.__copied = []; navigator.clipboard.writeText = "
+        "t => { window.__copied.push(t); return Promise.resolve(); };"
+    )
+    visit.open("facts.html")
+    visit.page.fill("#pb-fact-affected_services", "card payments in the web shop")
+    visit.open("messages/social-post.html")
+    assert visit.page.locator(".pb-compose").inner_text().startswith("Every blank is filled.")
+    assert "of 280 characters" in visit.page.locator(".pb-compose").inner_text()
+    visit.page.click(".pb-copy")
+    copied = visit.page.evaluate("window.__copied")
+    assert copied == ["We are dealing with a security incident affecting card payments in the web shop. Our teams are "
+                      "working on it. We never ask for passwords or card details. Updates: "
+                      "https://www.danubiapay.example/security-update"]
+    visit.open("messages/holding-statement.html")
+    assert visit.page.locator(".pb-compose p").first.inner_text() == (
+        "Still empty: [[ what_happened ]], [[ discovered_at ]], [[ known_facts ]], [[ unknown_facts ]], "
+        "[[ next_update ]]."
+    )
+    assert visit.errors == []
+
+
+def test_release_planner_shows_every_office(visit: Visit) -> None:
+    visit.open("incident.html")
+    visit.page.select_option("#pb-release-zone", "Europe/Vienna")
+    visit.page.fill("#pb-release-time", "2026-03-31T09:00")
+    visit.page.dispatch_event("#pb-release-time", "change")
+    rows = visit.page.locator("#pb-release-table tbody tr")
+    places = {rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("td").nth(2).inner_text()
+              for i in range(rows.count())}
+    assert places["Head office, Vienna"] == "Tue 2026-03-31 09:00 CEST"
+    assert places["Engineering hub, Belgrade"] == "Tue 2026-03-31 09:00 CEST"
+    assert places["Customer-care centre, Lisbon"] == "Tue 2026-03-31 08:00 WEST"
+    assert visit.page.locator("#pb-embargo").inner_text().startswith(
+        "Embargo lifts for Media at Tue 2026-03-31 09:00 CEST (2026-03-31 07:00Z)")
+    assert visit.errors == []
+
+
+def test_messages_fill_live_from_facts_typed_in_another_tab(visit: Visit) -> None:
+    visit.open("messages/customer-sms.html")
+    facts = visit.page.context.new_page()
+    facts.goto((visit.site / "facts.html").as_uri())
+    facts.fill("#pb-fact-what_happened", "x")  # the SMS has no incident blanks: stays complete
+    visit.page.wait_for_timeout(200)
+    assert visit.page.locator(".pb-compose").inner_text().startswith("Every blank is filled.")
+    visit.open("messages/partner-notice.html")
+    facts.fill("#pb-fact-release_time", "31 March 2026 at 09:00 CEST")
+    visit.page.wait_for_function(
+        "document.querySelector('#message-partner-notice mark[data-fact=release_time]').textContent"
+        " === '31 March 2026 at 09:00 CEST'")
+    assert "[[ release_time ]]" not in visit.page.locator(".pb-compose p").first.inner_text()
+    facts.close()
