@@ -185,3 +185,19 @@ def test_messages_fill_live_from_facts_typed_in_another_tab(visit: Visit) -> Non
         " === '31 March 2026 at 09:00 CEST'")
     assert "[[ release_time ]]" not in visit.page.locator(".pb-compose p").first.inner_text()
     facts.close()
+
+
+def test_filled_clock_reads_at_phone_width(visit: Visit) -> None:
+    visit.page.set_viewport_size({"width": 390, "height": 844})
+    visit.open("incident.html")
+    visit.page.fill("#pb-event-awareness", "2026-03-27T10:00")
+    visit.page.dispatch_event("#pb-event-awareness", "change")
+    visit.page.fill("#pb-release-time", "2026-03-31T09:00")
+    visit.page.dispatch_event("#pb-release-time", "change")
+    overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the incident page scrolls sideways by {overflow}px at phone width"
+    hidden = visit.page.evaluate(
+        "(() => { const t = document.getElementById('pb-deadlines'); return t.scrollWidth - t.clientWidth; })()")
+    assert hidden <= 0, f"{hidden}px of the deadline table (the countdown) need sideways scrolling"
+    left = visit.page.locator("#pb-deadlines td.pb-left").first
+    assert left.inner_text().startswith(("in ", "overdue by "))

@@ -91,7 +91,8 @@ def test_checklist_items_carry_their_stable_ids(visit: Visit) -> None:
 
 def test_pages_read_well_at_phone_width(visit: Visit) -> None:
     visit.page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("index.html", "contacts.html", "phases/assessment.html", "messages/customer-notice.html"):
+    for path in ("index.html", "contacts.html", "phases/assessment.html", "messages/customer-notice.html",
+                 "incident.html", "facts.html"):
         visit.open(path)
         overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at phone width"
