@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -51,10 +50,10 @@ def slugify(text: str) -> str:
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
-    """Entry timestamps: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
-    return max(moment[:6], (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
+    """Entry timestamps: the build time, which is SOURCE_DATE_EPOCH when that is set."""
+    from mkdocs.utils import get_build_datetime
+
+    return max(get_build_datetime().timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
 
 
 def write_bundle(site: Path, folder_name: str, target: Path) -> None:

@@ -8,8 +8,8 @@ site stays usable from ``file://`` with no network.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils import get_build_datetime
 
 from . import open_playbook
 from .errors import PlaybookError
 from .model import Playbook
-from .render import Page, navigation, render_pages
+from .render import Page, escape, navigation, render_pages
 from .sitedata import data_script
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -40,6 +42,28 @@ SHIPPED = {
     STYLESHEET: ASSETS / "playbook.css",
     SCRIPTS[1]: ASSETS / "playbook.js",
 }
+
+
+def git_commit(directory: Path) -> str | None:
+    """The short commit of the checkout ``directory`` is in (marked when files differ from it), or None."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=directory, capture_output=True,
+                              text=True, timeout=10, check=False)
+        if head.returncode != 0:
+            return None
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=directory,
+                                 capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):  # no git on this machine
+        return None
+    return head.stdout.strip() + (" with uncommitted changes" if changed.stdout.strip() else "")
+
+
+def document_line(playbook: Playbook) -> str:
+    """Version, approval, review date and marking: shown on every page, on screen and on paper."""
+    doc = playbook.document
+    approver = playbook.contact(doc.approver).name
+    return (f'<p class="pb-doc">Version {escape(doc.version)} · approved by {escape(approver)} on '
+            f"{doc.approved_on} · review by {doc.next_review} · {escape(doc.classification)}</p>")
 
 
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -96,6 +120,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         for warning in opened.warnings:
             log.warning(str(warning))
         self.playbook = opened.playbook
+        built = get_build_datetime()
+        commit = git_commit(self._path(config, "."))
+        stamp = (f"{escape(opened.playbook.document.organisation)} crisis playbook, version "
+                 f"{escape(opened.playbook.document.version)}. Built {built:%Y-%m-%d}"
+                 + (f" from commit {escape(commit)}" if commit else "") + ".")
+        config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
 
         generated = {page.path for page in self.pages}
         docs = Path(config.docs_dir)
@@ -127,8 +157,20 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         for site_path, source in SHIPPED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         assert self.playbook is not None  # on_config ran
-        files.append(File.generated(config, SCRIPTS[0], content=data_script(self.playbook, dt.date.today())))
+        files.append(File.generated(config, SCRIPTS[0],
+                                    content=data_script(self.playbook, get_build_datetime().date())))
         return files
+
+    def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
+        """Document control under every page's title (the home page has its own banner)."""
+        if self.playbook is None or page.file.src_uri == "index.md":
+            return markdown
+        line = document_line(self.playbook)
+        lines = markdown.split("\n")
+        for index, text in enumerate(lines):
+            if text.startswith("# "):
+                return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
+        return f"{line}\n\n{markdown}"
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)
         # mkdocs serve already watches docs_dir (content/) and mkdocs.yml.

@@ -53,6 +53,7 @@ def site_data(playbook: Playbook, today: dt.date) -> dict[str, Any]:
         "organisation": document.organisation,
         "version": document.version,
         "timezone": document.timezone,
+        "nextReview": document.next_review.isoformat(),
         "phases": [
             {"id": p.id, "name": p.name, "items": [{"id": i.id, "action": i.action} for i in p.checklist]}
             for p in playbook.phases

@@ -182,3 +182,36 @@ def test_broken_mkdocs_configuration_says_what_is_wrong(tmp_path: Path) -> None:
     assert code == 1
     assert "use_directory_urls" in output.splitlines()[0]
     assert output.endswith("Build failed; site/ and dist/ are unchanged.\n")
+
+
+def test_same_input_and_source_date_epoch_give_a_byte_identical_site_and_bundle(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")  # 2026-03-20
+    copy_example(tmp_path)
+    assert invoke_build(tmp_path)[0] == 0
+    site, dist = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
+    assert invoke_build(tmp_path)[0] == 0
+    assert snapshot(tmp_path / "site") == site
+    assert snapshot(tmp_path / "dist") == dist
+    with zipfile.ZipFile(tmp_path / "dist" / "danubia-pay-ag-3-1-offline.zip") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 3, 20, 9, 46, 40)}
+
+
+def test_every_page_shows_document_control_and_the_build_stamp(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    copy_example(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.test"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "playbook"], cwd=tmp_path, check=True)
+    commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=tmp_path, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert invoke_build(tmp_path)[0] == 0
+    line = ('<p class="pb-doc">Version 3.1 · approved by Lukas Berger on 2026-11-02 · review by 2027-05-15 · '
+            "TLP:AMBER+STRICT</p>")
+    for page in ("contacts.html", "phases/assessment.html", "messages/holding-statement.html",
+                 "working-out-of-band.html"):
+        html = (tmp_path / "site" / page).read_text()
+        assert line in html, page
+        assert f"Danubia Pay AG crisis playbook, version 3.1. Built 2026-03-20 from commit {commit}." in html

@@ -540,8 +540,22 @@
 
   /* ---------- Start ---------- */
 
+  /* An offline copy ages on a USB stick: say so once its review date has passed. */
+  function reviewWarning() {
+    var f = fields(Date.now(), DATA.timezone);
+    var today = f.y + "-" + pad(f.m) + "-" + pad(f.d);
+    var article = document.querySelector("article.md-content__inner");
+    if (today <= DATA.nextReview || !article) { return; }
+    var box = element("div", { "class": "admonition warning pb-review-passed" });
+    box.appendChild(element("p", { "class": "admonition-title" }, "This copy may be out of date"));
+    box.appendChild(element("p", {}, "Version " + DATA.version + " was due for review on " + DATA.nextReview +
+      ". Check that you have the current version, and that the phone numbers still work."));
+    article.insertBefore(box, article.firstChild);
+  }
+
   function start() {
     var state = load();
+    reviewWarning();
     checklists(state);
     progress(state);
     composer(state);

@@ -96,3 +96,13 @@ def test_pages_read_well_at_phone_width(visit: Visit) -> None:
         visit.open(path)
         overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at phone width"
+
+
+def test_review_banner_appears_once_the_review_date_has_passed(visit: Visit) -> None:
+    visit.open("contacts.html")
+    assert visit.page.locator(".pb-review-passed").count() == 0
+    visit.page.add_init_script("Date.now = () => Date.parse('2027-05-16T08:00:00Z');")
+    visit.open("contacts.html")
+    assert visit.page.locator(".pb-review-passed").inner_text().startswith(
+        "This copy may be out of date\n\nVersion 3.1 was due for review on 2027-05-15.")
+    assert visit.errors == []
