@@ -7,11 +7,13 @@ rename. A failed build removes its temporary files and leaves ``site/`` and ``di
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import unicodedata
 import zipfile
@@ -77,20 +79,39 @@ def write_checksum(bundle: Path, target: Path, name: str) -> None:
     target.write_text(f"{digest}  {name}\n", encoding="utf-8")
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one atomic step (Linux ``renameat2``); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0)
+
+
 def _replace_directory(new: Path, final: Path) -> None:
-    """Put ``new`` where ``final`` is, keeping the old one until the new one is in place."""
+    """Put ``new`` where ``final`` is. Where the system can, the two are exchanged atomically, so an
+    interrupted build never leaves ``final`` missing; elsewhere by two renames."""
     if not final.exists():
         new.rename(final)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
-    old.rmdir()
-    final.rename(old)
-    try:
+    elif _exchange(new, final):
+        shutil.rmtree(new, ignore_errors=True)  # now holds the old site
+    else:
+        old = new.with_name(new.name.replace("-new-", "-old-"))
+        final.rename(old)
         new.rename(final)
-    except OSError:
-        old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(site: Path, dist: Path) -> None:
+    """Staging files of builds that were killed before they could clean up."""
+    for leftover in site.parent.glob(f".{site.name}-new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in dist.glob(".*.new*"):
+        leftover.unlink(missing_ok=True)
 
 
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = False) -> Built:
@@ -115,6 +136,7 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
             config = load_config(str(config_file), strict=strict)
             final_site = Path(config.site_dir)
             final_site.parent.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(final_site, dist)
             staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
             config["site_dir"] = str(staging)
             mkdocs_build.build(config)

@@ -58,6 +58,17 @@ def git_commit(directory: Path) -> str | None:
     return head.stdout.strip() + (" with uncommitted changes" if changed.stdout.strip() else "")
 
 
+def outside_links(folder: Path, project: Path) -> list[str]:
+    """Files and folders under ``folder`` that are links leading outside ``project``."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(project):
+            found.append(f"{path.relative_to(project)} is a link to {path.resolve()}, outside the project")
+    return found
+
+
 def document_line(playbook: Playbook) -> str:
     """Version, approval, review date and marking: shown on every page, on screen and on paper."""
     doc = playbook.document
@@ -112,6 +123,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         if problems:
             raise PluginError("this site must work offline:\n  " + "\n  ".join(problems))
         playbook_path = self._path(config, self.config.playbook)
+        project = self._path(config, ".")
+        escapes = [f"{name} '{getattr(self.config, name)}' is outside the project"
+                   for name in ("playbook", "templates")
+                   if not self._path(config, getattr(self.config, name)).is_relative_to(project)]
+        escapes += outside_links(Path(config.docs_dir), project)
+        escapes += outside_links(self._path(config, self.config.templates), project)
+        if escapes:
+            raise PluginError("files must stay inside the project:\n  " + "\n  ".join(escapes)
+                              + "\n  (copy what you need into the project instead)")
         try:
             opened = open_playbook(playbook_path, strict=self.config.strict, display_name=self.config.playbook)
             self.pages = render_pages(opened.playbook, self._path(config, self.config.templates))

@@ -303,7 +303,7 @@ def _check_roles(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> dict[st
         for f_index, fill in _entries(contact, "fills"):
             path = ("contacts", c_index, "fills", f_index)
             role, kind, rank = fill.get("role"), fill.get("as"), fill.get("rank")
-            if role not in holders or kind not in ("primary", "deputy"):
+            if not isinstance(role, str) or role not in holders or kind not in ("primary", "deputy"):
                 continue
             if role in filled:
                 report.add(path, f"fills role '{role}' twice")
@@ -322,7 +322,7 @@ def _check_roles(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> dict[st
                     ranks[(role, rank)] = str(contact.get("id"))
     for index, role in _entries(report.source.data, "roles"):
         ident = role.get("id")
-        if ident in holders and not holders[ident]["primary"]:
+        if isinstance(ident, str) and ident in holders and not holders[ident]["primary"]:
             report.add(("roles", index), f"role '{ident}' has no primary contact; give a contact "
                                          f"'fills: [{{role: {ident}, as: primary}}]'")
     return holders
@@ -521,7 +521,7 @@ def _check_readiness(report: _Report, holders: dict[str, dict[str, list[str]]], 
 
     for index, role in _entries(data, "roles"):
         ident = role.get("id")
-        if ident not in holders:
+        if not isinstance(ident, str) or ident not in holders:
             continue
         if holders[ident]["primary"] and not holders[ident]["deputy"]:
             report.warn(("roles", index), f"role '{ident}' has no deputy; name one so the role is covered "
@@ -544,7 +544,7 @@ def _check_readiness(report: _Report, holders: dict[str, dict[str, list[str]]], 
             report.warn(("regulators", index), f"regulator '{regulator['id']}' has no notification template; "
                                                f"list '{regulator['id']}' under a template's 'regulators'")
 
-    team_channels = {ch.get("id"): ch for _, ch in _entries(data, "channels")}
+    team_channels = {ch["id"]: ch for _, ch in _entries(data, "channels") if isinstance(ch.get("id"), str)}
     for p_index, phase in _entries(data, "phases"):
         for i_index, item in _entries(phase, "checklist"):
             path = ("phases", p_index, "checklist", i_index)

@@ -348,3 +348,13 @@ def test_durations_parse_as_people_write_them() -> None:
     ]
     assert parse_duration("72h").elapsed_minutes == 4320
     assert parse_duration("3 working days").unit == "business days"
+
+
+def test_a_list_where_an_id_belongs_is_a_message_not_a_crash(minimal: str) -> None:
+    # Found by tests/test_properties.py: a list is unhashable, and set lookups used to raise TypeError.
+    text = edit(minimal, "{role: comms-lead, as: deputy, rank: 1}", "{role: [], as: deputy, rank: 1}")
+    assert problems(text) == [
+        "playbook.yml:20:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
+        "when the primary cannot be reached",
+        "playbook.yml:39:10: contacts[1].fills[0].role: expected text, got a list",
+    ]
