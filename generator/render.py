@@ -375,18 +375,23 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
 
 
 def navigation(pages: list[Page]) -> list[Any]:
-    """MkDocs ``nav`` for the generated pages: each folder is a section headed by its index page."""
+    """MkDocs ``nav`` for the generated pages: each folder is a section headed by its index page.
+
+    Titles are HTML-escaped here: MkDocs' theme templates print nav titles as they are (Material's
+    footer does, for one), and phase and message titles come from playbook.yml.
+    """
     nav: list[Any] = []
     sections: dict[str, list[Any]] = {}
     for page in pages:
         folder = posixpath.dirname(page.path)
+        title = html.escape(page.title)
         if not folder:
-            nav.append({page.title: page.path})
+            nav.append({title: page.path})
         elif page.path == f"{folder}/index.md":
             sections[folder] = [page.path]
-            nav.append({page.title: sections[folder]})
+            nav.append({title: sections[folder]})
         else:
-            sections[folder].append({page.title: page.path})
+            sections[folder].append({title: page.path})
     for entries in sections.values():
         if len(entries) - 1 > NAV_SECTION_LIMIT:
             del entries[1:]
