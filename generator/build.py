@@ -114,8 +114,12 @@ def _remove_leftovers(site: Path, dist: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = False) -> Built:
+def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = False,
+          edition: str | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
+
+    ``edition`` ("internal" or "public") overrides the plugin's setting; the public bundle's name
+    says so.
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -134,6 +138,9 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
     try:
         try:
             config = load_config(str(config_file), strict=strict)
+            plugin = config.plugins.get("playbook")
+            if plugin is not None and edition is not None:
+                plugin.config.edition = edition
             final_site = Path(config.site_dir)
             final_site.parent.mkdir(parents=True, exist_ok=True)
             _remove_leftovers(final_site, dist)
@@ -144,10 +151,11 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
             # MkDocs logs the cause, then raises a generic "Aborted with …" exception.
             generic = re.sub(r"^Aborted with a BuildError!$", "", str(exc)).strip()
             raise BuildError("\n".join([*errors.messages, generic]).strip() or "the build failed") from None
-        playbook = getattr(config.plugins.get("playbook"), "playbook", None)
-        if playbook is None:
+        playbook = getattr(plugin, "playbook", None)
+        if plugin is None or playbook is None:
             raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
-        name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}-offline"
+        public = "-public" if plugin.config.edition == "public" else ""
+        name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}{public}-offline"
         bundle, checksum = dist / f"{name}.zip", dist / f"{name}.zip.sha256"
         staged_bundle, staged_checksum = dist / f".{name}.zip.new", dist / f".{name}.zip.sha256.new"
         write_bundle(staging, name, staged_bundle)

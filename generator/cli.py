@@ -111,8 +111,11 @@ as_of_option = click.option(
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
               show_default=True, help="How to print the problems; github prints workflow annotations.")
 @as_of_option
+@click.option("--private", "private", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Private contact details to check with it (default: contacts.private.yml beside PATH, if any).")
 @click.pass_obj
-def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, as_of: dt.datetime | None) -> None:
+def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, as_of: dt.datetime | None,
+             private: Path | None) -> None:
     """Check PATH (default: playbook.yml) and report every problem at once.
 
     Exits 0 when the playbook is valid, 1 when it is not (or, with --strict, when it
@@ -123,7 +126,7 @@ def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, 
     file = str(path)
     with _user_errors(obj["debug"]):
         try:
-            problems = check(path, today=as_of.date() if as_of else None)
+            problems = check(path, today=as_of.date() if as_of else None, private=private)
         except ProblemsError as exc:
             problems = exc.problems
         failed = any(p.severity == "error" for p in problems) or (strict and bool(problems))
@@ -252,9 +255,11 @@ config_option = click.option(
 @cli.command()
 @config_option
 @click.option("--strict", is_flag=True, help="Fail on any warning (MkDocs' strict mode).")
+@click.option("--edition", type=click.Choice(["internal", "public"]), default=None,
+              help="public: leave out private contact details (default: as in mkdocs.yml, else internal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 @click.pass_obj
-def build(obj: dict[str, Any], config_file: Path, strict: bool, verbose: bool) -> None:
+def build(obj: dict[str, Any], config_file: Path, strict: bool, edition: str | None, verbose: bool) -> None:
     """Build the site into site/ and the offline bundle into dist/.
 
     The old site and bundle are replaced only when the build succeeded.
@@ -266,7 +271,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool, verbose: bool) -
         raise click.UsageError(f"{config_file}: no such file; run this where mkdocs.yml is, or pass -f")
     with _user_errors(obj["debug"]):
         try:
-            built = build_site(config_file, strict=strict)
+            built = build_site(config_file, strict=strict, edition=edition)
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)

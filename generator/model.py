@@ -7,7 +7,7 @@ the shape and the references. Templates receive these objects, never raw dicts.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, cast
 
@@ -59,6 +59,7 @@ class ContactChannel:
     type: str
     value: str
     out_of_band: bool = False
+    private: bool = False
     note: str | None = None
 
 
@@ -74,6 +75,7 @@ class Contact:
     service: str | None = None
     fills: tuple[Fill, ...] = ()
     notes: str | None = None
+    private: bool = False
 
     @property
     def out_of_band_channels(self) -> tuple[ContactChannel, ...]:
@@ -465,3 +467,14 @@ def build_model(data: dict[str, Any], regimes: dict[str, Regime] | None = None) 
         scenarios=scenarios,
         glossary=tuple(Term(**g) for g in data.get("glossary", [])),
     )
+
+
+def public_edition(playbook: Playbook) -> Playbook:
+    """The playbook without private values: private channels, and all channels and notes of private
+    contacts, are gone; people, roles and organisations stay."""
+    contacts = tuple(
+        replace(contact, channels=(), notes=None) if contact.private
+        else replace(contact, channels=tuple(c for c in contact.channels if not c.private))
+        for contact in playbook.contacts
+    )
+    return replace(playbook, contacts=contacts)

@@ -24,7 +24,7 @@ from mkdocs.utils import get_build_datetime
 
 from . import open_playbook
 from .errors import PlaybookError
-from .model import Playbook
+from .model import Playbook, public_edition
 from .render import Page, escape, navigation, render_pages
 from .sitedata import data_script
 
@@ -84,6 +84,10 @@ class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Directory of page-template overrides, relative to mkdocs.yml."""
     strict = c.Type(bool, default=False)
     """Fail the build on readiness warnings, as `playbook validate --strict` does."""
+    private = c.Type(str, default="contacts.private.yml")
+    """Private contact details kept out of the repository, merged when the file exists."""
+    edition = c.Choice(("internal", "public"), default="internal")
+    """`public` leaves out every private value: private channels and private contacts' details."""
 
 
 def offline_problems(config: MkDocsConfig) -> list[str]:
@@ -125,7 +129,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         playbook_path = self._path(config, self.config.playbook)
         project = self._path(config, ".")
         escapes = [f"{name} '{getattr(self.config, name)}' is outside the project"
-                   for name in ("playbook", "templates")
+                   for name in ("playbook", "templates", "private")
                    if not self._path(config, getattr(self.config, name)).is_relative_to(project)]
         escapes += outside_links(Path(config.docs_dir), project)
         escapes += outside_links(self._path(config, self.config.templates), project)
@@ -133,18 +137,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("files must stay inside the project:\n  " + "\n  ".join(escapes)
                               + "\n  (copy what you need into the project instead)")
         try:
-            opened = open_playbook(playbook_path, strict=self.config.strict, display_name=self.config.playbook)
-            self.pages = render_pages(opened.playbook, self._path(config, self.config.templates))
+            private = self._path(config, self.config.private)
+            # The default file is optional (a public clone has none); one named in mkdocs.yml must exist.
+            named = self.config.private != PlaybookConfig.private.default
+            opened = open_playbook(playbook_path, strict=self.config.strict, display_name=self.config.playbook,
+                                   private=private if private.exists() or named else False)
+            playbook = public_edition(opened.playbook) if self.config.edition == "public" else opened.playbook
+            self.pages = render_pages(playbook, self._path(config, self.config.templates))
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:
             log.warning(str(warning))
-        self.playbook = opened.playbook
+        self.playbook = playbook
         built = get_build_datetime()
         commit = git_commit(self._path(config, "."))
-        stamp = (f"{escape(opened.playbook.document.organisation)} crisis playbook, version "
-                 f"{escape(opened.playbook.document.version)}. Built {built:%Y-%m-%d}"
-                 + (f" from commit {escape(commit)}" if commit else "") + ".")
+        edition = " Public edition, without private contact details." if self.config.edition == "public" else ""
+        stamp = (f"{escape(playbook.document.organisation)} crisis playbook, version "
+                 f"{escape(playbook.document.version)}. Built {built:%Y-%m-%d}"
+                 + (f" from commit {escape(commit)}" if commit else "") + "." + edition)
         config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
 
         generated = {page.path for page in self.pages}

@@ -157,8 +157,10 @@ CONTACT: Schema = {
                                                "allowed": list(CONTACT_CHANNEL_TYPES)}, "mobile"),
         "value": text("Number, address, handle or place.", required=True, example="+43 660 123 4567"),
         "out_of_band": flag("Usable when corporate e-mail and chat may be read by the attacker."),
+        "private": flag("Left out of the public edition of the site (a private phone, say)."),
         "note": text("When or how to use it."),
     }, required=True, minlength=1),
+    "private": flag("All of this contact's channels and notes are left out of the public edition."),
     "verified_on": date("When the details were last checked by calling or messaging.", required=True,
                         example="2026-10-01"),
     "notes": text("Anything else the crisis team should know."),
@@ -362,6 +364,14 @@ PLAYBOOK: Schema = {
     "glossary": entries("Terms explained for non-technical readers.", {
         "term": text("The term.", required=True, example="Out-of-band"),
         "definition": text("What it means, in plain words.", required=True),
+    }),
+}
+
+#: contacts.private.yml: channels kept out of the repository, added to contacts by id at build time.
+PRIVATE_CONTACTS: Schema = {
+    "contacts": _describe("Private channels by contact id.", {
+        "type": "dict", "required": True, "keysrules": {"type": "string", "check_with": "slug"},
+        "valuesrules": {"type": "dict", "schema": {"channels": CONTACT["channels"]}},
     }),
 }
 

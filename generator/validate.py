@@ -328,18 +328,36 @@ def _check_roles(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> dict[st
     return holders
 
 
+def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any]) -> None:
+    """Phone numbers and e-mail addresses of one contact's channels look like ones."""
+    for ch_index, channel in _entries(contact, "channels"):
+        kind, value = channel.get("type"), channel.get("value")
+        if not isinstance(value, str):
+            continue
+        value_path = (*path, "channels", ch_index, "value")
+        if kind in ("phone", "mobile", "satphone", "whatsapp") and not PHONE.match(value):
+            report.add(value_path, f"'{value}' is not a phone number; write it in international form, "
+                                   "like +43 1 234 5678")
+        if kind == "email" and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+            report.add(value_path, f"'{value}' is not an e-mail address")
+
+
 def _check_contact_channels(report: _Report) -> None:
     for c_index, contact in _entries(report.source.data, "contacts"):
-        for ch_index, channel in _entries(contact, "channels"):
-            kind, value = channel.get("type"), channel.get("value")
-            if not isinstance(value, str):
-                continue
-            path = ("contacts", c_index, "channels", ch_index, "value")
-            if kind in ("phone", "mobile", "satphone", "whatsapp") and not PHONE.match(value):
-                report.add(path, f"'{value}' is not a phone number; write it in international form, "
-                                 "like +43 1 234 5678")
-            if kind == "email" and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-                report.add(path, f"'{value}' is not an e-mail address")
+        _check_channel_values(report, ("contacts", c_index), contact)
+
+
+def validate_private(source: Source, contact_ids: set[str]) -> list[Problem]:
+    """Check ``contacts.private.yml``: its shape, that every contact exists, and its channel values."""
+    report = _Report(source)
+    _check_shape(report, S.PRIVATE_CONTACTS)
+    contacts = source.data.get("contacts")
+    for ident, entry in contacts.items() if isinstance(contacts, dict) else ():
+        if ident not in contact_ids:
+            report.add(("contacts", ident), f"unknown contact '{ident}'{_known(sorted(contact_ids), ident)}")
+        if isinstance(entry, dict):
+            _check_channel_values(report, ("contacts", ident), entry)
+    return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
 
 
 def _check_team_channels(report: _Report) -> None:
