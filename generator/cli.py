@@ -223,6 +223,27 @@ def clock(obj: dict[str, Any], /, path: Path, aware: dt.datetime, zone: Any, as_
         click.echo(_clock_text(rows, events, zone))
 
 
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True, help="Plain text, or Markdown for a changelog or a pull request.")
+@click.pass_obj
+def diff(obj: dict[str, Any], old: str, new: str, output_format: str) -> None:
+    """Show what changed from OLD to NEW, each a playbook file or a git revision (v3.0, HEAD~1, v3.0:other.yml).
+
+    Exits 0 whether or not there are changes; 1 when a side cannot be read or is not valid.
+    """
+    from .diff import as_markdown, as_text, compare, read_side
+
+    with _user_errors(obj["debug"]):
+        before, old_name = read_side(old, Path.cwd())
+        after, new_name = read_side(new, Path.cwd())
+        changes = compare(before, after)
+    show = as_markdown if output_format == "markdown" else as_text
+    click.echo(show(changes, old_name, new_name).rstrip("\n"))
+
+
 class _MkDocsMessages(logging.Handler):
     """Prints MkDocs' warnings (and progress, when verbose). Errors are not printed here: they
     arrive in the BuildError, which the command prints once."""

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -23,9 +24,10 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_build_datetime
 
 from . import open_playbook
+from .diff import as_markdown, compare, previous_version
 from .errors import PlaybookError
 from .model import Playbook, public_edition
-from .render import Page, escape, navigation, render_pages
+from .render import Page, escape, navigation, render_pages, render_single
 from .sitedata import data_script
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -67,6 +69,18 @@ def outside_links(folder: Path, project: Path) -> list[str]:
         if path.is_symlink() and not path.resolve().is_relative_to(project):
             found.append(f"{path.relative_to(project)} is a link to {path.resolve()}, outside the project")
     return found
+
+
+def changes_page(playbook: Playbook, playbook_path: Path, templates: Path) -> list[Page]:
+    """A "What changed" page against the previous version's git tag, when there is one."""
+    previous = previous_version(playbook, playbook_path)
+    if previous is None:
+        return []
+    older, tag = previous
+    changes = as_markdown(compare(older, playbook), f"version {older.document.version} ({tag})",
+                          f"version {playbook.document.version}")
+    return [render_single(playbook, templates, "changes.md", "changes.md.j2", "What changed",
+                          changes=Markup(changes), previous=older.document.version, tag=tag)]
 
 
 def document_line(playbook: Playbook) -> str:
@@ -144,6 +158,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
                                    private=private if private.exists() or named else False)
             playbook = public_edition(opened.playbook) if self.config.edition == "public" else opened.playbook
             self.pages = render_pages(playbook, self._path(config, self.config.templates))
+            self.pages += changes_page(playbook, playbook_path, self._path(config, self.config.templates))
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:

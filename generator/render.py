@@ -333,10 +333,9 @@ def _render(env: jinja2.Environment, template_name: str, what: str, context: dic
         raise RenderError(f"{where}: {type(exc).__name__}: {exc} (while rendering {what})") from None
 
 
-def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list[Page]:
-    """Every generated page, in navigation order."""
-    env = page_environment(user_templates)
-    common = {
+def _context(playbook: Playbook) -> dict[str, Any]:
+    """What every page template receives, besides its own page's values."""
+    return {
         "playbook": playbook,
         "doc": playbook.document,
         "first_hour": first_hour(playbook),
@@ -356,6 +355,19 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
         "br": Markup("<br>"),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }
+
+
+def render_single(playbook: Playbook, user_templates: Path | None, path: str, template_name: str, title: str,
+                  **extra: Any) -> Page:
+    """One page outside the fixed set (the "What changed" page), rendered like the others."""
+    context = {**_context(playbook), "links": Links(path, playbook), "title": title, **extra}
+    return Page(path, title, _render(page_environment(user_templates), template_name, f"page '{path}'", context))
+
+
+def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list[Page]:
+    """Every generated page, in navigation order."""
+    env = page_environment(user_templates)
+    common = _context(playbook)
     pages: list[Page] = []
 
     def add(path: str, template_name: str, title: str, what: str, **extra: Any) -> None:

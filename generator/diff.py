@@ -1,0 +1,196 @@
+"""What changed between two versions of a playbook, entry by entry and field by field."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import LoadError, Problem
+from .load import Source, load, load_text
+from .model import Playbook, build_model
+from .validate import validate
+
+#: Sections compared entry by entry, with the attribute that identifies an entry and its label.
+SECTIONS = (
+    ("roles", "Roles"), ("contacts", "Contacts"), ("channels", "Channels"), ("audiences", "Audiences"),
+    ("offices", "Offices"), ("regulators", "Regulators"), ("templates", "Message templates"),
+    ("phases", "Phases"), ("checklist", "Checklist items"), ("severities", "Severity levels"),
+    ("scenarios", "Scenarios"), ("glossary", "Glossary"),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "added", "removed" or "changed"
+    key: str
+    label: str
+    fields: tuple[tuple[str, Any, Any], ...] = ()  # (field path, old value, new value)
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        flat: dict[str, Any] = {}
+        for key, inner in value.items():
+            flat.update(_flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(value, (list, tuple)):
+        flat = {}
+        for index, inner in enumerate(value):
+            flat.update(_flatten(inner, f"{prefix}[{index}]"))
+        return flat or {prefix: ()}
+    return {prefix: value}
+
+
+def _entries(playbook: Playbook, section: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """key → (label, flattened fields) for every entry of a section."""
+    if section == "checklist":
+        return {item.id: (f"{item.action} ({phase.name})", _flatten(item))
+                for phase in playbook.phases for item in phase.checklist}
+    if section == "glossary":
+        return {term.term: (term.term, _flatten(term)) for term in playbook.glossary}
+    entries = {}
+    for entry in getattr(playbook, section):
+        fields = _flatten(entry)
+        if section == "phases":  # items are compared on their own, by their stable ids
+            fields = {k: v for k, v in fields.items() if not k.startswith("checklist")}
+        label = getattr(entry, "name", None) or getattr(entry, "title", None) or entry.id
+        entries[entry.id] = (label, fields)
+    return entries
+
+
+def compare(old: Playbook, new: Playbook) -> dict[str, list[Change]]:
+    """Changes per section label ("Document" first), only sections that changed."""
+    result: dict[str, list[Change]] = {}
+    document = [(k, v, w) for k, v in _flatten(old.document).items()
+                if (w := _flatten(new.document).get(k)) != v]
+    if document:
+        result["Document"] = [Change("changed", "document", "document control", tuple(document))]
+    for section, heading in SECTIONS:
+        before, after = _entries(old, section), _entries(new, section)
+        changes = [Change("removed", k, before[k][0]) for k in before if k not in after]
+        changes += [Change("added", k, after[k][0]) for k in after if k not in before]
+        for key in (k for k in after if k in before):
+            old_fields, new_fields = before[key][1], after[key][1]
+            names = sorted(set(old_fields) | set(new_fields))
+            differing = tuple((f, old_fields.get(f), new_fields.get(f)) for f in names
+                              if old_fields.get(f) != new_fields.get(f))
+            if differing:
+                changes.append(Change("changed", key, after[key][0], differing))
+        if changes:
+            result[heading] = changes
+    return result
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == ():
+        return "(none)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def as_text(changes: dict[str, list[Change]], old_name: str, new_name: str) -> str:
+    if not changes:
+        return f"No changes between {old_name} and {new_name}."
+    lines = [f"Changes from {old_name} to {new_name}:"]
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for heading, entries in changes.items():
+        lines += ["", heading]
+        for change in entries:
+            lines.append(f"  {marks[change.kind]} {change.key} ({change.label})" if change.key != "document"
+                         else "  ~ document control")
+            lines += [f"      {field}: {_shown(old)} -> {_shown(new)}" for field, old, new in change.fields]
+    return "\n".join(lines)
+
+
+def as_markdown(changes: dict[str, list[Change]], old_name: str, new_name: str) -> str:
+    from .render import escape  # Markdown output: values are escaped like every generated page
+
+    if not changes:
+        return f"No changes between {escape(old_name)} and {escape(new_name)}.\n"
+    lines = [f"Changes from **{escape(old_name)}** to **{escape(new_name)}**."]
+    for heading, entries in changes.items():
+        lines += ["", f"## {heading}", ""]
+        for change in entries:
+            if change.kind == "changed":
+                lines.append(f"- **{escape(change.label)}** (`{change.key}`) changed:")
+                lines += [f"    - {escape(field)}: {escape(_shown(old))} → {escape(_shown(new))}"
+                          for field, old, new in change.fields]
+            else:
+                lines.append(f"- {change.kind.capitalize()}: **{escape(change.label)}** (`{change.key}`)")
+    return "\n".join(lines) + "\n"
+
+
+def _git(cwd: Path, *args: str) -> bytes | None:
+    """A git command's output, or None (no git, not a checkout, unknown revision)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _valid(source: Source) -> Playbook:
+    errors = [p for p in validate(source, today=dt.date.today()) if p.severity == "error"]
+    if errors:
+        raise LoadError(errors)
+    return build_model(source.data)
+
+
+def at_revision(revision: str, file: Path) -> tuple[Playbook, str]:
+    """The playbook ``file`` as it was at a git ``revision``.
+
+    Raises:
+        LoadError: git does not know the revision or the file in it, or it is not valid.
+    """
+    prefix = (_git(file.parent, "rev-parse", "--show-prefix") or b"").decode().strip()
+    name = f"{revision}:{file.name}"
+    shown = _git(file.parent, "show", f"{revision}:{prefix}{file.name}")
+    if shown is None:
+        raise LoadError([Problem(name, 0, 0, "", "neither a file nor a git revision with a playbook.yml")])
+    try:
+        text = shown.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LoadError([Problem(name, 0, 0, "", "the file is not UTF-8 text")]) from None
+    return _valid(load_text(text, name)), name
+
+
+def read_side(spec: str, cwd: Path) -> tuple[Playbook, str]:
+    """A playbook from a file path, or from a git revision (``v3.0`` or ``v3.0:path/playbook.yml``).
+
+    Raises:
+        LoadError: neither a readable file nor a revision git knows, or not valid.
+    """
+    if (cwd / spec).is_file():
+        return _valid(load(cwd / spec, spec)), spec
+    revision, _, inside = spec.partition(":")
+    try:
+        return at_revision(revision, cwd / (inside or "playbook.yml"))
+    except LoadError as error:
+        if any(p.message.startswith("neither a file") for p in error.problems):
+            raise LoadError([Problem(spec, 0, 0, "", "neither a file nor a git revision with a playbook.yml")]) \
+                from None
+        raise
+
+
+#: How many recent tags are searched for the previous version.
+TAGS_SEARCHED = 20
+
+
+def previous_version(playbook: Playbook, file: Path) -> tuple[Playbook, str] | None:
+    """The playbook at the most recent git tag whose version differs from ``playbook``'s, if any."""
+    tags = (_git(file.parent, "tag", "--list", "--sort=-creatordate") or b"").decode().split()
+    for tag in tags[:TAGS_SEARCHED]:
+        try:
+            older, _ = at_revision(tag, file)
+        except LoadError:
+            continue  # a tag from before the playbook existed, or an invalid one
+        if older.document.version != playbook.document.version:
+            return older, tag
+    return None
