@@ -316,5 +316,29 @@ def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
         mkdocs_serve.serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 
+@cli.command()
+@click.argument("version")
+@config_option
+@click.option("--alias", "aliases", multiple=True, help="Another name for this version, e.g. latest (repeatable).")
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch the versions are kept on.")
+@click.option("--push", is_flag=True, help="Push the branch to --remote (the only step that uses the network).")
+@click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.pass_obj
+def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple[str, ...], branch: str, push: bool,
+            remote: str) -> None:
+    """Deploy the site as VERSION with mike, make it the default, and write the offline archive of every version.
+
+    Aliases are copies, not symbolic links, so the archive survives FAT/exFAT sticks and Windows unzip.
+    """
+    from .publish import publish as publish_site
+
+    _log_mkdocs(verbose=False)
+    with _user_errors(obj["debug"]):
+        published = publish_site(config_file, version, list(aliases), branch=branch, push=push, remote=remote)
+    click.echo(f"Published {version}{' as ' + ', '.join(aliases) if aliases else ''} on branch {published.branch}"
+               f"{' and pushed to ' + remote if push else ''}; default: {published.default}.")
+    click.echo(f"Offline archive of every version: {published.archive}")
+
+
 def main() -> None:
     cli(prog_name="playbook")

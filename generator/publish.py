@@ -1,0 +1,133 @@
+"""Publishing versions with mike, and an offline archive of every published version.
+
+mike keeps each version in its own folder of a git branch (default ``gh-pages``), for a web
+server. Aliases are made as copies, not symbolic links: FAT and exFAT USB sticks and Windows'
+unzip lose links. mike's version selector and root redirect need a web server; under
+``file://`` neither works, so the offline archive carries its own index page that links each
+version's ``index.html``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build import slugify, write_bundle, write_checksum
+from .errors import PlaybookError
+
+
+class PublishError(PlaybookError):
+    """mike or git could not publish."""
+
+
+@dataclass(frozen=True)
+class Published:
+    branch: str
+    default: str
+    archive: Path
+
+
+def _run(command: list[str], cwd: Path) -> str:
+    bin_dir = Path(sys.executable).parent  # mike runs `mkdocs` as a program: it must be on PATH
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PublishError(f"{command[0]}: {exc}") from None
+    if done.returncode != 0:
+        detail = "\n".join(line for line in (done.stderr or done.stdout).splitlines() if line.strip())
+        raise PublishError(f"{Path(command[0]).name} {command[1]} failed:\n{detail}")
+    return done.stdout
+
+
+def _mike() -> str:
+    installed = Path(sys.executable).parent / "mike"
+    return str(installed) if installed.exists() else "mike"
+
+
+INDEX = """<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>body{{font:1.1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}
+a{{font-weight:bold}}li{{margin:.6rem 0}}</style>
+<h1>{title}</h1>
+<p>Open a version. This folder works from a USB stick or a laptop with no network.</p>
+<ul>
+{items}
+</ul>
+</html>
+"""
+
+
+def archive_index(versions: list[dict[str, Any]], title: str) -> str:
+    """The archive's own index page: one link per version (and alias) to its index.html."""
+    items = []
+    for entry in versions:
+        version = str(entry["version"])
+        aliases = [str(a) for a in entry.get("aliases") or []]
+        links = [f'<a href="{html.escape(version, quote=True)}/index.html">Version {html.escape(version)}</a>']
+        links += [f'<a href="{html.escape(a, quote=True)}/index.html">{html.escape(a)}</a>' for a in aliases]
+        items.append(f"<li>{' · '.join(links)}</li>")
+    return INDEX.format(title=html.escape(title), items="\n".join(items))
+
+
+def publish(config_file: Path, version: str, aliases: list[str], *, branch: str = "gh-pages",
+            push: bool = False, remote: str = "origin", dist_dir: Path | None = None) -> Published:
+    """Deploy the site as ``version`` (with ``aliases``) to ``branch``, make it the default, and
+    write the offline archive of every version on the branch.
+
+    Raises:
+        PublishError: mike or git failed (not a git checkout, a push refused…).
+    """
+    from mkdocs.config import load_config  # only when publishing
+
+    project = config_file.resolve().parent
+    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=project, capture_output=True,
+                            text=True, check=False)
+    if inside.stdout.strip() != "true":
+        raise PublishError(f"{project} is not a git checkout; mike publishes to a branch of one "
+                           "(git init, commit the playbook, then publish)")
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("playbook")
+    if plugin is None:
+        raise PublishError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
+    from . import open_playbook
+
+    organisation = open_playbook(project / plugin.config.playbook).playbook.document.organisation
+    remote_args = ["--push", "--remote", remote] if push else []
+    _run([_mike(), "deploy", "--config-file", str(config_file), "--branch", branch, "--alias-type", "copy",
+          "--update-aliases", *remote_args, version, *aliases], project)
+    default = aliases[0] if aliases else version
+    _run([_mike(), "set-default", "--config-file", str(config_file), "--branch", branch, *remote_args, default],
+         project)
+
+    tree = subprocess.run(["git", "archive", "--format=tar", branch], cwd=project, capture_output=True, check=False)
+    if tree.returncode != 0:
+        raise PublishError(f"git archive {branch} failed: {tree.stderr.decode(errors='replace').strip()}")
+    dist = dist_dir or project / "dist"
+    name = f"{slugify(organisation)}-all-versions-offline"
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / name
+        with tarfile.open(fileobj=io.BytesIO(tree.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+        versions = json.loads((folder / "versions.json").read_text(encoding="utf-8"))
+        (folder / "index.html").write_text(archive_index(versions, f"{organisation} crisis playbook"),
+                                           encoding="utf-8")
+        (folder / ".nojekyll").unlink(missing_ok=True)  # for GitHub Pages only
+        archive = dist / f"{name}.zip"
+        staged = dist / f".{name}.zip.new"
+        write_bundle(folder, name, staged)
+        write_checksum(staged, dist / f"{name}.zip.sha256", archive.name)
+        staged.replace(archive)
+    return Published(branch, default, archive)
