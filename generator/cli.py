@@ -340,5 +340,13 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
     click.echo(f"Offline archive of every version: {published.archive}")
 
 
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of playbook.yml, for editors (derived from the format's one schema)."""
+    from .schema_json import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     cli(prog_name="playbook")

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from .errors import PlaybookError
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
 from .schema import CLOCK_EVENT_MEANINGS
+from .schema_json import reference as format_reference
 from .validate import INCIDENT_BLANK
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -301,6 +302,7 @@ SINGLE_PAGES = (
     ("scenarios.md", "scenarios.md.j2", "Scenarios"),
     ("glossary.md", "glossary.md.j2", "Glossary"),
     ("document.md", "document.md.j2", "Document control"),
+    ("reference.md", "reference.md.j2", "Format reference"),
 )
 #: A section lists its pages in the navigation only up to this many. Every page carries the
 #: open section's navigation, so listing all of a large section would make the site grow with
@@ -353,6 +355,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
         "br": Markup("<br>"),
+        "format_reference": format_reference(),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }
 

@@ -53,3 +53,15 @@ def test_github_release_publishes_and_attaches_the_bundle() -> None:
     assert any("playbook publish" in step.get("run", "") for step in steps)
     assert any("dist/*-offline.zip.sha256" in str(step.get("with", {})) for step in steps)
     assert "playbook validate --strict --format github" in str(workflow["jobs"]["validate"])
+
+
+def test_pre_commit_hook_runs_an_existing_command() -> None:
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    [hook] = hooks
+    assert hook["id"] == "playbook-validate" and hook["language"] == "python"
+    program, command = hook["entry"].split()
+    assert program == "playbook" and command in cli.commands
+    options = {name for param in cli.commands[command].params for name in getattr(param, "opts", [])}
+    assert set(hook["args"]) <= options
+    assert re.search(hook["files"], "playbook.yml") and re.search(hook["files"], "org/playbook.yml")
+    assert not re.search(hook["files"], "my-playbook.yml")

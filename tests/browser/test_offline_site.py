@@ -43,6 +43,7 @@ def test_home_renders_styled_with_the_four_first_answers(visit: Visit) -> None:
     (["Scenarios"], "Scenarios"),
     (["Glossary"], "Glossary"),
     (["Document control"], "Document control"),
+    (["Format reference"], "Format reference"),
     (["Working out-of-band"], "Working out-of-band"),
 ])
 def test_each_page_type_opens_through_the_nav(visit: Visit, nav_path: list[str], heading: str) -> None:
