@@ -341,6 +341,25 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(file_okay=True, path_type=Path))
+@click.option("--organisation", default="Example Organisation", show_default=True, help="The organisation's name.")
+@click.option("--tz", "timezone", default="Europe/Vienna", show_default=True, help="IANA time zone of the head office.")
+@click.pass_obj
+def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) -> None:
+    """Create DIRECTORY with a new organisation's playbook repository that validates and builds at once."""
+    from .new import new_playbook
+    from .validate import is_timezone
+
+    if not is_timezone(timezone):
+        raise click.BadParameter(f"unknown time zone '{timezone}'; use an IANA name like Europe/Vienna",
+                                 param_hint="--tz")
+    with _user_errors(obj["debug"]):
+        written = new_playbook(directory, organisation=organisation, timezone=timezone)
+    click.echo(f"Created {directory} with {len(written)} files. Next:")
+    click.echo(f"  cd {directory} && playbook validate && playbook build")
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of playbook.yml, for editors (derived from the format's one schema)."""
     from .schema_json import json_schema

@@ -1,0 +1,56 @@
+"""`playbook new`: a new organisation's playbook repository that validates and builds at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from string import Template
+
+from .errors import PlaybookError
+
+SCAFFOLD = Path(__file__).parent / "scaffold"
+CI = Path(__file__).parent / "ci"
+
+
+class ScaffoldError(PlaybookError):
+    """The new playbook cannot be written there."""
+
+
+def new_playbook(target: Path, *, organisation: str, timezone: str, today: dt.date | None = None) -> list[Path]:
+    """Write the scaffold into ``target`` (which must not exist or be empty); the files written.
+
+    Raises:
+        ScaffoldError: ``target`` is a file or a folder with something in it.
+    """
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldError(f"{target}: already exists and is not empty; choose a new folder")
+    from .schema_json import json_schema
+
+    today = today or dt.date.today()
+    review = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today + dt.timedelta(366)
+    values = {"organisation": organisation, "today": today.isoformat(), "review": review.isoformat(),
+              "timezone": timezone}
+    files = {
+        "playbook.yml": Template((SCAFFOLD / "playbook.yml").read_text(encoding="utf-8")).substitute(values),
+        "mkdocs.yml": Template((SCAFFOLD / "mkdocs.yml").read_text(encoding="utf-8")).substitute(values),
+        "content/about.md": (SCAFFOLD / "about.md").read_text(encoding="utf-8"),
+        "templates/README.md": "Page-template overrides: a file named like a packaged template replaces it.\n",
+        ".gitignore": (SCAFFOLD / "gitignore").read_text(encoding="utf-8"),
+        ".pre-commit-config.yaml": (SCAFFOLD / "pre-commit-config.yaml").read_text(encoding="utf-8"),
+        ".github/workflows/playbook.yml": (CI / "github-workflow.yml").read_text(encoding="utf-8"),
+        ".gitlab-ci.yml": (CI / "gitlab-ci.yml").read_text(encoding="utf-8"),
+        "playbook.schema.json": json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n",
+    }
+    written = []
+    try:
+        for name, text in files.items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise ScaffoldError(f"{target}: cannot write the new playbook: {exc.strerror}") from None
+    return written
