@@ -17,8 +17,11 @@ import sys
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import PlaybookError
 
@@ -114,6 +117,55 @@ def _remove_leftovers(site: Path, dist: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+@contextmanager
+def _mkdocs_errors() -> Iterator[None]:
+    """MkDocs' logged errors, and its exceptions, as one BuildError that carries them."""
+    from mkdocs import exceptions as mkdocs_exceptions
+
+    errors = _ErrorCollector()
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.addHandler(errors)
+    try:
+        yield
+    except mkdocs_exceptions.MkDocsException as exc:
+        # MkDocs logs the cause, then raises a generic "Aborted with …" exception.
+        generic = re.sub(r"^Aborted with a BuildError!$", "", str(exc)).strip()
+        raise BuildError("\n".join([*errors.messages, generic]).strip() or "the build failed") from None
+    finally:
+        mkdocs_logger.removeHandler(errors)
+
+
+def build_into(config_file: Path, directory: Path, *, strict: bool = False, edition: str | None = None) -> Any:
+    """Build the site into ``directory`` and return the playbook plugin, which holds the model.
+
+    Raises:
+        BuildError: MkDocs refused the configuration or the build failed.
+    """
+    # MkDocs is imported here, not at the top: `playbook validate` must stay fast without it.
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
+    with _mkdocs_errors():
+        config = load_config(str(config_file), strict=strict)
+        plugin = config.plugins.get("playbook")
+        if plugin is None:
+            raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
+        if edition is not None:
+            plugin.config.edition = edition
+        config["site_dir"] = str(directory)
+        mkdocs_build.build(config)
+    return plugin
+
+
+def site_dir(config_file: Path) -> Path:
+    """Where the configuration puts the site."""
+    from mkdocs.config import load_config
+
+    with _mkdocs_errors():
+        return Path(load_config(str(config_file)).site_dir)
+
+
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = False,
           edition: str | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
@@ -124,36 +176,14 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
     """
-    # MkDocs is imported here, not at the top: `playbook validate` must stay fast without it.
-    from mkdocs import exceptions as mkdocs_exceptions
-    from mkdocs.commands import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
     dist = dist_dir or config_file.resolve().parent / "dist"
-    errors = _ErrorCollector()
-    mkdocs_logger = logging.getLogger("mkdocs")
-    mkdocs_logger.addHandler(errors)
-    staging: Path | None = None
+    final_site = site_dir(config_file)
+    final_site.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(final_site, dist)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
     try:
-        try:
-            config = load_config(str(config_file), strict=strict)
-            plugin = config.plugins.get("playbook")
-            if plugin is not None and edition is not None:
-                plugin.config.edition = edition
-            final_site = Path(config.site_dir)
-            final_site.parent.mkdir(parents=True, exist_ok=True)
-            _remove_leftovers(final_site, dist)
-            staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
-            config["site_dir"] = str(staging)
-            mkdocs_build.build(config)
-        except mkdocs_exceptions.MkDocsException as exc:
-            # MkDocs logs the cause, then raises a generic "Aborted with …" exception.
-            generic = re.sub(r"^Aborted with a BuildError!$", "", str(exc)).strip()
-            raise BuildError("\n".join([*errors.messages, generic]).strip() or "the build failed") from None
-        playbook = getattr(plugin, "playbook", None)
-        if plugin is None or playbook is None:
-            raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
+        plugin = build_into(config_file, staging, strict=strict, edition=edition)
+        playbook = plugin.playbook
         public = "-public" if plugin.config.edition == "public" else ""
         name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}{public}-offline"
         bundle, checksum = dist / f"{name}.zip", dist / f"{name}.zip.sha256"
@@ -161,13 +191,10 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = Fal
         write_bundle(staging, name, staged_bundle)
         write_checksum(staged_bundle, staged_checksum, bundle.name)
     except BaseException:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         for leftover in dist.glob(".*.new*"):
             leftover.unlink(missing_ok=True)
         raise
-    finally:
-        mkdocs_logger.removeHandler(errors)
     _replace_directory(staging, final_site)
     staged_bundle.replace(bundle)
     staged_checksum.replace(checksum)

@@ -360,6 +360,24 @@ def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) 
 
 
 @cli.command()
+@config_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The playbook PDF (default: dist/<organisation>-<version>-playbook.pdf); the cards go beside it.")
+@click.option("--edition", type=click.Choice(["internal", "public"]), default=None,
+              help="public: leave out private contact details.")
+@click.pass_obj
+def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: str | None) -> None:
+    """Print the whole playbook, and a wallet card per role, as PDFs (headless Chromium, offline)."""
+    from .pdf import make_pdfs
+
+    _log_mkdocs(verbose=False)
+    with _user_errors(obj["debug"]):
+        printed = make_pdfs(config_file, output, edition=edition)
+    click.echo(f"Playbook: {printed.playbook}")
+    click.echo(f"Cards:    {printed.cards}")
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of playbook.yml, for editors (derived from the format's one schema)."""
     from .schema_json import json_schema

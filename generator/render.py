@@ -285,6 +285,9 @@ def best_channel(contact: Contact) -> ContactChannel | None:
         contact.channels[0] if contact.channels else None)
 
 
+#: A Markdown heading at the start of a line (message texts are HTML with '#' escaped, so never match).
+_HEADING = re.compile(r"^(#{1,5} )", re.MULTILINE)
+
 #: (page path, template, title) of the pages made once per playbook, in navigation order.
 SINGLE_PAGES = (
     ("index.md", "home.md.j2", "Home"),
@@ -303,7 +306,12 @@ SINGLE_PAGES = (
     ("glossary.md", "glossary.md.j2", "Glossary"),
     ("document.md", "document.md.j2", "Document control"),
     ("reference.md", "reference.md.j2", "Format reference"),
+    ("print.md", "print.md.j2", "The whole playbook, for print"),
+    ("cards.md", "cards.md.j2", "Wallet cards"),
 )
+#: What the print page holds, in reading order: (template, title); phases and messages once each.
+PRINT_PARTS = ("phase.md.j2", "contacts.md.j2", "channels.md.j2", "regulators.md.j2", "message.md.j2",
+               "roles.md.j2", "glossary.md.j2", "document.md.j2")
 #: A section lists its pages in the navigation only up to this many. Every page carries the
 #: open section's navigation, so listing all of a large section would make the site grow with
 #: the square of the playbook; beyond the limit the section's index page lists them instead.
@@ -377,8 +385,26 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
         context = {**common, "links": Links(path, playbook), "title": title, **extra}
         pages.append(Page(path, title, _render(env, template_name, what, context)))
 
+    def part(template_name: str, what: str, **extra: Any) -> Markup:
+        """A page's content as a section of the print page: its links lead from print.md, headings one level down."""
+        context = {**common, "links": Links("print.md", playbook), "title": what, **extra}
+        markdown = _render(env, template_name, f"the print page ({what})", context)
+        return Markup(_HEADING.sub(r"#\1", markdown))
+
+    def print_parts() -> list[Markup]:
+        parts: list[Markup] = []
+        for template_name in PRINT_PARTS:
+            if template_name == "phase.md.j2":
+                parts += [part(template_name, f"phase '{p.id}'", phase=p) for p in playbook.phases]
+            elif template_name == "message.md.j2":
+                parts += [part(template_name, f"message template '{m.id}'", message=m) for m in playbook.templates]
+            else:
+                parts.append(part(template_name, template_name.removesuffix(".md.j2")))
+        return parts
+
     for path, template_name, title in SINGLE_PAGES:
-        add(path, template_name, title, f"page '{path}'")
+        extra = {"parts": print_parts()} if path == "print.md" else {}
+        add(path, template_name, title, f"page '{path}'", **extra)
         if path == "phases/index.md":
             for phase in playbook.phases:
                 add(f"phases/{phase.id}.md", "phase.md.j2", phase.name, f"phase '{phase.id}'", phase=phase)

@@ -1,0 +1,64 @@
+"""`playbook pdf` and the print page: the whole playbook on paper, and wallet cards."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import open_playbook
+from generator.cli import cli
+from generator.render import render_pages
+from tests.conftest import EXAMPLE, copy_example
+
+
+def run_pdf(project: Path, *args: str) -> tuple[int, str]:
+    old = Path.cwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(cli, ["pdf", *args])
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.output
+
+
+def pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+def test_print_page_holds_the_whole_playbook_in_reading_order() -> None:
+    playbook = open_playbook(EXAMPLE).playbook
+    printed = next(p for p in render_pages(playbook) if p.path == "print.md").markdown
+    items = [i.id for phase in playbook.phases for i in phase.checklist]
+    assert [m for m in re.findall(r'id="item-([a-z0-9-]+)"', printed)] == items  # every item, in order
+    assert printed.count("- [ ] ") == len(items)  # tick boxes on paper
+    order = [printed.index(h) for h in ("\n## Detection and assessment", "\n## Contacts", "\n## Out-of-band channels",
+                                        "\n## Regulators and deadlines", "\n## Holding statement", "\n## Glossary")]
+    assert order == sorted(order)
+    assert "??? " not in printed and "<details" not in printed  # nothing collapsed
+    assert "](contacts.md#contact-ana-horvat)" in printed  # links lead from the print page itself
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_pdf_writes_the_playbook_and_the_cards(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    code, output = run_pdf(tmp_path)
+    assert code == 0, output
+    playbook = tmp_path / "dist" / "danubia-pay-ag-3-1-playbook.pdf"
+    cards = tmp_path / "dist" / "danubia-pay-ag-3-1-playbook-cards.pdf"
+    assert output == f"Playbook: {playbook}\nCards:    {cards}\n"
+    for pdf in (playbook, cards):
+        assert pdf.read_bytes().startswith(b"%PDF-")
+    assert pages(playbook) > 20
+    assert 1 < pages(cards) < pages(playbook)
+    assert not (tmp_path / "site").exists()  # printing does not touch the site
+
+
+def test_pdf_without_chromium_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy_example(tmp_path)
+    monkeypatch.setenv("PLAYBOOK_CHROMIUM", str(tmp_path / "no-chromium"))
+    assert run_pdf(tmp_path) == (1, f"PLAYBOOK_CHROMIUM names {tmp_path / 'no-chromium'}, which does not exist\n")
