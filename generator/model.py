@@ -177,6 +177,11 @@ class Regulator:
     def in_force(self) -> bool:
         return self.regime is None or self.regime.in_force
 
+    @property
+    def counts_business_days(self) -> bool:
+        clocks = [c for s in self.stages for c in (s.clock, s.no_later_than) if c is not None]
+        return any(c.due is not None and c.due.unit == "business days" for c in clocks)
+
 
 @dataclass(frozen=True)
 class Approval:

@@ -46,7 +46,8 @@ def _calendar_key(calendar: Calendar) -> str:
 
 def site_data(playbook: Playbook, today: dt.date) -> dict[str, Any]:
     document = playbook.document
-    calendars = {r.calendar for r in playbook.regulators if r.calendar}
+    # Only where a stage counts business days: the holidays library is slow to load and compute.
+    calendars = {r.calendar for r in playbook.regulators if r.calendar and r.counts_business_days}
     return {
         # Ticks, facts and the log are stored under this key: a new version starts clean.
         "key": f"crisis-playbook/{slugify(document.organisation)}/{document.version}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,22 @@ def copy_example(project: Path) -> Path:
     for name in ("content", "templates"):
         shutil.copytree(ROOT / name, project / name)
     return project / "mkdocs.yml"
+
+
+def invoke(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run `playbook ARGS` in ``cwd`` (default: here); its exit code and output."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner(env=env).invoke(cli, list(args))
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.output
 
 
 def edit(text: str, old: str, new: str, count: int = 1) -> str:

@@ -10,12 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator.build import BuildError, build, slugify
-from generator.cli import cli
 from generator.render import RenderError, escape
-from tests.conftest import copy_example, edit
+from tests.conftest import copy_example, edit, invoke
 
 pytestmark = pytest.mark.slow
 
@@ -25,13 +23,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def invoke_build(project: Path, *args: str) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(project)
-    try:
-        result = CliRunner().invoke(cli, ["build", *args])
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.output
+    return invoke("build", *args, cwd=project)
 
 
 def test_build_writes_the_site_the_bundle_and_its_checksum(tmp_path: Path) -> None:

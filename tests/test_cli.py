@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,23 +12,13 @@ from click.testing import CliRunner
 
 import generator
 from generator.cli import cli
-from tests.conftest import MINIMAL, edit
+from tests.conftest import MINIMAL, edit, invoke
 
 AS_OF = ["--as-of", "2026-06-01"]
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
-    runner = CliRunner()
-    if cwd is None:
-        result = runner.invoke(cli, list(args))
-    else:
-        old = Path.cwd()
-        os.chdir(cwd)
-        try:
-            result = runner.invoke(cli, list(args))
-        finally:
-            os.chdir(old)
-    return result.exit_code, result.output
+    return invoke(*args, cwd=cwd)
 
 
 @pytest.fixture

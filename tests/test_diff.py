@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from generator.cli import cli
-from tests.conftest import MINIMAL, edit
+from tests.conftest import MINIMAL, edit, invoke
 
 
 def run_diff(cwd: Path, *args: str) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, ["diff", *args])
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.output
+    return invoke("diff", *args, cwd=cwd)
 
 
 def changed_fixture() -> str:

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import open_playbook
-from generator.cli import cli
 from generator.render import render_pages
-from tests.conftest import EXAMPLE, copy_example
+from tests.conftest import EXAMPLE, copy_example, invoke
 
 
 def run_pdf(project: Path, *args: str) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(project)
-    try:
-        result = CliRunner().invoke(cli, ["pdf", *args])
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.output
+    return invoke("pdf", *args, cwd=project)
 
 
 def pages(pdf: Path) -> int:

@@ -9,10 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import cli
-from tests.conftest import copy_example, edit
+from tests.conftest import copy_example, edit, invoke
 
 pytestmark = pytest.mark.slow
 IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
@@ -25,13 +23,7 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def publish(project: Path, *args: str) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(project)
-    try:
-        result = CliRunner(env=IDENTITY).invoke(cli, ["publish", *args])
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.output
+    return invoke("publish", *args, cwd=project, env=IDENTITY)
 
 
 @pytest.fixture
