@@ -63,7 +63,8 @@ def _checked(path: str | Path, today: dt.date | None, display_name: str | None,
         problems = validate_private(private_source, {c["id"] for c in contacts if isinstance(c.get("id"), str)})
         if not problems:
             for contact in contacts:
-                extra = private_source.data["contacts"].get(contact.get("id"), {})
+                ident = contact.get("id")
+                extra = private_source.data["contacts"].get(ident, {}) if isinstance(ident, str) else {}
                 if isinstance(contact.get("channels"), list):
                     contact["channels"] += [{**channel, "private": True} for channel in extra.get("channels", [])]
     problems += validate(source, today=today or dt.date.today())

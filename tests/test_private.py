@@ -103,3 +103,11 @@ def test_build_command_takes_the_edition(tmp_path: Path) -> None:
     code, output = invoke_build(tmp_path, "--edition", "public")
     assert code == 0, output
     assert f"Bundle: {tmp_path / 'dist' / 'danubia-pay-ag-3-1-public-offline.zip'}" in output.splitlines()
+
+
+def test_a_broken_contact_beside_a_valid_private_file_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "playbook.yml").write_text(edit(MINIMAL.read_text(), "  - id: bob\n", "  - id: [bob]\n"))
+    (tmp_path / "contacts.private.yml").write_text(
+        "contacts:\n  alice:\n    channels:\n      - {type: mobile, value: +43 660 000 0009}\n")
+    messages = [str(p) for p in check(tmp_path / "playbook.yml", today=TODAY, display_name="playbook.yml")]
+    assert "playbook.yml:36:5: contacts[1].id: expected text, got a list" in messages
