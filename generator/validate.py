@@ -374,6 +374,14 @@ def _check_clock(report: _Report, clock: dict[str, Any], path: KeyPath, earlier:
                                     f"stage{_known(choices, start)}")
 
 
+def _business_days(due: Any) -> bool:
+    """True for a duration counted in business days, however it is spelled ("3 working days")."""
+    try:
+        return isinstance(due, str) and parse_duration(due).unit == "business days"
+    except ValueError:
+        return False  # the shape check reports it
+
+
 def _check_regulators(report: _Report) -> None:
     regulators = list(_entries(report.source.data, "regulators"))
     regimes: dict[str, Any] = {}
@@ -401,7 +409,7 @@ def _check_regulators(report: _Report) -> None:
             limit = stage.get("no_later_than")
             if isinstance(limit, dict):
                 _check_clock(report, limit, (*stage_path, "no_later_than"), earlier)
-            business_days |= any("business" in str(clock.get("due", "")) for clock in (stage, limit or {}))
+            business_days |= any(_business_days(clock.get("due")) for clock in (stage, limit or {}))
             ident = stage.get("id")
             if isinstance(ident, str):
                 if ident in earlier:

@@ -129,6 +129,14 @@ def test_regulator_without_regime_needs_its_own_stages(minimal: str) -> None:
     ]
 
 
+def test_business_days_need_a_calendar_however_they_are_spelled(minimal: str) -> None:
+    # "working days" is business days too; the clock would have nothing to count them with.
+    assert problems(edit(minimal, "        due: 72h\n", "        due: 3 working days\n")) == [
+        "playbook.yml:57:5: regulators[0]: business-day deadlines need a holiday calendar; add "
+        "'calendar: {country: XX}'"
+    ]
+
+
 def test_business_days_need_a_calendar(minimal: str) -> None:
     text = edit(minimal, "        due: 72h\n", "        due: 3 business days\n")
     assert problems(text) == [
