@@ -99,7 +99,8 @@ def add(start: dt.datetime, period: Duration, zone: ZoneInfo, calendar: Calendar
     return _wall_clock(local.replace(year=year, month=month, day=day), zone)
 
 
-def _start_words(start: str, regulator: Regulator) -> str:
+def start_words(start: str, regulator: Regulator) -> str:
+    """What starts a clock, in words: the event, or "the initial notification" for a chained stage."""
     for stage in regulator.stages:
         if stage.id == start:
             return f"the {stage.name[0].lower()}{stage.name[1:]}"
@@ -121,7 +122,7 @@ def regulator_deadlines(regulator: Regulator, events: dict[str, dt.datetime], zo
     for stage in regulator.stages:
         main = _clock_due(stage.clock, regulator, events, stage_due, zone)
         limit = _clock_due(stage.no_later_than, regulator, events, stage_due, zone) if stage.no_later_than else None
-        period = f"{stage.clock.due} after {_start_words(stage.clock.start, regulator)}" if stage.clock.due else ""
+        period = f"{stage.clock.due} after {start_words(stage.clock.start, regulator)}" if stage.clock.due else ""
         if not regulator.in_force:
             due, status, why = None, "not in force", "The rule is not in force; no deadline runs."
         elif stage.clock.due is None:
@@ -131,12 +132,12 @@ def regulator_deadlines(regulator: Regulator, events: dict[str, dt.datetime], zo
         elif limit is not None:
             due, status = limit, "outer limit"
             assert stage.no_later_than is not None
-            outer = f"{stage.no_later_than.due} after {_start_words(stage.no_later_than.start, regulator)}"
+            outer = f"{stage.no_later_than.due} after {start_words(stage.no_later_than.start, regulator)}"
             why = f"{outer} (outer limit of {period})" if main else f"{outer}; {period} once that time is known"
         else:
             waiting = stage.clock.start
             meaning = CLOCK_EVENT_MEANINGS.get(waiting)
-            what = f"{waiting} ({meaning})" if meaning else f"the deadline of {_start_words(waiting, regulator)}"
+            what = f"{waiting} ({meaning})" if meaning else f"the deadline of {start_words(waiting, regulator)}"
             due, status, why = None, "waiting", f"{period}; give the time of {what}"
         stage_due[stage.id] = due
         deadlines.append(Deadline(regulator, stage, due, status, why))

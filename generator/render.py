@@ -24,6 +24,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from .deadlines import start_words
 from .errors import PlaybookError
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
 from .schema import CLOCK_EVENT_MEANINGS
@@ -262,11 +263,7 @@ def source_link(regime: Regime) -> Markup:
 
 
 def clock_start(regulator: Regulator, clock: Clock) -> str:
-    """What starts a clock, in words: an event, or "the initial notification" for a chained stage."""
-    for stage in regulator.stages:
-        if stage.id == clock.start:
-            return f"the {stage.name[0].lower()}{stage.name[1:]}"
-    return clock.start
+    return start_words(clock.start, regulator)
 
 
 def items_owned(playbook: Playbook) -> dict[tuple[str, str], int]:
