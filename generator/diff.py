@@ -127,7 +127,7 @@ def as_markdown(changes: dict[str, list[Change]], old_name: str, new_name: str) 
     return "\n".join(lines) + "\n"
 
 
-def _git(cwd: Path, *args: str) -> bytes | None:
+def git_output(cwd: Path, *args: str) -> bytes | None:
     """A git command's output, or None (no git, not a checkout, unknown revision)."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=30, check=False)
@@ -149,9 +149,9 @@ def at_revision(revision: str, file: Path) -> tuple[Playbook, str]:
     Raises:
         LoadError: git does not know the revision or the file in it, or it is not valid.
     """
-    prefix = (_git(file.parent, "rev-parse", "--show-prefix") or b"").decode().strip()
+    prefix = (git_output(file.parent, "rev-parse", "--show-prefix") or b"").decode().strip()
     name = f"{revision}:{file.name}"
-    shown = _git(file.parent, "show", f"{revision}:{prefix}{file.name}")
+    shown = git_output(file.parent, "show", f"{revision}:{prefix}{file.name}")
     if shown is None:
         raise LoadError([Problem(name, 0, 0, "", "neither a file nor a git revision with a playbook.yml")])
     try:
@@ -185,7 +185,7 @@ TAGS_SEARCHED = 20
 
 def previous_version(playbook: Playbook, file: Path) -> tuple[Playbook, str] | None:
     """The playbook at the most recent git tag whose version differs from ``playbook``'s, if any."""
-    tags = (_git(file.parent, "tag", "--list", "--sort=-creatordate") or b"").decode().split()
+    tags = (git_output(file.parent, "tag", "--list", "--sort=-creatordate") or b"").decode().split()
     for tag in tags[:TAGS_SEARCHED]:
         try:
             older, _ = at_revision(tag, file)

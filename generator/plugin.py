@@ -9,7 +9,6 @@ site stays usable from ``file://`` with no network.
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_build_datetime
 
 from . import open_playbook
-from .diff import as_markdown, compare, previous_version
+from .diff import as_markdown, compare, git_output, previous_version
 from .errors import PlaybookError
 from .model import Playbook, public_edition
 from .render import Page, escape, navigation, render_pages, render_single
@@ -48,16 +47,11 @@ SHIPPED = {
 
 def git_commit(directory: Path) -> str | None:
     """The short commit of the checkout ``directory`` is in (marked when files differ from it), or None."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=directory, capture_output=True,
-                              text=True, timeout=10, check=False)
-        if head.returncode != 0:
-            return None
-        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=directory,
-                                 capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):  # no git on this machine
+    head = git_output(directory, "rev-parse", "--short=10", "HEAD")
+    if head is None:
         return None
-    return head.stdout.strip() + (" with uncommitted changes" if changed.stdout.strip() else "")
+    changed = git_output(directory, "status", "--porcelain", "--untracked-files=no") or b""
+    return head.decode().strip() + (" with uncommitted changes" if changed.strip() else "")
 
 
 def outside_links(folder: Path, project: Path) -> list[str]:

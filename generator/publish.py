@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import slugify, write_bundle, write_checksum
+from .diff import git_output
 from .errors import PlaybookError
 
 
@@ -93,9 +94,7 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
     from mkdocs.config import load_config  # only when publishing
 
     project = config_file.resolve().parent
-    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=project, capture_output=True,
-                            text=True, check=False)
-    if inside.stdout.strip() != "true":
+    if (git_output(project, "rev-parse", "--is-inside-work-tree") or b"").strip() != b"true":
         raise PublishError(f"{project} is not a git checkout; mike publishes to a branch of one "
                            "(git init, commit the playbook, then publish)")
     config = load_config(str(config_file))
