@@ -17,6 +17,12 @@ pytestmark = pytest.mark.browser
 CASES = json.loads((Path(__file__).parent.parent / "deadline_cases.json").read_text(encoding="utf-8"))
 
 
+def enter(visit: Visit, selector: str, value: str) -> None:
+    """Type into a field and leave it, as a person does (the tools act on the change event)."""
+    visit.page.fill(selector, value)
+    visit.page.dispatch_event(selector, "change")
+
+
 def tick_first_item(visit: Visit) -> str:
     """Click the first checklist box where a person would (Material draws it over the hidden input)."""
     box = visit.page.locator(".task-list-item input").first.bounding_box()
@@ -48,10 +54,8 @@ def test_javascript_deadline_arithmetic_matches_python(visit: Visit) -> None:
 def test_clock_shows_the_deadlines_for_a_known_awareness_time(visit: Visit) -> None:
     visit.open("incident.html")
     visit.page.select_option("#pb-zone", "Europe/Berlin")
-    visit.page.fill("#pb-event-awareness", "2026-03-27T10:00")
-    visit.page.dispatch_event("#pb-event-awareness", "change")
-    visit.page.fill("#pb-event-classification", "2026-03-27T13:30")
-    visit.page.dispatch_event("#pb-event-classification", "change")
+    enter(visit, "#pb-event-awareness", "2026-03-27T10:00")
+    enter(visit, "#pb-event-classification", "2026-03-27T13:30")
     rows = visit.page.locator("#pb-deadlines tbody tr")
     first = [rows.nth(i).locator("td").all_inner_texts()[:3] for i in range(3)]
     assert first == [
@@ -83,10 +87,8 @@ def test_tick_survives_a_reload_and_counts_on_the_home_page(visit: Visit) -> Non
 
 def test_export_contains_the_tick_and_the_note(visit: Visit) -> None:
     visit.open("incident.html")
-    visit.page.fill("#pb-initials", "AH")
-    visit.page.dispatch_event("#pb-initials", "change")
-    visit.page.fill("#pb-incident-name", "DP-2026-014")
-    visit.page.dispatch_event("#pb-incident-name", "change")
+    enter(visit, "#pb-initials", "AH")
+    enter(visit, "#pb-incident-name", "DP-2026-014")
     visit.open("phases/assessment.html")
     action = tick_first_item(visit)
     visit.open("incident.html")
@@ -158,8 +160,7 @@ def test_composer_fills_a_message_and_copies_it(visit: Visit) -> None:
 def test_release_planner_shows_every_office(visit: Visit) -> None:
     visit.open("incident.html")
     visit.page.select_option("#pb-release-zone", "Europe/Vienna")
-    visit.page.fill("#pb-release-time", "2026-03-31T09:00")
-    visit.page.dispatch_event("#pb-release-time", "change")
+    enter(visit, "#pb-release-time", "2026-03-31T09:00")
     rows = visit.page.locator("#pb-release-table tbody tr")
     places = {rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("td").nth(2).inner_text()
               for i in range(rows.count())}
@@ -190,10 +191,8 @@ def test_messages_fill_live_from_facts_typed_in_another_tab(visit: Visit) -> Non
 def test_filled_clock_reads_at_phone_width(visit: Visit) -> None:
     visit.page.set_viewport_size({"width": 390, "height": 844})
     visit.open("incident.html")
-    visit.page.fill("#pb-event-awareness", "2026-03-27T10:00")
-    visit.page.dispatch_event("#pb-event-awareness", "change")
-    visit.page.fill("#pb-release-time", "2026-03-31T09:00")
-    visit.page.dispatch_event("#pb-release-time", "change")
+    enter(visit, "#pb-event-awareness", "2026-03-27T10:00")
+    enter(visit, "#pb-release-time", "2026-03-31T09:00")
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the incident page scrolls sideways by {overflow}px at phone width"
     hidden = visit.page.evaluate(
