@@ -19,6 +19,13 @@ from .errors import PlaybookError
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
+#: Chromium with no way out: background services off, and every request sent to a dead proxy.
+OFFLINE_FLAGS = (
+    "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+)
+
+
 class PdfError(PlaybookError):
     """Chromium could not print the playbook."""
 
@@ -46,9 +53,7 @@ def find_chromium() -> str:
 def print_page(chromium: str, page: Path, target: Path, profile: Path) -> None:
     """Print ``page`` to ``target`` with the network cut off (a dead proxy; no background services)."""
     command = [
-        chromium, "--headless=new", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9",
-        "--proxy-bypass-list=<-loopback>", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+        chromium, "--headless=new", *OFFLINE_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
         "--virtual-time-budget=5000", f"--print-to-pdf={target}", page.as_uri(),
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

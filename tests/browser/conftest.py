@@ -10,16 +10,13 @@ from typing import Any
 import pytest
 
 from generator.build import build
+from generator.pdf import OFFLINE_FLAGS
 from tests.conftest import copy_example
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Flags for Debian's Chromium as root, with background network chatter off; the dead proxy
 #: makes any request that slips past the offline context fail instead of leaving the machine.
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
-    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-]
+ARGS = ["--no-sandbox", *OFFLINE_FLAGS]  # the flags `playbook pdf` prints with
 
 
 @dataclass
