@@ -135,12 +135,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         if problems:
             raise PluginError("this site must work offline:\n  " + "\n  ".join(problems))
         playbook_path = self._path(config, self.config.playbook)
+        templates = self._path(config, self.config.templates)
         project = self._path(config, ".")
         escapes = [f"{name} '{getattr(self.config, name)}' is outside the project"
                    for name in ("playbook", "templates", "private")
                    if not self._path(config, getattr(self.config, name)).is_relative_to(project)]
         escapes += outside_links(Path(config.docs_dir), project)
-        escapes += outside_links(self._path(config, self.config.templates), project)
+        escapes += outside_links(templates, project)
         if escapes:
             raise PluginError("files must stay inside the project:\n  " + "\n  ".join(escapes)
                               + "\n  (copy what you need into the project instead)")
@@ -151,15 +152,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             opened = open_playbook(playbook_path, strict=self.config.strict, display_name=self.config.playbook,
                                    private=private if private.exists() or named else False)
             playbook = public_edition(opened.playbook) if self.config.edition == "public" else opened.playbook
-            self.pages = render_pages(playbook, self._path(config, self.config.templates))
-            self.pages += changes_page(playbook, playbook_path, self._path(config, self.config.templates))
+            self.pages = render_pages(playbook, templates)
+            self.pages += changes_page(playbook, playbook_path, templates)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:
             log.warning(str(warning))
         self.playbook = playbook
         built = get_build_datetime()
-        commit = git_commit(self._path(config, "."))
+        commit = git_commit(project)
         edition = " Public edition, without private contact details." if self.config.edition == "public" else ""
         stamp = (f"{escape(playbook.document.organisation)} crisis playbook, version "
                  f"{escape(playbook.document.version)}. Built {built:%Y-%m-%d}"
