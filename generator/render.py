@@ -276,12 +276,6 @@ def items_owned(playbook: Playbook) -> dict[tuple[str, str], int]:
     return counts
 
 
-def best_channel(contact: Contact) -> ContactChannel | None:
-    """The channel to try first during an incident: out-of-band if there is one."""
-    return contact.out_of_band_channels[0] if contact.out_of_band_channels else (
-        contact.channels[0] if contact.channels else None)
-
-
 #: A Markdown heading at the start of a line (message texts are HTML with '#' escaped, so never match).
 _HEADING = re.compile(r"^(#{1,5} )", re.MULTILINE)
 
@@ -350,10 +344,8 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "clock_start": clock_start,
         "clock_events": CLOCK_EVENT_MEANINGS,
         "source_link": source_link,
-        "best_channel": best_channel,
         "due_text": due_text,
         "message_html": lambda text: message_html(text, playbook),
-        "fill_values": lambda text: fill_values(text, playbook),
         "reach": reach,
         "describe_channel": describe_channel,
         "describe_channels": describe_channels,
