@@ -23,11 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import PlaybookError
-
-
-class BuildError(PlaybookError):
-    """MkDocs could not build the site."""
+from .errors import BuildError
+from .schema import Edition
 
 
 class _ErrorCollector(logging.Handler):
@@ -135,8 +132,11 @@ def _mkdocs_errors() -> Iterator[None]:
         mkdocs_logger.removeHandler(errors)
 
 
-def build_into(config_file: Path, directory: Path, *, strict: bool = False, edition: str | None = None) -> Any:
+def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
+               edition: Edition | None = None) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
+
+    ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -166,8 +166,8 @@ def site_dir(config_file: Path) -> Path:
         return Path(load_config(str(config_file)).site_dir)
 
 
-def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool = False,
-          edition: str | None = None) -> Built:
+def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | None = None,
+          edition: Edition | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
 
     ``edition`` ("internal" or "public") overrides the plugin's setting; the public bundle's name

@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import PlaybookError, Problem, ProblemsError
+from .schema import EDITIONS, Edition
 
 DEFAULT_PLAYBOOK = "playbook.yml"
 
@@ -47,7 +48,7 @@ def _report_json(file: str, problems: list[Problem], failed: bool) -> str:
         "valid": not failed,
         "problems": [
             {"file": p.file, "line": p.line, "column": p.column, "path": p.path,
-             "severity": p.severity, "message": p.message}
+             "severity": p.severity, "message": p.message, "hint": p.hint}
             for p in problems
         ],
     }, indent=2, ensure_ascii=False)
@@ -61,7 +62,7 @@ def _report_github(file: str, problems: list[Problem], failed: bool) -> str:
             props += [f"line={p.line}", f"col={p.column}"]
         if p.path:
             props.append(f"title={_github_escape(p.path, prop=True)}")
-        lines.append(f"::{p.severity} {','.join(props)}::{_github_escape(p.message)}")
+        lines.append(f"::{p.severity} {','.join(props)}::{_github_escape(p.text)}")
     lines.append(_report_text(file, problems, failed).splitlines()[-1])
     return "\n".join(lines)
 
@@ -275,12 +276,13 @@ config_option = click.option(
 
 @cli.command()
 @config_option
-@click.option("--strict", is_flag=True, help="Fail on any warning (MkDocs' strict mode).")
-@click.option("--edition", type=click.Choice(["internal", "public"]), default=None,
+@click.option("--strict/--no-strict", default=None,
+              help="Fail on any warning (MkDocs' strict mode; default: as in mkdocs.yml, else off).")
+@click.option("--edition", type=click.Choice(EDITIONS), default=None,
               help="public: leave out private contact details (default: as in mkdocs.yml, else internal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 @click.pass_obj
-def build(obj: dict[str, Any], config_file: Path, strict: bool, edition: str | None, verbose: bool) -> None:
+def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: Edition | None, verbose: bool) -> None:
     """Build the site into site/ and the offline bundle into dist/.
 
     The old site and bundle are replaced only when the build succeeded.
@@ -330,7 +332,7 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
 
     Aliases are copies, not symbolic links, so the archive survives FAT/exFAT sticks and Windows unzip.
     """
-    from .publish import publish as publish_site
+    from .commands.publish import publish as publish_site
 
     _log_mkdocs(verbose=False)
     with _user_errors(obj["debug"]):
@@ -347,7 +349,7 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
 @click.pass_obj
 def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) -> None:
     """Create DIRECTORY with a new organisation's playbook repository that validates and builds at once."""
-    from .new import new_playbook
+    from .commands.new import new_playbook
     from .validate import is_timezone
 
     if not is_timezone(timezone):
@@ -363,12 +365,12 @@ def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) 
 @config_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The playbook PDF (default: dist/<organisation>-<version>-playbook.pdf); the cards go beside it.")
-@click.option("--edition", type=click.Choice(["internal", "public"]), default=None,
+@click.option("--edition", type=click.Choice(EDITIONS), default=None,
               help="public: leave out private contact details.")
 @click.pass_obj
-def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: str | None) -> None:
+def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Edition | None) -> None:
     """Print the whole playbook, and a wallet card per role, as PDFs (headless Chromium, offline)."""
-    from .pdf import make_pdfs
+    from .commands.pdf import make_pdfs
 
     _log_mkdocs(verbose=False)
     with _user_errors(obj["debug"]):

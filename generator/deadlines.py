@@ -24,7 +24,7 @@ import calendar as month_lengths
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .durations import Duration
@@ -32,6 +32,9 @@ from .model import Calendar, Clock, Playbook, Regulator, Stage
 from .schema import CLOCK_EVENT_MEANINGS
 
 UTC = dt.UTC
+
+#: Where a stage stands: a due time from its own period or its outer limit, or why there is none.
+DeadlineStatus = Literal["due", "outer limit", "waiting", "no fixed period", "not in force"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Deadline:
     regulator: Regulator
     stage: Stage
     due: dt.datetime | None  # aware; None when it cannot be computed (see `status`)
-    status: str  # "due", "outer limit", "waiting", "no fixed period", "not in force"
+    status: DeadlineStatus
     explanation: str
 
     def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
@@ -120,6 +123,7 @@ def regulator_deadlines(regulator: Regulator, events: dict[str, dt.datetime], zo
     deadlines = []
     stage_due: dict[str, dt.datetime | None] = {}
     for stage in regulator.stages:
+        status: DeadlineStatus
         main = _clock_due(stage.clock, regulator, events, stage_due, zone)
         limit = _clock_due(stage.no_later_than, regulator, events, stage_due, zone) if stage.no_later_than else None
         period = f"{stage.clock.due} after {start_words(stage.clock.start, regulator)}" if stage.clock.due else ""

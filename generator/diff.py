@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import LoadError, Problem
+from .git import file_at_revision, recent_tags
 from .load import Source, load, load_text
 from .model import Playbook, build_model
 from .validate import validate
@@ -23,9 +23,13 @@ SECTIONS = (
 )
 
 
+#: What happened to an entry between two versions.
+ChangeKind = Literal["added", "removed", "changed"]
+
+
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "added", "removed" or "changed"
+    kind: ChangeKind
     key: str
     label: str
     fields: tuple[tuple[str, Any, Any], ...] = ()  # (field path, old value, new value)
@@ -127,15 +131,6 @@ def as_markdown(changes: dict[str, list[Change]], old_name: str, new_name: str) 
     return "\n".join(lines) + "\n"
 
 
-def git_output(cwd: Path, *args: str) -> bytes | None:
-    """A git command's output, or None (no git, not a checkout, unknown revision)."""
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def _valid(source: Source) -> Playbook:
     errors = [p for p in validate(source, today=dt.date.today()) if p.severity == "error"]
     if errors:
@@ -149,9 +144,8 @@ def at_revision(revision: str, file: Path) -> tuple[Playbook, str]:
     Raises:
         LoadError: git does not know the revision or the file in it, or it is not valid.
     """
-    prefix = (git_output(file.parent, "rev-parse", "--show-prefix") or b"").decode().strip()
     name = f"{revision}:{file.name}"
-    shown = git_output(file.parent, "show", f"{revision}:{prefix}{file.name}")
+    shown = file_at_revision(revision, file)
     if shown is None:
         raise LoadError([Problem(name, 0, 0, "", "neither a file nor a git revision with a playbook.yml")])
     try:
@@ -185,8 +179,7 @@ TAGS_SEARCHED = 20
 
 def previous_version(playbook: Playbook, file: Path) -> tuple[Playbook, str] | None:
     """The playbook at the most recent git tag whose version differs from ``playbook``'s, if any."""
-    tags = (git_output(file.parent, "tag", "--list", "--sort=-creatordate") or b"").decode().split()
-    for tag in tags[:TAGS_SEARCHED]:
+    for tag in recent_tags(file.parent, TAGS_SEARCHED):
         try:
             older, _ = at_revision(tag, file)
         except LoadError:

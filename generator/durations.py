@@ -6,19 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .schema import DURATION_UNITS
+
 Unit = Literal["minutes", "hours", "days", "business days", "weeks", "months"]
 
-_UNITS: dict[str, Unit] = {}
-for _unit, _spellings in {
-    "minutes": ("m", "min", "mins", "minute", "minutes"),
-    "hours": ("h", "hr", "hrs", "hour", "hours"),
-    "days": ("d", "day", "days", "calendar day", "calendar days"),
-    "business days": ("business day", "business days", "working day", "working days"),
-    "weeks": ("w", "week", "weeks"),
-    "months": ("month", "months"),
-}.items():
-    for _spelling in _spellings:
-        _UNITS[_spelling] = _unit  # type: ignore[assignment]
+_UNITS: dict[str, Unit] = {
+    spelling: unit for unit, spellings in DURATION_UNITS.items() for spelling in spellings  # type: ignore[misc]
+}
 
 _PATTERN = re.compile(r"^\s*(\d{1,4})\s*([a-z][a-z ]*?)\s*$")
 

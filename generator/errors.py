@@ -25,12 +25,20 @@ class Problem:
     path: str
     message: str
     severity: Severity = "error"
+    #: What to do about it, or what was meant ("known: a, b", "did you mean 'x'?"); kept apart from
+    #: ``message`` so machine-readable reports can carry it in its own field.
+    hint: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message with its hint, as a person reads it."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         path = f" {self.path}:" if self.path else ""
         kind = " warning:" if self.severity == "warning" else ""
-        return f"{where}:{path}{kind} {self.message}"
+        return f"{where}:{path}{kind} {self.text}"
 
 
 class PlaybookError(Exception):
@@ -59,3 +67,23 @@ class ValidationError(ProblemsError):
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+class RenderError(PlaybookError):
+    """A page template failed; names the template, its line and the page being rendered."""
+
+
+class BuildError(PlaybookError):
+    """MkDocs could not build the site."""
+
+
+class PdfError(PlaybookError):
+    """Chromium is missing or could not print."""
+
+
+class PublishError(PlaybookError):
+    """mike or git could not publish."""
+
+
+class ScaffoldError(PlaybookError):
+    """The new playbook cannot be written there."""

@@ -23,10 +23,12 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_build_datetime
 
 from . import open_playbook
-from .diff import as_markdown, compare, git_output, previous_version
+from .diff import as_markdown, compare, previous_version
 from .errors import PlaybookError
+from .git import git_commit
 from .model import Playbook, public_edition
 from .render import Page, escape, navigation, render_pages, render_single
+from .schema import EDITIONS
 from .sitedata import data_script
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -43,15 +45,6 @@ SHIPPED = {
     STYLESHEET: ASSETS / "playbook.css",
     SCRIPTS[1]: ASSETS / "playbook.js",
 }
-
-
-def git_commit(directory: Path) -> str | None:
-    """The short commit of the checkout ``directory`` is in (marked when files differ from it), or None."""
-    head = git_output(directory, "rev-parse", "--short=10", "HEAD")
-    if head is None:
-        return None
-    changed = git_output(directory, "status", "--porcelain", "--untracked-files=no") or b""
-    return head.decode().strip() + (" with uncommitted changes" if changed.strip() else "")
 
 
 def outside_links(folder: Path, project: Path) -> list[str]:
@@ -94,7 +87,7 @@ class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Fail the build on readiness warnings, as `playbook validate --strict` does."""
     private = c.Type(str, default="contacts.private.yml")
     """Private contact details kept out of the repository, merged when the file exists."""
-    edition = c.Choice(("internal", "public"), default="internal")
+    edition = c.Choice(EDITIONS, default="internal")
     """`public` leaves out every private value: private channels and private contacts' details."""
 
 

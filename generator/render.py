@@ -25,11 +25,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .deadlines import start_words
-from .errors import PlaybookError
+from .errors import RenderError
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
-from .schema import CLOCK_EVENT_MEANINGS
+from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
-from .validate import INCIDENT_BLANK
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -37,10 +36,6 @@ PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 #: they show as themselves in text and in raw HTML alike, and never become links, tags or attributes.
 _ENTITIES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'[]()`*_#|\\{}!~^="}
 _ESCAPE = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
-
-
-class RenderError(PlaybookError):
-    """A page template failed; names the template, its line and the page being rendered."""
 
 
 def escape(value: Any) -> str:

@@ -8,9 +8,45 @@ new reference field needs no code elsewhere.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal, get_args
 
 Schema = dict[str, Any]
+
+# --- spellings of values inside fields ---------------------------------------------------
+
+#: An id: lowercase letters, digits and single hyphens (``comms-lead``).
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: A value or incident-fact name: ``next_update``.
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+#: A BCP 47 language tag of the common forms: ``en``, ``de-AT``, ``sr-Latn``.
+LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
+#: A phone number in international form, as people write it.
+PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}[0-9]$")
+#: An e-mail address, loosely: something@domain.tld.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: An ISO 3166 two-letter country code (a cerberus ``regex`` rule, so a string).
+COUNTRY = "[A-Z]{2}"
+#: ``{{ name }}``: an organisation value, filled at build time.
+VALUE_BLANK = re.compile(r"\{\{([^{}\n]*)\}\}")
+#: ``[[ name ]]``: an incident fact, filled in during the incident.
+INCIDENT_BLANK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+#: Names every message template may use without declaring them.
+BUILTIN_VALUES = ("organisation",)
+
+#: How each unit of a duration may be written (``30m``, ``4 working days``).
+DURATION_UNITS: dict[str, tuple[str, ...]] = {
+    "minutes": ("m", "min", "mins", "minute", "minutes"),
+    "hours": ("h", "hr", "hrs", "hour", "hours"),
+    "days": ("d", "day", "days", "calendar day", "calendar days"),
+    "business days": ("business day", "business days", "working day", "working days"),
+    "weeks": ("w", "week", "weeks"),
+    "months": ("month", "months"),
+}
+
+#: Which edition of the site is built: ``public`` leaves out every private value.
+Edition = Literal["internal", "public"]
+EDITIONS: tuple[Edition, ...] = get_args(Edition)
 
 #: Events that can start a regulator's clock, each with what it means.
 CLOCK_EVENT_MEANINGS = {
@@ -192,7 +228,7 @@ OFFICE: Schema = {
     "id": ident(example="belgrade"),
     "name": text("Office name.", required=True, example="Belgrade engineering hub"),
     "city": text("City.", required=True, example="Belgrade"),
-    "country": text("ISO 3166 two-letter country code.", required=True, example="RS", regex="[A-Z]{2}"),
+    "country": text("ISO 3166 two-letter country code.", required=True, example="RS", regex=COUNTRY),
     "timezone": text("IANA time zone.", required=True, example="Europe/Belgrade", check_with="timezone"),
     "lead": ref("roles", "Role that leads communication at this office.", example="hr-lead"),
 }
@@ -205,7 +241,7 @@ CLOCK: Schema = {
 
 CALENDAR: Schema = {
     "country": text("ISO country code whose public holidays are not business days.", required=True,
-                    example="AT", regex="[A-Z]{2}"),
+                    example="AT", regex=COUNTRY),
     "subdivision": text("Region whose holidays also count, where the country has regional ones.", example="9"),
     "timezone": text("IANA time zone business days are counted in (default: the incident's).",
                      example="Europe/Vienna", check_with="timezone"),

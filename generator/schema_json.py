@@ -11,7 +11,7 @@ from typing import Any
 
 from . import schema as S
 from .durations import _UNITS
-from .validate import IDENTIFIER, LANGUAGE, SLUG
+from .schema import IDENTIFIER, LANGUAGE, SLUG
 
 SCHEMA_ID = "https://crisis-playbook.example/playbook.schema.json"
 

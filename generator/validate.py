@@ -29,17 +29,8 @@ from . import schema as S
 from .durations import parse_duration
 from .errors import Problem, Severity
 from .load import KeyPath, Source, format_path
+from .schema import BUILTIN_VALUES, COUNTRY, EMAIL, IDENTIFIER, INCIDENT_BLANK, LANGUAGE, PHONE, SLUG, VALUE_BLANK
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
-PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}[0-9]$")
-#: ``{{ name }}``: an organisation value, filled at build time.
-VALUE_BLANK = re.compile(r"\{\{([^{}\n]*)\}\}")
-#: ``[[ name ]]``: an incident fact, filled in during the incident.
-INCIDENT_BLANK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
-#: Names every template may use without declaring them.
-BUILTIN_VALUES = ("organisation",)
 #: A contact whose details were checked longer ago than this gets a warning.
 VERIFY_WITHIN = dt.timedelta(days=365)
 
@@ -65,11 +56,11 @@ def is_timezone(name: str) -> bool:
 
 
 def _known(choices: list[str], wrong: str, limit: int = 12) -> str:
-    """``'; known: a, b, c'`` with the closest matches first."""
+    """A hint: ``'known: a, b, c'`` with the closest matches first."""
     close = difflib.get_close_matches(wrong, choices, n=3, cutoff=0.5)
     ordered = close + [c for c in sorted(choices) if c not in close]
     shown = ", ".join(ordered[:limit]) + (", …" if len(ordered) > limit else "")
-    return f"; known: {shown}" if choices else "; none are defined"
+    return f"known: {shown}" if choices else "none are defined"
 
 
 def _shown(value: Any) -> str:
@@ -172,57 +163,59 @@ class _Report:
         self.problems: list[Problem] = []
 
     def add(self, path: KeyPath, message: str, severity: Severity = "error", *,
-            at: tuple[int, int] | None = None) -> None:
+            at: tuple[int, int] | None = None, hint: str = "") -> None:
         if at is None:
             position = self.source.position(path)
             at = (position.line, position.column)
         line, column = at
-        self.problems.append(Problem(self.source.file, line, column, format_path(path), message, severity))
+        self.problems.append(Problem(self.source.file, line, column, format_path(path), message, severity, hint))
 
     def warn(self, path: KeyPath, message: str) -> None:
         self.add(path, message, "warning")
 
 
-def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str]:
+def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str, str]:
+    """Where a cerberus error is, what it says, and the hint that goes with it."""
     path: KeyPath = tuple(error.document_path)
     code = error.code
     if code == cerberus_errors.REQUIRED_FIELD.code:
-        return path[:-1], f"missing required key '{path[-1]}'"
+        return path[:-1], f"missing required key '{path[-1]}'", ""
     if code == cerberus_errors.UNKNOWN_FIELD.code:
         parent = rules_at(path[:-1], root) or {}
         known = sorted((parent.get("schema") or {}).keys())
         key = str(path[-1])
         close = difflib.get_close_matches(key, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return path, f"unknown key '{key}'{hint}; known: {', '.join(known)}"
+        return path, f"unknown key '{key}'{hint}", f"known: {', '.join(known)}"
     if code == cerberus_errors.BAD_TYPE.code:
         expected = _EXPECTED.get(error.constraint, error.constraint)
         hint = ""
         if error.constraint == "string" and isinstance(error.value, (int, float, bool, dt.date)):
-            hint = "; put it in quotes"
+            hint = "put it in quotes"
         elif error.constraint == "date" and isinstance(error.value, str):
-            hint = "; write it as YYYY-MM-DD without quotes"
-        return path, f"expected {expected}, got {_shown(error.value)}{hint}"
+            hint = "write it as YYYY-MM-DD without quotes"
+        return path, f"expected {expected}, got {_shown(error.value)}", hint
     if code == cerberus_errors.NOT_NULLABLE.code:
-        return path, "has no value; fill it in or remove the key"
+        return path, "has no value", "fill it in or remove the key"
     if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
-        return path, "is empty; fill it in or remove the key"
+        return path, "is empty", "fill it in or remove the key"
     if code == cerberus_errors.UNALLOWED_VALUE.code:
-        return path, f"'{error.value}' is not allowed{_known(list(error.constraint), str(error.value), 20)}"
+        return path, f"'{error.value}' is not allowed", _known(list(error.constraint), str(error.value), 20)
     if code == cerberus_errors.MIN_LENGTH.code:
-        return path, f"needs at least {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}"
+        return path, f"needs at least {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}", ""
     if code == cerberus_errors.MIN_VALUE.code:
-        return path, f"must be at least {error.constraint}, got {error.value}"
+        return path, f"must be at least {error.constraint}, got {error.value}", ""
     if code == cerberus_errors.REGEX_MISMATCH.code:
         description = (rules_at(path, root) or {}).get("meta", {})
-        return path, f"'{error.value}' does not have the expected form (example: {description.get('example')})"
+        return path, f"'{error.value}' does not have the expected form (example: {description.get('example')})", ""
     if code == cerberus_errors.DEPENDENCIES_FIELD.code:
         needed = [error.constraint] if isinstance(error.constraint, str) else list(error.constraint)
-        return path, f"needs '{', '.join(needed)}' beside it"
+        return path, f"needs '{', '.join(needed)}' beside it", ""
     if code == cerberus_errors.CUSTOM.code:
-        return path, str(error.info[0])
+        message, _, hint = str(error.info[0]).partition("; ")  # the value checks write "what; what to do"
+        return path, message, hint
     message = cerberus_errors.BasicErrorHandler.messages.get(code, "is not valid")
-    return path, message.format(*error.info, constraint=error.constraint, field=error.field, value=error.value)
+    return path, message.format(*error.info, constraint=error.constraint, field=error.field, value=error.value), ""
 
 
 def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
@@ -231,8 +224,8 @@ def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
     if validator.validate(report.source.data, normalize=False):
         return
     for error in validator.errors:
-        path, message = _shape_message(error, root)
-        report.add(path, message)
+        path, message, hint = _shape_message(error, root)
+        report.add(path, message, hint=hint)
 
 
 # --- pass 2: meaning -----------------------------------------------------------------
@@ -291,7 +284,7 @@ def references(rules: dict[str, Any], data: Any, path: KeyPath) -> Iterator[tupl
 def _check_references(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> None:
     for path, section, ident in references({"type": "dict", "schema": S.PLAYBOOK}, report.source.data, ()):
         if SLUG.match(ident) and ident not in ids[section]:
-            report.add(path, f"unknown {SINGULAR[section]} '{ident}'{_known(list(ids[section]), ident)}")
+            report.add(path, f"unknown {SINGULAR[section]} '{ident}'", hint=_known(list(ids[section]), ident))
 
 
 def _check_roles(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> dict[str, dict[str, list[str]]]:
@@ -338,7 +331,7 @@ def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any
         if kind in ("phone", "mobile", "satphone", "whatsapp") and not PHONE.match(value):
             report.add(value_path, f"'{value}' is not a phone number; write it in international form, "
                                    "like +43 1 234 5678")
-        if kind == "email" and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        if kind == "email" and not EMAIL.match(value):
             report.add(value_path, f"'{value}' is not an e-mail address")
 
 
@@ -354,7 +347,7 @@ def validate_private(source: Source, contact_ids: set[str]) -> list[Problem]:
     contacts = source.data.get("contacts")
     for ident, entry in contacts.items() if isinstance(contacts, dict) else ():
         if ident not in contact_ids:
-            report.add(("contacts", ident), f"unknown contact '{ident}'{_known(sorted(contact_ids), ident)}")
+            report.add(("contacts", ident), f"unknown contact '{ident}'", hint=_known(sorted(contact_ids), ident))
         if isinstance(entry, dict):
             _check_channel_values(report, ("contacts", ident), entry)
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
@@ -370,8 +363,8 @@ def _check_clock(report: _Report, clock: dict[str, Any], path: KeyPath, earlier:
     start = clock.get("from")
     if isinstance(start, str) and start not in S.CLOCK_EVENTS and start not in earlier:
         choices = list(S.CLOCK_EVENTS) + earlier
-        report.add((*path, "from"), f"unknown clock start '{start}'; use an event or an earlier "
-                                    f"stage{_known(choices, start)}")
+        report.add((*path, "from"), f"unknown clock start '{start}'",
+                   hint=f"use an event or an earlier stage; {_known(choices, start)}")
 
 
 def _business_days(due: Any) -> bool:
@@ -396,7 +389,7 @@ def _check_regulators(report: _Report) -> None:
         regime = regimes.get(named) if isinstance(named, str) else None
         if "regime" in regulator and isinstance(regulator["regime"], str) and regime is None:
             wrong = regulator["regime"]
-            report.add((*path, "regime"), f"unknown regime '{wrong}'{_known(list(regimes), wrong, limit=25)}")
+            report.add((*path, "regime"), f"unknown regime '{wrong}'", hint=_known(list(regimes), wrong, limit=25))
         if "regime" not in regulator:
             for key in S.REGULATOR_WITHOUT_REGIME:
                 if key not in regulator:
@@ -425,7 +418,7 @@ def _check_regulators(report: _Report) -> None:
 
         supported = holidays.list_supported_countries()
         for path, country in calendars:
-            if re.fullmatch("[A-Z]{2}", country) and country not in supported:  # other forms: see shape check
+            if re.fullmatch(COUNTRY, country) and country not in supported:  # other forms: see shape check
                 report.add(path, f"no public-holiday calendar for country '{country}'")
 
 
@@ -444,16 +437,16 @@ def _blank_problems(report: _Report, path: KeyPath, text: str, values: set[str],
             report.add(path, f"'{match.group()}' is not a blank; write {{{{ name }}}} with a declared value name",
                        at=at(match.start()))
         elif name not in values:
-            report.add(path, f"unknown value '{{{{ {name} }}}}'; declare it under 'values'"
-                             f"{_known(sorted(values), name)}", at=at(match.start()))
+            report.add(path, f"unknown value '{{{{ {name} }}}}'", at=at(match.start()),
+                       hint=f"declare it under 'values'; {_known(sorted(values), name)}")
     for match in INCIDENT_BLANK.finditer(text):
         name = match.group(1).strip()
         if not IDENTIFIER.match(name):
             report.add(path, f"'{match.group()}' is not a blank; write [[ name ]] with a declared incident fact",
                        at=at(match.start()))
         elif name not in facts:
-            report.add(path, f"unknown incident fact '[[ {name} ]]'; declare it under 'incident_facts'"
-                             f"{_known(sorted(facts), name)}", at=at(match.start()))
+            report.add(path, f"unknown incident fact '[[ {name} ]]'", at=at(match.start()),
+                       hint=f"declare it under 'incident_facts'; {_known(sorted(facts), name)}")
     unclosed = re.search(r"\{\{(?![^{}\n]*\}\})|\[\[(?![^\[\]\n]*\]\])", text)
     if unclosed:
         report.add(path, f"'{unclosed.group()}' is never closed", at=at(unclosed.start()))

@@ -207,3 +207,16 @@ def test_every_page_shows_document_control_and_the_build_stamp(tmp_path: Path,
         html = (tmp_path / "site" / page).read_text()
         assert line in html, page
         assert f"Danubia Pay AG crisis playbook, version 3.1. Built 2026-03-20 from commit {commit}." in html
+
+
+def test_strict_in_mkdocs_yml_holds_unless_the_command_line_says_otherwise(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    config.write_text("strict: true\n" + config.read_text())
+    (tmp_path / "content" / "broken.md").write_text("# Broken\n\nSee [the missing page](missing.md).\n")
+    code, output = invoke_build(tmp_path)
+    assert code == 1
+    assert "Build failed; site/ and dist/ are unchanged." in output
+    assert not (tmp_path / "site").exists()
+    code, output = invoke_build(tmp_path, "--no-strict")
+    assert code == 0, output
+    assert "warning: Doc file 'broken.md' contains a link 'missing.md'" in output

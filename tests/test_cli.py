@@ -72,7 +72,7 @@ def test_json_format_lists_problems(broken: Path) -> None:
     assert report["valid"] is False
     assert report["problems"][1] == {
         "file": str(broken), "line": 53, "column": 5, "path": "audiences[0].owner",
-        "severity": "error", "message": "unknown role 'pr-lead'; known: comms-lead",
+        "severity": "error", "message": "unknown role 'pr-lead'", "hint": "known: comms-lead",
     }
 
 

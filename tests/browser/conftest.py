@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from generator.build import build
-from generator.pdf import OFFLINE_FLAGS
+from generator.commands.pdf import OFFLINE_FLAGS
 from tests.conftest import copy_example
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,14 +8,10 @@ import shutil
 from pathlib import Path
 from string import Template
 
-from .errors import PlaybookError
+from ..errors import ScaffoldError
 
-SCAFFOLD = Path(__file__).parent / "scaffold"
-CI = Path(__file__).parent / "ci"
-
-
-class ScaffoldError(PlaybookError):
-    """The new playbook cannot be written there."""
+SCAFFOLD = Path(__file__).parents[1] / "scaffold"
+CI = Path(__file__).parents[1] / "ci"
 
 
 def new_playbook(target: Path, *, organisation: str, timezone: str, today: dt.date | None = None) -> list[Path]:
@@ -26,7 +22,7 @@ def new_playbook(target: Path, *, organisation: str, timezone: str, today: dt.da
     """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(f"{target}: already exists and is not empty; choose a new folder")
-    from .schema_json import json_schema
+    from ..schema_json import json_schema
 
     today = today or dt.date.today()
     review = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today + dt.timedelta(366)

@@ -12,8 +12,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import build_into, slugify
-from .errors import PlaybookError
+from ..build import build_into, slugify
+from ..errors import PdfError
+from ..schema import Edition
 
 #: Looked for in this order; PLAYBOOK_CHROMIUM names another.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -24,10 +25,6 @@ OFFLINE_FLAGS = (
     "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--disable-quic", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
 )
-
-
-class PdfError(PlaybookError):
-    """Chromium could not print the playbook."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ def print_page(chromium: str, page: Path, target: Path, profile: Path) -> None:
         raise PdfError(f"{chromium} could not print {page.name}: {done.stderr.strip()[-500:]}")
 
 
-def make_pdfs(config_file: Path, output: Path | None = None, *, edition: str | None = None) -> Printed:
+def make_pdfs(config_file: Path, output: Path | None = None, *, edition: Edition | None = None) -> Printed:
     """Build the site in a scratch folder and print the whole playbook and the wallet cards.
 
     Raises:

@@ -21,13 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .build import slugify, write_bundle, write_checksum
-from .diff import git_output
-from .errors import PlaybookError
-
-
-class PublishError(PlaybookError):
-    """mike or git could not publish."""
+from ..build import slugify, write_bundle, write_checksum
+from ..errors import PublishError
+from ..git import is_checkout
 
 
 @dataclass(frozen=True)
@@ -94,14 +90,14 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
     from mkdocs.config import load_config  # only when publishing
 
     project = config_file.resolve().parent
-    if (git_output(project, "rev-parse", "--is-inside-work-tree") or b"").strip() != b"true":
+    if not is_checkout(project):
         raise PublishError(f"{project} is not a git checkout; mike publishes to a branch of one "
                            "(git init, commit the playbook, then publish)")
     config = load_config(str(config_file))
     plugin = config.plugins.get("playbook")
     if plugin is None:
         raise PublishError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
-    from . import open_playbook
+    from .. import open_playbook
 
     organisation = open_playbook(project / plugin.config.playbook).playbook.document.organisation
     remote_args = ["--push", "--remote", remote] if push else []
