@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_build_datetime
 
@@ -30,6 +31,7 @@ from .model import Playbook, public_edition
 from .render import Page, escape, navigation, render_pages, render_single
 from .schema import EDITIONS
 from .sitedata import data_script
+from .theme import page_title, striptags_as_html, text_as_html
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -179,7 +181,32 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
         config.extra.setdefault("generator", False)  # no "Made with Material" link out of the site
+        config.site_name = text_as_html(config.site_name)  # Material prints it raw, in <title> too
         return config
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
+        # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.
+        env.filters["striptags"] = striptags_as_html
+        return env
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:  # noqa: ARG002
+        """Section and link titles as safe HTML (page titles are settled in on_page_content)."""
+        def settle(items: list[Any]) -> None:
+            for item in items:
+                if not isinstance(item, MkDocsPage):
+                    item.title = page_title(item.title, "")
+                settle(getattr(item, "children", None) or [])
+        settle(nav.items)
+        return nav
+
+    def on_page_content(self, html: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
+        """The page's title as safe HTML, whichever way MkDocs found it, before any template prints it."""
+        if "title" in page.meta:
+            page.meta["title"] = text_as_html(page.meta["title"])  # Material prints page.meta.title raw
+            page.title = page.meta["title"]
+        else:
+            page.title = page_title(page.title, page.file.name)
+        return html
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Source maps are for debugging Material itself; they double the size of the offline bundle.
