@@ -38,7 +38,7 @@ class _Scripts(HTMLParser):
             self.scripts.append("")
         self.handlers += [name for name, _ in attrs if name.startswith("on")]
 
-    def handle_endtag(self, tag: str) -> None:  # noqa: ARG002
+    def handle_endtag(self, tag: str) -> None:
         self._in = None
 
     def handle_data(self, data: str) -> None:
