@@ -31,24 +31,32 @@ from generator.validate import references
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = (1, 4, 16)
 RUNS = {"validate": 7, "generate": 5, "build": 5}
-#: Sections copied at larger scales; facts and values stay shared, like a real organisation's.
-COPIED = ("roles", "contacts", "channels", "audiences", "offices", "regulators", "templates", "phases",
-          "severities", "scenarios", "glossary")
+#: Entities copied at larger scales (every top-level one of the registry); incident facts and values
+#: stay shared, like a real organisation's.
+COPIED = tuple(e for e in schema.ENTITIES if e.within is None and e.kind != "incident_fact")
+#: Entities held inside a copied entry (checklist items in phases), whose ids are unique too.
+NESTED = tuple(e for e in schema.ENTITIES if e.within is not None)
+
+
+def _suffixed(entry: dict[str, Any], entity: schema.Entity, k: int) -> None:
+    """Give a copied entry a new identity: ``id-k``, or ``term (k)`` for entries named by their text."""
+    key = entity.id_field
+    if key in entry:
+        entry[key] = f"{entry[key]}-{k}" if entity.referable or key == "id" else f"{entry[key]} ({k})"
 
 
 def scaled(data: dict[str, Any], factor: int) -> dict[str, Any]:
     """The playbook with every entry of COPIED sections repeated ``factor`` times, ids suffixed."""
     result = copy.deepcopy(data)
     for k in range(2, factor + 1):
-        for section in COPIED:
+        for entity in COPIED:
+            section = entity.section
             for entry in data.get(section, []):
                 clone = copy.deepcopy(entry)
-                if "id" in clone:
-                    clone["id"] = f"{clone['id']}-{k}"
-                if section == "glossary":
-                    clone["term"] = f"{clone['term']} ({k})"
-                for phase_item in clone.get("checklist", []):
-                    phase_item["id"] = f"{phase_item['id']}-{k}"
+                _suffixed(clone, entity, k)
+                for nested in (n for n in NESTED if n.within == section):
+                    for inner in clone.get(nested.section, []):
+                        _suffixed(inner, nested, k)
                 rules = {"type": "dict", "schema": schema.PLAYBOOK[section]["schema"]["schema"]}
                 for path, _ref_section, ident in list(references(rules, clone, ())):
                     target: Any = clone

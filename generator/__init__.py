@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .errors import LoadError, PlaybookError, Problem, ValidationError
 from .load import Source, load
-from .validate import validate, validate_private
+from .private import PRIVATE_FILE, PrivateFile, merge_private, private_file
+from .validate import validate
 
 if TYPE_CHECKING:
     from .model import Playbook
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "PRIVATE_FILE",
     "LoadError",
     "Opened",
     "PlaybookError",
+    "PrivateFile",
     "Problem",
     "ValidationError",
     "__version__",
@@ -40,33 +43,12 @@ class Opened:
     warnings: list[Problem]
 
 
-#: Private contact details kept out of the repository, looked for beside the playbook.
-PRIVATE_FILE = "contacts.private.yml"
-
-
-#: Where the private contacts file is: None for contacts.private.yml beside the playbook (used when
-#: it exists), a path for that file (which must exist), False for none at all.
-PrivateFile = str | Path | None | Literal[False]
-
-
 def _checked(path: str | Path, today: dt.date | None, display_name: str | None,
              private: PrivateFile) -> tuple[Source, list[Problem]]:
-    """Load the playbook and, when there is one, the private file; merge them; every problem of both."""
+    """Load the playbook, merge the private file when there is one; every problem of both."""
     source = load(path, display_name)
-    private_path = Path(path).parent / PRIVATE_FILE if private is None else Path(private or ".")
-    problems: list[Problem] = []
-    if private not in (None, False) and not private_path.is_file():
-        raise LoadError([Problem(str(private_path), 0, 0, "", "no such file")])
-    if private is not False and private_path.is_file():
-        private_source = load(private_path, str(private_path) if private is not None else PRIVATE_FILE)
-        contacts = [c for c in source.data.get("contacts") or [] if isinstance(c, dict)]
-        problems = validate_private(private_source, {c["id"] for c in contacts if isinstance(c.get("id"), str)})
-        if not problems:
-            for contact in contacts:
-                ident = contact.get("id")
-                extra = private_source.data["contacts"].get(ident, {}) if isinstance(ident, str) else {}
-                if isinstance(contact.get("channels"), list):
-                    contact["channels"] += [{**channel, "private": True} for channel in extra.get("channels", [])]
+    found = private_file(path, private)
+    problems = merge_private(source, found) if found is not None else []
     problems += validate(source, today=today or dt.date.today())
     return source, problems
 

@@ -2,16 +2,77 @@
 
 Built only from data that passed :func:`generator.validate.validate`, so it trusts
 the shape and the references. Templates receive these objects, never raw dicts.
+
+One dataclass per mapping of the format (:mod:`generator.schema`); each field is filled from
+the schema key of the same name by :func:`from_data`, which reads the field's type. A field
+whose key is spelled differently (``as``, ``from``) or whose value is computed from several keys
+says so in its metadata (:func:`key`, :func:`computed`); ``test_model_fields_are_the_schema_keys``
+checks that the fields and the schema's keys agree, for every dataclass.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import types
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
-from typing import Any, cast
+from functools import cache, cached_property
+from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
+from . import schema as S
 from .durations import Duration, parse_duration
+from .regimes import catalogue_data
+
+T = TypeVar("T")
+
+
+def key(name: str, **options: Any) -> Any:
+    """A field filled from the schema key ``name`` (a Python keyword, or a clearer name in code)."""
+    return field(metadata={"keys": (name,)}, **options)
+
+
+def computed(make: Callable[[dict[str, Any]], Any], *keys: str, **options: Any) -> Any:
+    """A field computed by ``make`` from its entry's data, reading the schema keys ``keys``."""
+    return field(metadata={"keys": keys, "make": make}, **options)
+
+
+def schema_keys(f: dataclasses.Field[Any]) -> tuple[str, ...]:
+    """The schema keys a dataclass field is filled from."""
+    return tuple(f.metadata.get("keys", (f.name,)))
+
+
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        (inner,) = (arg for arg in get_args(hint) if arg is not type(None))
+        return None if value is None else _convert(inner, value)
+    if hint is Duration:
+        return parse_duration(value)
+    if origin is tuple:
+        return tuple(_convert(get_args(hint)[0], item) for item in value)
+    if origin is dict:
+        return dict(value)
+    if dataclasses.is_dataclass(hint):
+        return from_data(cast(type, hint), value)
+    return value
+
+
+def from_data(cls: type[T], data: dict[str, Any]) -> T:
+    """An instance of the dataclass ``cls`` from validated ``data``, field by field (see the module doc)."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        make = f.metadata.get("make")
+        if make is not None:
+            values[f.name] = make(data)
+        elif (name := schema_keys(f)[0]) in data:
+            values[f.name] = _convert(_hints(cast(Any, cls))[f.name], data[name])
+    return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -50,7 +111,7 @@ class Role:
 @dataclass(frozen=True)
 class Fill:
     role: str
-    primary: bool
+    primary: bool = computed(lambda data: data["as"] == "primary", "as")
     rank: int | None = None
 
 
@@ -115,17 +176,19 @@ class Office:
 
 @dataclass(frozen=True)
 class Clock:
-    due: Duration | None  # None: no fixed period ("without undue delay")
-    start: str  # an event of schema.CLOCK_EVENTS or the id of an earlier stage
+    start: str = key("from")  # an event of schema.CLOCK_EVENTS or the id of an earlier stage
+    due: Duration | None = None  # None: no fixed period ("without undue delay")
 
 
 @dataclass(frozen=True)
 class Stage:
     id: str
     name: str
-    clock: Clock
+    clock: Clock = computed(lambda data: from_data(Clock, data), "due", "from")
     no_later_than: Clock | None = None
-    note: str | None = None
+    #: The stage's note in playbook.yml; the rule in words in the catalogue.
+    note: str | None = computed(lambda data: data.get("note", data.get("rule")), "note", "rule",
+                                    default=None)
 
 
 @dataclass(frozen=True)
@@ -170,7 +233,7 @@ class Regulator:
     required_content: tuple[str, ...]
     authority: str | None = None
     note: str | None = None
-    regime: Regime | None = None
+    regime: Regime | None = computed(lambda data: _regime(data.get("regime")), "regime", default=None)
     calendar: Calendar | None = None
 
     @property
@@ -186,7 +249,7 @@ class Regulator:
 @dataclass(frozen=True)
 class Approval:
     approvers: tuple[str, ...]
-    quorum: int
+    quorum: int = computed(lambda data: data.get("quorum", len(data["approvers"])), "quorum")
 
     @property
     def everyone(self) -> bool:
@@ -214,9 +277,10 @@ class Template:
 class ChecklistItem:
     id: str
     action: str
-    owner: str | None
+    owner: str | None = None  # the phase's owner when the item names none (see Phase.checklist)
     due: Duration | None = None
-    due_from: str | None = None
+    due_from: str | None = computed(lambda data: data.get("from", "awareness") if "due" in data else None, "from",
+                                    default=None)
     templates: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     regulators: tuple[str, ...] = ()
@@ -230,7 +294,10 @@ class Phase:
     name: str
     goal: str
     starts_when: str
-    checklist: tuple[ChecklistItem, ...]
+    #: An item without an owner has the phase's.
+    checklist: tuple[ChecklistItem, ...] = computed(
+        lambda data: tuple(from_data(ChecklistItem, {"owner": data.get("owner"), **item})
+                           for item in data["checklist"]), "checklist")
     owner: str | None = None
     covert: bool = False
 
@@ -280,6 +347,8 @@ class Term:
 
 @dataclass(frozen=True)
 class Playbook:
+    """The whole playbook; one field per top-level key of the format."""
+
     document: Document
     roles: tuple[Role, ...]
     contacts: tuple[Contact, ...]
@@ -297,9 +366,12 @@ class Playbook:
 
     @cached_property
     def _index(self) -> dict[tuple[str, str], Any]:
-        """Every entry by (section, id), so lookups stay constant-time as the playbook grows."""
-        sections = ("roles", "contacts", "channels", "regulators", "audiences", "templates", "phases", "severities")
-        return {(section, item.id): item for section in sections for item in getattr(self, section)}
+        """Every entry others may point at, by (section, id): lookups stay constant-time as the playbook grows."""
+        return {(section, item.id): item for section in S.ID_SECTIONS for item in getattr(self, section)}
+
+    def entry(self, kind: str, ident: str) -> Any:
+        """The entry of kind ``kind`` (``role``, ``template``…) whose id is ``ident``."""
+        return self._index[(S.ENTITY[kind].section, ident)]
 
     @cached_property
     def _serving(self) -> dict[tuple[str, str], list[Template]]:
@@ -352,134 +424,67 @@ class Playbook:
         return [c for _, c in primaries], [c for _, c in sorted(deputies, key=lambda pair: pair[0])]
 
 
-def _clock(data: dict[str, Any]) -> Clock:
-    return Clock(_optional_duration(data.get("due")), data["from"])
+@cache
+def catalogue() -> dict[str, Regime]:
+    """The packaged catalogue of notification regimes, every regime by id."""
+    return {entry["id"]: from_data(Regime, entry) for entry in catalogue_data()}
 
 
-def stage_from_data(data: dict[str, Any]) -> Stage:
-    """A stage of playbook.yml (``note``) or of the catalogue (``rule``)."""
-    return Stage(id=data["id"], name=data["name"], clock=_clock(data),
-                 no_later_than=_clock(data["no_later_than"]) if "no_later_than" in data else None,
-                 note=data.get("note", data.get("rule")))
+@cache
+def _regime_entries() -> dict[str, dict[str, Any]]:
+    return {entry["id"]: entry for entry in catalogue_data()}
 
 
-def calendar_from_data(data: dict[str, Any] | None) -> Calendar | None:
-    return Calendar(data["country"], data.get("subdivision"), data.get("timezone")) if data else None
+def _regime(ident: str | None) -> Regime | None:
+    return catalogue().get(ident) if ident is not None else None
 
 
-def _regulator(data: dict[str, Any], regimes: dict[str, Regime]) -> Regulator:
-    regime = regimes.get(data["regime"]) if "regime" in data else None
-    own_stages = tuple(stage_from_data(s) for s in data.get("stages", []))
-    return Regulator(
-        id=data["id"], name=data["name"], owner=data["owner"], submit=data["submit"],
-        jurisdiction=data.get("jurisdiction") or (regime.jurisdiction if regime else ""),
-        law=data.get("law") or (regime.citation if regime else ""),
-        applies_when=data.get("applies_when") or (regime.applies_to if regime else ""),
-        stages=own_stages or (regime.stages if regime else ()),
-        required_content=tuple(data.get("required_content", [])) or (regime.required_content if regime else ()),
-        authority=data.get("authority"), note=data.get("note"), regime=regime,
-        calendar=calendar_from_data(data.get("calendar")) or (regime.calendar if regime else None),
-    )
+#: What a regulator takes from its regime when playbook.yml does not say: its key → (the regime's, else).
+_FROM_REGIME: dict[str, tuple[str, Any]] = {
+    "jurisdiction": ("jurisdiction", ""), "law": ("citation", ""), "applies_when": ("applies_to", ""),
+    "stages": ("stages", ()), "required_content": ("required_content", ()), "calendar": ("calendar", None),
+}
 
 
-def _optional_duration(value: str | None) -> Duration | None:
-    return parse_duration(value) if value is not None else None
+def _with_regime(data: dict[str, Any]) -> dict[str, Any]:
+    """A regulator's data, completed from the catalogue regime it names (its own values win)."""
+    regime = _regime_entries().get(data.get("regime", ""), {})
+    return data | {ours: data.get(ours) or regime.get(theirs) or empty
+                   for ours, (theirs, empty) in _FROM_REGIME.items()}
 
 
-def build_model(data: dict[str, Any], regimes: dict[str, Regime] | None = None) -> Playbook:
-    """Turn validated data into the model; ``regimes`` defaults to the packaged catalogue."""
-    if regimes is None:
-        from .regimes import catalogue  # the catalogue's loader needs this module first
+def build_model(data: dict[str, Any]) -> Playbook:
+    """Turn validated data into the model."""
+    regulators = [_with_regime(regulator) for regulator in data.get("regulators", [])]
+    return from_data(Playbook, {**data, "regulators": regulators})
 
-        regimes = catalogue()
-    doc = data["document"]
-    document = Document(
-        **{k: v for k, v in doc.items() if k != "history"},
-        history=tuple(Change(**c) for c in doc.get("history", [])),
-    )
-    roles = tuple(
-        Role(id=r["id"], name=r["name"], summary=r["summary"], escalate_after=parse_duration(r["escalate_after"]),
-             responsibilities=tuple(r["responsibilities"]), decisions=tuple(r.get("decisions", [])),
-             key=r.get("key", False))
-        for r in data["roles"]
-    )
-    contacts = tuple(
-        Contact(
-            **{k: v for k, v in c.items() if k not in ("fills", "channels")},
-            fills=tuple(Fill(f["role"], f["as"] == "primary", f.get("rank")) for f in c.get("fills", [])),
-            channels=tuple(ContactChannel(**ch) for ch in c["channels"]),
-        )
-        for c in data["contacts"]
-    )
-    regulators = tuple(_regulator(r, regimes) for r in data.get("regulators", []))
-    templates = tuple(
-        Template(
-            **{k: v for k, v in t.items()
-               if k not in ("audiences", "regulators", "approval", "required_clauses", "optional_lines")},
-            audiences=tuple(t["audiences"]),
-            regulators=tuple(t.get("regulators", [])),
-            approval=Approval(tuple(t["approval"]["approvers"]),
-                              t["approval"].get("quorum", len(t["approval"]["approvers"]))),
-            required_clauses=tuple(t.get("required_clauses", [])),
-            optional_lines=tuple(t.get("optional_lines", [])),
-        )
-        for t in data["templates"]
-    )
-    phases = tuple(
-        Phase(
-            **{k: v for k, v in p.items() if k != "checklist"},
-            checklist=tuple(
-                ChecklistItem(
-                    id=i["id"], action=i["action"], owner=i.get("owner", p.get("owner")),
-                    due=_optional_duration(i.get("due")), due_from=i.get("from", "awareness") if "due" in i else None,
-                    templates=tuple(i.get("templates", [])), contacts=tuple(i.get("contacts", [])),
-                    regulators=tuple(i.get("regulators", [])), channels=tuple(i.get("channels", [])),
-                    note=i.get("note"),
-                )
-                for i in p["checklist"]
-            ),
-        )
-        for p in data["phases"]
-    )
-    severities = tuple(
-        Severity(
-            id=s["id"], name=s["name"], means=s["means"], phases=tuple(s["phases"]),
-            templates=tuple(s.get("templates", [])),
-            cadence=tuple(Cadence(c["audience"], parse_duration(c["every"]), _optional_duration(c.get("during")),
-                                  c.get("note")) for c in s.get("cadence", [])),
-        )
-        for s in data.get("severities", [])
-    )
-    scenarios = tuple(
-        Scenario(id=s["id"], name=s["name"], description=s["description"], phases=tuple(s["phases"]),
-                 regulators=tuple(s.get("regulators", [])), templates=tuple(s.get("templates", [])),
-                 severity=s.get("severity"))
-        for s in data.get("scenarios", [])
-    )
-    return Playbook(
-        document=document,
-        roles=roles,
-        contacts=contacts,
-        channels=tuple(TeamChannel(**c) for c in data["channels"]),
-        audiences=tuple(Audience(**a) for a in data["audiences"]),
-        templates=templates,
-        phases=phases,
-        values=dict(data.get("values", {})),
-        incident_facts=tuple(IncidentFact(**f) for f in data.get("incident_facts", [])),
-        offices=tuple(Office(**o) for o in data.get("offices", [])),
-        regulators=regulators,
-        severities=severities,
-        scenarios=scenarios,
-        glossary=tuple(Term(**g) for g in data.get("glossary", [])),
-    )
+
+def _meta(rules: S.Schema, name: str) -> Any:
+    return rules.get("meta", {}).get(name)
+
+
+def _public(entry: Any, fields: S.Schema) -> Any:
+    """``entry`` (a dataclass of the mapping ``fields``) without its private values, read from the schema:
+    an entry marked ``private: true`` loses the fields marked ``private_detail``; a private entry of a
+    list whose mapping has no such fields (a private channel) is left out altogether."""
+    hidden = getattr(entry, "private", False) is True
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(entry):
+        rules, value = fields.get(schema_keys(f)[0], {}), getattr(entry, f.name)
+        inner = rules.get("schema")
+        if hidden and _meta(rules, "private_detail"):
+            changes[f.name] = () if isinstance(value, tuple) else None
+        elif rules.get("type") == "list" and isinstance(inner, dict) and inner.get("type") == "dict" and value:
+            items = inner["schema"]
+            whole = "private" in items and not any(_meta(r, "private_detail") for r in items.values())
+            changes[f.name] = tuple(_public(item, items) for item in value
+                                    if not (whole and getattr(item, "private", False) is True))
+    return replace(entry, **changes) if changes else entry
 
 
 def public_edition(playbook: Playbook) -> Playbook:
     """The playbook without private values: private channels, and all channels and notes of private
-    contacts, are gone; people, roles and organisations stay."""
-    contacts = tuple(
-        replace(contact, channels=(), notes=None) if contact.private
-        else replace(contact, channels=tuple(c for c in contact.channels if not c.private))
-        for contact in playbook.contacts
-    )
-    return replace(playbook, contacts=contacts)
+    contacts, are gone; people, roles and organisations stay. Which fields are private is read from
+    the schema (``private`` flags and ``private_detail`` marks), so a new private field needs no code."""
+    result: Playbook = _public(playbook, S.PLAYBOOK)
+    return result

@@ -1,7 +1,8 @@
-"""The packaged catalogue of notification regimes (``regimes.yml``), as typed entries.
+"""The packaged catalogue of notification regimes (``regimes.yml``), as plain data.
 
 A regulator in ``playbook.yml`` may name a regime by id; the regime then supplies its stages,
-law and required content. The catalogue is read through the same safe loader as playbooks.
+law and required content. The typed entries are built by :func:`generator.model.catalogue`; this
+module imports nothing of the generator, so the model can read it without an import cycle.
 """
 
 from __future__ import annotations
@@ -12,24 +13,12 @@ from typing import Any
 
 import yaml
 
-from .model import Regime, calendar_from_data, stage_from_data
-
 CATALOGUE = Path(__file__).parent / "regimes.yml"
 
 
-def regime_from_data(data: dict[str, Any]) -> Regime:
-    return Regime(
-        id=data["id"], name=data["name"], jurisdiction=data["jurisdiction"], applies_to=data["applies_to"],
-        notify=data["notify"], stages=tuple(stage_from_data(s) for s in data["stages"]),
-        required_content=tuple(data["required_content"]), citation=data["citation"],
-        source_url=data["source_url"], last_reviewed=data["last_reviewed"],
-        in_force=data.get("in_force", True), verified=data.get("verified", True),
-        calendar=calendar_from_data(data.get("calendar")), caveats=tuple(data.get("caveats", [])),
-    )
-
-
+@cache
 def catalogue_data() -> list[dict[str, Any]]:
-    """The catalogue as plain data.
+    """The catalogue as plain data (read once; callers must not change it).
 
     It ships with the package, so it is read with PyYAML's (C) safe loader rather than the slower
     loader built for untrusted playbooks; the test suite checks it through that loader and the
@@ -38,9 +27,3 @@ def catalogue_data() -> list[dict[str, Any]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     entries: list[dict[str, Any]] = yaml.load(CATALOGUE.read_text(encoding="utf-8"), Loader=loader)["regimes"]
     return entries
-
-
-@cache
-def catalogue() -> dict[str, Regime]:
-    """Every regime by id."""
-    return {entry["id"]: regime_from_data(entry) for entry in catalogue_data()}

@@ -24,6 +24,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from . import schema as S
 from .deadlines import start_words
 from .errors import RenderError
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
@@ -148,37 +149,39 @@ class Links:
         return Markup(f"{href}#{anchor}" if anchor else href)  # built from slug ids only
 
     def href(self, kind: str, ident: str) -> Markup:
-        page, prefix = _TARGETS[kind]
-        return self.to(page.format(id=ident), f"{prefix}-{ident}" if prefix else "")
+        """Where the entry is shown: the page pattern of its entity in :data:`schema.ENTITIES`."""
+        page, _, anchor = (S.ENTITY[kind].page or "").partition("#")
+        return self.to(page.format(id=ident), anchor.format(id=ident))
 
-    def _link(self, kind: str, ident: str, label: str) -> Markup:
+    def link(self, kind: str, ident: str) -> Markup:
+        """``[its name](where it is shown)`` for the entry of kind ``kind`` (``role``, ``template``…)."""
+        label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
         return Markup(f"[{escape(label)}]({self.href(kind, ident)})")
 
     def role(self, ident: str) -> Markup:
-        return self._link("role", ident, self._playbook.role(ident).name)
+        return self.link("role", ident)
 
     def contact(self, ident: str) -> Markup:
-        return self._link("contact", ident, self._playbook.contact(ident).name)
+        return self.link("contact", ident)
 
     def channel(self, ident: str) -> Markup:
-        return self._link("channel", ident, self._playbook.channel(ident).name)
+        return self.link("channel", ident)
 
     def regulator(self, ident: str) -> Markup:
-        return self._link("regulator", ident, self._playbook.regulator(ident).name)
+        return self.link("regulator", ident)
 
     def audience(self, ident: str) -> Markup:
-        return self._link("audience", ident, self._playbook.audience(ident).name)
+        return self.link("audience", ident)
 
-    def message(self, ident: str) -> Markup:
-        return self._link("message", ident, self._playbook.template(ident).title)
+    def template(self, ident: str) -> Markup:
+        return self.link("template", ident)
 
     def phase(self, ident: str) -> Markup:
-        return self._link("phase", ident, self._playbook.phase(ident).name)
+        return self.link("phase", ident)
 
     def many(self, kind: str, idents: tuple[str, ...] | list[str], separator: str = ", ") -> Markup:
-        """Links to several entries of one kind (``role``, ``message``…), joined."""
-        link = getattr(self, kind)
-        return Markup(separator.join(link(ident) for ident in idents))
+        """Links to several entries of one kind (``role``, ``template``…), joined."""
+        return Markup(separator.join(self.link(kind, ident) for ident in idents))
 
     def fills(self, contact: Contact) -> Markup:
         """The roles a contact fills: ``Communication lead (deputy 1), …``."""
@@ -187,21 +190,10 @@ class Links:
 
     def item(self, item: ChecklistItem) -> Markup:
         """Everything a checklist item links to, joined by middots."""
-        parts = [self.message(i) for i in item.templates] + [self.contact(i) for i in item.contacts]
+        parts = [self.template(i) for i in item.templates] + [self.contact(i) for i in item.contacts]
         parts += [self.regulator(i) for i in item.regulators] + [self.channel(i) for i in item.channels]
         return Markup(" · ".join(parts))
 
-
-#: Where each kind of entry is shown: page (``{id}`` for one page per entry) and anchor prefix.
-_TARGETS = {
-    "role": ("contacts.md", "role"),
-    "contact": ("contacts.md", "contact"),
-    "channel": ("channels.md", "channel"),
-    "regulator": ("regulators.md", "regulator"),
-    "audience": ("audiences.md", "audience"),
-    "message": ("messages/{id}.md", ""),
-    "phase": ("phases/{id}.md", ""),
-}
 
 CHANNEL_LABELS = {
     "phone": "Phone", "mobile": "Mobile", "email": "E-mail", "signal": "Signal", "threema": "Threema",

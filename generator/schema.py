@@ -9,6 +9,8 @@ new reference field needs no code elsewhere.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, get_args
 
 Schema = dict[str, Any]
@@ -84,8 +86,13 @@ MEDIA = (
 )
 
 
-def _describe(description: str, rules: Schema, example: Any = None, ref: str | None = None) -> Schema:
+def _describe(description: str, rules: Schema, example: Any = None, ref: str | None = None, *,
+              private_detail: bool = False) -> Schema:
+    """Rules with their ``meta``: the description and example, the section a reference points at, and
+    ``private_detail`` for details of an entry that the public edition leaves out when it is private."""
     meta: Schema = {"description": description}
+    if private_detail:
+        meta["private_detail"] = True
     if example is not None:
         meta["example"] = example
     if ref is not None:
@@ -93,8 +100,10 @@ def _describe(description: str, rules: Schema, example: Any = None, ref: str | N
     return {**rules, "meta": meta}
 
 
-def text(description: str, *, required: bool = False, example: Any = None, **rules: Any) -> Schema:
-    return _describe(description, {"type": "string", "empty": False, "required": required, **rules}, example)
+def text(description: str, *, required: bool = False, example: Any = None, private_detail: bool = False,
+         **rules: Any) -> Schema:
+    return _describe(description, {"type": "string", "empty": False, "required": required, **rules}, example,
+                     private_detail=private_detail)
 
 
 def flag(description: str) -> Schema:
@@ -130,11 +139,12 @@ def texts(description: str, *, required: bool = False, example: list[str] | None
     return _describe(description, rules, example)
 
 
-def entries(description: str, fields: Schema, *, required: bool = False, minlength: int = 0) -> Schema:
+def entries(description: str, fields: Schema, *, required: bool = False, minlength: int = 0,
+            private_detail: bool = False) -> Schema:
     rules: Schema = {"type": "list", "required": required, "schema": {"type": "dict", "schema": fields}}
     if minlength:
         rules["minlength"] = minlength
-    return _describe(description, rules)
+    return _describe(description, rules, private_detail=private_detail)
 
 
 def mapping(description: str, fields: Schema, *, required: bool = False) -> Schema:
@@ -195,11 +205,11 @@ CONTACT: Schema = {
         "out_of_band": flag("Usable when corporate e-mail and chat may be read by the attacker."),
         "private": flag("Left out of the public edition of the site (a private phone, say)."),
         "note": text("When or how to use it."),
-    }, required=True, minlength=1),
+    }, required=True, minlength=1, private_detail=True),
     "private": flag("All of this contact's channels and notes are left out of the public edition."),
     "verified_on": date("When the details were last checked by calling or messaging.", required=True,
                         example="2026-10-01"),
-    "notes": text("Anything else the crisis team should know."),
+    "notes": text("Anything else the crisis team should know.", private_detail=True),
 }
 
 TEAM_CHANNEL: Schema = {
@@ -378,30 +388,118 @@ INCIDENT_FACT: Schema = {
     "example": text("An example answer."),
 }
 
+GLOSSARY_TERM: Schema = {
+    "term": text("The term.", required=True, example="Out-of-band"),
+    "definition": text("What it means, in plain words.", required=True),
+}
+
+
+# --- the registry of entities ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entity:
+    """One kind of entry of the format, and everything the rest of the generator needs to know about it.
+
+    Validation (ids, references), the model, links between pages, the diff, the public edition,
+    the reference page and the benchmark read this registry instead of listing sections themselves.
+    """
+
+    kind: str  #: the one name of the entity in code, links and messages: ``role``, ``template``
+    section: str  #: where its entries live in playbook.yml (inside ``within`` for nested ones)
+    fields: Schema
+    label: str  #: heading of its section (diff, reference): ``Message templates``
+    description: str  #: what the section holds (the format reference)
+    required: bool = False  #: the section must have at least one entry
+    id_field: str = "id"  #: the key that identifies an entry (unique in the playbook)
+    title_field: str = "name"  #: the key that names an entry for people
+    #: Where an entry is shown on the site: a page path, ``{id}`` for one page per entry, and an
+    #: anchor after ``#`` when the entry is a part of a page. None: it has no place of its own.
+    page: str | None = None
+    within: str | None = None  #: the section whose entries hold these (checklist items: phases)
+    words: str | None = None  #: the singular in messages, when it is not ``kind`` (``incident fact``)
+
+    @property
+    def singular(self) -> str:
+        return self.words or self.kind
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Key path from the top of playbook.yml to the list of entries (list indexes left out)."""
+        return (self.within, self.section) if self.within else (self.section,)
+
+    @property
+    def referable(self) -> bool:
+        """Whether other entries may point at it by id (then ids are unique and checked)."""
+        return self.id_field == "id" and self.within is None
+
+    @cached_property
+    def referred_by(self) -> tuple[str, ...]:
+        """Every field (``templates[].phase``) that may point at an entry of this kind."""
+        return tuple(path for path, section in reference_fields() if section == self.section)
+
+
+ENTITIES: tuple[Entity, ...] = (
+    Entity("incident_fact", "incident_facts", INCIDENT_FACT, "Incident facts",
+           "Facts the team fills in during an incident, used in templates as [[ name ]].",
+           title_field="label", words="incident fact"),
+    Entity("role", "roles", ROLE, "Roles", "Crisis-team roles.", required=True, page="contacts.md#role-{id}"),
+    Entity("contact", "contacts", CONTACT, "Contacts",
+           "People and organisations, with the roles they fill and how to reach them.", required=True,
+           page="contacts.md#contact-{id}"),
+    Entity("channel", "channels", TEAM_CHANNEL, "Channels",
+           "How the crisis team talks, including the out-of-band plan.", required=True,
+           page="channels.md#channel-{id}"),
+    Entity("audience", "audiences", AUDIENCE, "Audiences", "Who we communicate with.", required=True,
+           page="audiences.md#audience-{id}"),
+    Entity("office", "offices", OFFICE, "Offices", "Offices and time zones a coordinated release must reach."),
+    Entity("regulator", "regulators", REGULATOR, "Regulators", "Authorities to notify, with their deadlines.",
+           page="regulators.md#regulator-{id}"),
+    Entity("template", "templates", TEMPLATE, "Message templates", "Message templates.", required=True,
+           title_field="title", page="messages/{id}.md", words="template"),
+    Entity("phase", "phases", PHASE, "Phases", "Incident phases, in order, each with its checklist.",
+           required=True, page="phases/{id}.md"),
+    Entity("checklist_item", "checklist", PHASE["checklist"]["schema"]["schema"], "Checklist items",
+           "What must be done in this phase.", title_field="action", within="phases", words="checklist item"),
+    Entity("severity", "severities", SEVERITY, "Severity levels", "Severity levels, most severe first."),
+    Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios."),
+    Entity("term", "glossary", GLOSSARY_TERM, "Glossary", "Terms explained for non-technical readers.",
+           id_field="term", title_field="term"),
+)
+#: Every entity by kind and by (top-level) section.
+ENTITY = {entity.kind: entity for entity in ENTITIES}
+SECTION = {entity.section: entity for entity in ENTITIES if entity.within is None}
+
+
+def _section(entity: Entity) -> Schema:
+    return entries(entity.description, entity.fields, required=entity.required, minlength=int(entity.required))
+
+
+#: The whole file: document control, organisation values, then one list per top-level entity.
 PLAYBOOK: Schema = {
     "document": mapping("Document control.", DOCUMENT, required=True),
     "values": _describe("Organisation values used in templates as {{ name }}; filled at build time.",
                         {"type": "dict", "keysrules": {"type": "string", "check_with": "identifier"},
                          "valuesrules": {"type": "string", "empty": False}}),
-    "incident_facts": entries("Facts the team fills in during an incident, used in templates as [[ name ]].",
-                              INCIDENT_FACT),
-    "roles": entries("Crisis-team roles.", ROLE, required=True, minlength=1),
-    "contacts": entries("People and organisations, with the roles they fill and how to reach them.",
-                        CONTACT, required=True, minlength=1),
-    "channels": entries("How the crisis team talks, including the out-of-band plan.", TEAM_CHANNEL,
-                        required=True, minlength=1),
-    "audiences": entries("Who we communicate with.", AUDIENCE, required=True, minlength=1),
-    "offices": entries("Offices and time zones a coordinated release must reach.", OFFICE),
-    "regulators": entries("Authorities to notify, with their deadlines.", REGULATOR),
-    "templates": entries("Message templates.", TEMPLATE, required=True, minlength=1),
-    "phases": entries("Incident phases, in order, each with its checklist.", PHASE, required=True, minlength=1),
-    "severities": entries("Severity levels, most severe first.", SEVERITY),
-    "scenarios": entries("Incident scenarios.", SCENARIO),
-    "glossary": entries("Terms explained for non-technical readers.", {
-        "term": text("The term.", required=True, example="Out-of-band"),
-        "definition": text("What it means, in plain words.", required=True),
-    }),
+    **{entity.section: _section(entity) for entity in ENTITIES if entity.within is None},
 }
+#: Headings of the sections that are not lists of entities.
+SECTION_LABELS = {"document": "Document", "values": "Values"} | {e.section: e.label for e in ENTITIES}
+
+
+def reference_fields(rules: Schema | None = None, prefix: str = "") -> list[tuple[str, str]]:
+    """Every (field path, section it points at) of the format, found through ``meta.ref``."""
+    rules = rules or {"type": "dict", "schema": PLAYBOOK}
+    found: list[tuple[str, str]] = []
+    if rules.get("meta", {}).get("ref"):
+        found.append((prefix, rules["meta"]["ref"]))
+    inner = rules.get("schema")
+    if rules.get("type") == "list" and inner is not None:
+        found += reference_fields(inner, f"{prefix}[]")
+    elif rules.get("type") == "dict" and inner is not None:
+        for name, field in inner.items():
+            found += reference_fields(field, f"{prefix}.{name}" if prefix else name)
+    return found
+
 
 #: contacts.private.yml: channels kept out of the repository, added to contacts by id at build time.
 PRIVATE_CONTACTS: Schema = {
@@ -411,9 +509,8 @@ PRIVATE_CONTACTS: Schema = {
     }),
 }
 
-#: Sections whose entries carry an ``id``, in the order they appear in the format.
-ID_SECTIONS = ("roles", "contacts", "channels", "audiences", "offices", "regulators", "templates",
-               "phases", "severities", "scenarios", "incident_facts")
+#: Sections whose entries carry an ``id`` others may point at, in the order they appear in the format.
+ID_SECTIONS = tuple(entity.section for entity in ENTITIES if entity.referable)
 
 #: The packaged catalogue file as a whole.
 CATALOGUE: Schema = {"regimes": entries("Notification regimes.", REGIME, required=True, minlength=1)}

@@ -34,11 +34,8 @@ from .schema import BUILTIN_VALUES, COUNTRY, EMAIL, IDENTIFIER, INCIDENT_BLANK, 
 #: A contact whose details were checked longer ago than this gets a warning.
 VERIFY_WITHIN = dt.timedelta(days=365)
 
-SINGULAR = {
-    "roles": "role", "contacts": "contact", "channels": "channel", "audiences": "audience",
-    "offices": "office", "regulators": "regulator", "templates": "template", "phases": "phase",
-    "severities": "severity", "scenarios": "scenario", "incident_facts": "incident fact",
-}
+#: An entry of each section, in words: "unknown role 'x'".
+SINGULAR = {entity.section: entity.singular for entity in S.ENTITIES}
 
 
 @cache
@@ -379,9 +376,9 @@ def _check_regulators(report: _Report) -> None:
     regulators = list(_entries(report.source.data, "regulators"))
     regimes: dict[str, Any] = {}
     if any("regime" in regulator for _, regulator in regulators):
-        from .regimes import catalogue  # loaded only when a playbook uses it
+        from .regimes import catalogue_data  # loaded only when a playbook uses it
 
-        regimes = catalogue()
+        regimes = {entry["id"]: entry for entry in catalogue_data()}
     calendars: list[tuple[KeyPath, str]] = []
     for r_index, regulator in regulators:
         path: KeyPath = ("regulators", r_index)
@@ -411,7 +408,7 @@ def _check_regulators(report: _Report) -> None:
         calendar = regulator.get("calendar")
         if isinstance(calendar, dict) and isinstance(calendar.get("country"), str):
             calendars.append(((*path, "calendar", "country"), calendar["country"]))
-        elif business_days and (regime is None or regime.calendar is None):
+        elif business_days and (regime is None or regime.get("calendar") is None):
             report.add(path, "business-day deadlines need a holiday calendar; add 'calendar: {country: XX}'")
     if calendars:
         import holidays  # only when a calendar is named: the library takes a while to import

@@ -16,8 +16,8 @@ from generator.cli import cli
 from generator.deadlines import add, regulator_deadlines
 from generator.durations import parse_duration
 from generator.load import load
-from generator.model import Calendar
-from generator.regimes import CATALOGUE, catalogue
+from generator.model import Calendar, catalogue
+from generator.regimes import CATALOGUE
 from generator.validate import shape_problems
 from tests.conftest import EXAMPLE, MINIMAL, edit, problems
 

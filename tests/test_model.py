@@ -1,0 +1,70 @@
+"""The model is the schema: every dataclass field is filled from the schema keys of its mapping."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Iterator
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+import pytest
+
+from generator import schema as S
+from generator.model import Playbook, Regime, schema_keys
+
+
+def _dataclass_in(hint: Any) -> Any:
+    """The dataclass a field's type holds (``X``, ``X | None``, ``tuple[X, ...]``), or None."""
+    if get_origin(hint) in (Union, types.UnionType, tuple):
+        return next((found for arg in get_args(hint) if (found := _dataclass_in(arg)) is not None), None)
+    return hint if dataclasses.is_dataclass(hint) else None
+
+
+def _mappings(cls: Any, rules: S.Schema, where: str) -> Iterator[tuple[str, Any, S.Schema]]:
+    """(where, dataclass, schema of its mapping) for ``cls`` and every dataclass inside it."""
+    yield where, cls, rules
+    hints = get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        inner = _dataclass_in(hints[f.name])
+        keys = schema_keys(f)
+        if inner is None or keys[0] not in rules:
+            continue
+        if len(keys) > 1:  # computed from several keys of this same mapping (a stage's clock)
+            yield from _mappings(inner, {k: rules[k] for k in keys if k in rules}, f"{where}.{f.name}")
+            continue
+        field_rules = rules[keys[0]]
+        if field_rules.get("type") == "list":
+            field_rules = field_rules["schema"]
+        if isinstance(field_rules.get("schema"), dict):
+            yield from _mappings(inner, field_rules["schema"], f"{where}.{keys[0]}")
+
+
+MAPPINGS = [*_mappings(Playbook, S.PLAYBOOK, "playbook"), *_mappings(Regime, S.REGIME, "catalogue regime")]
+
+
+@pytest.mark.parametrize(("where", "cls", "rules"), MAPPINGS, ids=[m[0] for m in MAPPINGS])
+def test_model_fields_are_the_schema_keys(where: str, cls: Any, rules: S.Schema) -> None:
+    consumed = [key for f in dataclasses.fields(cls) for key in schema_keys(f) if key in rules]
+    assert sorted(consumed) == sorted(rules), f"{cls.__name__} ({where})"
+    unfilled = [f.name for f in dataclasses.fields(cls) if not set(schema_keys(f)) & set(rules)]
+    assert unfilled == [], f"{cls.__name__} ({where}) has fields no schema key fills"
+
+
+def test_every_dataclass_of_the_model_is_checked() -> None:
+    checked = {cls.__name__ for _, cls, _ in MAPPINGS}
+    assert checked == {
+        "Playbook", "Document", "Change", "IncidentFact", "Role", "Contact", "Fill", "ContactChannel", "TeamChannel",
+        "Audience", "Office", "Regulator", "Calendar", "Stage", "Clock", "Template", "Approval", "Phase",
+        "ChecklistItem", "Severity", "Cadence", "Scenario", "Term", "Regime",
+    }
+
+
+def test_every_entity_has_its_section_and_fields_in_the_format() -> None:
+    for entity in S.ENTITIES:
+        rules = S.PLAYBOOK[entity.path[0]]["schema"]["schema"]
+        if entity.within:
+            rules = rules[entity.section]["schema"]["schema"]
+        assert rules is entity.fields, entity.kind
+        assert entity.id_field in entity.fields and entity.title_field in entity.fields, entity.kind
+    referenced = {section for _, section in S.reference_fields()}
+    assert referenced <= set(S.ID_SECTIONS)
