@@ -114,7 +114,7 @@ def as_text(changes: dict[str, list[Change]], old_name: str, new_name: str) -> s
 
 
 def as_markdown(changes: dict[str, list[Change]], old_name: str, new_name: str) -> str:
-    from .render import escape  # Markdown output: values are escaped like every generated page
+    from .escape import markdown_text as escape  # Markdown output: values are escaped like every generated page
 
     if not changes:
         return f"No changes between {escape(old_name)} and {escape(new_name)}.\n"

@@ -26,9 +26,10 @@ from mkdocs.utils import get_build_datetime
 from . import open_playbook
 from .diff import as_markdown, compare, previous_version
 from .errors import PlaybookError
+from .escape import markdown_text as escape
 from .git import git_commit
 from .model import Playbook, public_edition
-from .render import Page, escape, navigation, render_pages, render_single
+from .render import Page, navigation, render_pages, render_single
 from .schema import EDITIONS
 from .sitedata import data_script
 from .theme import page_title, striptags_as_html, text_as_html

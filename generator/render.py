@@ -3,13 +3,12 @@
 Page templates come from the user's ``templates/`` directory first, then the packaged
 defaults in ``generator/templates/``; a user template can extend the default it replaces
 with ``{% extends "default/<name>" %}``. Every value that comes from ``playbook.yml`` is
-escaped where it lands (see :func:`escape`), and message text is filled in a sandboxed
+escaped where it lands (through :mod:`generator.escape`), and message text is filled in a sandboxed
 environment, so nothing in the playbook can inject markup or reach Python objects.
 """
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import traceback
@@ -27,26 +26,12 @@ from markupsafe import Markup
 from . import schema as S
 from .deadlines import start_words
 from .errors import RenderError
+from .escape import html_attribute, markdown_lines, markdown_text, url
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
-
-#: Characters that Markdown, attr_list or HTML would read as syntax, written as entities:
-#: they show as themselves in text and in raw HTML alike, and never become links, tags or attributes.
-_ENTITIES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'[]()`*_#|\\{}!~^="}
-_ESCAPE = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
-
-
-def escape(value: Any) -> str:
-    """Text from the playbook, safe anywhere in the generated Markdown: runs of whitespace become
-    one space (so a value cannot break a list or table) and syntax characters become entities."""
-    if isinstance(value, Markup):
-        return str(value)
-    text = re.sub(r"\s+", " ", str(value))
-    return _ESCAPE.sub(lambda m: _ENTITIES[m.group()], text)
-
 
 def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize: Callable[[Any], Any] | None) -> Any:
     """The one factory for Jinja environments: strict about undefined names, always."""
@@ -75,7 +60,7 @@ def page_environment(user_templates: Path | None) -> jinja2.Environment:
     if user_templates is not None and user_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [packaged, jinja2.PrefixLoader({"default": packaged})]
-    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=escape)
+    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=markdown_text)
     return env
 
 
@@ -99,30 +84,33 @@ def fill_values(text: str, playbook: Playbook) -> str:
         raise RenderError(f"message text could not be filled: {exc}") from None
 
 
-def message_html(text: str, playbook: Playbook) -> Markup:
-    """Message text as HTML: values filled, everything escaped, incident blanks marked."""
-    filled = html.escape(fill_values(text, playbook), quote=False)
+def message_html(text: str, playbook: Playbook, *, lines: bool = False) -> Markup:
+    """Message text for a page: values filled, then every character escaped for Markdown, and the
+    incident blanks marked. ``lines`` keeps line breaks, for the body's ``<pre>`` block."""
+    filled = fill_values(text, playbook)
+    escape = markdown_lines if lines else markdown_text
+    if not lines:  # collapsed first, so that a blank split across lines is not a blank
+        filled = re.sub(r"\s+", " ", filled)
     labels = {fact.id: fact.label for fact in playbook.incident_facts}
-
-    def blank(match: re.Match[str]) -> str:
+    parts, end = [], 0
+    for match in INCIDENT_BLANK.finditer(filled):
         name = match.group(1).strip()
-        label = html.escape(labels.get(name, name))
-        return f'<mark class="pb-blank" data-fact="{name}" title="{label}">[[ {name} ]]</mark>'
-
-    return Markup(INCIDENT_BLANK.sub(blank, filled))
-
-
-def tel_href(number: str) -> Markup:
-    return Markup("tel:" + re.sub(r"[^0-9+]", "", number))
-
-
-def mailto_href(address: str) -> Markup:
-    return Markup("mailto:" + quote(address, safe="@.+-_"))
+        if name not in labels:  # validation refuses it; anything else that looks like a blank stays text
+            continue
+        parts += [escape(filled[end:match.start()]),
+                  f'<mark class="pb-blank" data-fact="{html_attribute(name)}" title="{html_attribute(labels[name])}">'
+                  f"&#91;&#91; {markdown_text(name)} &#93;&#93;</mark>"]
+        end = match.end()
+    parts.append(escape(filled[end:]))
+    return Markup("".join(parts))
 
 
-def safe_url(value: str) -> Markup | None:
-    """``value`` if it is a plain http(s) address; anything else is shown as text, never linked."""
-    return Markup(value) if re.match(r"^https?://[^\s<>\"'()\[\]{}`\\|]+$", value) else None
+def tel_href(number: str) -> Markup | None:
+    return url("tel:" + re.sub(r"[^0-9+]", "", number))
+
+
+def mailto_href(address: str) -> Markup | None:
+    return url("mailto:" + quote(address, safe="@.+-_"))
 
 
 @dataclass(frozen=True)
@@ -156,7 +144,7 @@ class Links:
     def link(self, kind: str, ident: str) -> Markup:
         """``[its name](where it is shown)`` for the entry of kind ``kind`` (``role``, ``template``…)."""
         label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
-        return Markup(f"[{escape(label)}]({self.href(kind, ident)})")
+        return Markup(f"[{markdown_text(label)}]({self.href(kind, ident)})")
 
     def role(self, ident: str) -> Markup:
         return self.link("role", ident)
@@ -204,13 +192,15 @@ CHANNEL_LABELS = {
 
 def reach(channel: ContactChannel) -> Markup:
     """A contact channel as Markdown: a tel:, mailto: or web link where it is one, else text."""
-    label = escape(channel.value)
+    label = markdown_text(channel.value)
+    target = None
     if channel.type in ("phone", "mobile", "satphone", "whatsapp"):
-        return Markup(f"[{label}]({tel_href(channel.value)})")
-    if channel.type == "email":
-        return Markup(f"[{label}]({mailto_href(channel.value)})")
-    url = safe_url(channel.value) if channel.type == "portal" else None
-    return Markup(f"[{label}]({url})") if url else Markup(label)
+        target = tel_href(channel.value)
+    elif channel.type == "email":
+        target = mailto_href(channel.value)
+    elif channel.type == "portal":
+        target = url(channel.value)
+    return Markup(f"[{label}]({target})") if target else label
 
 
 def describe_channels(channels: tuple[ContactChannel, ...], separator: str) -> Markup:
@@ -223,7 +213,7 @@ def describe_channel(channel: ContactChannel) -> Markup:
     if channel.out_of_band:
         text += ' <span class="pb-oob">out-of-band</span>'
     if channel.note:
-        text += f" ({escape(channel.note)})"
+        text += f" ({markdown_text(channel.note)})"
     return Markup(text)
 
 
@@ -245,8 +235,8 @@ def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
 
 
 def source_link(regime: Regime) -> Markup:
-    url = safe_url(regime.source_url)
-    return Markup(f"[{escape(regime.source_url)}]({url})") if url else Markup(escape(regime.source_url))
+    target, label = url(regime.source_url), markdown_text(regime.source_url)
+    return Markup(f"[{label}]({target})") if target else label
 
 
 def clock_start(regulator: Regulator, clock: Clock) -> str:
@@ -332,7 +322,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "clock_events": CLOCK_EVENT_MEANINGS,
         "source_link": source_link,
         "due_text": due_text,
-        "message_html": lambda text: message_html(text, playbook),
+        "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
         "reach": reach,
         "describe_channel": describe_channel,
         "describe_channels": describe_channels,
@@ -401,7 +391,7 @@ def navigation(pages: list[Page]) -> list[Any]:
     sections: dict[str, list[Any]] = {}
     for page in pages:
         folder = posixpath.dirname(page.path)
-        title = html.escape(page.title)
+        title = html_attribute(page.title)  # Material prints nav titles in text and in attributes
         if not folder:
             nav.append({title: page.path})
         elif page.path == f"{folder}/index.md":

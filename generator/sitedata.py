@@ -7,11 +7,11 @@ Under ``file://`` a page cannot ``fetch`` a JSON file, so the data ships as
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from .build import slugify
 from .durations import Duration
+from .escape import js_data
 from .model import Calendar, Clock, Playbook
 from .schema import CLOCK_EVENT_MEANINGS
 
@@ -82,6 +82,4 @@ def site_data(playbook: Playbook, today: dt.date) -> dict[str, Any]:
 
 
 def data_script(playbook: Playbook, today: dt.date) -> str:
-    payload = json.dumps(site_data(playbook, today), ensure_ascii=False, sort_keys=True)
-    payload = payload.replace("</", "<\\/")  # safe even if the file is ever inlined in a page
-    return f"window.PLAYBOOK_DATA = {payload};\n"
+    return f"window.PLAYBOOK_DATA = {js_data(site_data(playbook, today))};\n"

@@ -464,6 +464,10 @@ def _check_templates(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> Non
                 report.add(("values", builtin), f"'{builtin}' is filled from document.organisation; "
                                                 "remove it here")
     facts = set(ids["incident_facts"])
+    if isinstance(declared, dict):  # a value is pasted into message text, so its blanks are checked too
+        for key, value in declared.items():
+            if isinstance(key, str) and isinstance(value, str):
+                _blank_problems(report, ("values", key), value, values, facts)
     for index, template in _entries(data, "templates"):
         path = ("templates", index)
         for key in ("subject", "body"):

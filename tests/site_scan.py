@@ -71,3 +71,43 @@ def external_resources(site: Path) -> list[str]:
         elif path.suffix == ".css":
             found += [f"{path.relative_to(site)}: {url}" for url in _css_problems(path.read_text(encoding="utf-8"))]
     return found
+
+
+#: Attributes that hold a URL a click or a load follows.
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "background")
+_ACTIVE_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data:text/html)", re.IGNORECASE)
+
+
+class _Active(HTMLParser):
+    """Event-handler attributes, script URLs and inline scripts in a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            elif name in URL_ATTRIBUTES and value and _ACTIVE_SCHEME.match(value):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag == "script" and "src" not in dict(attrs) and dict(attrs).get("type") != "application/json":
+            self._script = []
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.found.append(f"<script>{''.join(self._script)}")
+            self._script = None
+
+
+def active_markup(html: str) -> list[str]:
+    """Every event handler, script URL and inline script in ``html`` (the theme's included)."""
+    collector = _Active()
+    collector.feed(html)
+    collector.close()
+    return collector.found

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildError, build, slugify
-from generator.render import RenderError, escape
 from tests.conftest import copy_example, edit, invoke
 
 pytestmark = pytest.mark.slow
@@ -134,14 +133,6 @@ def test_broken_template_syntax_names_the_template(tmp_path: Path) -> None:
     assert code == 1
     assert "glossary.md.j2:2: template syntax error:" in output
     assert "(while rendering page 'glossary.md')" in output
-
-
-def test_text_from_the_playbook_cannot_become_markup() -> None:
-    assert escape("<script>alert(1)</script>") == "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;"
-    assert escape("[click](javascript:alert(1))") == "&#91;click&#93;&#40;javascript:alert&#40;1&#41;&#41;"
-    assert escape("Name {: onclick=x }") == "Name &#123;: onclick&#61;x &#125;"
-    assert escape("two\n\nparagraphs") == "two paragraphs"
-    assert RenderError.__mro__[1].__name__ == "PlaybookError"
 
 
 def test_bundle_names_are_slugs() -> None:

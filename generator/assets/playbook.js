@@ -14,7 +14,19 @@
 
   /* ---------- Time arithmetic: the same rules as generator/deadlines.py ---------- */
 
-  var formatters = {};
+  /* Maps keyed by names from the playbook or the team have no prototype: a fact, item or zone named
+     "constructor" or "__proto__" is a key like any other, never a built-in of Object. */
+  function map(from) {
+    var out = Object.create(null);
+    Object.keys(from || {}).forEach(function (key) { out[key] = from[key]; });
+    return out;
+  }
+
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
+
+  var formatters = map();
   function fields(ms, zone) {
     var format = formatters[zone] || (formatters[zone] = new Intl.DateTimeFormat("en-US", {
       timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
@@ -47,7 +59,7 @@
     if (period.unit === "minutes") { return ms + n * MINUTE; }
     if (period.unit === "hours") { return ms + n * 60 * MINUTE; }
     if (period.unit === "business days") {
-      var holidays = (DATA.holidays[calendar.key] || []);
+      var holidays = (own(DATA.holidays, calendar.key) || []);
       zone = calendar.timezone || zone;
       f = fields(ms, zone);
       day = Date.UTC(f.y, f.m - 1, f.d);
@@ -106,7 +118,7 @@
           row.why = words(stage.limit.due) + " after " + startWords(stage.limit.from) + " (outer limit)";
         } else {
           var waiting = stage.clock.from;
-          row.why = period + "; give the time of " + (DATA.events[waiting] ? waiting : startWords(waiting));
+          row.why = period + "; give the time of " + (own(DATA.events, waiting) ? waiting : startWords(waiting));
         }
         due[stage.id] = row.due;
         rows.push(row);
@@ -154,12 +166,17 @@
              zone: DATA.timezone, release: null };
   }
   function load() {
-    try { return JSON.parse(localStorage.getItem(DATA.key)) || fresh(); } catch (e) { return fresh(); }
+    var state;
+    try { state = JSON.parse(localStorage.getItem(DATA.key)) || fresh(); } catch (e) { state = fresh(); }
+    state.ticks = map(state.ticks);
+    state.facts = map(state.facts);
+    state.events = map(state.events);
+    return state;
   }
   function save(state) { localStorage.setItem(DATA.key, JSON.stringify(state)); }
   function initials() { return localStorage.getItem(INITIALS) || ""; }
 
-  var items = {};
+  var items = map();
   DATA.phases.forEach(function (phase) {
     phase.items.forEach(function (item) { items[item.id] = { action: item.action, phase: phase.name }; });
   });
@@ -232,6 +249,16 @@
     });
   }
 
+  /* Typed text in the Markdown export: whitespace runs become one space (a cell stays one cell),
+     "&", "<" and ">" become entity references (so no renderer reads HTML), and table pipes, link
+     brackets, emphasis, code and attribute braces get a backslash escape, which keeps the raw file
+     readable. Values only ever land inside a table cell or after "# ". */
+  var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+  function markdownText(value) {
+    return String(value).replace(/\s+/g, " ").replace(/[&<>]/g, function (ch) { return ENTITIES[ch]; })
+      .replace(/[\\`*_{}\[\]|]/g, "\\$&");
+  }
+
   function exportLog(state, format) {
     var name = (state.incident.name || "incident").replace(/[^A-Za-z0-9_-]+/g, "-");
     var entries = timeline(state);
@@ -243,12 +270,12 @@
       }, null, 2));
       return;
     }
-    var lines = ["# Incident log: " + (state.incident.name || "unnamed incident"), "",
-      "Playbook of " + DATA.organisation + ", version " + DATA.version + ". Started " +
+    var lines = ["# Incident log: " + (state.incident.name ? markdownText(state.incident.name) : "unnamed incident"), "",
+      "Playbook of " + markdownText(DATA.organisation) + ", version " + markdownText(DATA.version) + ". Started " +
       show(state.incident.started, state.zone) + "; exported " + show(Date.now(), state.zone) + ".", "",
       "| Time | By | What |", "|---|---|---|"];
     entries.forEach(function (e) {
-      lines.push("| " + e.local + " | " + e.by + " | " + e.text.replace(/\|/g, "\\|").replace(/\n/g, " ") + " |");
+      lines.push("| " + markdownText(e.local) + " | " + markdownText(e.by) + " | " + markdownText(e.text) + " |");
     });
     download(name + "-log.md", "text/markdown", lines.join("\n") + "\n");
   }
@@ -332,7 +359,7 @@
     DATA.regulators.forEach(function (r) {
       r.stages.forEach(function (s) {
         [s.clock, s.limit].forEach(function (c) {
-          if (c && DATA.events[c.from] && used.indexOf(c.from) < 0) { used.push(c.from); }
+          if (c && own(DATA.events, c.from) && used.indexOf(c.from) < 0) { used.push(c.from); }
         });
       });
     });
@@ -345,7 +372,7 @@
     used.forEach(function (event) {
       var input = element("input", { type: "datetime-local", id: "pb-event-" + event, "data-event": event });
       if (state.events[event] != null) { input.value = localValue(state.events[event], state.zone); }
-      var label = element("label", {}, event.charAt(0).toUpperCase() + event.slice(1) + " (" + DATA.events[event] + "): ");
+      var label = element("label", {}, event.charAt(0).toUpperCase() + event.slice(1) + " (" + own(DATA.events, event) + "): ");
       label.appendChild(input);
       form.appendChild(element("p")).appendChild(label);
       inputs[event] = input;

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import copy
+import html
+import json
+import re
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 import yaml
 
 from generator import schema
 from generator.build import build
 from tests.browser.conftest import Visit
-from tests.conftest import MINIMAL, copy_example
+from tests.conftest import MINIMAL, copy_example, edit
 
 pytestmark = pytest.mark.browser
 
@@ -94,5 +98,71 @@ def test_payloads_show_as_text_and_never_run(browser: Any, poisoned_site: Path) 
         result.hover()
     assert page.evaluate("window.__pwned") is None, "search results ran a payload"
     assert dialogs == []
+    assert visit.errors == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def prototype_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture playbook with an incident fact named like a property every JavaScript object has."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    text = edit(text, "  - id: next_update\n", "  - id: constructor\n    label: Who built it?\n  - id: next_update\n")
+    text = edit(text, "      Something happened: [[ what_happened ]].\n",
+                "      Something happened: [[ what_happened ]], built by [[ constructor ]].\n")
+    project = tmp_path_factory.mktemp("prototype")
+    copy_example(project)
+    (project / "playbook.yml").write_text(text, encoding="utf-8")
+    return build(project / "mkdocs.yml").site
+
+
+def test_a_fact_named_constructor_is_a_blank_like_any_other(browser: Any, prototype_site: Path) -> None:
+    context = browser.new_context(offline=True)
+    visit = Visit(context.new_page(), prototype_site)
+    visit.page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    visit.open("messages/holding-statement.html")
+    code = visit.page.locator("#message-holding-statement code")
+    assert "built by [[ constructor ]]." in code.inner_text()
+    assert "function" not in code.inner_text()
+    assert visit.page.locator(".pb-compose .pb-empty").inner_text() == \
+        "Still empty: [[ what_happened ]], [[ constructor ]], [[ next_update ]]."
+    visit.open("facts.html")
+    visit.page.fill("#pb-fact-constructor", "Mallory")
+    visit.open("messages/holding-statement.html")
+    assert "built by Mallory." in code.inner_text()
+    assert visit.errors == []
+    context.close()
+
+
+#: Typed by the crisis team (or pasted from an attacker's e-mail) into the incident tools.
+TYPED = "x | y [link](javascript:window.__pwned=8) <img src=x onerror=window.__pwned=9> *b* `c` {: .k }"
+
+
+def test_exports_keep_typed_text_as_text(browser: Any, prototype_site: Path) -> None:
+    context = browser.new_context(offline=True, accept_downloads=True)
+    visit = Visit(context.new_page(), prototype_site)
+    visit.page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    visit.open("incident.html")
+    for selector in ("#pb-incident-name", "#pb-initials"):
+        visit.page.fill(selector, TYPED)
+        visit.page.dispatch_event(selector, "change")
+    visit.page.fill("#pb-note", TYPED)
+    visit.page.click("#pb-add-note")
+    assert visit.page.evaluate("window.__pwned") is None
+    assert visit.page.locator("#pb-incident img, #pb-incident a[href^='javascript']").count() == 0
+    with visit.page.expect_download() as exported:
+        visit.page.click("#pb-export-md")
+    text = Path(exported.value.path()).read_text(encoding="utf-8")
+    rendered = markdown.markdown(text, extensions=["tables", "attr_list"])
+    assert "<img" not in rendered and "<a " not in rendered and "<em" not in rendered and "<code" not in rendered
+    assert "class=" not in rendered
+    table = rendered[rendered.index("<tbody>"):]
+    assert table.count("<td>") == 3  # one row of three cells: the pipes typed did not add cells
+    shown = html.unescape(re.sub("<[^>]+>", "", rendered))
+    assert shown.count(TYPED) == 3  # name, initials and note, each as typed
+    with visit.page.expect_download() as raw:
+        visit.page.click("#pb-export-json")
+    log = json.loads(Path(raw.value.path()).read_text(encoding="utf-8"))
+    assert log["incident"] == TYPED
+    assert [(entry["by"], entry["text"]) for entry in log["entries"]] == [(TYPED, TYPED)]
     assert visit.errors == []
     context.close()

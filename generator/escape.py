@@ -1,0 +1,114 @@
+"""The one escaping boundary: every value from ``playbook.yml`` reaches a page through one of these
+functions, chosen by the context it lands in.
+
+=====================  ===========================================================================
+context                function
+=====================  ===========================================================================
+Markdown text          :func:`markdown_text` (one line) and :func:`markdown_lines` (line breaks kept,
+                       for ``<pre>`` blocks inside the Markdown)
+HTML text              :func:`html_text`
+HTML attribute         :func:`html_attribute` (always inside double quotes)
+URL                    :func:`url` (https, http, tel, mailto and sms only; anything else is not a link)
+JavaScript data        :func:`js_data`
+=====================  ===========================================================================
+
+Markdown text is written with every character that Markdown, its extensions (``attr_list``'s
+``{: … }``, links, emphasis, tables) or HTML would read as syntax turned into a numeric character
+reference: it shows as itself and never becomes a link, tag or attribute. ``tests/test_escape.py``
+proves it for arbitrary text through the site's own Markdown configuration.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+#: Characters Markdown, attr_list, tables or HTML read as syntax, written as character references.
+MARKDOWN_SYNTAX = "&<>\"'[]()`*_#|\\{}!~^="
+#: Syntax only at the start of a line, before a space or a dash (list items, definitions, rules):
+#: written as a reference there, since a template may put a value at the start of a line.
+LINE_START_SYNTAX = "-+:"
+_REFERENCES = {ch: f"&#{ord(ch)};" for ch in MARKDOWN_SYNTAX + LINE_START_SYNTAX + "."}
+_SYNTAX = re.compile("[" + re.escape(MARKDOWN_SYNTAX) + "]"
+                     "|(?m:^[" + re.escape(LINE_START_SYNTAX) + "](?=\\s|-|$)|^([0-9]+)\\.(?=\\s|$))")
+#: Line breaks Python's ``str.splitlines`` knows, other than ``\n``; in a ``<pre>`` they become ``\n``.
+_OTHER_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+#: The URL schemes a value may link to. ``javascript:``, ``data:``, ``vbscript:``, ``file:`` and the
+#: rest are shown as text.
+URL_SCHEMES = ("https", "http", "tel", "mailto", "sms")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+#: What stays as it is in a URL; everything else (quotes, brackets, spaces, backslashes…) is %-encoded,
+#: so the URL cannot end a Markdown link or an HTML attribute early.
+_URL_SAFE = "/?#[]@!$&*+,;=:-._~%"
+
+
+def _references(text: str) -> str:
+    text = _CONTROL.sub("\ufffd", text)  # STX and ETX are Markdown's own placeholders; none is text
+
+    def reference(match: re.Match[str]) -> str:
+        number = match.group(1)  # "1." at the start of a line would start a numbered list
+        return f"{number}&#46;" if number is not None else _REFERENCES[match.group()]
+
+    return _SYNTAX.sub(reference, text)
+
+
+def markdown_text(value: Any) -> Markup:
+    """Text from the playbook, safe anywhere in the generated Markdown: runs of whitespace become
+    one space (so a value cannot break a list, table or heading) and syntax characters become
+    character references. Markup (already built by these functions) passes unchanged."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_references(_SPACE.sub(" ", str(value))))
+
+
+def markdown_lines(value: Any) -> Markup:
+    """Like :func:`markdown_text`, but line breaks are kept: for text shown in a ``<pre>`` block
+    inside the Markdown (a raw HTML block, which Markdown leaves alone up to its closing tag)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_references(_OTHER_BREAKS.sub("\n", str(value))))
+
+
+def html_text(value: Any) -> Markup:
+    """Text between HTML tags (not Markdown)."""
+    return Markup(html.escape(str(value), quote=False))
+
+
+def html_attribute(value: Any) -> Markup:
+    """An HTML attribute value; the caller writes it between double quotes."""
+    return Markup(html.escape(str(value), quote=True))
+
+
+def url(value: str) -> Markup | None:
+    """``value`` as a link target if it is a URL of an allowed scheme (:data:`URL_SCHEMES`), else None.
+
+    Control characters and whitespace make it no URL (browsers drop them, so ``java\\tscript:``
+    would pass a naive check); characters that could end a Markdown link or an attribute are
+    %-encoded. Safe as a Markdown link destination; in HTML, pass it through :func:`html_attribute`.
+    """
+    if not value or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return None
+    scheme = _SCHEME.match(value)
+    if scheme is None or scheme.group(1).lower() not in URL_SCHEMES:
+        return None
+    if scheme.group(1).lower() in ("http", "https") and not value[scheme.end():].startswith("//"):
+        return None
+    return Markup(quote(value, safe=_URL_SAFE).replace("[", "%5B").replace("]", "%5D"))
+
+
+#: Characters that could end a ``<script>`` element or a JavaScript string early, written as \u escapes.
+_JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def js_data(value: Any) -> str:
+    """``value`` (JSON-serialisable) as a JavaScript expression, safe in a script file or element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JS_UNSAFE[m.group()], text)
