@@ -87,3 +87,11 @@ class PublishError(PlaybookError):
 
 class ScaffoldError(PlaybookError):
     """The new playbook cannot be written there."""
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A short, quoted excerpt of text from outside (a name, a value, a line of a file that may not be
+    YAML at all), safe to print: control characters escaped, at most ``limit`` characters shown."""
+    shown = text if len(text) <= limit else text[:limit] + "…"
+    escaped = "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in shown)
+    return f"'{escaped}'"

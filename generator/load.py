@@ -8,6 +8,8 @@ with one message that names the file and, where there is one, the line.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .errors import LoadError, Problem
+from .errors import LoadError, Problem, excerpt
 
 #: Larger files are refused before parsing. A real playbook is far below this
 #: (the example is about 60 KB); the limit keeps a runaway file from hanging the tool.
@@ -134,10 +136,10 @@ class _PlainComposer(Composer):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()  # type: ignore[attr-defined]  # from the event-source mixin
         if isinstance(event, AliasEvent):
-            raise _Refused(event.start_mark, f"alias '*{event.anchor}' is not allowed; {_NO_ANCHORS}")
+            raise _Refused(event.start_mark, f"alias {excerpt(f'*{event.anchor}')} is not allowed; {_NO_ANCHORS}")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Refused(event.start_mark, f"anchor '&{anchor}' is not allowed; {_NO_ANCHORS}")
+            raise _Refused(event.start_mark, f"anchor {excerpt('&' + anchor)} is not allowed; {_NO_ANCHORS}")
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels is refused")
@@ -230,7 +232,7 @@ def _describe(node: Node) -> str:
 
 
 def _tag_refused(tag: str) -> str:
-    return f"tag '{tag}' is not allowed; only plain YAML values are accepted"
+    return f"tag {excerpt(tag)} is not allowed; only plain YAML values are accepted"
 
 
 class _Builder:
@@ -270,7 +272,7 @@ class _Builder:
             self._problem(node, path, f"cannot read this value: {exc.problem}")
             return None
         except ValueError:  # e.g. a timestamp-shaped scalar that is not a real date
-            self._problem(node, path, f"'{node.value}' looks like a date but is not a valid one")
+            self._problem(node, path, f"{excerpt(node.value)} looks like a date but is not a valid one")
             return None
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
@@ -282,7 +284,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 if isinstance(key_node, ScalarNode):
                     kind = key_node.tag.rsplit(":", 1)[-1]
-                    message = f"key '{key_node.value}' is read by YAML as a {kind}, not text; put it in quotes"
+                    message = f"key {excerpt(key_node.value)} is read by YAML as a {kind}, not text; put it in quotes"
                 else:
                     message = f"a key must be text, not {_describe(key_node)}"
                 self._problem(key_node, path, message)
@@ -290,7 +292,8 @@ class _Builder:
             key = key_node.value
             if key in result:
                 first = self.source.positions[(*path, key)]
-                self._problem(key_node, (*path, key), f"duplicate key '{key}' (first written on line {first.line})")
+                self._problem(key_node, (*path, key),
+                              f"duplicate key {excerpt(key)} (first written on line {first.line})")
                 continue
             self.source.positions[(*path, key)] = _position(key_node)
             result[key] = self.build(value_node, (*path, key))
@@ -325,25 +328,72 @@ def load_text(text: str, file: str = "playbook.yml", *, events: str = DEFAULT_EV
     return source
 
 
-def load(path: str | Path, display_name: str | None = None) -> Source:
-    """Read and load the playbook at ``path``.
+def _too_large(file: str, size: str) -> LoadError:
+    return LoadError([Problem(file, 0, 0, "", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES:,} bytes")])
+
+
+def read_bounded(path: Path, file: str) -> bytes:
+    """The bytes of the regular file ``path``, at most :data:`MAX_FILE_BYTES` of them.
+
+    A link is followed only to a file inside the folder ``path`` is in (the project): a
+    ``playbook.yml`` pointing at ``/etc/shadow`` is refused, not read. Devices, pipes and sockets
+    are refused before anything is read from them (``/dev/zero`` would never end).
 
     Raises:
-        LoadError: the file is missing, too large, not UTF-8, or not a plain YAML mapping.
+        LoadError: missing, a directory, not a regular file, a link out of its folder, or too large.
     """
-    path = Path(path)
-    file = display_name or str(path)
+    folder = path.absolute().parent.resolve()
+    target = path.resolve()
+    if path.is_symlink() and not target.is_relative_to(folder):
+        raise LoadError([Problem(file, 0, 0, "", f"is a link to {target}, outside the project; "
+                                 "copy the file into the project instead")])
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise LoadError([Problem(file, 0, 0, "", "is a directory; give the path of playbook.yml")])
-        if size > MAX_FILE_BYTES:
-            raise LoadError(
-                [Problem(file, 0, 0, "", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
-            )
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a named pipe must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise LoadError([Problem(file, 0, 0, "", "no such file")]) from None
     except OSError as exc:
         raise LoadError([Problem(file, 0, 0, "", f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise LoadError([Problem(file, 0, 0, "", "is a directory; give the path of playbook.yml")])
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError([Problem(file, 0, 0, "", "is not a regular file (a device, pipe or socket); "
+                                     "give the path of playbook.yml")])
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(file, f"{info.st_size:,}")
+        raw = b""
+        # The file may have grown since fstat: read never more than the limit and one byte.
+        while len(raw) <= MAX_FILE_BYTES and (chunk := os.read(descriptor, MAX_FILE_BYTES + 1 - len(raw))):
+            raw += chunk
+    except OSError as exc:
+        raise LoadError([Problem(file, 0, 0, "", f"cannot read the file: {exc.strerror}")]) from None
+    finally:
+        os.close(descriptor)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(file, f"more than {MAX_FILE_BYTES:,}")
+    return raw
+
+
+def load(path: str | Path, display_name: str | None = None) -> Source:
+    """Read and load the playbook at ``path`` (see :func:`read_bounded` for what is refused).
+
+    Raises:
+        LoadError: the file is missing, not a regular file inside its folder, too large, not UTF-8,
+            or not a plain YAML mapping.
+    """
+    path = Path(path)
+    file = display_name or str(path)
+    return load_bytes(read_bounded(path, file), file)
+
+
+def load_bytes(raw: bytes, file: str) -> Source:
+    """Load a playbook from bytes read from anywhere (a file, a git revision); ``file`` names it.
+
+    Raises:
+        LoadError: more than :data:`MAX_FILE_BYTES`, not UTF-8, or not a plain YAML mapping.
+    """
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(file, f"more than {MAX_FILE_BYTES:,}")
     return load_text(_decode(raw, file), file)
