@@ -106,12 +106,18 @@ def _replace_directory(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def remove_staged(dist: Path) -> None:
+    """Staged bundles and checksums (``.name.zip.new``, ``.name.zip.new.partial``) of a build or
+    publish that was killed before it could clean up."""
+    for leftover in dist.glob(".*.new*"):
+        leftover.unlink(missing_ok=True)
+
+
 def _remove_leftovers(site: Path, dist: Path) -> None:
     """Staging files of builds that were killed before they could clean up."""
     for leftover in site.parent.glob(f".{site.name}-new-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in dist.glob(".*.new*"):
-        leftover.unlink(missing_ok=True)
+    remove_staged(dist)
 
 
 @contextmanager
@@ -192,8 +198,7 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
         write_checksum(staged_bundle, staged_checksum, bundle.name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        for leftover in dist.glob(".*.new*"):
-            leftover.unlink(missing_ok=True)
+        remove_staged(dist)
         raise
     _replace_directory(staging, final_site)
     staged_bundle.replace(bundle)

@@ -330,6 +330,8 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
             remote: str) -> None:
     """Deploy the site as VERSION with mike, make it the default, and write the offline archive of every version.
 
+    VERSION and each alias are 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.
+
     Aliases are copies, not symbolic links, so the archive survives FAT/exFAT sticks and Windows unzip.
     """
     from .commands.publish import publish as publish_site

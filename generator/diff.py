@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from .errors import LoadError, Problem
 from .git import file_at_revision, recent_tags
-from .load import Source, load, load_text
+from .load import MAX_FILE_BYTES, Source, load, load_bytes
 from .model import Playbook, build_model
 from .validate import validate
 
@@ -145,14 +145,10 @@ def at_revision(revision: str, file: Path) -> tuple[Playbook, str]:
         LoadError: git does not know the revision or the file in it, or it is not valid.
     """
     name = f"{revision}:{file.name}"
-    shown = file_at_revision(revision, file)
+    shown = file_at_revision(revision, file, limit=MAX_FILE_BYTES)
     if shown is None:
         raise LoadError([Problem(name, 0, 0, "", "neither a file nor a git revision with a playbook.yml")])
-    try:
-        text = shown.decode("utf-8")
-    except UnicodeDecodeError:
-        raise LoadError([Problem(name, 0, 0, "", "the file is not UTF-8 text")]) from None
-    return _valid(load_text(text, name)), name
+    return _valid(load_bytes(shown, name)), name
 
 
 def read_side(spec: str, cwd: Path) -> tuple[Playbook, str]:

@@ -75,3 +75,37 @@ def test_publish_outside_a_git_checkout_says_why(tmp_path: Path) -> None:
     code, output = publish(tmp_path, "3.1")
     assert code == 1
     assert "not a git checkout" in output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--", "--branch=master"), "version '--branch=master' is refused"),
+    (("3" * 300,), f"version '{'3' * 50}…' is refused"),
+    (("3.1", "--alias", "../up"), "alias '../up' is refused"),
+    (("3.1", "--alias", "versions.json"), "alias 'versions.json' is refused"),
+    (("3.1", "--alias", "3.1"), "version '3.1' and its aliases must all differ"),
+    (("3.1", "--branch", "--output=x"), "--branch '--output=x' is not a valid git branch name"),
+    (("3.1", "--branch", "a..b"), "--branch 'a..b' is not a valid git branch name"),
+    (("3.1", "--push", "--remote", "--receive-pack=touch x"), "--remote '--receive-pack=touch x' is not"),
+])
+def test_versions_aliases_branches_and_remotes_are_checked_before_mike_runs(project: Path, args: tuple[str, ...],
+                                                                           message: str) -> None:
+    branches = git(project, "branch", "--list")
+    code, output = publish(project, *args)
+    assert code == 1
+    assert output.startswith(message), output
+    assert git(project, "branch", "--list") == branches  # nothing was deployed anywhere
+    assert not (project / "x").exists()
+
+
+def test_a_killed_publish_leaves_nothing_behind_after_the_next_run(project: Path) -> None:
+    leftover_config = project / "mike-mkdocsk3j_x9ab.yml"
+    leftover_config.write_text("site_name: left by a killed mike\n")
+    keep = project / "mike-mkdocs-notes.yml"  # not a name mike's temporary files have
+    keep.write_text("mine\n")
+    (project / "dist").mkdir()
+    partial = project / "dist" / ".danubia-pay-ag-all-versions-offline.zip.new.partial"
+    partial.write_bytes(b"PK\x03\x04")
+    assert publish(project, "3.1")[0] == 0
+    assert not leftover_config.exists()
+    assert not partial.exists()
+    assert keep.exists()

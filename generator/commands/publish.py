@@ -10,9 +10,9 @@ version's ``index.html``.
 from __future__ import annotations
 
 import html
-import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import slugify, write_bundle, write_checksum
-from ..errors import PublishError
-from ..git import is_checkout
+from ..build import remove_staged, slugify, write_bundle, write_checksum
+from ..errors import PublishError, excerpt
+from ..git import branch_archive, is_branch_name, is_checkout, is_safe_name
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,43 @@ def archive_index(versions: list[dict[str, Any]], title: str) -> str:
     return INDEX.format(title=html.escape(title), items="\n".join(items))
 
 
+#: A published version or alias: 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or
+#: digit (3.1, 2026-03, latest). It names a folder on the branch and in the archive, and reaches mike.
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+#: Files mike keeps at the root of the branch; a version of the same name would replace them.
+RESERVED_NAMES = frozenset({"versions.json", "index.html", "404.html"})
+
+
+def check_names(project: Path, version: str, aliases: list[str], branch: str, remote: str) -> None:
+    """Refuse a version, alias, branch or remote that is not a plain name.
+
+    Raises:
+        PublishError: naming the first value refused, and what is accepted.
+    """
+    for kind, name in [("version", version), *(("alias", alias) for alias in aliases)]:
+        if not VERSION_NAME.fullmatch(name) or name.lower() in RESERVED_NAMES:
+            raise PublishError(f"{kind} {excerpt(name, 50)} is refused: a version or alias is 1 to 40 letters, digits, "
+                               "'.', '_' or '-', starting with a letter or digit (e.g. 3.1, 2026-03, latest)")
+    if len({version, *aliases}) != 1 + len(aliases):
+        raise PublishError(f"version {excerpt(version)} and its aliases must all differ")
+    if not is_branch_name(project, branch):
+        raise PublishError(f"--branch {excerpt(branch)} is not a valid git branch name")
+    if not is_safe_name(remote):
+        raise PublishError(f"--remote {excerpt(remote)} is not a remote name or address")
+
+
+#: mike's temporary copy of mkdocs.yml (NamedTemporaryFile: prefix, eight random characters, suffix).
+MIKE_LEFTOVER = re.compile(r"mike-mkdocs[a-z0-9_]{8}\.yml")
+
+
+def remove_leftovers(project: Path, dist: Path) -> None:
+    """What a publish killed midway leaves: mike's temporary configuration, staged archives."""
+    for path in project.glob("mike-mkdocs*.yml"):
+        if MIKE_LEFTOVER.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+    remove_staged(dist)
+
+
 def publish(config_file: Path, version: str, aliases: list[str], *, branch: str = "gh-pages",
             push: bool = False, remote: str = "origin", dist_dir: Path | None = None) -> Published:
     """Deploy the site as ``version`` (with ``aliases``) to ``branch``, make it the default, and
@@ -93,6 +130,9 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
     if not is_checkout(project):
         raise PublishError(f"{project} is not a git checkout; mike publishes to a branch of one "
                            "(git init, commit the playbook, then publish)")
+    check_names(project, version, aliases, branch, remote)
+    dist = dist_dir or project / "dist"
+    remove_leftovers(config_file.absolute().parent, dist)
     config = load_config(str(config_file))
     plugin = config.plugins.get("playbook")
     if plugin is None:
@@ -102,19 +142,18 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
     organisation = open_playbook(project / plugin.config.playbook).playbook.document.organisation
     remote_args = ["--push", "--remote", remote] if push else []
     _run([_mike(), "deploy", "--config-file", str(config_file), "--branch", branch, "--alias-type", "copy",
-          "--update-aliases", *remote_args, version, *aliases], project)
+          "--update-aliases", *remote_args, "--", version, *aliases], project)
     default = aliases[0] if aliases else version
-    _run([_mike(), "set-default", "--config-file", str(config_file), "--branch", branch, *remote_args, default],
+    _run([_mike(), "set-default", "--config-file", str(config_file), "--branch", branch, *remote_args, "--", default],
          project)
 
-    tree = subprocess.run(["git", "archive", "--format=tar", branch], cwd=project, capture_output=True, check=False)
-    if tree.returncode != 0:
-        raise PublishError(f"git archive {branch} failed: {tree.stderr.decode(errors='replace').strip()}")
-    dist = dist_dir or project / "dist"
     name = f"{slugify(organisation)}-all-versions-offline"
     with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch) / "branch.tar"
+        if not branch_archive(project, branch, tree):
+            raise PublishError(f"git archive of branch {branch} failed")
         folder = Path(scratch) / name
-        with tarfile.open(fileobj=io.BytesIO(tree.stdout)) as tar:
+        with tarfile.open(tree) as tar:
             tar.extractall(folder, filter="data")
         versions = json.loads((folder / "versions.json").read_text(encoding="utf-8"))
         (folder / "index.html").write_text(archive_index(versions, f"{organisation} crisis playbook"),
