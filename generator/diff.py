@@ -8,19 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from . import schema as S
 from .errors import LoadError, Problem
 from .git import file_at_revision, recent_tags
 from .load import MAX_FILE_BYTES, Source, load, load_bytes
 from .model import Playbook, build_model
 from .validate import validate
 
-#: Sections compared entry by entry, with the attribute that identifies an entry and its label.
-SECTIONS = (
-    ("roles", "Roles"), ("contacts", "Contacts"), ("channels", "Channels"), ("audiences", "Audiences"),
-    ("offices", "Offices"), ("regulators", "Regulators"), ("templates", "Message templates"),
-    ("phases", "Phases"), ("checklist", "Checklist items"), ("severities", "Severity levels"),
-    ("scenarios", "Scenarios"), ("glossary", "Glossary"),
-)
+#: Sections that are one mapping, not a list of entries: how a change to them is named.
+WHOLE_SECTIONS = {"document": "document control", "values": "organisation values"}
 
 
 #: What happened to an entry between two versions.
@@ -51,43 +47,58 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-def _entries(playbook: Playbook, section: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """key → (label, flattened fields) for every entry of a section."""
-    if section == "checklist":
-        return {item.id: (f"{item.action} ({phase.name})", _flatten(item))
-                for phase in playbook.phases for item in phase.checklist}
-    if section == "glossary":
-        return {term.term: (term.term, _flatten(term)) for term in playbook.glossary}
+def _entries(playbook: Playbook, entity: S.Entity) -> dict[str, tuple[str, dict[str, Any]]]:
+    """key → (label, flattened fields) for every entry of an entity, read through the registry.
+
+    Entries held inside others (checklist items in phases) are compared on their own, by their
+    stable ids, and left out of the entries that hold them.
+    """
+    if entity.within is not None:
+        parent = S.SECTION[entity.within]
+        return {getattr(item, entity.id_field): (f"{getattr(item, entity.title_field)} "
+                                                 f"({getattr(holder, parent.title_field)})", _flatten(item))
+                for holder in getattr(playbook, entity.within) for item in getattr(holder, entity.section)}
+    nested = [e.section for e in S.ENTITIES if e.within == entity.section]
     entries = {}
-    for entry in getattr(playbook, section):
-        fields = _flatten(entry)
-        if section == "phases":  # items are compared on their own, by their stable ids
-            fields = {k: v for k, v in fields.items() if not k.startswith("checklist")}
-        label = getattr(entry, "name", None) or getattr(entry, "title", None) or entry.id
-        entries[entry.id] = (label, fields)
+    for entry in getattr(playbook, entity.section):
+        fields = {k: v for k, v in _flatten(entry).items()
+                  if not any(k == n or k.startswith(f"{n}[") for n in nested)}
+        entries[getattr(entry, entity.id_field)] = (getattr(entry, entity.title_field), fields)
     return entries
 
 
+def _differing(before: dict[str, Any], after: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...]:
+    names = sorted(set(before) | set(after))
+    return tuple((f, before.get(f), after.get(f)) for f in names if before.get(f) != after.get(f))
+
+
 def compare(old: Playbook, new: Playbook) -> dict[str, list[Change]]:
-    """Changes per section label ("Document" first), only sections that changed."""
+    """Changes per section heading, in the order of the format; only sections that changed.
+
+    Every top-level section of the format is compared (the registry of :mod:`generator.schema`
+    lists them), every field of every entry: nothing is left out by a hand-written list.
+    """
     result: dict[str, list[Change]] = {}
-    document = [(k, v, w) for k, v in _flatten(old.document).items()
-                if (w := _flatten(new.document).get(k)) != v]
-    if document:
-        result["Document"] = [Change("changed", "document", "document control", tuple(document))]
-    for section, heading in SECTIONS:
-        before, after = _entries(old, section), _entries(new, section)
-        changes = [Change("removed", k, before[k][0]) for k in before if k not in after]
-        changes += [Change("added", k, after[k][0]) for k in after if k not in before]
-        for key in (k for k in after if k in before):
-            old_fields, new_fields = before[key][1], after[key][1]
-            names = sorted(set(old_fields) | set(new_fields))
-            differing = tuple((f, old_fields.get(f), new_fields.get(f)) for f in names
-                              if old_fields.get(f) != new_fields.get(f))
+    sections: list[tuple[str, Any]] = []
+    for section in S.PLAYBOOK:
+        sections.append((section, S.SECTION.get(section)))
+        sections += [(e.section, e) for e in S.ENTITIES if e.within == section]
+    for section, entity in sections:
+        changes: list[Change] = []
+        if entity is None:
+            differing = _differing(_flatten(getattr(old, section)), _flatten(getattr(new, section)))
             if differing:
-                changes.append(Change("changed", key, after[key][0], differing))
+                changes.append(Change("changed", section, WHOLE_SECTIONS[section], differing))
+        else:
+            before, after = _entries(old, entity), _entries(new, entity)
+            changes += [Change("removed", k, before[k][0]) for k in before if k not in after]
+            changes += [Change("added", k, after[k][0]) for k in after if k not in before]
+            for key in (k for k in after if k in before):
+                differing = _differing(before[key][1], after[key][1])
+                if differing:
+                    changes.append(Change("changed", key, after[key][0], differing))
         if changes:
-            result[heading] = changes
+            result[S.SECTION_LABELS[section]] = changes
     return result
 
 
@@ -107,8 +118,8 @@ def as_text(changes: dict[str, list[Change]], old_name: str, new_name: str) -> s
     for heading, entries in changes.items():
         lines += ["", heading]
         for change in entries:
-            lines.append(f"  {marks[change.kind]} {change.key} ({change.label})" if change.key != "document"
-                         else "  ~ document control")
+            lines.append(f"  {marks[change.kind]} {change.key} ({change.label})" if change.key not in WHOLE_SECTIONS
+                         else f"  ~ {change.label}")
             lines += [f"      {field}: {_shown(old)} -> {_shown(new)}" for field, old, new in change.fields]
     return "\n".join(lines)
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from tests.conftest import MINIMAL, edit, invoke
+import pytest
+import yaml
+
+from generator.render import escape
+from tests.conftest import EXAMPLE, MINIMAL, edit, invoke
 
 
 def run_diff(cwd: Path, *args: str) -> tuple[int, str]:
@@ -113,3 +120,73 @@ def test_site_shows_what_changed_since_the_previous_version_tag(tmp_path: Path) 
     page = (build(config).site / "changes.html").read_text()
     assert "What is different in this version from version 3.0 (git tag <code>v3.0</code>)" in page
     assert "+43 660 555 0104" in page and "+43 660 555 0199" in page
+
+
+def _plain_text(rules: dict[str, Any]) -> bool:
+    """A free-text field: changing it keeps the playbook's references and forms intact."""
+    return (rules.get("type") == "string" and not rules.get("meta", {}).get("ref")
+            and not {"check_with", "allowed", "regex"} & set(rules))
+
+
+def _change_one_value(data: dict[str, Any], path: tuple[str, ...]) -> str:
+    """Change the first free-text value of the first entry at ``path`` (or of the mapping); the new text."""
+    from generator import schema as S
+
+    if path[0] == "values":
+        name = next(iter(data["values"]))
+        data["values"][name] += " (changed)"
+        return data["values"][name]
+    entity = S.ENTITY.get(next((e.kind for e in S.ENTITIES if e.path == path), ""))
+    entry, rules = data[path[0]], S.PLAYBOOK[path[0]]
+    if entity is not None:
+        entry, rules = entry[0], entity.fields
+        if entity.within:
+            entry = entry[path[1]][0]
+    else:
+        rules = rules["schema"]
+    name = next(k for k, r in rules.items() if k in entry and _plain_text(r) and k != getattr(entity, "id_field", ""))
+    entry[name] += " (changed)"
+    return str(entry[name])
+
+
+def _paths() -> list[tuple[str, ...]]:
+    from generator import schema as S
+
+    return [(section,) for section in S.PLAYBOOK if section not in S.SECTION] + [e.path for e in S.ENTITIES]
+
+
+@pytest.mark.parametrize("path", _paths(), ids=".".join)
+def test_a_change_in_any_section_shows_in_the_diff_and_on_the_what_changed_page(tmp_path: Path,
+                                                                                  path: tuple[str, ...]) -> None:
+    from generator import schema as S
+    from generator.load import load
+    from generator.model import build_model
+    from generator.plugin import changes_page
+
+    data = copy.deepcopy(load(EXAMPLE).data)
+    new_text = _change_one_value(data, path)
+    (tmp_path / "old.yml").write_text(EXAMPLE.read_text())
+    (tmp_path / "new.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    code, output = run_diff(tmp_path, "old.yml", "new.yml")
+    heading = S.SECTION_LABELS[path[-1]]
+    assert code == 0
+    assert f"\n{heading}\n" in output and repr(new_text) in output, output
+    project = _tagged_repository(tmp_path)
+    new = build_model(data)
+    page = changes_page(replace(new, document=replace(new.document, version="9.9")), project / "playbook.yml",
+                        project / "templates")
+    assert f"## {heading}\n" in page[0].markdown
+    assert escape(repr(new_text)) in page[0].markdown
+
+
+def _tagged_repository(tmp_path: Path) -> Path:
+    """A git checkout of the example, tagged v1."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "playbook.yml").write_text(EXAMPLE.read_text())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.test"]
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], cwd=project, check=True)
+    subprocess.run([*git, "tag", "v1"], cwd=project, check=True)
+    return project
