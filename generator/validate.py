@@ -18,7 +18,8 @@ import datetime as dt
 import difflib
 import re
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -225,7 +226,40 @@ def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
         report.add(path, message, hint=hint)
 
 
-# --- pass 2: meaning -----------------------------------------------------------------
+# --- passes 2 and 3: rules --------------------------------------------------------------
+
+@dataclass
+class _Checked:
+    """What the rules share: the report, the ids found, who fills each role, the day of the check."""
+
+    report: _Report
+    today: dt.date
+    ids: dict[str, dict[str, KeyPath]] = field(default_factory=dict)
+    #: role id → {"primary": [contact ids], "deputy": [contact ids]}, set by the roles rule.
+    holders: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.report.source.data
+
+
+Rule = Callable[[_Checked], None]
+#: Every rule of meaning (errors), then every readiness rule (warnings), in the order they run.
+MEANING_RULES: list[Rule] = []
+READINESS_RULES: list[Rule] = []
+
+
+def meaning(check: Rule) -> Rule:
+    """Register a rule of meaning: it reports errors."""
+    MEANING_RULES.append(check)
+    return check
+
+
+def readiness(check: Rule) -> Rule:
+    """Register a readiness rule: it reports warnings (``--strict`` makes them fatal)."""
+    READINESS_RULES.append(check)
+    return check
+
 
 def _entries(data: dict[str, Any], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Well-formed entries of a list section, with their index."""
@@ -278,15 +312,19 @@ def references(rules: dict[str, Any], data: Any, path: KeyPath) -> Iterator[tupl
                 yield from references(inner[key], value, (*path, key))
 
 
-def _check_references(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> None:
-    for path, section, ident in references({"type": "dict", "schema": S.PLAYBOOK}, report.source.data, ()):
-        if SLUG.match(ident) and ident not in ids[section]:
-            report.add(path, f"unknown {SINGULAR[section]} '{ident}'", hint=_known(list(ids[section]), ident))
+@meaning
+def references_point_at_entries(c: _Checked) -> None:
+    """Every field marked ``meta.ref`` in the schema names an entry that exists."""
+    for path, section, ident in references({"type": "dict", "schema": S.PLAYBOOK}, c.data, ()):
+        if SLUG.match(ident) and ident not in c.ids[section]:
+            c.report.add(path, f"unknown {SINGULAR[section]} '{ident}'", hint=_known(list(c.ids[section]), ident))
 
 
-def _check_roles(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> dict[str, dict[str, list[str]]]:
-    """Primary and deputy rules; returns role → {'primary': [...], 'deputy': [...]} contact ids."""
-    holders: dict[str, dict[str, list[str]]] = {role: {"primary": [], "deputy": []} for role in ids["roles"]}
+@meaning
+def roles_are_filled(c: _Checked) -> None:
+    """Each role has a primary; deputies are ranked once each; a contact fills a role once."""
+    report = c.report
+    holders = c.holders = {role: {"primary": [], "deputy": []} for role in c.ids["roles"]}
     ranks: dict[tuple[str, int], str] = {}
     for c_index, contact in _entries(report.source.data, "contacts"):
         filled: set[str] = set()
@@ -315,7 +353,6 @@ def _check_roles(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> dict[st
         if isinstance(ident, str) and ident in holders and not holders[ident]["primary"]:
             report.add(("roles", index), f"role '{ident}' has no primary contact; give a contact "
                                          f"'fills: [{{role: {ident}, as: primary}}]'")
-    return holders
 
 
 def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any]) -> None:
@@ -332,9 +369,11 @@ def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any
             report.add(value_path, f"'{value}' is not an e-mail address")
 
 
-def _check_contact_channels(report: _Report) -> None:
-    for c_index, contact in _entries(report.source.data, "contacts"):
-        _check_channel_values(report, ("contacts", c_index), contact)
+@meaning
+def contact_channels_look_right(c: _Checked) -> None:
+    """Phone numbers and e-mail addresses of the contacts look like ones."""
+    for c_index, contact in _entries(c.data, "contacts"):
+        _check_channel_values(c.report, ("contacts", c_index), contact)
 
 
 def validate_private(source: Source, contact_ids: set[str]) -> list[Problem]:
@@ -350,10 +389,11 @@ def validate_private(source: Source, contact_ids: set[str]) -> list[Problem]:
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
 
 
-def _check_team_channels(report: _Report) -> None:
-    for index, channel in _entries(report.source.data, "channels"):
+@meaning
+def channel_is_not_its_own_fallback(c: _Checked) -> None:
+    for index, channel in _entries(c.data, "channels"):
         if channel.get("fallback") is not None and channel.get("fallback") == channel.get("id"):
-            report.add(("channels", index, "fallback"), "a channel cannot be its own fallback")
+            c.report.add(("channels", index, "fallback"), "a channel cannot be its own fallback")
 
 
 def _check_clock(report: _Report, clock: dict[str, Any], path: KeyPath, earlier: list[str]) -> None:
@@ -372,51 +412,71 @@ def _business_days(due: Any) -> bool:
         return False  # the shape check reports it
 
 
-def _check_regulators(report: _Report) -> None:
-    regulators = list(_entries(report.source.data, "regulators"))
-    regimes: dict[str, Any] = {}
-    if any("regime" in regulator for _, regulator in regulators):
-        from .regimes import catalogue_data  # loaded only when a playbook uses it
+def _regimes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The catalogue by id, loaded only when a regulator names a regime."""
+    if not any("regime" in regulator for _, regulator in _entries(data, "regulators")):
+        return {}
+    from .regimes import catalogue_data
 
-        regimes = {entry["id"]: entry for entry in catalogue_data()}
-    calendars: list[tuple[KeyPath, str]] = []
-    for r_index, regulator in regulators:
+    return {entry["id"]: entry for entry in catalogue_data()}
+
+
+@meaning
+def regime_is_known_or_regulator_complete(c: _Checked) -> None:
+    """A named regime exists; a regulator without one gives what a regime would supply."""
+    regimes = _regimes(c.data)
+    for r_index, regulator in _entries(c.data, "regulators"):
         path: KeyPath = ("regulators", r_index)
-        named = regulator.get("regime")
-        regime = regimes.get(named) if isinstance(named, str) else None
-        if "regime" in regulator and isinstance(regulator["regime"], str) and regime is None:
-            wrong = regulator["regime"]
-            report.add((*path, "regime"), f"unknown regime '{wrong}'", hint=_known(list(regimes), wrong, limit=25))
+        wrong = regulator.get("regime")
+        if isinstance(wrong, str) and wrong not in regimes:
+            c.report.add((*path, "regime"), f"unknown regime '{wrong}'", hint=_known(list(regimes), wrong, limit=25))
         if "regime" not in regulator:
             for key in S.REGULATOR_WITHOUT_REGIME:
                 if key not in regulator:
-                    report.add(path, f"missing required key '{key}' (or name a catalogue 'regime' that supplies it)")
+                    c.report.add(path, f"missing required key '{key}' (or name a catalogue 'regime' that supplies it)")
+
+
+@meaning
+def stages_are_unique_and_start_from_something(c: _Checked) -> None:
+    """Stage ids are unique in a regulator; each clock starts from an event or an earlier stage."""
+    for r_index, regulator in _entries(c.data, "regulators"):
         earlier: list[str] = []
-        business_days = False
         for s_index, stage in _entries(regulator, "stages"):
-            stage_path = (*path, "stages", s_index)
-            _check_clock(report, stage, stage_path, earlier)
+            stage_path = ("regulators", r_index, "stages", s_index)
+            _check_clock(c.report, stage, stage_path, earlier)
             limit = stage.get("no_later_than")
             if isinstance(limit, dict):
-                _check_clock(report, limit, (*stage_path, "no_later_than"), earlier)
-            business_days |= any(_business_days(clock.get("due")) for clock in (stage, limit or {}))
+                _check_clock(c.report, limit, (*stage_path, "no_later_than"), earlier)
             ident = stage.get("id")
             if isinstance(ident, str):
                 if ident in earlier:
-                    report.add((*stage_path, "id"), f"duplicate stage id '{ident}' in this regulator")
+                    c.report.add((*stage_path, "id"), f"duplicate stage id '{ident}' in this regulator")
                 earlier.append(ident)
+
+
+@meaning
+def business_days_have_a_calendar(c: _Checked) -> None:
+    """Business-day deadlines need a holiday calendar (the regulator's or its regime's) that exists."""
+    regimes = _regimes(c.data)
+    calendars: list[tuple[KeyPath, str]] = []
+    for r_index, regulator in _entries(c.data, "regulators"):
+        path: KeyPath = ("regulators", r_index)
+        named = regulator.get("regime")
+        regime = regimes.get(named) if isinstance(named, str) else None
+        clocks = [clock for _, stage in _entries(regulator, "stages")
+                  for clock in (stage, stage.get("no_later_than")) if isinstance(clock, dict)]
         calendar = regulator.get("calendar")
         if isinstance(calendar, dict) and isinstance(calendar.get("country"), str):
             calendars.append(((*path, "calendar", "country"), calendar["country"]))
-        elif business_days and (regime is None or regime.get("calendar") is None):
-            report.add(path, "business-day deadlines need a holiday calendar; add 'calendar: {country: XX}'")
+        elif any(_business_days(clock.get("due")) for clock in clocks) and (regime or {}).get("calendar") is None:
+            c.report.add(path, "business-day deadlines need a holiday calendar; add 'calendar: {country: XX}'")
     if calendars:
         import holidays  # only when a calendar is named: the library takes a while to import
 
         supported = holidays.list_supported_countries()
         for path, country in calendars:
             if re.fullmatch(COUNTRY, country) and country not in supported:  # other forms: see shape check
-                report.add(path, f"no public-holiday calendar for country '{country}'")
+                c.report.add(path, f"no public-holiday calendar for country '{country}'")
 
 
 def _blank_problems(report: _Report, path: KeyPath, text: str, values: set[str], facts: set[str]) -> None:
@@ -453,48 +513,66 @@ def _normalised(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_templates(report: _Report, ids: dict[str, dict[str, KeyPath]]) -> None:
-    data = report.source.data
-    values = set(BUILTIN_VALUES)
-    declared = data.get("values")
-    if isinstance(declared, dict):
-        values |= {key for key in declared if isinstance(key, str)}
-        for builtin in BUILTIN_VALUES:
-            if builtin in declared:
-                report.add(("values", builtin), f"'{builtin}' is filled from document.organisation; "
-                                                "remove it here")
-    facts = set(ids["incident_facts"])
+@meaning
+def builtin_values_are_not_redeclared(c: _Checked) -> None:
+    declared = c.data.get("values")
+    for builtin in BUILTIN_VALUES:
+        if isinstance(declared, dict) and builtin in declared:
+            c.report.add(("values", builtin), f"'{builtin}' is filled from document.organisation; remove it here")
+
+
+@meaning
+def blanks_are_declared(c: _Checked) -> None:
+    """Every ``{{ value }}`` and ``[[ fact ]]`` in message text is declared; nothing else looks like one."""
+    declared = c.data.get("values")
+    values = set(BUILTIN_VALUES) | {k for k in (declared if isinstance(declared, dict) else ()) if isinstance(k, str)}
+    facts = set(c.ids["incident_facts"])
     if isinstance(declared, dict):  # a value is pasted into message text, so its blanks are checked too
         for key, value in declared.items():
             if isinstance(key, str) and isinstance(value, str):
-                _blank_problems(report, ("values", key), value, values, facts)
-    for index, template in _entries(data, "templates"):
+                _blank_problems(c.report, ("values", key), value, values, facts)
+    for index, template in _entries(c.data, "templates"):
         path = ("templates", index)
         for key in ("subject", "body"):
             if isinstance(template.get(key), str):
-                _blank_problems(report, (*path, key), template[key], values, facts)
-        for l_index, line in _texts(template, "optional_lines"):
-            _blank_problems(report, (*path, "optional_lines", l_index), line, values, facts)
+                _blank_problems(c.report, (*path, key), template[key], values, facts)
+        for key in ("optional_lines", "required_clauses"):
+            for l_index, line in _texts(template, key):
+                _blank_problems(c.report, (*path, key, l_index), line, values, facts)
+
+
+@meaning
+def required_clauses_are_in_the_body(c: _Checked) -> None:
+    """Each required clause appears in the body as written (line breaks and spacing aside)."""
+    for index, template in _entries(c.data, "templates"):
         body = template.get("body")
         for c_index, clause in _texts(template, "required_clauses"):
-            _blank_problems(report, (*path, "required_clauses", c_index), clause, values, facts)
             if isinstance(body, str) and _normalised(clause) not in _normalised(body):
-                report.add((*path, "required_clauses", c_index),
-                           "required clause does not appear in the body; put it back as written")
+                c.report.add(("templates", index, "required_clauses", c_index),
+                             "required clause does not appear in the body; put it back as written")
+
+
+@meaning
+def approval_can_be_reached(c: _Checked) -> None:
+    """Approvers are listed once each; the quorum is not more than the approvers."""
+    for index, template in _entries(c.data, "templates"):
         approval = template.get("approval")
-        if isinstance(approval, dict):
-            approvers = [a for _, a in _texts(approval, "approvers")]
-            quorum = approval.get("quorum")
-            for a_index, approver in _texts(approval, "approvers"):
-                if approvers.index(approver) != a_index:
-                    report.add((*path, "approval", "approvers", a_index), f"approver '{approver}' is listed twice")
-            if isinstance(quorum, int) and not isinstance(quorum, bool) and quorum > len(approvers):
-                report.add((*path, "approval", "quorum"),
-                           f"quorum {quorum} is more than the {len(approvers)} approvers listed")
+        if not isinstance(approval, dict):
+            continue
+        path = ("templates", index, "approval")
+        approvers = [a for _, a in _texts(approval, "approvers")]
+        for a_index, approver in _texts(approval, "approvers"):
+            if approvers.index(approver) != a_index:
+                c.report.add((*path, "approvers", a_index), f"approver '{approver}' is listed twice")
+        quorum = approval.get("quorum")
+        if isinstance(quorum, int) and not isinstance(quorum, bool) and quorum > len(approvers):
+            c.report.add((*path, "quorum"), f"quorum {quorum} is more than the {len(approvers)} approvers listed")
 
 
-def _check_unique_items(report: _Report) -> None:
-    """Checklist item ids are unique across the playbook; glossary terms are unique."""
+@meaning
+def checklist_item_ids_are_unique(c: _Checked) -> None:
+    """Checklist item ids are unique across all phases (ticks are stored under them)."""
+    report = c.report
     seen: dict[str, KeyPath] = {}
     for p_index, phase in _entries(report.source.data, "phases"):
         for i_index, item in _entries(phase, "checklist"):
@@ -508,6 +586,12 @@ def _check_unique_items(report: _Report) -> None:
                                  "item ids are unique across all phases")
             else:
                 seen[ident] = path
+
+
+@meaning
+def glossary_terms_are_unique(c: _Checked) -> None:
+    """A term is explained once, whatever its capitals."""
+    report = c.report
     terms: dict[str, int] = {}
     for index, entry in _entries(report.source.data, "glossary"):
         term = entry.get("term")
@@ -521,62 +605,96 @@ def _check_unique_items(report: _Report) -> None:
 
 # --- pass 3: readiness ---------------------------------------------------------------
 
-def _check_readiness(report: _Report, holders: dict[str, dict[str, list[str]]], today: dt.date) -> None:
-    data = report.source.data
-    document = data.get("document")
+@readiness
+def review_date_not_passed(c: _Checked) -> None:
+    document = c.data.get("document")
     if isinstance(document, dict) and isinstance(document.get("next_review"), dt.date):
-        if document["next_review"] < today:
-            report.warn(("document", "next_review"), f"the review date {document['next_review']} has passed; "
-                                                     "review the playbook and set a new date")
+        if document["next_review"] < c.today:
+            c.report.warn(("document", "next_review"), f"the review date {document['next_review']} has passed; "
+                                                       "review the playbook and set a new date")
 
-    out_of_band: set[str] = set()
-    for index, contact in _entries(data, "contacts"):
-        if any(ch.get("out_of_band") is True for _, ch in _entries(contact, "channels")):
-            out_of_band.add(str(contact.get("id")))
+
+@readiness
+def contact_details_recently_verified(c: _Checked) -> None:
+    for index, contact in _entries(c.data, "contacts"):
         verified = contact.get("verified_on")
-        if isinstance(verified, dt.date) and today - verified > VERIFY_WITHIN:
-            report.warn(("contacts", index, "verified_on"),
-                        f"details of '{contact.get('id')}' were last verified on {verified}, more than a year "
-                        "ago; call to check them and update the date")
+        if isinstance(verified, dt.date) and c.today - verified > VERIFY_WITHIN:
+            c.report.warn(("contacts", index, "verified_on"),
+                          f"details of '{contact.get('id')}' were last verified on {verified}, more than a year "
+                          "ago; call to check them and update the date")
 
-    for index, role in _entries(data, "roles"):
+
+def _filled_roles(c: _Checked) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(index, id, role) of every role the roles rule counted holders for."""
+    for index, role in _entries(c.data, "roles"):
         ident = role.get("id")
-        if not isinstance(ident, str) or ident not in holders:
-            continue
-        if holders[ident]["primary"] and not holders[ident]["deputy"]:
-            report.warn(("roles", index), f"role '{ident}' has no deputy; name one so the role is covered "
-                                          "when the primary cannot be reached")
-        everyone = holders[ident]["primary"] + holders[ident]["deputy"]
+        if isinstance(ident, str) and ident in c.holders:
+            yield index, ident, role
+
+
+@readiness
+def role_has_a_deputy(c: _Checked) -> None:
+    for index, ident, _ in _filled_roles(c):
+        if c.holders[ident]["primary"] and not c.holders[ident]["deputy"]:
+            c.report.warn(("roles", index), f"role '{ident}' has no deputy; name one so the role is covered "
+                                            "when the primary cannot be reached")
+
+
+@readiness
+def key_role_reachable_out_of_band(c: _Checked) -> None:
+    out_of_band = {str(contact.get("id")) for _, contact in _entries(c.data, "contacts")
+                   if any(ch.get("out_of_band") is True for _, ch in _entries(contact, "channels"))}
+    for index, ident, role in _filled_roles(c):
+        everyone = c.holders[ident]["primary"] + c.holders[ident]["deputy"]
         if role.get("key") is True and everyone and not out_of_band.intersection(everyone):
-            report.warn(("roles", index), f"key role '{ident}' cannot be reached out-of-band: none of its "
-                                          "contacts has a channel with out_of_band: true")
+            c.report.warn(("roles", index), f"key role '{ident}' cannot be reached out-of-band: none of its "
+                                            "contacts has a channel with out_of_band: true")
 
-    served: set[str] = set()
-    notified: set[str] = set()
-    for _, template in _entries(data, "templates"):
-        served.update(a for _, a in _texts(template, "audiences"))
-        notified.update(r for _, r in _texts(template, "regulators"))
-    for index, audience in _entries(data, "audiences"):
+
+def _served(c: _Checked, key: str) -> set[str]:
+    """Ids the message templates list under ``key`` (audiences, regulators)."""
+    return {ident for _, template in _entries(c.data, "templates") for _, ident in _texts(template, key)}
+
+
+@readiness
+def audience_has_a_template(c: _Checked) -> None:
+    served = _served(c, "audiences")
+    for index, audience in _entries(c.data, "audiences"):
         if isinstance(audience.get("id"), str) and audience["id"] not in served:
-            report.warn(("audiences", index), f"no message template serves audience '{audience['id']}'")
-    for index, regulator in _entries(data, "regulators"):
-        if isinstance(regulator.get("id"), str) and regulator["id"] not in notified:
-            report.warn(("regulators", index), f"regulator '{regulator['id']}' has no notification template; "
-                                               f"list '{regulator['id']}' under a template's 'regulators'")
+            c.report.warn(("audiences", index), f"no message template serves audience '{audience['id']}'")
 
-    team_channels = {ch["id"]: ch for _, ch in _entries(data, "channels") if isinstance(ch.get("id"), str)}
-    for p_index, phase in _entries(data, "phases"):
+
+@readiness
+def regulator_has_a_template(c: _Checked) -> None:
+    notified = _served(c, "regulators")
+    for index, regulator in _entries(c.data, "regulators"):
+        if isinstance(regulator.get("id"), str) and regulator["id"] not in notified:
+            c.report.warn(("regulators", index), f"regulator '{regulator['id']}' has no notification template; "
+                                                 f"list '{regulator['id']}' under a template's 'regulators'")
+
+
+@readiness
+def checklist_item_has_an_owner(c: _Checked) -> None:
+    for p_index, phase in _entries(c.data, "phases"):
         for i_index, item in _entries(phase, "checklist"):
-            path = ("phases", p_index, "checklist", i_index)
             if item.get("owner") is None and phase.get("owner") is None:
-                report.warn(path, f"checklist item '{item.get('id')}' has no owner, and phase "
-                                  f"'{phase.get('id')}' has no owner to inherit")
-            if phase.get("covert") is True:
-                for c_index, channel in _texts(item, "channels"):
-                    if team_channels.get(channel, {}).get("out_of_band") is False:
-                        report.warn((*path, "channels", c_index),
-                                    f"phase '{phase.get('id')}' is covert, but channel '{channel}' is not "
-                                    "out-of-band; the attacker may read it")
+                c.report.warn(("phases", p_index, "checklist", i_index),
+                              f"checklist item '{item.get('id')}' has no owner, and phase "
+                              f"'{phase.get('id')}' has no owner to inherit")
+
+
+@readiness
+def covert_phase_uses_out_of_band_channels(c: _Checked) -> None:
+    team_channels = {ch["id"]: ch for _, ch in _entries(c.data, "channels") if isinstance(ch.get("id"), str)}
+    for p_index, phase in _entries(c.data, "phases"):
+        if phase.get("covert") is not True:
+            continue
+        for i_index, item in _entries(phase, "checklist"):
+            for c_index, channel in _texts(item, "channels"):
+                if team_channels.get(channel, {}).get("out_of_band") is False:
+                    c.report.warn(("phases", p_index, "checklist", i_index, "channels", c_index),
+                                  f"phase '{phase.get('id')}' is covert, but channel '{channel}' is not "
+                                  "out-of-band; the attacker may read it")
 
 
 def shape_problems(source: Source, root: S.Schema) -> list[Problem]:
@@ -590,13 +708,7 @@ def validate(source: Source, *, today: dt.date) -> list[Problem]:
     """Every problem in ``source``: errors and readiness warnings, sorted by position."""
     report = _Report(source)
     _check_shape(report)
-    ids = _collect_ids(report)
-    _check_references(report, ids)
-    holders = _check_roles(report, ids)
-    _check_contact_channels(report)
-    _check_team_channels(report)
-    _check_regulators(report)
-    _check_templates(report, ids)
-    _check_unique_items(report)
-    _check_readiness(report, holders, today)
+    checked = _Checked(report, today, _collect_ids(report))
+    for check in (*MEANING_RULES, *READINESS_RULES):
+        check(checked)
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
