@@ -127,20 +127,37 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     # Before the offline plugin (priority 0), which would otherwise add the shim from unpkg.com.
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Check the configuration, generate the pages, and set MkDocs up to show them offline."""
+        self._refuse_online_settings(config)
+        self._refuse_files_outside_the_project(config)
+        self._generate_pages(config)
+        self._stamp_the_build(config)
+        self._set_navigation(config)
+        self._add_assets(config)
+        config.site_name = text_as_html(config.site_name)  # Material prints it raw, in <title> too
+        return config
+
+    @staticmethod
+    def _refuse_online_settings(config: MkDocsConfig) -> None:
         problems = offline_problems(config)
         if problems:
             raise PluginError("this site must work offline:\n  " + "\n  ".join(problems))
-        playbook_path = self._path(config, self.config.playbook)
-        templates = self._path(config, self.config.templates)
+
+    def _refuse_files_outside_the_project(self, config: MkDocsConfig) -> None:
         project = self._path(config, ".")
         escapes = [f"{name} '{getattr(self.config, name)}' is outside the project"
                    for name in ("playbook", "templates", "private")
                    if not self._path(config, getattr(self.config, name)).is_relative_to(project)]
         escapes += outside_links(Path(config.docs_dir), project)
-        escapes += outside_links(templates, project)
+        escapes += outside_links(self._path(config, self.config.templates), project)
         if escapes:
             raise PluginError("files must stay inside the project:\n  " + "\n  ".join(escapes)
                               + "\n  (copy what you need into the project instead)")
+
+    def _generate_pages(self, config: MkDocsConfig) -> None:
+        """Open the playbook (with its private file), take the edition, render every page; log the warnings."""
+        playbook_path = self._path(config, self.config.playbook)
+        templates = self._path(config, self.config.templates)
         try:
             private = self._path(config, self.config.private)
             # The default file is optional (a public clone has none); one named in mkdocs.yml must exist.
@@ -155,24 +172,33 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         for warning in opened.warnings:
             log.warning(str(warning))
         self.playbook = playbook
-        built = get_build_datetime()
-        commit = git_commit(project)
+
+    def _stamp_the_build(self, config: MkDocsConfig) -> None:
+        """Organisation, version, build date, commit and edition in every page's footer."""
+        assert self.playbook is not None  # _generate_pages ran
+        doc = self.playbook.document
+        commit = git_commit(self._path(config, "."))
         edition = " Public edition, without private contact details." if self.config.edition == "public" else ""
-        stamp = (f"{escape(playbook.document.organisation)} crisis playbook, version "
-                 f"{escape(playbook.document.version)}. Built {built:%Y-%m-%d}"
+        stamp = (f"{escape(doc.organisation)} crisis playbook, version {escape(doc.version)}. "
+                 f"Built {get_build_datetime():%Y-%m-%d}"
                  + (f" from commit {escape(commit)}" if commit else "") + "." + edition)
         config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
 
+    def _set_navigation(self, config: MkDocsConfig) -> None:
+        """Refuse hand-written pages that would replace generated ones; make the nav when mkdocs.yml has none."""
         generated = {page.path for page in self.pages}
         docs = Path(config.docs_dir)
         hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
         clashes = [path for path in hand_written if path in generated]
         if clashes:
-            raise PluginError(f"{', '.join(f'{Path(config.docs_dir).name}/{p}' for p in clashes)} would replace "
+            raise PluginError(f"{', '.join(f'{docs.name}/{p}' for p in clashes)} would replace "
                               "a generated page; rename it")
         if config.nav is None:
             config.nav = navigation(self.pages) + hand_written
 
+    @staticmethod
+    def _add_assets(config: MkDocsConfig) -> None:
+        """The file:// shim, the stylesheet and the incident tools' scripts, each once."""
         polyfills = config.extra.setdefault("polyfills", [])
         if SHIM not in polyfills:
             polyfills.append(SHIM)
@@ -182,8 +208,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
         config.extra.setdefault("generator", False)  # no "Made with Material" link out of the site
-        config.site_name = text_as_html(config.site_name)  # Material prints it raw, in <title> too
-        return config
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.

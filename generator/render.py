@@ -256,28 +256,52 @@ def items_owned(playbook: Playbook) -> dict[tuple[str, str], int]:
 #: A Markdown heading at the start of a line (message texts are HTML with '#' escaped, so never match).
 _HEADING = re.compile(r"^(#{1,5} )", re.MULTILINE)
 
-#: (page path, template, title) of the pages made once per playbook, in navigation order.
-SINGLE_PAGES = (
-    ("index.md", "home.md.j2", "Home"),
-    ("incident.md", "incident.md.j2", "Incident clock and log"),
-    ("facts.md", "facts.md.j2", "Incident facts"),
-    ("phases/index.md", "phases.md.j2", "Phases"),
-    ("contacts.md", "contacts.md.j2", "Contacts"),
-    ("channels.md", "channels.md.j2", "Out-of-band channels"),
-    ("regulators.md", "regulators.md.j2", "Regulators and deadlines"),
-    ("messages/index.md", "messages.md.j2", "Messages"),
-    ("roles.md", "roles.md.j2", "Roles"),
-    ("audiences.md", "audiences.md.j2", "Audiences"),
-    ("offices.md", "offices.md.j2", "Offices and time zones"),
-    ("severity.md", "severity.md.j2", "Severity levels"),
-    ("scenarios.md", "scenarios.md.j2", "Scenarios"),
-    ("glossary.md", "glossary.md.j2", "Glossary"),
-    ("document.md", "document.md.j2", "Document control"),
-    ("reference.md", "reference.md.j2", "Format reference"),
-    ("print.md", "print.md.j2", "The whole playbook, for print"),
-    ("cards.md", "cards.md.j2", "Wallet cards"),
+@dataclass(frozen=True)
+class PageKind:
+    """A page of the site: made once, or once per entry of an entity (its path is the entity's page)."""
+
+    template: str
+    title: str = ""  #: the page's title; for a page per entry, its entry's title field
+    path: str = ""  #: where a page made once goes
+    entity: str | None = None  #: kind of entry, for a page per entry (``phase``)
+    variable: str = ""  #: the name the page template receives its entry under
+    what: str = ""  #: the entry in words, for error messages: ``message template``
+
+    def pages(self, playbook: Playbook) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(path, title, what is being rendered, the entry as a template variable) of each page of this kind."""
+        if self.entity is None:
+            return [(self.path, self.title, f"page '{self.path}'", {})]
+        entity = S.ENTITY[self.entity]
+        page = (entity.page or "").partition("#")[0]
+        return [(page.format(id=entry.id), getattr(entry, entity.title_field), f"{self.what} '{entry.id}'",
+                 {self.variable: entry}) for entry in getattr(playbook, entity.section)]
+
+
+#: Every generated page, in navigation order: the pages made once, and those made per entry.
+PAGES = (
+    PageKind("home.md.j2", "Home", "index.md"),
+    PageKind("incident.md.j2", "Incident clock and log", "incident.md"),
+    PageKind("facts.md.j2", "Incident facts", "facts.md"),
+    PageKind("phases.md.j2", "Phases", "phases/index.md"),
+    PageKind("phase.md.j2", entity="phase", variable="phase", what="phase"),
+    PageKind("contacts.md.j2", "Contacts", "contacts.md"),
+    PageKind("channels.md.j2", "Out-of-band channels", "channels.md"),
+    PageKind("regulators.md.j2", "Regulators and deadlines", "regulators.md"),
+    PageKind("messages.md.j2", "Messages", "messages/index.md"),
+    PageKind("message.md.j2", entity="template", variable="message", what="message template"),
+    PageKind("roles.md.j2", "Roles", "roles.md"),
+    PageKind("audiences.md.j2", "Audiences", "audiences.md"),
+    PageKind("offices.md.j2", "Offices and time zones", "offices.md"),
+    PageKind("severity.md.j2", "Severity levels", "severity.md"),
+    PageKind("scenarios.md.j2", "Scenarios", "scenarios.md"),
+    PageKind("glossary.md.j2", "Glossary", "glossary.md"),
+    PageKind("document.md.j2", "Document control", "document.md"),
+    PageKind("reference.md.j2", "Format reference", "reference.md"),
+    PageKind("print.md.j2", "The whole playbook, for print", "print.md"),
+    PageKind("cards.md.j2", "Wallet cards", "cards.md"),
 )
-#: What the print page holds, in reading order: (template, title); phases and messages once each.
+#: The page that holds the others, for print; and what it holds, in reading order (page templates of PAGES).
+PRINT_PAGE = "print.md"
 PRINT_PARTS = ("phase.md.j2", "contacts.md.j2", "channels.md.j2", "regulators.md.j2", "message.md.j2",
                "roles.md.j2", "glossary.md.j2", "document.md.j2")
 #: A section lists its pages in the navigation only up to this many. Every page carries the
@@ -358,26 +382,19 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
         return Markup(_HEADING.sub(r"#\1", markdown))
 
     def print_parts() -> list[Markup]:
+        kinds = {kind.template: kind for kind in PAGES}
         parts: list[Markup] = []
         for template_name in PRINT_PARTS:
-            if template_name == "phase.md.j2":
-                parts += [part(template_name, f"phase '{p.id}'", phase=p) for p in playbook.phases]
-            elif template_name == "message.md.j2":
-                parts += [part(template_name, f"message template '{m.id}'", message=m) for m in playbook.templates]
-            else:
-                parts.append(part(template_name, template_name.removesuffix(".md.j2")))
+            for _, _, what, extra in kinds[template_name].pages(playbook):
+                # A part per entry is titled like its page's error context; a single part by its template.
+                parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
         return parts
 
-    for path, template_name, title in SINGLE_PAGES:
-        extra = {"parts": print_parts()} if path == "print.md" else {}
-        add(path, template_name, title, f"page '{path}'", **extra)
-        if path == "phases/index.md":
-            for phase in playbook.phases:
-                add(f"phases/{phase.id}.md", "phase.md.j2", phase.name, f"phase '{phase.id}'", phase=phase)
-        if path == "messages/index.md":
-            for message in playbook.templates:
-                add(f"messages/{message.id}.md", "message.md.j2", message.title, f"message template '{message.id}'",
-                    message=message)
+    for kind in PAGES:
+        for path, title, what, extra in kind.pages(playbook):
+            if path == PRINT_PAGE:
+                extra = {"parts": print_parts()}
+            add(path, kind.template, title, what, **extra)
     return pages
 
 
