@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.render import escape
+from generator.escape import markdown_text as escape
 from tests.conftest import EXAMPLE, MINIMAL, edit, invoke
 
 
