@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError
+from .paths import MARKER, MARKER_TEXT, check_output_folder, check_site_folder, setting_line
 from .schema import Edition
 
 
@@ -65,7 +66,7 @@ def write_bundle(site: Path, folder_name: str, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     # Level 3: half the time of the default level 6 for about 13% more bytes (measured on the example).
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as bundle:
-        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != MARKER):
             info = zipfile.ZipInfo(f"{folder_name}/{path.relative_to(site).as_posix()}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -182,13 +183,17 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
     """
-    dist = dist_dir or config_file.resolve().parent / "dist"
+    project = config_file.resolve().parent
+    dist = dist_dir or project / "dist"
     final_site = site_dir(config_file)
+    check_site_folder(final_site, project, setting_line(config_file, "site_dir"))
+    check_output_folder(dist, project, "dist", "bundle folder")
     final_site.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(final_site, dist)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
     try:
         plugin = build_into(config_file, staging, strict=strict, edition=edition)
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         playbook = plugin.playbook
         public = "-public" if plugin.config.edition == "public" else ""
         name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}{public}-offline"

@@ -9,6 +9,7 @@ site stays usable from ``file://`` with no network.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
 from .model import Playbook, public_edition
+from .paths import outside, setting_line
 from .render import Page, navigation, render_pages, render_single
 from .schema import EDITIONS
 from .sitedata import data_script
@@ -148,6 +150,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         escapes = [f"{name} '{getattr(self.config, name)}' is outside the project"
                    for name in ("playbook", "templates", "private")
                    if not self._path(config, getattr(self.config, name)).is_relative_to(project)]
+        docs_reason = outside(Path(config.docs_dir), project)
+        if docs_reason:
+            written = os.path.relpath(config.docs_dir, project)
+            escapes.append(f"{setting_line(Path(config.config_file_path), 'docs_dir')}: docs_dir '{written}' "
+                           f"{docs_reason}")
         escapes += outside_links(Path(config.docs_dir), project)
         escapes += outside_links(self._path(config, self.config.templates), project)
         if escapes:

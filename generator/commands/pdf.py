@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..build import build_into, slugify
 from ..errors import PdfError
+from ..paths import check_output_file
 from ..schema import Edition
 
 #: Looked for in this order; PLAYBOOK_CHROMIUM names another.
@@ -78,6 +79,8 @@ def make_pdfs(config_file: Path, output: Path | None = None, *, edition: Edition
         target = output or config_file.resolve().parent / "dist" / (
             f"{slugify(doc.organisation)}-{slugify(doc.version)}-playbook.pdf")
         cards = target.with_name(target.name.removesuffix(".pdf") + "-cards.pdf")
+        for pdf in (target, cards):
+            check_output_file(pdf, config_file.resolve().parent, "--output" if output else "dist", b"%PDF-")
         target.parent.mkdir(parents=True, exist_ok=True)
         for page, pdf in ((site / "print.html", target), (site / "cards.html", cards)):
             partial = pdf.with_name(f".{pdf.name}.new")

@@ -24,6 +24,7 @@ from typing import Any
 from ..build import remove_staged, slugify, write_bundle, write_checksum
 from ..errors import PublishError, excerpt
 from ..git import branch_archive, is_branch_name, is_checkout, is_safe_name
+from ..paths import check_output_folder
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
                            "(git init, commit the playbook, then publish)")
     check_names(project, version, aliases, branch, remote)
     dist = dist_dir or project / "dist"
+    check_output_folder(dist, project, "dist", "archive folder")
     remove_leftovers(config_file.absolute().parent, dist)
     config = load_config(str(config_file))
     plugin = config.plugins.get("playbook")
