@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.utils import get_build_datetime
+from mkdocs.utils import get_build_datetime, get_relative_url
 
-from . import open_playbook
+from . import csp, open_playbook
 from .diff import as_markdown, compare, previous_version
 from .errors import PlaybookError
 from .escape import markdown_text as escape
@@ -46,6 +47,7 @@ STYLESHEET = "assets/playbook/playbook.css"
 SCRIPTS = ("assets/playbook/data.js", "assets/playbook/playbook.js")
 SHIPPED = {
     SHIM: ASSETS / "vendor" / "iframe-worker" / "shim.js",
+    "assets/vendor/iframe-worker/worker-scope.js": ASSETS / "vendor" / "iframe-worker" / "worker-scope.js",
     "assets/vendor/iframe-worker/LICENSE.txt": ASSETS / "vendor" / "iframe-worker" / "LICENSE",
     STYLESHEET: ASSETS / "playbook.css",
     SCRIPTS[1]: ASSETS / "playbook.js",
@@ -84,6 +86,9 @@ def document_line(playbook: Playbook) -> str:
 
 
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
+    csp_scripts = c.ListOfItems(c.Type(str), default=[])
+    """Hashes (sha256-…) of inline scripts in template overrides that the Content-Security-Policy
+    lets run. Each one weakens it: list a script's hash only after reading the script."""
     playbook = c.Type(str, default="playbook.yml")
     """Path of the playbook, relative to mkdocs.yml."""
     templates = c.Type(str, default="templates")
@@ -116,12 +121,28 @@ def offline_problems(config: MkDocsConfig) -> list[str]:
     return problems
 
 
+def csp_problems(config: MkDocsConfig) -> list[str]:
+    """Settings that need a weaker Content-Security-Policy than the one every page carries."""
+    problems = []
+    for key in ("extra_javascript", "extra_css"):
+        for index, entry in enumerate(config[key]):
+            if re.match(r"\s*(?:[a-z][a-z0-9+.-]*:|//)", str(entry), re.IGNORECASE):
+                problems.append(f"{key}[{index}]: '{entry}' is loaded from outside the site")
+    if config.extra.get("analytics"):
+        problems.append("extra.analytics: analytics send every visit to another origin")
+    return problems
+
+
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-call]
     """Generates the playbook's pages inside an MkDocs build."""
 
     def __init__(self) -> None:
         self.playbook: Playbook | None = None
         self.pages: list[Page] = []
+        self.env: Any = None
+        self.files: Files | None = None
+        self.template_base_urls: dict[str, str] = {}
+        self.theme_hashes: dict[str, set[str]] = {}
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -144,6 +165,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         problems = offline_problems(config)
         if problems:
             raise PluginError("this site must work offline:\n  " + "\n  ".join(problems))
+        problems = csp_problems(config)
+        if problems:
+            raise PluginError("mkdocs.yml: the Content-Security-Policy of every page allows nothing from "
+                              "another origin:\n  " + "\n  ".join(problems))
 
     def _refuse_files_outside_the_project(self, config: MkDocsConfig) -> None:
         project = self._path(config, ".")
@@ -219,6 +244,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.
         env.filters["striptags"] = striptags_as_html
+        self.env, self.files, self.theme_hashes = env, files, {}  # for the Content-Security-Policy's probe
         return env
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:  # noqa: ARG002
@@ -263,6 +289,55 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             if text.startswith("# "):
                 return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
         return f"{line}\n\n{markdown}"
+
+    def _probe(self, config: MkDocsConfig, base_url: str, env: Any) -> set[str]:
+        """Hashes of the inline scripts of the theme's error page at ``base_url``, rendered with an
+        empty navigation: no text from the playbook or content/ is in it."""
+        from mkdocs.commands.build import get_context
+        from mkdocs.structure.nav import Navigation
+
+        assert self.files is not None  # on_env ran
+        page = env.get_template("404.html").render(get_context(Navigation([], []), self.files, config,
+                                                               base_url=base_url))
+        return {csp.script_hash(script) for script in csp.inline_scripts(page)}
+
+    def _theme_scripts(self, config: MkDocsConfig, base_url: str) -> set[str]:
+        """The inline scripts the policy allows on a page at ``base_url``: the theme's own, and those of
+        template overrides (``custom_dir``) only where mkdocs.yml lists their hashes under csp_scripts."""
+        if base_url not in self.theme_hashes:
+            import jinja2
+
+            theme = config.theme
+            stock = [folder for folder in theme.dirs if folder != theme.custom_dir]
+            scripts = self._probe(config, base_url, self.env)
+            own = self._probe(config, base_url, self.env.overlay(loader=jinja2.FileSystemLoader(stock)))
+            listed = {f"'{value.strip(chr(39))}'" for value in self.config.csp_scripts}
+            unlisted = sorted(scripts - own - listed)
+            if unlisted:
+                folder = os.path.relpath(theme.custom_dir or ".", self._path(config, "."))
+                raise PluginError(
+                    f"mkdocs.yml: theme.custom_dir: the template overrides in '{folder}' add inline scripts, "
+                    "which the Content-Security-Policy of every page refuses. To let them run, read them, then "
+                    "list them under the playbook plugin's csp_scripts: " + ", ".join(h.strip("'") for h in unlisted))
+            self.theme_hashes[base_url] = scripts
+        return self.theme_hashes[base_url]
+
+    def _protect(self, output: str, config: MkDocsConfig, base_url: str) -> str:
+        return csp.with_policy(output, csp.policy(self._theme_scripts(config, base_url)))
+
+    @event_priority(-100)  # last: whatever another plugin adds is under the policy too
+    def on_post_page(self, output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
+        return self._protect(output, config, get_relative_url(".", page.url))
+
+    def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:  # noqa: ARG002
+        self.template_base_urls[template_name] = context["base_url"]
+        return context
+
+    @event_priority(-100)
+    def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
+        if not template_name.endswith(".html"):
+            return output
+        return self._protect(output, config, self.template_base_urls[template_name])
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)
         # mkdocs serve already watches docs_dir (content/) and mkdocs.yml.
