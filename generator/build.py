@@ -107,6 +107,13 @@ def _replace_directory(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _new_directory_mode() -> int:
+    """The mode ``mkdir`` gives a new directory under the current umask (as ``mkdocs build`` gives site/)."""
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
 def remove_staged(dist: Path) -> None:
     """Staged bundles and checksums (``.name.zip.new``, ``.name.zip.new.partial``) of a build or
     publish that was killed before it could clean up."""
@@ -191,6 +198,7 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
     final_site.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(final_site, dist)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
+    staging.chmod(_new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
     try:
         plugin = build_into(config_file, staging, strict=strict, edition=edition)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

@@ -211,3 +211,19 @@ def test_strict_in_mkdocs_yml_holds_unless_the_command_line_says_otherwise(tmp_p
     code, output = invoke_build(tmp_path, "--no-strict")
     assert code == 0, output
     assert "warning: Doc file 'broken.md' contains a link 'missing.md'" in output
+
+
+def test_site_gets_the_permissions_of_the_umask_as_mkdocs_gives_them(tmp_path: Path) -> None:
+    """Not mkdtemp's 0700: a web server or a colleague's account must be able to read site/."""
+    copy_example(tmp_path)
+    old = os.umask(0o022)
+    try:
+        for umask, directory_mode, file_mode in [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)]:
+            os.umask(umask)
+            assert invoke_build(tmp_path)[0] == 0
+            site = tmp_path / "site"
+            assert site.stat().st_mode & 0o777 == directory_mode
+            assert (site / "assets").stat().st_mode & 0o777 == directory_mode
+            assert (site / "index.html").stat().st_mode & 0o777 == file_mode
+    finally:
+        os.umask(old)
