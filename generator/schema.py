@@ -25,8 +25,6 @@ IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
 #: A phone number in international form, as people write it.
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}[0-9]$")
-#: An e-mail address, loosely: something@domain.tld.
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: An ISO 3166 two-letter country code (a cerberus ``regex`` rule, so a string).
 COUNTRY = "[A-Z]{2}"
 #: ``{{ name }}``: an organisation value, filled at build time.

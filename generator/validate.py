@@ -30,7 +30,7 @@ from . import schema as S
 from .durations import parse_duration
 from .errors import Problem, Severity
 from .load import KeyPath, Source, format_path
-from .schema import BUILTIN_VALUES, COUNTRY, EMAIL, IDENTIFIER, INCIDENT_BLANK, LANGUAGE, PHONE, SLUG, VALUE_BLANK
+from .schema import BUILTIN_VALUES, COUNTRY, IDENTIFIER, INCIDENT_BLANK, LANGUAGE, PHONE, SLUG, VALUE_BLANK
 
 #: A contact whose details were checked longer ago than this gets a warning.
 VERIFY_WITHIN = dt.timedelta(days=365)
@@ -365,8 +365,23 @@ def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any
         if kind in ("phone", "mobile", "satphone", "whatsapp") and not PHONE.match(value):
             report.add(value_path, f"'{value}' is not a phone number; write it in international form, "
                                    "like +43 1 234 5678")
-        if kind == "email" and not EMAIL.match(value):
-            report.add(value_path, f"'{value}' is not an e-mail address")
+        if kind == "email" and (reason := email_problem(value)):
+            report.add(value_path, f"'{value}' is not an e-mail address: {reason}")
+
+
+def email_problem(address: str) -> str | None:
+    """Why ``address`` is not an e-mail address by its syntax (email-validator, no DNS), or None.
+
+    ``.test`` domains pass (exercises and examples use them); other reserved names do not.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        reason = str(exc).rstrip(".")
+        return reason[:1].lower() + reason[1:]
+    return None
 
 
 @meaning

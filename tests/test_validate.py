@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+import pytest
+
 from generator import schema
 from generator.durations import parse_duration
 from generator.validate import _ShapeValidator
@@ -169,8 +171,22 @@ def test_phone_numbers_and_emails_must_look_right(minimal: str) -> None:
     assert problems(text) == [
         "playbook.yml:33:24: contacts[0].channels[0].value: 'call Alice' is not a phone number; write it in "
         "international form, like +43 1 234 5678",
-        "playbook.yml:41:23: contacts[1].channels[0].value: 'bob at example' is not an e-mail address",
+        "playbook.yml:41:23: contacts[1].channels[0].value: 'bob at example' is not an e-mail address: an email "
+        "address must have an @-sign",
     ]
+
+
+@pytest.mark.parametrize(("address", "reason"), [
+    ("a..b@example..com", "an email address cannot have two periods in a row"),
+    ("bob@example", "the part after the @-sign is not valid. It should have a period"),
+    ("bob@localhost.localdomain.local", "the part after the @-sign is a special-use or reserved name that cannot "
+                                        "be used with email"),
+    (".bob@example.org", "an email address cannot start with a period"),
+])
+def test_emails_are_checked_by_their_syntax(minimal: str, address: str, reason: str) -> None:
+    text = edit(minimal, "value: bob@example.test", f"value: '{address}'")
+    assert problems(text) == [f"playbook.yml:41:23: contacts[1].channels[0].value: '{address}' is not an e-mail "
+                              f"address: {reason}"]
 
 
 def test_channel_cannot_fall_back_to_itself(minimal: str) -> None:
