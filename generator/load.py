@@ -9,6 +9,7 @@ with one message that names the file and, where there is one, the line.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,14 +154,31 @@ _STARTS = "a playbook is a YAML mapping that starts with 'document:'"
 _NO_ANCHORS = "anchors and aliases are refused in a playbook, write the value out in full"
 
 
-def _plain_loader(events: type) -> type:
-    """A loader class: our composer over ``events`` (an event source) with PyYAML's resolver."""
+_BOOL = "tag:yaml.org,2002:bool"
 
-    class _PlainLoader(_PlainComposer, events, Resolver):  # type: ignore[valid-type,misc]
+
+class _Yaml12Booleans(Resolver):
+    """PyYAML's resolver with YAML 1.2's booleans: only true and false. ``yes``, ``no``, ``on``, ``off``
+    (YAML 1.1 booleans) stay text, as editors and JSON Schema tools (YAML 1.2) read them: so
+    ``out_of_band: yes`` fails in both, and ``country: NO`` is the text 'NO' in both."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012  # PyYAML reads the table from the class
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    }
+
+
+_Yaml12Booleans.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _plain_loader(events: type) -> type:
+    """A loader class: our composer over ``events`` (an event source) with YAML 1.2's booleans."""
+
+    class _PlainLoader(_PlainComposer, events, _Yaml12Booleans):  # type: ignore[valid-type,misc]
         def __init__(self, stream: str) -> None:
             events.__init__(self, stream)  # type: ignore[misc]
             _PlainComposer.__init__(self)
-            Resolver.__init__(self)
+            _Yaml12Booleans.__init__(self)
 
     return _PlainLoader
 

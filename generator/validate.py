@@ -73,6 +73,9 @@ def _shown(value: Any) -> str:
     return {list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
+#: YAML 1.1's other words for true and false, which YAML 1.2 (and so the loader and editors) reads as text.
+_YAML11_BOOLEANS = {"yes": "true", "y": "true", "on": "true", "no": "false", "n": "false", "off": "false"}
+
 _EXPECTED = {
     "string": "text", "integer": "a whole number", "boolean": "true or false", "list": "a list",
     "dict": "a mapping of keys", "date": "a date (YYYY-MM-DD)",
@@ -192,6 +195,9 @@ def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str, str]:
             hint = "put it in quotes"
         elif error.constraint == "date" and isinstance(error.value, str):
             hint = "write it as YYYY-MM-DD without quotes"
+        elif error.constraint == "boolean" and isinstance(error.value, str) and error.value.lower() in _YAML11_BOOLEANS:
+            hint = f"write {_YAML11_BOOLEANS[error.value.lower()]}; yes, no, on and off are text in YAML 1.2, " \
+                   "as editors read it"
         return path, f"expected {expected}, got {_shown(error.value)}", hint
     if code == cerberus_errors.NOT_NULLABLE.code:
         return path, "has no value", "fill it in or remove the key"

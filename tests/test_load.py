@@ -94,9 +94,13 @@ class TestRefusedConstructs:
         )
 
     def test_key_that_yaml_reads_as_true_is_refused(self, events: str) -> None:
-        assert refusal("yes: 1\n", events) == (
-            "playbook.yml:1:1: key 'yes' is read by YAML as a bool, not text; put it in quotes"
+        assert refusal("True: 1\n", events) == (
+            "playbook.yml:1:1: key 'True' is read by YAML as a bool, not text; put it in quotes"
         )
+
+    def test_yes_no_on_off_are_text_as_in_yaml_1_2(self, events: str) -> None:
+        data = load_text("document: {yes: y, no: n, on: On, off: OFF, t: true, f: False}\n", events=events).data
+        assert data == {"document": {"yes": "y", "no": "n", "on": "On", "off": "OFF", "t": True, "f": False}}
 
     def test_list_as_key_is_refused(self, events: str) -> None:
         assert refusal("? [a]\n: 1\n", events) == "playbook.yml:1:3: a key must be text, not a list"
