@@ -135,16 +135,17 @@ def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, 
         sys.exit(1 if failed else 0)
 
 
-class _Moment(click.ParamType[dt.datetime]):
-    """A date and time (``2026-03-27T10:00``); without an offset it is read in --tz."""
+class _Moment(click.ParamType[str]):
+    """A date and time (``2026-03-27T10:00``); without an offset it is read in --tz (see deadlines.read_time)."""
 
     name = "TIME"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
-            return dt.datetime.fromisoformat(value)
+            dt.datetime.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date and time; write it like 2026-03-27T10:00", param, ctx)
+        return str(value)
 
 
 class _TimeZone(click.ParamType[Any]):
@@ -153,11 +154,23 @@ class _TimeZone(click.ParamType[Any]):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from zoneinfo import ZoneInfo
 
-        from .validate import is_timezone
+        from .zones import resolve_zone
 
-        if not is_timezone(value):
-            self.fail(f"unknown time zone '{value}'; use an IANA name like Europe/Vienna", param, ctx)
-        return ZoneInfo(value)
+        try:
+            return ZoneInfo(resolve_zone(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Filed(click.ParamType[tuple[str, str]]):
+    name = "STAGE=TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        stage, _, moment = str(value).partition("=")
+        if not stage or not moment:
+            self.fail(f"'{value}' is not STAGE=TIME; write it like initial=2026-03-27T15:10 "
+                      "(or at-fma/initial=... where several regulators have that stage)", param, ctx)
+        return stage.strip(), moment.strip()
 
 
 #: Clock events the `clock` command takes, besides --aware: option name → event.
@@ -167,20 +180,32 @@ EVENT_OPTIONS = {
 }
 
 
-def _clock_text(rows: list[Any], events: dict[str, dt.datetime], zone: Any) -> str:
+def _clock_text(rows: list[Any], events: dict[str, dt.datetime], zone: Any, warnings: list[str]) -> str:
     def stamp(moment: dt.datetime) -> str:
         return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
 
+    def utc(moment: dt.datetime) -> str:
+        return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%MZ}"
+
     lines = [f"{event.capitalize()}: {stamp(moment)} ({moment.astimezone(dt.UTC):%H:%M} UTC)"
              for event, moment in events.items()]
-    timed = [d for d in rows if d.due is not None]
+    lines += [f"Warning: {warning}" for warning in warnings]
+    timed = [d for d in rows if d.sort_time is not None]
     if timed:
         lines += ["", f"{'Due (' + str(zone) + ')':<26} {'Due (UTC)':<18} Regulator: stage"]
     for d in timed:
+        if d.due is None:
+            lines.append(f"{'?':<26} {'?':<18} {d.regulator.name}: {d.stage.name} [waiting]")
+            lines.append(f"{'':<46}{d.explanation}")
+            lines.append(f"{'':<46}If {d.stage.clock.start} equals awareness, due at {stamp(d.hint)} ({utc(d.hint)})")
+            continue
         mark = " [outer limit]" if d.status == "outer limit" else ""
-        lines.append(f"{stamp(d.due):<26} {d.due.astimezone(dt.UTC):%Y-%m-%d %H:%MZ}  "
-                     f"{d.regulator.name}: {d.stage.name}{mark}")
-    untimed = [d for d in rows if d.due is None]
+        filed = f" [filed {stamp(d.filed)}]" if d.filed else ""
+        lines.append(f"{stamp(d.due):<26} {utc(d.due)}  {d.regulator.name}: {d.stage.name}{mark}{filed}")
+        lines += [f"{'':<46}{note}" for note in d.notes]
+        if d.other is not None:
+            lines.append(f"{'':<46}Other reading: {stamp(d.other)} ({utc(d.other)})")
+    untimed = [d for d in rows if d.sort_time is None]
     if untimed:
         lines += ["", "Without a time:"]
         lines += [f"  {d.regulator.name}: {d.stage.name} - {d.status}: {d.explanation}" for d in untimed]
@@ -188,40 +213,78 @@ def _clock_text(rows: list[Any], events: dict[str, dt.datetime], zone: Any) -> s
     return "\n".join(lines)
 
 
+def _filed_times(playbook: Any, given: tuple[tuple[str, str], ...], zone: Any) -> dict[tuple[str, str], dt.datetime]:
+    from .deadlines import read_time
+
+    filed = {}
+    for name, moment in given:
+        regulator, _, stage = name.rpartition("/")
+        matches = [(r.id, s.id) for r in playbook.regulators for s in r.stages
+                   if s.id == stage and (not regulator or r.id == regulator)]
+        if not matches:
+            known = sorted({f"{r.id}/{s.id}" for r in playbook.regulators for s in r.stages})
+            raise click.BadParameter(f"no stage '{name}'; known: {', '.join(known)}", param_hint="--filed")
+        if len(matches) > 1:
+            raise click.BadParameter(f"stage '{stage}' is in several regulators; write one of "
+                                     f"{', '.join(f'{r}/{s}' for r, s in matches)}", param_hint="--filed")
+        try:
+            filed[matches[0]] = read_time(moment, zone, f"filing time of {name}")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--filed") from None
+    return filed
+
+
 @cli.command()
 @playbook_argument
 @click.option("--aware", required=True, type=_Moment(), help="When the organisation became aware of the incident.")
 @click.option("--tz", "zone", type=_TimeZone(), default=None,
-              help="Time zone of the times given and shown (default: the playbook's).")
+              help="Time zone the times are given in (default: the playbook's).")
+@click.option("--show-tz", "show_zone", type=_TimeZone(), default=None,
+              help="Time zone the deadlines are shown in (default: --tz). Periods always count in the "
+                   "regulator's or the playbook's zone.")
 @click.option("--detected", type=_Moment(), help="When the incident was detected or first suspected.")
 @click.option("--classified", type=_Moment(), help="When it was classified as a major incident (DORA).")
 @click.option("--materiality", type=_Moment(), help="When it was determined to be material (SEC).")
 @click.option("--determined", type=_Moment(), help="When it was determined that a reportable incident occurred.")
 @click.option("--assessed", type=_Moment(), help="When the breach was assessed as notifiable.")
 @click.option("--paid", type=_Moment(), help="When a ransom or extortion payment was made.")
+@click.option("--filed", "filed", type=_Filed(), multiple=True,
+              help="When a stage was filed (repeatable): later stages count from it.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @click.pass_obj
-def clock(obj: dict[str, Any], /, path: Path, aware: dt.datetime, zone: Any, as_json: bool, **moments: Any) -> None:
+def clock(obj: dict[str, Any], /, path: Path, aware: str, zone: Any, show_zone: Any,
+          filed: tuple[tuple[str, str], ...], as_json: bool, **moments: Any) -> None:
     """List every deadline stage of every regulator in PATH, sorted by due time.
 
-    Times without an offset are read in --tz. Stages whose start is not given, with no fixed
-    period, or of rules not in force are listed after the timed ones.
+    Times without an offset are read in --tz; a time the clocks skipped or showed twice is refused
+    with the ways to write it. Stages whose start is not given, with no fixed period, or of rules not
+    in force are listed after the timed ones. A stage filed (--filed STAGE=TIME) starts the stages
+    chained to it at its filing time; unfiled, they count from its deadline, with a note.
     """
     from zoneinfo import ZoneInfo
 
     from . import open_playbook
-    from .deadlines import deadlines
+    from .deadlines import deadlines, order_problems, read_time
 
     with _user_errors(obj["debug"]):
         playbook = open_playbook(path, display_name=str(path)).playbook
         zone = zone or ZoneInfo(playbook.document.timezone)
+        show_zone = show_zone or zone
         given = {"awareness": aware, **{EVENT_OPTIONS[k]: v for k, v in moments.items() if v is not None}}
-        events = {event: (moment if moment.tzinfo else moment.replace(tzinfo=zone)) for event, moment in given.items()}
-        rows = deadlines(playbook, events, zone)
+        events = {}
+        for event, text in given.items():
+            option = "--aware" if event == "awareness" else \
+                "--" + next(k for k, v in EVENT_OPTIONS.items() if v == event)
+            try:
+                events[event] = read_time(text, zone, f"time of {event}")
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint=option) from None
+        stages_filed = _filed_times(playbook, filed, zone)
+        rows = deadlines(playbook, events, None, stages_filed)
     if as_json:
-        click.echo(json.dumps([row.as_dict(zone) for row in rows], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([row.as_dict(show_zone) for row in rows], indent=2, ensure_ascii=False))
     else:
-        click.echo(_clock_text(rows, events, zone))
+        click.echo(_clock_text(rows, events, show_zone, order_problems(events)))
 
 
 @cli.command()

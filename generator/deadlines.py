@@ -4,18 +4,26 @@ Arithmetic, by the unit of the period:
 
 - minutes and hours are **elapsed time**, counted in UTC, so a daylight-saving change in between
   does not move the deadline by an hour;
-- days and weeks are **calendar days**: the same wall-clock time N days later, in the incident's
-  time zone;
-- months are **calendar months**: the same day and time N months later, or the month's last day when
-  it is shorter (one month after 31 January is the end of February);
+- days and weeks are **calendar days** and months **calendar months** (one month after 31 January is
+  the end of February), counted in the regulator's time zone: its calendar's zone, else the
+  playbook's (``document.timezone``). Never the zone a viewer picks to display the times;
 - business days skip weekends and the public holidays of the regulator's calendar (from the
-  ``holidays`` library), counted in the calendar's time zone. A start on a non-business day counts
-  from the next business day. The deadline keeps the time of day of its start: regulators often
-  allow until the end of that day, and earlier is the safe side.
+  ``holidays`` library), counted in the calendar's time zone. The day of the event is not counted:
+  the period is the next N business days. A start on a weekend or holiday makes the first business
+  day after it day 1 (``non_business_start: counts``, SEC Form 8-K General Instruction B.1), or the
+  day after that (``waits``), or, where the text does not settle it, both are shown (``disputed``).
 
-A stage may count from an earlier stage: it then counts from that stage's deadline (if the earlier
-report is filed sooner, the later one is due sooner too). A stage with an outer limit
-(``no_later_than``) is due at whichever comes first.
+The last day of a day-based period ends as the regulator's ``counting.ends`` says: at the start's
+time of day (the default, the earlier and safe side where the text is silent), at the end of the day
+(shown as 23:59), or at a filing cut-off (``17:30`` for EDGAR).
+
+A stage may count from an earlier stage: from the time that stage was **filed** when it is known,
+else from its deadline, with a note that the later deadline moves when the earlier report is filed.
+Stage names and event names are separate namespaces (validation refuses a stage named like an event).
+A stage with an outer limit (``no_later_than``) is due at whichever comes first.
+
+Every sentence the clock shows is made here, once, and shipped to the browser in ``data.js`` by
+:mod:`generator.sitedata`; ``playbook.js`` only chooses among them.
 """
 
 from __future__ import annotations
@@ -28,36 +36,29 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .durations import Duration
-from .model import Calendar, Clock, Playbook, Regulator, Stage
-from .schema import CLOCK_EVENT_MEANINGS
+from .model import Calendar, Clock, Counting, Playbook, Regulator, Stage
+from .schema import CLOCK_EVENT_MEANINGS, CLOCK_EVENTS
 
 UTC = dt.UTC
+
+#: The years the clock counts in, in Python and in the browser alike (the browser's holiday data
+#: covers them, and one more year for periods that end after the last).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 #: Where a stage stands: a due time from its own period or its outer limit, or why there is none.
 DeadlineStatus = Literal["due", "outer limit", "waiting", "no fixed period", "not in force"]
 
+#: Events that cannot come before another: (earlier, later, why).
+EVENT_ORDER = (
+    ("detection", "awareness", "awareness is a reasonable certainty, which cannot come before the first suspicion"),
+    ("awareness", "classification", "an incident cannot be classified before anyone is aware of it"),
+    ("awareness", "materiality", "materiality is determined about an incident someone is aware of"),
+    ("awareness", "determination", "it cannot be determined that an incident occurred before awareness of it"),
+    ("awareness", "assessment", "a breach cannot be assessed before anyone is aware of it"),
+)
 
-@dataclass(frozen=True)
-class Deadline:
-    """One stage of one regulator, with its due time when it can be known."""
-
-    regulator: Regulator
-    stage: Stage
-    due: dt.datetime | None  # aware; None when it cannot be computed (see `status`)
-    status: DeadlineStatus
-    explanation: str
-
-    def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
-        return {
-            "regulator": self.regulator.id,
-            "regulator_name": self.regulator.name,
-            "stage": self.stage.id,
-            "stage_name": self.stage.name,
-            "status": self.status,
-            "due_utc": self.due.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if self.due else None,
-            "due_local": self.due.astimezone(zone).isoformat() if self.due else None,
-            "explanation": self.explanation,
-        }
+DEFAULT_COUNTING = Counting()
+END_OF_DAY = dt.time(23, 59)
 
 
 @cache
@@ -76,80 +77,294 @@ def _wall_clock(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
 
 
-def add(start: dt.datetime, period: Duration, zone: ZoneInfo, calendar: Calendar | None = None) -> dt.datetime:
-    """``start`` (aware) plus ``period``, by the rules in this module's docstring."""
+def _end_time(ends: str, start: dt.time) -> dt.time:
+    if ends == "time of day":
+        return start.replace(second=0, microsecond=0)
+    if ends == "end of day":
+        return END_OF_DAY
+    hour, minute = ends.split(":")
+    return dt.time(int(hour), int(minute))
+
+
+def add(start: dt.datetime, period: Duration, zone: ZoneInfo, calendar: Calendar | None = None,
+        counting: Counting | None = None, *, waits: bool = False) -> dt.datetime:
+    """``start`` (aware) plus ``period``, counted in ``zone`` by the rules in this module's docstring.
+
+    ``waits``: a business-day count starting on a weekend or holiday begins after the next business day.
+    """
     if period.elapsed_minutes is not None:
         return (start.astimezone(UTC) + dt.timedelta(minutes=period.elapsed_minutes)).astimezone(zone)
+    ends = (counting or DEFAULT_COUNTING).ends
+    local = start.astimezone(zone)
+    day = local.date()
     if period.unit == "business days":
         if calendar is None:
             raise ValueError("business days need a calendar")
-        zone = ZoneInfo(calendar.timezone) if calendar.timezone else zone
-        local = start.astimezone(zone).replace(tzinfo=None)
-        while not _business_day(local.date(), calendar):
-            local += dt.timedelta(days=1)
+        if waits:
+            while not _business_day(day, calendar):
+                day += dt.timedelta(days=1)
         counted = 0
         while counted < period.amount:
-            local += dt.timedelta(days=1)
-            counted += _business_day(local.date(), calendar)
-        return _wall_clock(local, zone)
-    local = start.astimezone(zone).replace(tzinfo=None)
-    if period.unit in ("days", "weeks"):
-        days = period.amount * (7 if period.unit == "weeks" else 1)
-        return _wall_clock(local + dt.timedelta(days=days), zone)
-    month_index = local.month - 1 + period.amount
-    year, month = local.year + month_index // 12, month_index % 12 + 1
-    day = min(local.day, month_lengths.monthrange(year, month)[1])
-    return _wall_clock(local.replace(year=year, month=month, day=day), zone)
+            day += dt.timedelta(days=1)
+            counted += _business_day(day, calendar)
+    elif period.unit in ("days", "weeks"):
+        day += dt.timedelta(days=period.amount * (7 if period.unit == "weeks" else 1))
+    else:
+        month_index = day.month - 1 + period.amount
+        year, month = day.year + month_index // 12, month_index % 12 + 1
+        day = dt.date(year, month, min(day.day, month_lengths.monthrange(year, month)[1]))
+    return _wall_clock(dt.datetime.combine(day, _end_time(ends, local.time())), zone)
 
+
+def counting_zone(regulator: Regulator, playbook_zone: ZoneInfo) -> ZoneInfo:
+    """The zone ``regulator``'s days are counted in: its calendar's, else the playbook's."""
+    if regulator.calendar is not None and regulator.calendar.timezone:
+        return ZoneInfo(regulator.calendar.timezone)
+    return playbook_zone
+
+
+# --- The words: made once, here, for the CLI, the site and the browser --------------------------
 
 def start_words(start: str, regulator: Regulator) -> str:
     """What starts a clock, in words: the event, or "the initial notification" for a chained stage."""
+    if start in CLOCK_EVENTS:
+        return start
     for stage in regulator.stages:
         if stage.id == start:
             return f"the {stage.name[0].lower()}{stage.name[1:]}"
     return start
 
 
-def _clock_due(clock: Clock, regulator: Regulator, events: dict[str, dt.datetime],
-               stage_due: dict[str, dt.datetime | None], zone: ZoneInfo) -> dt.datetime | None:
-    start = stage_due.get(clock.start) if clock.start in stage_due else events.get(clock.start)
-    if start is None or clock.due is None:
-        return None
-    return add(start, clock.due, zone, regulator.calendar)
+def period_words(clock: Clock, regulator: Regulator) -> str:
+    """"72 hours after awareness", "60 days after the end of the calendar year of detection"."""
+    assert clock.due is not None
+    start = start_words(clock.start, regulator)
+    return f"{clock.due} after the end of the calendar year of {start}" if clock.from_year_end \
+        else f"{clock.due} after {start}"
 
 
-def regulator_deadlines(regulator: Regulator, events: dict[str, dt.datetime], zone: ZoneInfo) -> list[Deadline]:
-    """Every stage of ``regulator``, in order, given the recorded ``events`` (aware datetimes)."""
-    deadlines = []
+def _give(start: str, regulator: Regulator) -> str:
+    meaning = CLOCK_EVENT_MEANINGS.get(start)
+    return f"give the time of {start} ({meaning})" if meaning else \
+        f"waiting for the deadline of {start_words(start, regulator)}"
+
+
+def stage_texts(stage: Stage, regulator: Regulator) -> dict[str, str]:
+    """Every sentence the clock may show for ``stage``; the engine and the browser choose among them."""
+    rule = stage.note or "No fixed period."
+    texts = {"rule": rule, "not_in_force": "The rule is not in force; no deadline runs."}
+    counting = regulator.counting
+    if counting is not None and counting.rule:
+        texts["counting"] = counting.rule
+    if stage.clock.due is None:
+        return texts
+    period = period_words(stage.clock, regulator)
+    texts["period"] = period
+    texts["waiting"] = f"{period}; {_give(stage.clock.start, regulator)}"
+    if stage.clock.start in CLOCK_EVENTS and stage.clock.start != "awareness":
+        texts["hint"] = f"Enter the time of {stage.clock.start}. If it equals awareness, due at"
+    if stage.clock.start not in CLOCK_EVENTS:
+        texts["chained"] = (f"Counted from the deadline of {start_words(stage.clock.start, regulator)}, which is "
+                            "not marked as filed; once it is filed this deadline counts from the filing.")
+        texts["filed_from"] = f"Counted from the filing of {start_words(stage.clock.start, regulator)}."
+    if stage.no_later_than is not None and stage.no_later_than.due is not None:
+        outer = period_words(stage.no_later_than, regulator)
+        texts["limit"] = f"{outer} (outer limit of {period})"
+        texts["limit_waiting"] = f"{outer}; {period} once that time is known"
+    if stage.limit_dispute:
+        texts["limit_dispute"] = stage.limit_dispute
+    if counting is not None and counting.non_business_start == "disputed" and counting.dispute \
+            and stage.clock.due.unit == "business days":
+        texts["start_dispute"] = counting.dispute
+    return texts
+
+
+# --- The arithmetic ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deadline:
+    """One stage of one regulator, with its due time when it can be known."""
+
+    regulator: Regulator
+    stage: Stage
+    due: dt.datetime | None  # aware; None when it cannot be computed (see `status`)
+    status: DeadlineStatus
+    explanation: str
+    #: Notes shown with it: how it was counted from an unfiled earlier stage, a disputed reading.
+    notes: tuple[str, ...] = ()
+    #: The other reading's due time, where the text does not settle which applies (the later one).
+    other: dt.datetime | None = None
+    #: Waiting for an event other than awareness: the due time if that event equals awareness.
+    hint: dt.datetime | None = None
+    filed: dt.datetime | None = None
+
+    @property
+    def sort_time(self) -> dt.datetime | None:
+        return self.due or self.hint
+
+    def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
+        def utc(moment: dt.datetime | None) -> str | None:
+            return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+        return {
+            "regulator": self.regulator.id,
+            "regulator_name": self.regulator.name,
+            "stage": self.stage.id,
+            "stage_name": self.stage.name,
+            "status": self.status,
+            "due_utc": utc(self.due),
+            "due_local": self.due.astimezone(zone).isoformat() if self.due else None,
+            "explanation": self.explanation,
+            "notes": list(self.notes),
+            "other_reading_utc": utc(self.other),
+            "if_equal_to_awareness_utc": utc(self.hint),
+            "filed_utc": utc(self.filed),
+        }
+
+
+def _year_end(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    local = moment.astimezone(zone)
+    return _wall_clock(dt.datetime.combine(dt.date(local.year, 12, 31), local.time().replace(tzinfo=None)), zone)
+
+
+def regulator_deadlines(regulator: Regulator, events: dict[str, dt.datetime], zone: ZoneInfo,
+                        filed: dict[str, dt.datetime] | None = None) -> list[Deadline]:
+    """Every stage of ``regulator``, in order, given the recorded ``events`` (aware datetimes), the
+    times stages were ``filed`` (by stage id), counting days in ``zone`` unless the regulator's
+    calendar has its own."""
+    filed = filed or {}
+    zone = counting_zone(regulator, zone)
+    counting = regulator.counting or DEFAULT_COUNTING
     stage_due: dict[str, dt.datetime | None] = {}
+    deadlines: list[Deadline] = []
+
+    def start_of(clock: Clock, given: dict[str, dt.datetime]) -> tuple[dt.datetime | None, bool]:
+        """The start of ``clock`` and whether it is an unfiled earlier stage's deadline."""
+        if clock.start in CLOCK_EVENTS:
+            moment = given.get(clock.start)
+        elif clock.start in filed:
+            return filed[clock.start], False
+        else:
+            moment = stage_due.get(clock.start)
+            return moment, moment is not None
+        if moment is not None and clock.from_year_end:
+            moment = _year_end(moment, zone)
+        return moment, False
+
+    def due_of(clock: Clock | None, given: dict[str, dt.datetime],
+               waits: bool = counting.non_business_start == "waits") -> tuple[dt.datetime | None, bool]:
+        if clock is None or clock.due is None:
+            return None, False
+        start, chained = start_of(clock, given)
+        if start is None:
+            return None, False
+        return add(start, clock.due, zone, regulator.calendar, counting, waits=waits), chained
+
     for stage in regulator.stages:
+        texts = stage_texts(stage, regulator)
+        notes: list[str] = []
+        other = hint = None
         status: DeadlineStatus
-        main = _clock_due(stage.clock, regulator, events, stage_due, zone)
-        limit = _clock_due(stage.no_later_than, regulator, events, stage_due, zone) if stage.no_later_than else None
-        period = f"{stage.clock.due} after {start_words(stage.clock.start, regulator)}" if stage.clock.due else ""
+        main, chained = due_of(stage.clock, events)
+        limit, limit_chained = due_of(stage.no_later_than, events)
+        disputed_start = "start_dispute" in texts
+        if disputed_start and main is not None:
+            later, _ = due_of(stage.clock, events, waits=True)
+            if later != main:
+                other = later
+                notes.append(texts["start_dispute"])
         if not regulator.in_force:
-            due, status, why = None, "not in force", "The rule is not in force; no deadline runs."
+            due, status, why, notes, other = None, "not in force", texts["not_in_force"], [], None
         elif stage.clock.due is None:
-            due, status, why = None, "no fixed period", stage.note or "No fixed period."
+            due, status, why = None, "no fixed period", texts["rule"]
         elif main is not None and (limit is None or main <= limit):
-            due, status, why = main, "due", period
+            due, status, why = main, "due", texts["period"]
         elif limit is not None:
             due, status = limit, "outer limit"
-            assert stage.no_later_than is not None
-            outer = f"{stage.no_later_than.due} after {start_words(stage.no_later_than.start, regulator)}"
-            why = f"{outer} (outer limit of {period})" if main else f"{outer}; {period} once that time is known"
+            why = texts["limit"] if main is not None else texts["limit_waiting"]
+            chained = limit_chained
+            if main is not None and "limit_dispute" in texts:
+                other = main
+                notes.append(texts["limit_dispute"])
         else:
-            waiting = stage.clock.start
-            meaning = CLOCK_EVENT_MEANINGS.get(waiting)
-            what = f"{waiting} ({meaning})" if meaning else f"the deadline of {start_words(waiting, regulator)}"
-            due, status, why = None, "waiting", f"{period}; give the time of {what}"
+            due, status, why = None, "waiting", texts["waiting"]
+            if "hint" in texts and "awareness" in events:
+                hint = due_of(stage.clock, {**events, stage.clock.start: events["awareness"]})[0]
+                limit_if = due_of(stage.no_later_than, {**events, stage.clock.start: events["awareness"]})[0]
+                if hint is not None and limit_if is not None:
+                    hint = min(hint, limit_if)
+        if chained and due is not None:
+            notes.insert(0, texts["chained"])
+        elif stage.clock.start in filed and due is not None:
+            notes.insert(0, texts["filed_from"])
         stage_due[stage.id] = due
-        deadlines.append(Deadline(regulator, stage, due, status, why))
+        deadlines.append(Deadline(regulator, stage, due, status, why, tuple(notes), other, hint,
+                                  filed.get(stage.id)))
     return deadlines
 
 
-def deadlines(playbook: Playbook, events: dict[str, dt.datetime], zone: ZoneInfo) -> list[Deadline]:
-    """Every stage of every regulator, sorted by due time; those without one come last, in order."""
-    found = [d for regulator in playbook.regulators for d in regulator_deadlines(regulator, events, zone)]
-    timed = sorted((d for d in found if d.due is not None), key=lambda d: d.due.astimezone(UTC))  # type: ignore[union-attr]
-    return timed + [d for d in found if d.due is None]
+def deadlines(playbook: Playbook, events: dict[str, dt.datetime], zone: ZoneInfo | None = None,
+              filed: dict[tuple[str, str], dt.datetime] | None = None) -> list[Deadline]:
+    """Every stage of every regulator, sorted by due time (a stage waiting for an event other than
+    awareness by its due time if that event equals awareness); those without one come last, in order.
+
+    Days count in ``zone`` (default: the playbook's), or in a regulator's calendar zone; ``filed`` maps
+    (regulator id, stage id) to when that stage was filed."""
+    zone = zone or ZoneInfo(playbook.document.timezone)
+    filed = filed or {}
+    found = [d for regulator in playbook.regulators for d in regulator_deadlines(
+        regulator, events, zone, {s: at for (r, s), at in filed.items() if r == regulator.id})]
+    timed = sorted((d for d in found if d.sort_time is not None),
+                   key=lambda d: d.sort_time.astimezone(UTC))  # type: ignore[union-attr]
+    return timed + [d for d in found if d.sort_time is None]
+
+
+# --- Times people type ------------------------------------------------------------------------
+
+def check_year(moment: dt.datetime | dt.date, what: str = "time") -> None:
+    """ValueError when ``moment`` is outside the years the clock counts."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"the {what} is in the year {moment.year}; the clock counts only {FIRST_YEAR} to "
+                         f"{LAST_YEAR} - check the date")
+
+
+def read_time(text: str, zone: ZoneInfo, what: str = "time") -> dt.datetime:
+    """A typed time: with an offset as written, else a wall-clock time in ``zone``.
+
+    Never read silently: a time the clocks skipped or showed twice is refused with the ways to write it.
+    """
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date and time; write it like 2026-03-27T10:00") from None
+    check_year(moment, what)
+    if moment.tzinfo is not None:
+        return moment
+    first, second = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
+    written = text.strip()
+    if first.utcoffset() == second.utcoffset():
+        return first
+    real = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+
+    def offset(moment: dt.datetime) -> str:
+        return moment.isoformat()[19:] if moment.microsecond == 0 else moment.isoformat()[26:]
+
+    if real != moment:
+        return_to = moment.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+        raise ValueError(
+            f"{written} does not exist in {zone}: the clocks went forward that night (UTC offset "
+            f"{offset(first)} to {offset(second)}). Give the time the clock showed, or write the offset, "
+            f"e.g. {written}{offset(first)} (which is {return_to:%H:%M} {return_to.tzname()})")
+    raise ValueError(
+        f"{written} happened twice in {zone}: the clocks went back that night. Write which with its offset: "
+        f"{written}{offset(first)} (the first, {first.tzname()}) or {written}{offset(second)} "
+        f"(the second, {second.tzname()})")
+
+
+def order_problems(events: dict[str, dt.datetime]) -> list[str]:
+    """Events given in an impossible order, in words."""
+    problems = []
+    for earlier, later, why in EVENT_ORDER:
+        if earlier in events and later in events and events[later] < events[earlier]:
+            problems.append(f"{later.capitalize()} is before {earlier}: {why}. Check the times.")
+    return problems

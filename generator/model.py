@@ -178,14 +178,17 @@ class Office:
 class Clock:
     start: str = key("from")  # an event of schema.CLOCK_EVENTS or the id of an earlier stage
     due: Duration | None = None  # None: no fixed period ("without undue delay")
+    from_year_end: bool = False  # counted from the end of the calendar year in which `start` falls
 
 
 @dataclass(frozen=True)
 class Stage:
     id: str
     name: str
-    clock: Clock = computed(lambda data: from_data(Clock, data), "due", "from")
+    clock: Clock = computed(lambda data: from_data(Clock, data), "due", "from", "from_year_end")
     no_later_than: Clock | None = None
+    #: Another reading of the outer limit once it has passed (shown beside it).
+    limit_dispute: str | None = None
     #: The stage's note in playbook.yml; the rule in words in the catalogue.
     note: str | None = computed(lambda data: data.get("note", data.get("rule")), "note", "rule",
                                     default=None)
@@ -198,6 +201,16 @@ class Calendar:
     country: str
     subdivision: str | None = None
     timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How a regulator's day-based periods begin and end (see generator/deadlines.py)."""
+
+    ends: str = "time of day"  # "time of day", "end of day" or a filing cut-off "HH:MM"
+    non_business_start: str = "counts"  # "counts", "waits" or "disputed"
+    dispute: str | None = None
+    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +230,7 @@ class Regime:
     in_force: bool = True
     verified: bool = True
     calendar: Calendar | None = None
+    counting: Counting | None = None
     caveats: tuple[str, ...] = ()
 
 
@@ -235,6 +249,7 @@ class Regulator:
     note: str | None = None
     regime: Regime | None = computed(lambda data: _regime(data.get("regime")), "regime", default=None)
     calendar: Calendar | None = None
+    counting: Counting | None = None
 
     @property
     def in_force(self) -> bool:
@@ -443,6 +458,7 @@ def _regime(ident: str | None) -> Regime | None:
 _FROM_REGIME: dict[str, tuple[str, Any]] = {
     "jurisdiction": ("jurisdiction", ""), "law": ("citation", ""), "applies_when": ("applies_to", ""),
     "stages": ("stages", ()), "required_content": ("required_content", ()), "calendar": ("calendar", None),
+    "counting": ("counting", None),
 }
 
 

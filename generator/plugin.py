@@ -276,7 +276,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         assert self.playbook is not None  # on_config ran
         files.append(File.generated(config, SCRIPTS[0],
-                                    content=data_script(self.playbook, get_build_datetime().date())))
+                                    content=data_script(self.playbook)))
         return files
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002

@@ -243,8 +243,24 @@ OFFICE: Schema = {
 
 CLOCK: Schema = {
     "due": duration("Time allowed.", required=True, example="72h"),
-    "from": text(f"What starts the clock: one of {', '.join(CLOCK_EVENTS)}, or the id of an earlier stage.",
-                 required=True, example="awareness"),
+    "from": text(f"What starts the clock: one of {', '.join(CLOCK_EVENTS)}, or the id of an earlier stage "
+                 "(a stage may not be named like an event).", required=True, example="awareness"),
+    "from_year_end": flag("Count from the end of the calendar year in which 'from' falls (an annual report)."),
+}
+
+#: How a regulator's day-based periods end and begin (generator/deadlines.py applies them).
+COUNTING_ENDS = r"time of day|end of day|([01][0-9]|2[0-3]):[0-5][0-9]"
+COUNTING_STARTS = ("counts", "waits", "disputed")
+COUNTING: Schema = {
+    "ends": text("When the last day of a day, business-day or month period ends: 'time of day' (the start's "
+                 "time; the default), 'end of day', or a filing cut-off such as '17:30'.", example="end of day",
+                 regex=COUNTING_ENDS),
+    "non_business_start": _describe(
+        "A business-day count that starts on a weekend or holiday: 'counts' (the first business day after is "
+        "day 1; the default), 'waits' (the count starts after that day), or 'disputed' (both are shown).",
+        {"type": "string", "allowed": list(COUNTING_STARTS)}, "counts"),
+    "dispute": text("Why the start is disputed, and which reading is safer."),
+    "rule": text("The counting rule in words, from the rule's text."),
 }
 
 CALENDAR: Schema = {
@@ -260,6 +276,7 @@ STAGE: Schema = {
     "name": text("Name of the stage.", required=True, example="Initial notification"),
     **CLOCK,
     "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
+    "limit_dispute": text("Another reading of the outer limit once it has passed, shown beside it."),
     "note": text("Anything to know about this stage."),
 }
 
@@ -276,6 +293,7 @@ REGULATOR: Schema = {
     "owner": ref("roles", "Role that files the notification.", required=True, example="dpo"),
     "submit": text("How to submit, step by step.", required=True),
     "calendar": mapping("Holidays and time zone for business-day deadlines.", CALENDAR),
+    "counting": mapping("How its day-based periods begin and end (default: the start's time of day).", COUNTING),
     "stages": entries("Deadline stages, in order (required without a regime; replace the regime's).",
                       STAGE, minlength=1),
     "required_content": texts("What the notification must contain (required without a regime)."),
@@ -295,6 +313,7 @@ REGIME: Schema = {
     "in_force": flag("False for rules not yet in force: they produce no deadline."),
     "verified": flag("False when the entry rests on secondary sources only."),
     "calendar": mapping("Holidays and time zone for its business-day deadlines.", CALENDAR),
+    "counting": mapping("How its day-based periods begin and end.", COUNTING),
     "stages": entries("Deadline stages, in order.", {
         **STAGE,
         "due": duration("Time allowed; absent for 'without undue delay' and the like.", example="72h"),

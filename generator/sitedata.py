@@ -6,17 +6,15 @@ Under ``file://`` a page cannot ``fetch`` a JSON file, so the data ships as
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from .build import slugify
+from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, stage_texts
 from .durations import Duration
 from .escape import js_data
-from .model import Calendar, Clock, Playbook
+from .model import Calendar, Clock, Playbook, Regulator
 from .schema import CLOCK_EVENT_MEANINGS
-
-#: Holidays are listed for this many years around the build, for business-day deadlines.
-HOLIDAY_YEARS_BEFORE, HOLIDAY_YEARS_AFTER = 1, 3
+from .zones import canonical_zones, zone_aliases
 
 
 def _duration(period: Duration | None) -> dict[str, Any] | None:
@@ -24,15 +22,20 @@ def _duration(period: Duration | None) -> dict[str, Any] | None:
 
 
 def _clock(clock: Clock | None) -> dict[str, Any] | None:
-    return {"due": _duration(clock.due), "from": clock.start} if clock else None
+    if clock is None:
+        return None
+    return {"due": _duration(clock.due), "from": clock.start, "event": clock.start in CLOCK_EVENT_MEANINGS,
+            "yearEnd": clock.from_year_end}
 
 
-def _holidays(calendars: set[Calendar], today: dt.date) -> dict[str, list[str]]:
+def _holidays(calendars: set[Calendar]) -> dict[str, list[str]]:
+    """Every holiday of every year the engine counts in (and the year after, for periods that end
+    there), so the browser never answers differently from `playbook clock`."""
     if not calendars:
         return {}
     import holidays  # only when a business-day calendar is in use
 
-    years = range(today.year - HOLIDAY_YEARS_BEFORE, today.year + HOLIDAY_YEARS_AFTER + 1)
+    years = range(FIRST_YEAR, LAST_YEAR + 2)
     return {
         _calendar_key(c): sorted(day.isoformat() for day in holidays.country_holidays(
             c.country, subdiv=c.subdivision, years=years))
@@ -40,14 +43,40 @@ def _holidays(calendars: set[Calendar], today: dt.date) -> dict[str, list[str]]:
     }
 
 
+def _regulator(regulator: Regulator) -> dict[str, Any]:
+    counting = regulator.counting or DEFAULT_COUNTING
+    return {
+        "id": regulator.id, "name": regulator.name, "inForce": regulator.in_force,
+        "calendar": {"key": _calendar_key(regulator.calendar), "timezone": regulator.calendar.timezone}
+        if regulator.calendar else None,
+        "counting": {"ends": counting.ends, "start": counting.non_business_start},
+        # Every sentence is made once, by the engine; the browser only chooses among them.
+        "stages": [{"id": s.id, "name": s.name, "clock": _clock(s.clock), "limit": _clock(s.no_later_than),
+                    "texts": stage_texts(s, regulator)} for s in regulator.stages],
+    }
+
+
+def clock_data(playbook: Playbook) -> dict[str, Any]:
+    """What the incident clock needs: regulators with their texts, holidays, zones, limits."""
+    calendars = {r.calendar for r in playbook.regulators if r.calendar and r.counts_business_days}
+    return {
+        "regulators": [_regulator(r) for r in playbook.regulators],
+        "events": CLOCK_EVENT_MEANINGS,
+        "order": [{"earlier": earlier, "later": later, "text": f"{later.capitalize()} is before {earlier}: {why}. "
+                   "Check the times."} for earlier, later, why in EVENT_ORDER],
+        "years": [FIRST_YEAR, LAST_YEAR],
+        "holidays": _holidays(calendars),
+        "zones": list(canonical_zones()),
+        "zoneAliases": zone_aliases(),
+    }
+
+
 def _calendar_key(calendar: Calendar) -> str:
     return f"{calendar.country}-{calendar.subdivision}" if calendar.subdivision else calendar.country
 
 
-def site_data(playbook: Playbook, today: dt.date) -> dict[str, Any]:
+def site_data(playbook: Playbook) -> dict[str, Any]:
     document = playbook.document
-    # Only where a stage counts business days: the holidays library is slow to load and compute.
-    calendars = {r.calendar for r in playbook.regulators if r.calendar and r.counts_business_days}
     return {
         # Ticks, facts and the log are stored under this key: a new version starts clean.
         "key": f"crisis-playbook/{slugify(document.organisation)}/{document.version}",
@@ -59,18 +88,7 @@ def site_data(playbook: Playbook, today: dt.date) -> dict[str, Any]:
             {"id": p.id, "name": p.name, "items": [{"id": i.id, "action": i.action} for i in p.checklist]}
             for p in playbook.phases
         ],
-        "regulators": [
-            {
-                "id": r.id, "name": r.name, "inForce": r.in_force,
-                "calendar": {"key": _calendar_key(r.calendar), "timezone": r.calendar.timezone}
-                if r.calendar else None,
-                "stages": [{"id": s.id, "name": s.name, "clock": _clock(s.clock), "limit": _clock(s.no_later_than)}
-                           for s in r.stages],
-            }
-            for r in playbook.regulators
-        ],
-        "events": CLOCK_EVENT_MEANINGS,
-        "holidays": _holidays(calendars, today),
+        **clock_data(playbook),
         "places": [{"name": f"{o.name}, {o.city}", "timezone": o.timezone} for o in playbook.offices]
         + [{"name": a.name, "timezone": a.timezone} for a in playbook.audiences if a.timezone],
         # The audiences briefed under embargo before the release: those a media briefing serves.
@@ -81,5 +99,5 @@ def site_data(playbook: Playbook, today: dt.date) -> dict[str, Any]:
     }
 
 
-def data_script(playbook: Playbook, today: dt.date) -> str:
-    return f"window.PLAYBOOK_DATA = {js_data(site_data(playbook, today))};\n"
+def data_script(playbook: Playbook) -> str:
+    return f"window.PLAYBOOK_DATA = {js_data(site_data(playbook))};\n"

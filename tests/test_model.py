@@ -54,7 +54,7 @@ def test_every_dataclass_of_the_model_is_checked() -> None:
     checked = {cls.__name__ for _, cls, _ in MAPPINGS}
     assert checked == {
         "Playbook", "Document", "Change", "IncidentFact", "Role", "Contact", "Fill", "ContactChannel", "TeamChannel",
-        "Audience", "Office", "Regulator", "Calendar", "Stage", "Clock", "Template", "Approval", "Phase",
+        "Audience", "Office", "Regulator", "Calendar", "Counting", "Stage", "Clock", "Template", "Approval", "Phase",
         "ChecklistItem", "Severity", "Cadence", "Scenario", "Term", "Regime",
     }
 

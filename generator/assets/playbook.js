@@ -53,80 +53,148 @@
   }
 
   function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
+  function dayMs(f) { return Date.UTC(f.y, f.m - 1, f.d); }
+  function dayFields(ms) {
+    var d = new Date(ms);
+    return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
+  }
 
-  function add(ms, period, zone, calendar) {
+  /* The time the last day of a period ends at: the start's time of day, the end of the day (23:59)
+     or a filing cut-off ("17:30"), as the regulator's counting rule says. */
+  function endTime(ends, f) {
+    if (ends === "end of day") { return { h: 23, mi: 59 }; }
+    if (ends && ends !== "time of day") { return { h: +ends.slice(0, 2), mi: +ends.slice(3, 5) }; }
+    return { h: f.h, mi: f.mi };
+  }
+
+  /* ms plus a period, counted in zone: generator/deadlines.py's add(), rule for rule. */
+  function add(ms, period, zone, calendar, counting, waits) {
     var n = period.amount, f, day;
     if (period.unit === "minutes") { return ms + n * MINUTE; }
     if (period.unit === "hours") { return ms + n * 60 * MINUTE; }
+    f = fields(ms, zone);
+    day = dayMs(f);
     if (period.unit === "business days") {
       var holidays = (own(DATA.holidays, calendar.key) || []);
-      zone = calendar.timezone || zone;
-      f = fields(ms, zone);
-      day = Date.UTC(f.y, f.m - 1, f.d);
       var working = function (d) {
         var weekday = new Date(d).getUTCDay();
         return weekday !== 0 && weekday !== 6 && holidays.indexOf(isoDay(d)) < 0;
       };
-      while (!working(day)) { day += DAY; }
+      if (waits) { while (!working(day)) { day += DAY; } }
       for (var counted = 0; counted < n;) { day += DAY; if (working(day)) { counted += 1; } }
-      var date = new Date(day);
-      return instant({ y: date.getUTCFullYear(), m: date.getUTCMonth() + 1, d: date.getUTCDate(),
-                       h: f.h, mi: f.mi, s: f.s }, zone);
+    } else if (period.unit === "days" || period.unit === "weeks") {
+      day = Date.UTC(f.y, f.m - 1, f.d + n * (period.unit === "weeks" ? 7 : 1));
+    } else {
+      var index = f.m - 1 + n, year = f.y + Math.floor(index / 12), month = index % 12 + 1;
+      var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      day = Date.UTC(year, month - 1, Math.min(f.d, last));
     }
-    f = fields(ms, zone);
-    if (period.unit === "days" || period.unit === "weeks") {
-      var moved = new Date(Date.UTC(f.y, f.m - 1, f.d + n * (period.unit === "weeks" ? 7 : 1)));
-      return instant({ y: moved.getUTCFullYear(), m: moved.getUTCMonth() + 1, d: moved.getUTCDate(),
-                       h: f.h, mi: f.mi, s: f.s }, zone);
-    }
-    var index = f.m - 1 + n, year = f.y + Math.floor(index / 12), month = index % 12 + 1;
-    var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    return instant({ y: year, m: month, d: Math.min(f.d, last), h: f.h, mi: f.mi, s: f.s }, zone);
+    var end = endTime(counting && counting.ends, f), date = dayFields(day);
+    return instant({ y: date.y, m: date.m, d: date.d, h: end.h, mi: end.mi, s: 0 }, zone);
   }
 
-  function words(period) {
-    var unit = period.amount === 1 ? period.unit.replace(/s$/, "") : period.unit;
-    return period.amount + " " + unit;
+  function yearEnd(ms, zone) {
+    var f = fields(ms, zone);
+    return instant({ y: f.y, m: 12, d: 31, h: f.h, mi: f.mi, s: 0 }, zone);
   }
 
-  /* Every stage of every regulator, as generator/deadlines.py computes them. */
-  function deadlines(events, zone) {
+  /* Every stage of every regulator, as generator/deadlines.py computes them: the same arithmetic,
+     and the same sentences, which come ready-made from data.js (stage.texts). Days count in the
+     regulator's calendar zone, else in countZone (the playbook's), never in the zone shown. */
+  function deadlines(events, filed, countZone) {
     var rows = [];
+    filed = filed || {};
+    countZone = countZone || DATA.timezone;
     DATA.regulators.forEach(function (regulator) {
-      var due = {};
-      var startWords = function (start) {
-        var stage = regulator.stages.filter(function (s) { return s.id === start; })[0];
-        return stage ? "the " + stage.name.charAt(0).toLowerCase() + stage.name.slice(1) : start;
+      var due = {}, zone = (regulator.calendar && regulator.calendar.timezone) || countZone;
+      var filedHere = function (id) { return own(filed, regulator.id + "/" + id); };
+      var startOf = function (clock, given) {
+        if (clock.event) {
+          var moment = own(given, clock.from);
+          if (moment == null) { return { at: null }; }
+          return { at: clock.yearEnd ? yearEnd(moment, zone) : moment };
+        }
+        if (filedHere(clock.from) != null) { return { at: filedHere(clock.from) }; }
+        var at = own(due, clock.from);
+        return { at: at == null ? null : at, chained: at != null };
       };
-      var clockDue = function (clock) {
-        if (!clock || !clock.due) { return null; }
-        var start = Object.prototype.hasOwnProperty.call(due, clock.from) ? due[clock.from] : events[clock.from];
-        return start == null ? null : add(start, clock.due, zone, regulator.calendar);
+      var dueOf = function (clock, given, waits) {
+        if (!clock || !clock.due) { return { at: null }; }
+        var start = startOf(clock, given);
+        if (start.at == null) { return { at: null }; }
+        if (waits === undefined) { waits = regulator.counting.start === "waits"; }
+        return { at: add(start.at, clock.due, zone, regulator.calendar, regulator.counting, waits),
+                 chained: !!start.chained };
       };
       regulator.stages.forEach(function (stage) {
-        var main = clockDue(stage.clock), limit = stage.limit ? clockDue(stage.limit) : null;
+        var texts = stage.texts, notes = [], other = null, hint = null;
+        var main = dueOf(stage.clock, events), limit = dueOf(stage.limit, events), chained = main.chained;
         var row = { regulator: regulator, stage: stage, due: null, status: "waiting", why: "" };
-        var period = stage.clock.due ? words(stage.clock.due) + " after " + startWords(stage.clock.from) : "";
-        if (!regulator.inForce) {
-          row.status = "not in force"; row.why = "not in force; no deadline runs";
-        } else if (!stage.clock.due) {
-          row.status = "no fixed period"; row.why = "no fixed period";
-        } else if (main != null && (limit == null || main <= limit)) {
-          row.due = main; row.status = "due"; row.why = period;
-        } else if (limit != null) {
-          row.due = limit; row.status = "outer limit";
-          row.why = words(stage.limit.due) + " after " + startWords(stage.limit.from) + " (outer limit)";
-        } else {
-          var waiting = stage.clock.from;
-          row.why = period + "; give the time of " + (own(DATA.events, waiting) ? waiting : startWords(waiting));
+        if (own(texts, "start_dispute") != null && main.at != null) {
+          var later = dueOf(stage.clock, events, true).at;
+          if (later !== main.at) { other = later; notes.push(texts.start_dispute); }
         }
+        if (!regulator.inForce) {
+          row.status = "not in force"; row.why = texts.not_in_force; notes = []; other = null;
+        } else if (!stage.clock.due) {
+          row.status = "no fixed period"; row.why = texts.rule;
+        } else if (main.at != null && (limit.at == null || main.at <= limit.at)) {
+          row.due = main.at; row.status = "due"; row.why = texts.period;
+        } else if (limit.at != null) {
+          row.due = limit.at; row.status = "outer limit";
+          row.why = main.at != null ? texts.limit : texts.limit_waiting;
+          chained = limit.chained;
+          if (main.at != null && own(texts, "limit_dispute") != null) { other = main.at; notes.push(texts.limit_dispute); }
+        } else {
+          row.why = texts.waiting;
+          if (own(texts, "hint") != null && own(events, "awareness") != null) {
+            var same = map(events);
+            same[stage.clock.from] = events.awareness;
+            hint = dueOf(stage.clock, same).at;
+            var limitIf = dueOf(stage.limit, same).at;
+            if (hint != null && limitIf != null) { hint = Math.min(hint, limitIf); }
+          }
+        }
+        if (chained && row.due != null) { notes.unshift(texts.chained); }
+        else if (!stage.clock.event && filedHere(stage.clock.from) != null && row.due != null) {
+          notes.unshift(texts.filed_from);
+        }
+        row.notes = notes; row.other = other; row.hint = hint;
+        row.filed = filedHere(stage.id) == null ? null : filedHere(stage.id);
         due[stage.id] = row.due;
         rows.push(row);
       });
     });
-    var timed = rows.filter(function (r) { return r.due != null; });
-    timed.sort(function (a, b) { return a.due - b.due; });
-    return timed.concat(rows.filter(function (r) { return r.due == null; }));
+    var when = function (r) { return r.due != null ? r.due : r.hint; };
+    var timed = rows.filter(function (r) { return when(r) != null; });
+    timed.sort(function (a, b) { return when(a) - when(b); });
+    return timed.concat(rows.filter(function (r) { return when(r) == null; }));
+  }
+
+  /* A typed wall-clock time in a zone, never read silently: a time the clocks skipped is read
+     forward and said so; a time shown twice is read as the first, with the second offered. */
+  function readLocal(value, zone) {
+    var m = /^(\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value || "");
+    if (!m) { return null; }
+    var f = { y: +m[1], m: +m[2], d: +m[3], h: +m[4], mi: +m[5], s: 0 };
+    if (f.y < DATA.years[0] || f.y > DATA.years[1]) {
+      return { error: "The year " + f.y + " is outside the years the clock counts (" + DATA.years[0] + " to " +
+               DATA.years[1] + "); check the date." };
+    }
+    var wall = asUTC(f), before = offset(wall - DAY / 2, zone), after = offset(wall + DAY / 2, zone);
+    var first = wall - before, second = wall - after;
+    var firstFits = offset(first, zone) === before, secondFits = offset(second, zone) === after;
+    if (before !== after && firstFits && secondFits) {
+      return { ms: Math.min(first, second), kind: "twice", alt: Math.max(first, second) };
+    }
+    if (!firstFits && !secondFits) { return { ms: instant(f, zone), kind: "gap" }; }
+    return { ms: instant(f, zone), kind: "ok" };
+  }
+
+  function orderProblems(events) {
+    return DATA.order.filter(function (o) {
+      return own(events, o.earlier) != null && own(events, o.later) != null && events[o.later] < events[o.earlier];
+    }).map(function (o) { return o.text; });
   }
 
   var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -156,21 +224,52 @@
     return f.y + "-" + pad(f.m) + "-" + pad(f.d) + "T" + pad(f.h) + ":" + pad(f.mi);
   }
 
-  window.PlaybookClock = { add: add, instant: instant, deadlines: deadlines, show: show };
+  /* A zone name from storage or the page: an alias (Europe/Kiev) becomes its zone (Europe/Kyiv). */
+  function canonicalZone(zone) {
+    var alias = own(DATA.zoneAliases, zone);
+    return alias || (DATA.zones.indexOf(zone) >= 0 ? zone : DATA.timezone);
+  }
+
+  window.PlaybookClock = { add: add, instant: instant, deadlines: deadlines, show: show, readLocal: readLocal,
+                           orderProblems: orderProblems };
 
   /* ---------- What the team entered, kept in this browser ---------- */
 
   var INITIALS = "crisis-playbook/initials";
   function fresh() {
     return { incident: { name: "", started: Date.now() }, ticks: {}, log: [], facts: {}, events: {},
-             zone: DATA.timezone, release: null };
+             typed: {}, filed: {}, zone: DATA.timezone, showZone: DATA.timezone, release: null };
+  }
+  /* A stored incident that cannot be read is never silently replaced: the unreadable text is kept,
+     unchanged, under a backup key of its own, and the page says so (see unreadableWarning). */
+  var BACKUP = DATA.key + "/unreadable/";
+  function readable(state) {
+    return state !== null && typeof state === "object" && !Array.isArray(state) && Array.isArray(state.log) &&
+      state.incident !== null && typeof state.incident === "object";
   }
   function load() {
-    var state;
-    try { state = JSON.parse(localStorage.getItem(DATA.key)) || fresh(); } catch (e) { state = fresh(); }
+    var raw = localStorage.getItem(DATA.key), state = null;
+    if (raw != null) {
+      try { state = JSON.parse(raw); } catch (e) { state = null; }
+      if (!readable(state)) {
+        var backup = BACKUP + new Date().toISOString();
+        localStorage.setItem(backup, raw);
+        state = null;
+        var next = fresh();
+        next.log.push({ at: Date.now(), by: "", kind: "note",
+                        text: "The incident stored in this browser could not be read; it was kept unchanged under " +
+                              "the key \"" + backup + "\" and this new log was started." });
+        localStorage.setItem(DATA.key, JSON.stringify(next));
+      }
+    }
+    state = state || (raw == null ? fresh() : JSON.parse(localStorage.getItem(DATA.key)));
     state.ticks = map(state.ticks);
     state.facts = map(state.facts);
     state.events = map(state.events);
+    state.typed = map(state.typed);
+    state.filed = map(state.filed);
+    state.zone = canonicalZone(state.zone || DATA.timezone);
+    state.showZone = canonicalZone(state.showZone || state.zone);
     return state;
   }
   function save(state) { localStorage.setItem(DATA.key, JSON.stringify(state)); }
@@ -337,10 +436,11 @@
 
   /* ---------- The incident clock ---------- */
 
+  /* The zones of tzdata (data.js), the playbook's and its offices' first. */
   function zoneChoices(current) {
-    var zones = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [];
-    [DATA.timezone].concat(DATA.places.map(function (p) { return p.timezone; }), [current])
-      .forEach(function (zone) { if (zone && zones.indexOf(zone) < 0) { zones.unshift(zone); } });
+    var first = [DATA.timezone].concat(DATA.places.map(function (p) { return canonicalZone(p.timezone); }), [current]);
+    var zones = [];
+    first.concat(DATA.zones).forEach(function (zone) { if (zone && zones.indexOf(zone) < 0) { zones.push(zone); } });
     return zones;
   }
   function zoneSelect(id, current) {
@@ -353,92 +453,183 @@
     return select;
   }
 
+  var SOON = 2 * 60 * MINUTE, VERY_SOON = 30 * MINUTE;
+
   function clockPanel(root, state) {
     root.innerHTML = "";
     var used = ["awareness"];
     DATA.regulators.forEach(function (r) {
       r.stages.forEach(function (s) {
         [s.clock, s.limit].forEach(function (c) {
-          if (c && own(DATA.events, c.from) && used.indexOf(c.from) < 0) { used.push(c.from); }
+          if (c && c.event && used.indexOf(c.from) < 0) { used.push(c.from); }
         });
       });
     });
-    var form = element("div", { "class": "pb-form" });
-    var zone = zoneSelect("pb-zone", state.zone);
-    var zoneLabel = element("label", {}, "Time zone of these times: ");
+    // The deadline list comes first: in the worst hour it is what the page is for.
+    var warnings = root.appendChild(element("div", { id: "pb-order", role: "alert" }));
+    var table = root.appendChild(element("table", { id: "pb-deadlines" }));
+    var form = root.appendChild(element("div", { "class": "pb-form" }));
+    var zones = form.appendChild(element("p"));
+    var zone = zoneSelect("pb-zone", state.zone), showZone = zoneSelect("pb-show-zone", state.showZone);
+    var zoneLabel = zones.appendChild(element("label", {}, "Times below are typed in: "));
     zoneLabel.appendChild(zone);
-    form.appendChild(element("p")).appendChild(zoneLabel);
-    var inputs = {};
+    zones.appendChild(document.createTextNode(" "));
+    var showLabel = zones.appendChild(element("label", {}, "Deadlines are shown in: "));
+    showLabel.appendChild(showZone);
+    var inputs = {}, echoes = {};
     used.forEach(function (event) {
+      var p = form.appendChild(element("p", { "class": "pb-moment" }));
       var input = element("input", { type: "datetime-local", id: "pb-event-" + event, "data-event": event });
-      if (state.events[event] != null) { input.value = localValue(state.events[event], state.zone); }
-      var label = element("label", {}, event.charAt(0).toUpperCase() + event.slice(1) + " (" + own(DATA.events, event) + "): ");
+      input.value = own(state.typed, event) || (state.events[event] != null ? localValue(state.events[event], state.zone) : "");
+      var label = p.appendChild(element("label", {}, event.charAt(0).toUpperCase() + event.slice(1) + " (" +
+        own(DATA.events, event) + "): "));
       label.appendChild(input);
-      form.appendChild(element("p")).appendChild(label);
+      var now = p.appendChild(element("button", { type: "button", "class": "md-button pb-now", id: "pb-now-" + event },
+        "Now"));
+      now.addEventListener("click", function () {
+        input.value = localValue(Date.now(), zone.value);
+        recompute();
+      });
+      echoes[event] = p.appendChild(element("span", { "class": "pb-echo", id: "pb-echo-" + event, "aria-live": "polite" }));
       inputs[event] = input;
     });
-    root.appendChild(form);
-    var table = element("table", { id: "pb-deadlines" });
-    root.appendChild(table);
 
-    var recompute = function () {
-      state = load();
-      state.zone = zone.value;
+    /* Each typed time is read in the entry zone and echoed in words and UTC; a time the clocks
+       skipped or showed twice says how it was read and offers the other reading. */
+    var readAll = function () {
       Object.keys(inputs).forEach(function (event) {
-        var ms = parseLocal(inputs[event].value, state.zone);
-        if (ms == null) { delete state.events[event]; } else {
-          if (state.events[event] !== ms) {
+        var echo = echoes[event], value = inputs[event].value, read = readLocal(value, state.zone);
+        echo.textContent = "";
+        echo.className = "pb-echo";
+        if (!value) { delete state.events[event]; delete state.typed[event]; return; }
+        if (read == null) { echo.textContent = "Not a date and time."; return; }
+        if (read.error) { echo.textContent = read.error; echo.className = "pb-echo pb-problem"; delete state.events[event]; return; }
+        var chosen = own(state.events, event);
+        var ms = read.kind === "twice" && (chosen === read.alt) ? read.alt : read.ms;
+        var logged = own(state.events, event) !== ms;
+        state.events[event] = ms;
+        state.typed[event] = value;
+        echo.textContent = "read as " + show(ms, state.zone) + " = " + showUTC(ms);
+        if (read.kind === "gap") {
+          echo.textContent += ". This time does not exist in " + state.zone + " (the clocks went forward); " +
+            "it was read as the time shown.";
+          echo.className = "pb-echo pb-problem";
+        } else if (read.kind === "twice") {
+          var otherMs = ms === read.ms ? read.alt : read.ms;
+          echo.textContent += ". This time happened twice in " + state.zone + " (the clocks went back). ";
+          echo.className = "pb-echo pb-problem";
+          var swap = echo.appendChild(element("button", { type: "button", "class": "md-button pb-other-time" },
+            "Use the other one: " + show(otherMs, state.zone) + " = " + showUTC(otherMs)));
+          swap.addEventListener("click", function () {
+            state = load();
+            state.events[event] = otherMs;
             state.log.push({ at: Date.now(), by: initials(), kind: "moment",
-                             text: event + " recorded as " + show(ms, state.zone) });
-          }
-          state.events[event] = ms;
+                             text: event + " recorded as " + show(otherMs, state.zone) + " (" + showUTC(otherMs) + ")" });
+            save(state);
+            readAll();
+            save(state);
+            render();
+          });
+        }
+        if (logged) {
+          state.log.push({ at: Date.now(), by: initials(), kind: "moment",
+                           text: event + " recorded as " + show(ms, state.zone) + " (" + showUTC(ms) + ")" });
         }
       });
+    };
+    var recompute = function () {
+      state = load();
+      readAll();
+      save(state);
+      render();
+    };
+    var fileStage = function (row, at) {
+      state = load();
+      var key = row.regulator.id + "/" + row.stage.id;
+      if (at == null) { delete state.filed[key]; } else { state.filed[key] = at; }
+      state.log.push({ at: Date.now(), by: initials(), kind: at == null ? "unfiled" : "filed",
+                       text: (at == null ? "no longer marked as filed: " : "filed: ") + row.regulator.name + ": " +
+                             row.stage.name + (at == null ? "" : " at " + show(at, state.zone) + " (" + showUTC(at) + ")") });
       save(state);
       render();
     };
     var render = function () {
-      var rows = deadlines(state.events, state.zone), now = Date.now();
+      var rows = deadlines(state.events, state.filed), shown = state.showZone;
+      warnings.innerHTML = "";
+      orderProblems(state.events).forEach(function (text) {
+        warnings.appendChild(element("p", { "class": "pb-problem" }, text));
+      });
       table.innerHTML = "";
       var head = table.appendChild(element("thead")).appendChild(element("tr"));
-      ["Due (" + state.zone + ")", "Due (UTC)", "Regulator: stage", "Time left"].forEach(function (text) {
+      ["Due (" + shown + ")", "Due (UTC)", "Regulator: stage", "Time left", "Filed"].forEach(function (text) {
         head.appendChild(element("th", {}, text));
       });
       var body = table.appendChild(element("tbody"));
       rows.forEach(function (row) {
-        var tr = body.appendChild(element("tr", { "data-regulator": row.regulator.id, "data-stage": row.stage.id }));
-        var overdue = row.due != null && row.due < now;
-        if (overdue) { tr.className = "pb-overdue"; }
-        tr.appendChild(element("td", { "class": "pb-due" }, row.due != null ? show(row.due, state.zone) : "—"));
+        var tr = body.appendChild(element("tr", { "data-regulator": row.regulator.id, "data-stage": row.stage.id,
+                                                  "data-status": row.status }));
+        tr.appendChild(element("td", { "class": "pb-due" }, row.due != null ? show(row.due, shown) : "—"));
         tr.appendChild(element("td", {}, row.due != null ? showUTC(row.due) : "—"));
-        tr.appendChild(element("td", {}, row.regulator.name + ": " + row.stage.name +
+        var what = tr.appendChild(element("td", { "class": "pb-what" }, row.regulator.name + ": " + row.stage.name +
           (row.status === "due" ? "" : " [" + row.status + "]")));
-        tr.appendChild(element("td", { "class": "pb-left", "data-due": row.due == null ? "" : String(row.due) },
-          row.due == null ? row.why : ""));
+        if (row.due != null) { what.appendChild(element("small", { "class": "pb-why" }, row.why)); }
+        row.notes.forEach(function (note) { what.appendChild(element("small", { "class": "pb-note" }, note)); });
+        if (row.other != null) {
+          what.appendChild(element("small", { "class": "pb-other" },
+            "Other reading: " + show(row.other, shown) + " = " + showUTC(row.other)));
+        }
+        var left = tr.appendChild(element("td", { "class": "pb-left",
+          "data-due": row.due == null || row.filed != null ? "" : String(row.due) }, row.due == null ? row.why : ""));
+        if (row.due == null && row.hint != null) {
+          left.appendChild(element("strong", { "class": "pb-hint" },
+            " " + row.stage.texts.hint + " " + show(row.hint, shown) + " = " + showUTC(row.hint) + "."));
+          var event = row.stage.clock.from, use = left.appendChild(element("button", {
+            type: "button", "class": "md-button pb-use-awareness", "data-event": event }, "Use awareness as " + event));
+          use.addEventListener("click", function () {
+            if (inputs[event]) { inputs[event].value = inputs.awareness.value; recompute(); }
+          });
+        }
+        var filedCell = tr.appendChild(element("td", { "class": "pb-filed" }));
+        if (row.filed != null) {
+          filedCell.textContent = show(row.filed, shown) + " ";
+          var undo = filedCell.appendChild(element("button", { type: "button", "class": "md-button pb-unfile" }, "Not filed"));
+          undo.addEventListener("click", function () { fileStage(row, null); });
+        } else if (row.status === "due" || row.status === "outer limit" || row.status === "no fixed period") {
+          var button = filedCell.appendChild(element("button", { type: "button", "class": "md-button pb-file-now" },
+            "Filed now"));
+          button.addEventListener("click", function () { fileStage(row, Date.now()); });
+        }
       });
       tick();
     };
     var tick = function () {
       var now = Date.now();
       table.querySelectorAll("td.pb-left[data-due]").forEach(function (cell) {
-        var due = cell.getAttribute("data-due");
+        var due = cell.getAttribute("data-due"), tr = cell.parentNode;
         if (!due) { return; }
         var left = +due - now;
-        cell.textContent = left >= 0 ? "in " + span(left) : "overdue by " + span(left);
-        cell.parentNode.classList.toggle("pb-overdue", left < 0);
+        cell.textContent = left >= 0 ? "in " + span(left) : "OVERDUE by " + span(left);
+        tr.classList.toggle("pb-overdue", left < 0);
+        tr.classList.toggle("pb-soon", left >= 0 && left <= SOON);
+        tr.classList.toggle("pb-very-soon", left >= 0 && left <= VERY_SOON);
       });
     };
     zone.addEventListener("change", function () {
-      // The times stay the same moments; the fields are rewritten in the new zone.
+      // The typed wall-clock times are read again in the new zone: they are what the person saw.
       state = load();
       state.zone = zone.value;
-      Object.keys(inputs).forEach(function (event) {
-        if (state.events[event] != null) { inputs[event].value = localValue(state.events[event], state.zone); }
-      });
+      readAll();
+      save(state);
+      render();
+    });
+    showZone.addEventListener("change", function () {
+      state = load();
+      state.showZone = showZone.value;
       save(state);
       render();
     });
     Object.keys(inputs).forEach(function (event) { inputs[event].addEventListener("change", recompute); });
+    readAll();
     render();
     window.setInterval(tick, 1000);
   }
@@ -580,8 +771,33 @@
     article.insertBefore(box, article.firstChild);
   }
 
+  /* Say so on every page while a stored incident that could not be read is kept aside. */
+  function unreadableWarning() {
+    var article = document.querySelector("article.md-content__inner");
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i += 1) {
+      if (localStorage.key(i).indexOf(BACKUP) === 0) { keys.push(localStorage.key(i)); }
+    }
+    if (!keys.length || !article) { return; }
+    var box = element("div", { "class": "admonition danger pb-unreadable", role: "alert" });
+    box.appendChild(element("p", { "class": "admonition-title" }, "A stored incident could not be read"));
+    box.appendChild(element("p", {}, "This browser held incident data that could not be read. It was not deleted: " +
+      "it is kept unchanged under the key" + (keys.length > 1 ? "s " : " ") + keys.join(", ") +
+      ", and a new log was started. Download it before clearing this browser's data."));
+    keys.forEach(function (key) {
+      var button = box.appendChild(element("button", { type: "button", "class": "md-button pb-download-unreadable" },
+        "Download " + key.slice(BACKUP.length)));
+      button.addEventListener("click", function () {
+        download("unreadable-incident-" + key.slice(BACKUP.length).replace(/[^0-9A-Za-z-]/g, "-") + ".txt",
+                 "text/plain", localStorage.getItem(key) || "");
+      });
+    });
+    article.insertBefore(box, article.firstChild);
+  }
+
   function start() {
     var state = load();
+    unreadableWarning();
     reviewWarning();
     checklists(state);
     progress(state);
