@@ -1,0 +1,142 @@
+"""The browser's deadline clock against the hand-computed cases and against the Python engine.
+
+One page holds every regime of the catalogue (``data.js`` made by generator/sitedata.py, as a build
+makes it) and ``playbook.js``, opened from file:// with the network off. The cases of
+tests/deadline_cases.json are checked in it as in tests/test_deadlines.py; then Hypothesis generates
+events, zones, filings and regimes, and the browser and the Python engine must agree on every stage
+of every case: status, due time, the other reading, the hint, and every word shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from generator import open_playbook
+from generator.deadlines import FIRST_YEAR, LAST_YEAR, deadlines
+from generator.model import catalogue
+from generator.sitedata import data_script
+from tests.conftest import EXAMPLE
+from tests.test_deadlines import CASES, expected, regulator_for
+
+pytestmark = pytest.mark.browser
+ASSETS = Path(__file__).parents[2] / "generator" / "assets"
+REGIMES = sorted(catalogue())
+PLAYBOOK = open_playbook(EXAMPLE).playbook
+PLAYBOOK = dataclasses.replace(PLAYBOOK, regulators=tuple(regulator_for(r) for r in REGIMES))
+#: Zones with summer time north and south, half-hour and 45-minute offsets, none at all.
+ZONES = ["Europe/Vienna", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "America/Sao_Paulo",
+         "UTC", "Pacific/Chatham", "Europe/London", "Asia/Tokyo", "America/St_Johns"]
+EVENTS = ["detection", "classification", "materiality", "determination", "assessment", "payment"]
+
+#: Runs a batch of cases in the page: [{events, filed, zone}] → rows per case, as plain data.
+RUN = """cases => cases.map(c => window.PlaybookClock.deadlines(c.events, c.filed, c.zone).map(r => ({
+  regulator: r.regulator.id, stage: r.stage.id, status: r.status, due: r.due, other: r.other, hint: r.hint,
+  why: r.why, notes: r.notes, filed: r.filed })))"""
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    folder = tmp_path_factory.mktemp("clock")
+    (folder / "data.js").write_text(data_script(PLAYBOOK), encoding="utf-8")
+    shutil.copy(ASSETS / "playbook.js", folder / "playbook.js")
+    (folder / "clock.html").write_text('<!doctype html><meta charset="utf-8"><title>clock</title>'
+                                       '<script src="data.js"></script><script src="playbook.js"></script>',
+                                       encoding="utf-8")
+    context = browser.new_context(offline=True)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.goto((folder / "clock.html").as_uri())
+    yield opened
+    assert errors == []
+    context.close()
+
+
+def _ms(text: str) -> int:
+    return int(dt.datetime.fromisoformat(text).timestamp() * 1000)
+
+
+def _utc(ms: float | None) -> str | None:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%MZ") if ms is not None else None
+
+
+def test_the_browser_clock_meets_the_hand_computed_cases(page: Any) -> None:
+    batch = [{"events": {k: _ms(v) for k, v in case["events"].items()},
+              "filed": {f"{case['regime']}/{k}": _ms(v) for k, v in case.get("filed", {}).items()},
+              "zone": case["zone"]} for case in CASES]
+    for case, rows in zip(CASES, page.evaluate(RUN, batch), strict=True):
+        regulator = PLAYBOOK.regulators[REGIMES.index(case["regime"])]
+        found = {}
+        for row in rows:
+            if row["regulator"] != case["regime"]:
+                continue
+            chained_text = _texts(regulator, row["stage"]).get("chained")
+            found[row["stage"]] = {"status": row["status"], "due": _utc(row["due"]), "other": _utc(row["other"]),
+                                   "hint": _utc(row["hint"]), "chained": chained_text in row["notes"]}
+        assert expected(case, found) == case["expect"], case["what"]
+
+
+def _texts(regulator: Any, stage: str) -> dict[str, str]:
+    from generator.deadlines import stage_texts
+
+    return stage_texts(next(s for s in regulator.stages if s.id == stage), regulator)
+
+
+def _python(case: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    events = {k: dt.datetime.fromtimestamp(v / 1000, dt.UTC) for k, v in case["events"].items()}
+    filed = {tuple(k.split("/")): dt.datetime.fromtimestamp(v / 1000, dt.UTC) for k, v in case["filed"].items()}
+    rows = deadlines(PLAYBOOK, events, ZoneInfo(case["zone"]), filed)  # type: ignore[arg-type]
+
+    def ms(moment: dt.datetime | None) -> int | None:
+        return round(moment.timestamp() * 1000) if moment is not None else None
+
+    return {(d.regulator.id, d.stage.id): {
+        "status": d.status, "due": ms(d.due), "other": ms(d.other), "hint": ms(d.hint), "why": d.explanation,
+        "notes": list(d.notes), "filed": ms(d.filed)} for d in rows}
+
+
+MINUTE = 60_000
+FIRST = int(dt.datetime(FIRST_YEAR, 1, 12, tzinfo=dt.UTC).timestamp()) // 60  # every event within the years
+LAST = int(dt.datetime(LAST_YEAR - 1, 12, 30, tzinfo=dt.UTC).timestamp()) // 60
+#: Within ten days either side of awareness, so weekends, holidays and clock changes come up often.
+NEAR = st.integers(-10 * 24 * 60, 10 * 24 * 60)
+
+
+@st.composite
+def clock_case(draw: st.DrawFn) -> dict[str, Any]:
+    regime = draw(st.sampled_from(REGIMES))
+    aware = draw(st.integers(FIRST, LAST))
+    events = {"awareness": aware * MINUTE}
+    for event in draw(st.sets(st.sampled_from(EVENTS))):
+        events[event] = (aware + draw(NEAR)) * MINUTE
+    stages = [s.id for s in catalogue()[regime].stages]
+    filed = {f"{regime}/{stage}": (aware + draw(NEAR)) * MINUTE for stage in draw(st.sets(st.sampled_from(stages)))}
+    return {"regime": regime, "events": events, "filed": filed, "zone": draw(st.sampled_from(ZONES))}
+
+
+@settings(max_examples=3, deadline=None, database=None, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
+                                 HealthCheck.function_scoped_fixture])
+@given(cases=st.lists(clock_case(), min_size=120, max_size=120))
+def test_the_browser_and_python_agree_on_generated_cases(page: Any, cases: list[dict[str, Any]]) -> None:
+    # One page evaluation per batch: several hundred cases per run (3 batches of 120), every regime in each case.
+    # Every regulator of the page is compared in every case, not only the regime the case was drawn for.
+    for case, rows in zip(cases, page.evaluate(RUN, cases), strict=True):
+        browser = {(r["regulator"], r["stage"]): {k: v for k, v in r.items() if k not in ("regulator", "stage")}
+                   for r in rows}
+        python = _python(case)
+        for key, value in python.items():
+            assert browser[key] == value, json.dumps({"case": case, "stage": key}, indent=1)
+        order = [(k, python[k]["due"], python[k]["hint"]) for k in python]
+        assert list(browser) == list(python), json.dumps({"case": case, "python": order})  # the same order too
