@@ -469,14 +469,22 @@ def stages_are_unique_and_start_from_something(c: _Checked) -> None:
             if isinstance(limit, dict):
                 _check_clock(c.report, limit, (*stage_path, "no_later_than"), earlier)
             ident = stage.get("id")
-            if isinstance(ident, str) and ident in S.CLOCK_EVENTS:
-                # A stage named like an event could be read both ways: 'from: assessment' would be ambiguous.
-                report.add((*stage_path, "id"), f"stage id '{ident}' is also the name of a clock event",
-                           hint=f"stages and events are separate; rename the stage (e.g. '{ident}-report')")
             if isinstance(ident, str):
                 if ident in earlier:
                     c.report.add((*stage_path, "id"), f"duplicate stage id '{ident}' in this regulator")
                 earlier.append(ident)
+
+
+@meaning
+def stages_are_not_named_like_events(c: _Checked) -> None:
+    """Stages and clock events are separate namespaces: 'from: assessment' must mean one thing."""
+    for r_index, regulator in _entries(c.data, "regulators"):
+        for s_index, stage in _entries(regulator, "stages"):
+            ident = stage.get("id")
+            if isinstance(ident, str) and ident in S.CLOCK_EVENTS:
+                c.report.add(("regulators", r_index, "stages", s_index, "id"),
+                             f"stage id '{ident}' is also the name of a clock event",
+                             hint=f"stages and events are separate; rename the stage (e.g. '{ident}-report')")
 
 
 @meaning

@@ -73,7 +73,8 @@ def test_the_deadline_list_comes_first_and_a_repeated_hour_is_never_read_silentl
     assert visit.page.locator("#pb-echo-awareness").inner_text().startswith(
         "read as Sun 2026-10-25 02:30 CET = 2026-10-25 01:30Z")
     visit.page.select_option("#pb-zone", "Asia/Kolkata")  # the typed wall-clock time is read again
-    assert visit.page.locator("#pb-echo-awareness").inner_text().startswith("read as Sun 2026-10-25 02:30 GMT+5:30 = 2026-10-24 21:00Z")
+    assert visit.page.locator("#pb-echo-awareness").inner_text().startswith(
+        "read as Sun 2026-10-25 02:30 GMT+5:30 = 2026-10-24 21:00Z")
     enter(visit, "#pb-event-awareness", "1899-10-25T02:30")
     assert "outside the years the clock counts (2000 to 2099)" in visit.page.locator("#pb-echo-awareness").inner_text()
     assert visit.errors == []
