@@ -135,12 +135,16 @@ def start_words(start: str, regulator: Regulator) -> str:
     return start
 
 
+def clock_start_words(clock: Clock, regulator: Regulator) -> str:
+    """What starts ``clock``: "awareness", "the initial notification", "the end of the calendar year of detection"."""
+    start = start_words(clock.start, regulator)
+    return f"the end of the calendar year of {start}" if clock.from_year_end else start
+
+
 def period_words(clock: Clock, regulator: Regulator) -> str:
     """"72 hours after awareness", "60 days after the end of the calendar year of detection"."""
     assert clock.due is not None
-    start = start_words(clock.start, regulator)
-    return f"{clock.due} after the end of the calendar year of {start}" if clock.from_year_end \
-        else f"{clock.due} after {start}"
+    return f"{clock.due} after {clock_start_words(clock, regulator)}"
 
 
 def _give(start: str, regulator: Regulator) -> str:

@@ -24,7 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import schema as S
-from .deadlines import start_words
+from .deadlines import clock_start_words
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, url
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
@@ -240,7 +240,7 @@ def source_link(regime: Regime) -> Markup:
 
 
 def clock_start(regulator: Regulator, clock: Clock) -> str:
-    return start_words(clock.start, regulator)
+    return clock_start_words(clock, regulator)
 
 
 def items_owned(playbook: Playbook) -> dict[tuple[str, str], int]:

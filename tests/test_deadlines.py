@@ -52,7 +52,8 @@ def run_case(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = regulator_deadlines(regulator_for(case["regime"]), events, ZoneInfo(case["zone"]), filed)
     texts = {d.stage.id: stage_texts(d.stage, d.regulator) for d in found}
     return {d.stage.id: {"status": d.status, "due": utc(d.due), "other": utc(d.other), "hint": utc(d.hint),
-                         "chained": texts[d.stage.id].get("chained") in d.notes} for d in found}
+                         "chained": texts[d.stage.id].get("chained") in d.notes, "why": d.explanation}
+            for d in found}
 
 
 def expected(case: dict[str, Any], found: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -83,7 +83,8 @@ def test_the_browser_clock_meets_the_hand_computed_cases(page: Any) -> None:
                 continue
             chained_text = _texts(regulator, row["stage"]).get("chained")
             found[row["stage"]] = {"status": row["status"], "due": _utc(row["due"]), "other": _utc(row["other"]),
-                                   "hint": _utc(row["hint"]), "chained": chained_text in row["notes"]}
+                                   "hint": _utc(row["hint"]), "chained": chained_text in row["notes"],
+                                   "why": row["why"]}
         assert expected(case, found) == case["expect"], case["what"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,6 @@ import pytest
 from tests.browser.conftest import Visit
 
 pytestmark = pytest.mark.browser
-CASES = json.loads((Path(__file__).parent.parent / "deadline_cases.json").read_text(encoding="utf-8"))
 
 
 def enter(visit: Visit, selector: str, value: str) -> None:
@@ -77,6 +77,27 @@ def test_the_deadline_list_comes_first_and_a_repeated_hour_is_never_read_silentl
         "read as Sun 2026-10-25 02:30 GMT+5:30 = 2026-10-24 21:00Z")
     enter(visit, "#pb-event-awareness", "1899-10-25T02:30")
     assert "outside the years the clock counts (2000 to 2099)" in visit.page.locator("#pb-echo-awareness").inner_text()
+    assert visit.errors == []
+
+
+def test_a_stage_waiting_for_detection_shows_its_time_and_takes_awareness_in_one_click(visit: Visit) -> None:
+    visit.open("incident.html")
+    visit.page.select_option("#pb-zone", "Europe/Vienna")
+    visit.page.select_option("#pb-show-zone", "UTC")
+    enter(visit, "#pb-event-awareness", "2026-03-27T10:00")
+    alert = visit.page.locator("#pb-deadlines tr[data-stage=alert]")
+    assert alert.get_attribute("data-status") == "waiting"
+    assert ("Enter the time of detection. If it equals awareness, due at Sat 2026-03-28 09:00 UTC = "
+            "2026-03-28 09:00Z.") in alert.inner_text()
+    alert.locator("button.pb-use-awareness").click()
+    assert visit.page.input_value("#pb-event-detection") == "2026-03-27T10:00"
+    alert = visit.page.locator("#pb-deadlines tr[data-stage=alert]")
+    assert alert.get_attribute("data-status") == "due"
+    assert alert.locator("td").first.inner_text() == "Sat 2026-03-28 09:00 UTC"  # shown in UTC, counted in Vienna
+    visit.page.locator("#pb-now-classification").click()
+    now = visit.page.input_value("#pb-event-classification")
+    assert visit.page.locator("#pb-echo-classification").inner_text().startswith("read as ")
+    assert now[:4] == str(dt.datetime.now(dt.UTC).year)
     assert visit.errors == []
 
 
