@@ -316,3 +316,17 @@ def test_a_stage_named_like_an_event_is_refused(minimal: str) -> None:
         "playbook.yml:65:9: regulators[0].stages[0].id: stage id 'assessment' is also the name of a clock event; "
         "stages and events are separate; rename the stage (e.g. 'assessment-report')"
     ]
+
+
+def test_the_browsers_holidays_cover_every_year_the_clock_counts() -> None:
+    import dataclasses
+
+    from generator import open_playbook
+    from generator.deadlines import FIRST_YEAR, LAST_YEAR
+    from generator.sitedata import clock_data
+
+    playbook = dataclasses.replace(open_playbook(EXAMPLE).playbook, regulators=(regulator_for("sec-8k-105"),))
+    days = clock_data(playbook)["holidays"]["US"]
+    assert (days[0][:4], days[-1][:4]) == (str(FIRST_YEAR), str(LAST_YEAR + 1))
+    assert {day[:4] for day in days} == {str(year) for year in range(FIRST_YEAR, LAST_YEAR + 2)}
+    assert "2026-07-03" in days  # Independence Day observed, used by the SEC cases

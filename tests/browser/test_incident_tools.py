@@ -101,6 +101,35 @@ def test_a_stage_waiting_for_detection_shows_its_time_and_takes_awareness_in_one
     assert visit.errors == []
 
 
+@pytest.mark.parametrize(("hours_ago", "marks"), [
+    (70.25, {"pb-soon"}), (71.75, {"pb-soon", "pb-very-soon"}), (73, {"pb-overdue"}), (69.5, set()),
+])
+def test_deadlines_due_soon_stand_out_and_overdue_ones_are_unmistakable(
+        visit: Visit, hours_ago: float, marks: set[str]) -> None:
+    from zoneinfo import ZoneInfo
+
+    visit.open("incident.html")
+    visit.page.select_option("#pb-zone", "Europe/Vienna")
+    aware = dt.datetime.now(ZoneInfo("Europe/Vienna")) - dt.timedelta(hours=hours_ago)
+    enter(visit, "#pb-event-awareness", aware.strftime("%Y-%m-%dT%H:%M"))
+    visit.page.wait_for_timeout(1100)  # one tick of the countdown
+    row = visit.page.locator("#pb-deadlines tr[data-regulator=at-dsb]")  # GDPR: 72 hours after awareness
+    assert set((row.get_attribute("class") or "").split()) == marks
+    left = row.locator("td.pb-left").inner_text()
+    assert left.startswith("OVERDUE by ") if "pb-overdue" in marks else left.startswith("in ")
+
+
+def test_events_in_an_impossible_order_are_flagged(visit: Visit) -> None:
+    visit.open("incident.html")
+    enter(visit, "#pb-event-awareness", "2026-03-27T10:00")
+    enter(visit, "#pb-event-classification", "2026-03-27T09:00")
+    assert visit.page.locator("#pb-order").inner_text() == (
+        "Classification is before awareness: an incident cannot be classified before anyone is aware of it. "
+        "Check the times.")
+    enter(visit, "#pb-event-classification", "2026-03-27T11:00")
+    assert visit.page.locator("#pb-order").inner_text() == ""
+
+
 def test_an_unreadable_stored_incident_is_kept_and_reported(visit: Visit) -> None:
     visit.open("incident.html")
     visit.page.evaluate("localStorage.setItem(window.PLAYBOOK_DATA.key, '{\"log\": [broken')")
