@@ -65,6 +65,14 @@ def outside_links(folder: Path, project: Path) -> list[str]:
     return found
 
 
+def _same_file(path: str, other: Path) -> bool:
+    """True when ``path`` is ``other``, a link to it, or a hard link of it."""
+    try:
+        return other.exists() and os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
 def changes_page(playbook: Playbook, playbook_path: Path, templates: Path) -> list[Page]:
     """A "What changed" page against the previous version's git tag, when there is one."""
     previous = previous_version(playbook, playbook_path)
@@ -270,6 +278,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         # Source maps are for debugging Material itself; they double the size of the offline bundle.
         for source_map in [file for file in files if file.src_uri.endswith(".map")]:
             files.remove(source_map)
+        # The private contacts file reaches pages only through the model (and never the public edition's);
+        # a copy or link of it in content/ would put the raw file into the site and the bundle.
+        private = self._path(config, self.config.private)
+        for copy in [file for file in files if file.abs_src_path and _same_file(file.abs_src_path, private)]:
+            files.remove(copy)
+            log.warning(f"{Path(config.docs_dir).name}/{copy.src_uri} is the private contacts file "
+                        f"({self.config.private}) or a link to it; left out of the site")
         for page in self.pages:
             files.append(File.generated(config, page.path, content=page.markdown))
         for site_path, source in SHIPPED.items():

@@ -108,3 +108,27 @@ def test_pdf_output_outside_the_project_or_over_another_file_is_refused(project:
     assert (code, output) == (1, "--output: 'playbook.yml' exists and was not written by this tool; "
                                  "outputs stay inside the project\n")
     assert (project / "playbook.yml").read_bytes() == before
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_the_private_file_never_reaches_the_site_through_content(project: Path, edition: str) -> None:
+    (project / "contacts.private.yml").write_text(
+        "contacts:\n  lukas-berger:\n    channels:\n      - {type: satphone, value: +881 631 555 999}\n")
+    (project / "content" / "numbers.yml").symlink_to(project / "contacts.private.yml")
+    (project / "content" / "copy.yml").hardlink_to(project / "contacts.private.yml")
+    code, output = invoke("build", "--edition", edition, cwd=project)
+    assert code == 0, output
+    assert "warning: content/copy.yml is the private contacts file (contacts.private.yml) or a link to it; " \
+           "left out of the site" in output
+    assert "warning: content/numbers.yml is the private contacts file" in output
+    assert not (project / "site" / "numbers.yml").exists() and not (project / "site" / "copy.yml").exists()
+    site = "".join(path.read_text(errors="replace") for path in (project / "site").rglob("*") if path.is_file())
+    assert ("555 999" in site) == (edition == "internal")  # shown on the internal edition's pages, as the plan says
+
+
+def test_content_file_names_are_text_in_the_nav(project: Path) -> None:
+    (project / "content" / "<img src=x onerror=alert(1)>.md").write_text("No heading.\n")
+    assert invoke("build", cwd=project)[0] == 0
+    index = (project / "site" / "index.html").read_text()
+    assert "<img src=x" not in index
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index
