@@ -68,7 +68,7 @@ def outside_links(folder: Path, project: Path) -> list[str]:
 def _same_file(path: str, other: Path) -> bool:
     """True when ``path`` is ``other``, a link to it, or a hard link of it."""
     try:
-        return other.exists() and os.path.samefile(path, other)
+        return other.exists() and Path(path).samefile(other)
     except OSError:
         return False
 
@@ -126,6 +126,11 @@ def offline_problems(config: MkDocsConfig) -> list[str]:
             problems.append(f"plugin '{name}' needs the network at build or view time; remove it")
     if "offline" not in names:
         problems.append("plugin 'offline' is missing: without it search does not work from file://")
+    if config.repo_url:
+        problems.append("repo_url makes Material fetch the repository's facts from its host on every page; remove it")
+    for setting in ("logo", "favicon"):
+        if _REMOTE.match(str(theme.get(setting) or "")):
+            problems.append(f"theme.{setting} is loaded from outside the site; copy it into content/ instead")
     return problems
 
 
@@ -134,11 +139,17 @@ def csp_problems(config: MkDocsConfig) -> list[str]:
     problems = []
     for key in ("extra_javascript", "extra_css"):
         for index, entry in enumerate(config[key]):
-            if re.match(r"\s*(?:[a-z][a-z0-9+.-]*:|//)", str(entry), re.IGNORECASE):
+            if _REMOTE.match(str(entry)):
                 problems.append(f"{key}[{index}]: '{entry}' is loaded from outside the site")
     if config.extra.get("analytics"):
         problems.append("extra.analytics: analytics send every visit to another origin")
     return problems
+
+
+#: A URL that leaves the site: with a scheme (https:, data: is none of ours) or protocol-relative.
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+#: Root-relative URLs in MkDocs' 404 page (rendered for a web server's root): outside the site under file://.
+_ROOTED = re.compile(r'((?:\b(?:href|src)=|"(?:base|search)": )")/(?!/)')
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-call]
@@ -352,6 +363,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
         if not template_name.endswith(".html"):
             return output
+        if template_name == "404.html":
+            # Rendered for a web server's root, it addresses assets as /assets/…, the file system's root under
+            # file://: relative to the site's root, where 404.html is. (Attributes and JSON only: no inline
+            # script changes, so the policy's hashes hold.)
+            output = _ROOTED.sub(r"\1./", output)
         return self._protect(output, config, self.template_base_urls[template_name])
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)

@@ -16,7 +16,8 @@ LOADING_ATTRIBUTES = {
 #: <link rel=…> values that fetch their href.
 LOADING_RELS = {"stylesheet", "icon", "shortcut", "preload", "prefetch", "modulepreload", "manifest",
                 "apple-touch-icon", "dns-prefetch", "preconnect"}
-_EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+#: With a scheme, protocol-relative, or rooted (/assets/…: the file system's root under file://).
+_EXTERNAL = re.compile(r"^\s*(?:(?:[a-z][a-z0-9+.-]*:)?//|/)", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+(?:url\()?\s*['\"]?([^'\")\s;]+)", re.IGNORECASE)
 
 

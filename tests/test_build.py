@@ -85,6 +85,11 @@ def test_plain_mkdocs_build_works_with_the_plugin(tmp_path: Path) -> None:
      "plugin 'privacy' needs the network at build or view time; remove it"),
     ("no-offline", "  - offline                # inlines the search index for file://\n", "",
      "plugin 'offline' is missing: without it search does not work from file://"),
+    ("repo_url", "site_dir: site\n", "site_dir: site\nrepo_url: https://github.com/example/playbook\n",
+     "repo_url makes Material fetch the repository's facts from its host on every page; remove it"),
+    ("favicon", "  font: false              # no Google Fonts\n",
+     "  font: false              # no Google Fonts\n  favicon: https://example.org/favicon.png\n",
+     "theme.favicon is loaded from outside the site; copy it into content/ instead"),
 ])
 def test_settings_that_break_offline_use_are_refused(tmp_path: Path, setting: str, old: str, new: str,
                                                      message: str) -> None:

@@ -16,6 +16,14 @@ def test_site_loads_nothing_from_outside(built_site: Path) -> None:
     assert external_resources(built_site) == []
 
 
+def test_the_404_page_loads_everything_from_inside_the_site(visit: Visit) -> None:
+    visit.open("404.html")  # a web server's page, but it is in the bundle: it must work from file:// too
+    assert visit.page.locator("link[rel=stylesheet]").count() >= 2
+    assert visit.page.evaluate("getComputedStyle(document.body).fontFamily") != ""
+    assert visit.requests and visit.outside_requests() == []
+    assert visit.errors == []
+
+
 def test_home_renders_styled_with_the_four_first_answers(visit: Visit) -> None:
     visit.open("index.html")
     header = visit.page.eval_on_selector(".md-header", "e => getComputedStyle(e).backgroundColor")
