@@ -51,3 +51,41 @@ def test_new_checks_the_time_zone(tmp_path: Path) -> None:
     assert code == 2
     assert "unknown time zone 'Mars/Olympus'" in output
     assert not (tmp_path / "x").exists()
+
+
+HOSTILE_NAMES = ["AT&T: Telecom", "#1 Bank", "- Dash Ltd", "'Quote\" & Co'", "yes", "{{ organisation }}", "x\ny",
+                 "*alias &anchor !tag", "? key", "|pipe", ">fold", "%TAG", "`tick`", "</title><script>x()</script>"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_new_writes_any_organisation_name_as_one_yaml_string(tmp_path: Path, name: str) -> None:
+    import yaml
+
+    target = tmp_path / "new"
+    assert run_new(str(target), "--organisation", name)[0] == 0
+    assert yaml.safe_load((target / "playbook.yml").read_text())["document"]["organisation"] == name
+    assert yaml.safe_load((target / "mkdocs.yml").read_text().split("\ntheme:")[0])["site_name"] == (
+        f"{name} crisis playbook")
+    assert check(target / "playbook.yml") == []
+
+
+def test_new_refuses_a_name_the_format_refuses_before_writing(tmp_path: Path) -> None:
+    assert run_new(str(tmp_path / "x"), "--organisation", "") == (1, (
+        "the new playbook would not be valid with these values:\n"
+        "playbook.yml:8:3: document.organisation: is empty; fill it in or remove the key\n"))
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.slow
+def test_a_hostile_organisation_name_is_text_in_the_built_site(tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    assert run_new(str(target), "--organisation", HOSTILE_NAMES[-1])[0] == 0
+    old = Path.cwd()
+    os.chdir(target)
+    try:
+        site = build(target / "mkdocs.yml", strict=True).site
+    finally:
+        os.chdir(old)
+    html = (site / "index.html").read_text()
+    assert "<script>x()" not in html
+    assert "<title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt; crisis playbook</title>" in html

@@ -8,10 +8,36 @@ import shutil
 from pathlib import Path
 from string import Template
 
+import yaml
+
 from ..errors import ScaffoldError
 
 SCAFFOLD = Path(__file__).parents[1] / "scaffold"
 CI = Path(__file__).parents[1] / "ci"
+
+
+def yaml_scalar(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar, written by the YAML library."""
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
+
+
+def _check_scaffold(text: str, today: dt.date) -> None:
+    """The new playbook must validate strictly; a name the format refuses is said before anything is written.
+
+    Raises:
+        ScaffoldError: with the validator's messages.
+    """
+    from ..errors import ProblemsError
+    from ..load import load_text
+    from ..validate import validate
+
+    try:
+        problems = validate(load_text(text, "playbook.yml"), today=today)
+    except ProblemsError as exc:
+        problems = exc.problems
+    if problems:
+        raise ScaffoldError("the new playbook would not be valid with these values:\n"
+                            + "\n".join(str(p) for p in problems))
 
 
 def new_playbook(target: Path, *, organisation: str, timezone: str, today: dt.date | None = None) -> list[Path]:
@@ -26,8 +52,11 @@ def new_playbook(target: Path, *, organisation: str, timezone: str, today: dt.da
 
     today = today or dt.date.today()
     review = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today + dt.timedelta(366)
-    values = {"organisation": organisation, "today": today.isoformat(), "review": review.isoformat(),
-              "timezone": timezone}
+    # Values go into YAML as scalars the YAML library wrote (quoted, escaped): 'AT&T: Telecom' or
+    # '#1 Bank' stays one string. In a comment, a name is one line of text.
+    values = {"organisation": yaml_scalar(organisation), "site_name": yaml_scalar(f"{organisation} crisis playbook"),
+              "organisation_in_comment": " ".join(organisation.split()), "today": today.isoformat(),
+              "review": review.isoformat(), "timezone": yaml_scalar(timezone)}
     files = {
         "playbook.yml": Template((SCAFFOLD / "playbook.yml").read_text(encoding="utf-8")).substitute(values),
         "mkdocs.yml": Template((SCAFFOLD / "mkdocs.yml").read_text(encoding="utf-8")).substitute(values),
@@ -39,6 +68,7 @@ def new_playbook(target: Path, *, organisation: str, timezone: str, today: dt.da
         ".gitlab-ci.yml": (CI / "gitlab-ci.yml").read_text(encoding="utf-8"),
         "playbook.schema.json": json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n",
     }
+    _check_scaffold(files["playbook.yml"], today)
     written = []
     try:
         for name, text in files.items():
