@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError
+from .errors import BuildError, system_error_text
 from .paths import MARKER, MARKER_TEXT, check_output_folder, check_site_folder, setting_line
 from .schema import Edition
 
@@ -188,8 +188,16 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
     says so.
 
     Raises:
-        BuildError: MkDocs refused the configuration or the build failed.
+        BuildError: MkDocs refused the configuration, the build failed, or a file could not be
+            written (a full disk, a read-only folder: said in one line).
     """
+    try:
+        return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition)
+    except OSError as exc:
+        raise BuildError(system_error_text(exc)) from None
+
+
+def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edition: Edition | None) -> Built:
     project = config_file.resolve().parent
     dist = dist_dir or project / "dist"
     final_site = site_dir(config_file)

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import PlaybookError, Problem, ProblemsError
+from .errors import PlaybookError, Problem, ProblemsError, system_error_text
 from .schema import EDITIONS, Edition
 
 DEFAULT_PLAYBOOK = "playbook.yml"
@@ -79,6 +79,9 @@ def _user_errors(debug: bool) -> Iterator[None]:
         yield
     except PlaybookError as exc:
         click.echo(str(exc), err=True)
+        sys.exit(1)
+    except OSError as exc:  # the machine's conditions (a full disk, a read-only folder), not a bug
+        click.echo(system_error_text(exc), err=True)
         sys.exit(1)
     except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
         raise
@@ -142,10 +145,18 @@ class _Moment(click.ParamType[str]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
-            dt.datetime.fromisoformat(value)
+            moment = dt.datetime.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date and time; write it like 2026-03-27T10:00", param, ctx)
+        if not MOMENTS[0] <= moment.year <= MOMENTS[1]:
+            # Deadlines are counted forward from it; a year 9999 start would overflow the calendar.
+            self.fail(f"'{value}' is not a time of an incident: give one between {MOMENTS[0]} and {MOMENTS[1]}",
+                      param, ctx)
         return str(value)
+
+
+#: Years an incident's clock may start in.
+MOMENTS = (1970, 2999)
 
 
 class _TimeZone(click.ParamType[Any]):

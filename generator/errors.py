@@ -95,3 +95,9 @@ def excerpt(text: str, limit: int = 60) -> str:
     shown = text if len(text) <= limit else text[:limit] + "…"
     escaped = "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in shown)
     return f"'{escaped}'"
+
+
+def system_error_text(exc: OSError) -> str:
+    """One line for a condition of the machine (``site: cannot write: No space left on device``)."""
+    where = exc.filename if exc.filename is not None else "the build"
+    return f"{where}: cannot read or write: {exc.strerror or exc}"
