@@ -426,7 +426,7 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
 def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) -> None:
     """Create DIRECTORY with a new organisation's playbook repository that validates and builds at once."""
     from .commands.new import new_playbook
-    from .validate import is_timezone
+    from .zones import is_timezone
 
     if not is_timezone(timezone):
         raise click.BadParameter(f"unknown time zone '{timezone}'; use an IANA name like Europe/Vienna",

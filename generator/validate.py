@@ -17,10 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import cerberus
@@ -31,6 +29,7 @@ from .durations import parse_duration
 from .errors import Problem, Severity
 from .load import KeyPath, Source, format_path
 from .schema import BUILTIN_VALUES, COUNTRY, IDENTIFIER, INCIDENT_BLANK, LANGUAGE, PHONE, SLUG, VALUE_BLANK
+from .zones import accepted_timezones, is_timezone
 
 #: A contact whose details were checked longer ago than this gets a warning.
 VERIFY_WITHIN = dt.timedelta(days=365)
@@ -39,18 +38,6 @@ VERIFY_WITHIN = dt.timedelta(days=365)
 SINGULAR = {entity.section: entity.singular for entity in S.ENTITIES}
 
 
-@cache
-def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def is_timezone(name: str) -> bool:
-    """True for an IANA time-zone name (listing them all is slow; loading one is not)."""
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
 
 
 def _known(choices: list[str], wrong: str, limit: int = 12) -> str:
@@ -118,7 +105,7 @@ class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
 
     def _check_with_timezone(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not is_timezone(value):
-            close = difflib.get_close_matches(value, sorted(_timezones()), n=3)
+            close = difflib.get_close_matches(value, accepted_timezones(), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else "; use an IANA name like Europe/Vienna"
             self._error(field, f"unknown time zone '{value}'{hint}")
 

@@ -46,8 +46,9 @@ def _tzdata() -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 def canonical_zones() -> tuple[str, ...]:
-    """Every canonical IANA zone, sorted, with ``UTC`` first (the choices a menu offers)."""
-    return ("UTC", *(z for z in _tzdata()[0] if z != "Etc/UTC"))
+    """Every canonical IANA zone, sorted, with ``UTC`` first (the choices a menu offers). Not ``Factory``,
+    tzdata's "zone not set" placeholder."""
+    return ("UTC", *(z for z in _tzdata()[0] if z not in ("Etc/UTC", "Factory")))
 
 
 def zone_aliases() -> dict[str, str]:
@@ -73,3 +74,33 @@ def resolve_zone(name: str) -> str:
     if alias is not None:
         return alias
     raise ValueError(f"unknown time zone '{name}'; use an IANA name like Europe/Vienna")
+
+
+def is_timezone(name: str) -> bool:
+    """THE test of whether a zone name is acceptable (playbook.yml, ``clock --tz``, ``new --tz``): a zone
+    or alias of tzdata.zi, as written, that :func:`resolve_zone` takes (no abbreviation).
+
+    ``zoneinfo.ZoneInfo`` alone also loads ``posix/…``, ``right/…`` and ``localtime`` from the system's
+    zoneinfo folder; those validated and then broke the clock in the browser.
+    tests/browser/test_timezones.py checks every accepted name in Chromium's ``Intl``.
+    """
+    return name in _accepted()
+
+
+@cache
+def _accepted() -> frozenset[str]:
+    zones, aliases = _tzdata()
+    names = {*canonical_zones(), *zones, *aliases} - {"Factory"}
+    accepted = set()
+    for name in names:
+        try:
+            resolve_zone(name)
+        except ValueError:
+            continue
+        accepted.add(name)
+    return frozenset(accepted)
+
+
+def accepted_timezones() -> list[str]:
+    """Every name :func:`is_timezone` accepts, sorted: tzdata's zones and their aliases."""
+    return sorted(_accepted())
