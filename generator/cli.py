@@ -126,6 +126,7 @@ def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, 
     has warnings).
     """
     from . import check
+    from .trust import trusted_code
 
     file = str(path)
     with _user_errors(obj["debug"]):
@@ -133,7 +134,9 @@ def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, 
             problems = check(path, today=as_of.date() if as_of else None, private=private)
         except ProblemsError as exc:
             problems = exc.problems
-        failed = any(p.severity == "error" for p in problems) or (strict and bool(problems))
+        if strict:
+            problems = sorted([*problems, *trusted_code(path.parent)], key=lambda p: (p.file, p.line, p.column))
+        failed = any(p.severity == "error" or (strict and p.severity == "warning") for p in problems)
         click.echo(REPORTERS[output_format](file, problems, failed))
         sys.exit(1 if failed else 0)
 

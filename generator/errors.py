@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+#: A notice names trusted code for a reviewer (see trust.py); unlike a warning, --strict does not fail on it.
+Severity = Literal["error", "warning", "notice"]
 
 
 @dataclass(frozen=True, order=True)
@@ -37,7 +38,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         path = f" {self.path}:" if self.path else ""
-        kind = " warning:" if self.severity == "warning" else ""
+        kind = f" {self.severity}:" if self.severity != "error" else ""
         return f"{where}:{path}{kind} {self.text}"
 
 
