@@ -80,6 +80,43 @@ def write_checksum(bundle: Path, target: Path, name: str) -> None:
     target.write_text(f"{digest}  {name}\n", encoding="utf-8")
 
 
+def bundle_matches(bundle: Path, checksum: Path, name: str | None = None) -> bool:
+    """True when ``checksum`` (``sha256sum -c`` format) is the checksum of ``bundle``, under ``name``
+    (default: the bundle's own)."""
+    try:
+        expected = checksum.read_text(encoding="utf-8")
+        digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    except OSError:
+        return False
+    return expected == f"{digest}  {name or bundle.name}\n"
+
+
+def write_bundle_pair(site: Path, folder_name: str, bundle: Path) -> tuple[Path, Path]:
+    """Zip ``site`` and checksum it, both under staged names beside ``bundle``; the staged pair, verified."""
+    staged, staged_checksum = bundle.with_name(f".{bundle.name}.new"), bundle.with_name(f".{bundle.name}.sha256.new")
+    write_bundle(site, folder_name, staged)
+    write_checksum(staged, staged_checksum, bundle.name)
+    if not bundle_matches(staged, staged_checksum, bundle.name):
+        raise BuildError(f"{staged}: the bundle changed while it was checksummed")
+    return staged, staged_checksum
+
+
+def install_bundle_pair(staged: tuple[Path, Path], bundle: Path) -> Path:
+    """Put a staged pair in place: the zip, then its checksum (each by one rename, never the checksum
+    before its zip); then read both back. Returns the checksum's path.
+
+    Raises:
+        BuildError: what was read back does not match (another process wrote the same bundle).
+    """
+    checksum = bundle.with_name(bundle.name + ".sha256")
+    staged[0].replace(bundle)
+    staged[1].replace(checksum)
+    if not bundle_matches(bundle, checksum):
+        raise BuildError(f"{bundle}: does not match {checksum.name} after writing; was another build running? "
+                         "Build again")
+    return checksum
+
+
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two directories in one atomic step (Linux ``renameat2``); False where that is not available."""
     if not sys.platform.startswith("linux"):
@@ -213,15 +250,11 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
         playbook = plugin.playbook
         public = "-public" if plugin.config.edition == "public" else ""
         name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}{public}-offline"
-        bundle, checksum = dist / f"{name}.zip", dist / f"{name}.zip.sha256"
-        staged_bundle, staged_checksum = dist / f".{name}.zip.new", dist / f".{name}.zip.sha256.new"
-        write_bundle(staging, name, staged_bundle)
-        write_checksum(staged_bundle, staged_checksum, bundle.name)
+        bundle = dist / f"{name}.zip"
+        staged = write_bundle_pair(staging, name, bundle)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         remove_staged(dist)
         raise
     _replace_directory(staging, final_site)
-    staged_bundle.replace(bundle)
-    staged_checksum.replace(checksum)
-    return Built(final_site, bundle, checksum)
+    return Built(final_site, bundle, install_bundle_pair(staged, bundle))

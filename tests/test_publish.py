@@ -7,6 +7,7 @@ import os
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,29 @@ def test_a_killed_publish_leaves_nothing_behind_after_the_next_run(project: Path
     assert not leftover_config.exists()
     assert not partial.exists()
     assert keep.exists()
+
+
+def test_a_publish_stopped_between_zip_and_checksum_leaves_a_matching_pair(project: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.build import bundle_matches
+
+    assert publish(project, "3.0")[0] == 0
+    archive = project / "dist" / "danubia-pay-ag-all-versions-offline.zip"
+    checksum = archive.with_name(archive.name + ".sha256")
+    git(project, "commit", "-q", "--allow-empty", "-m", "3.1")
+    real_replace = Path.replace
+
+    def killed_at_the_zip(self: Path, target: Any) -> Path:
+        if Path(target) == archive:
+            raise KeyboardInterrupt  # as if killed just before the zip's rename
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", killed_at_the_zip)
+    with pytest.raises(KeyboardInterrupt):
+        from generator.commands.publish import publish as publish_site
+        publish_site(project / "mkdocs.yml", "3.1", [])
+    monkeypatch.undo()
+    assert bundle_matches(archive, checksum)  # the old pair, whole
+    assert publish(project, "3.1")[0] == 0
+    assert bundle_matches(archive, checksum)
+    assert not [p.name for p in archive.parent.iterdir() if p.name.startswith(".")]

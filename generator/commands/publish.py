@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import remove_staged, slugify, write_bundle, write_checksum
+from ..build import install_bundle_pair, remove_staged, slugify, write_bundle_pair
 from ..errors import PublishError, excerpt
 from ..git import branch_archive, is_branch_name, is_checkout, is_safe_name
 from ..paths import check_output_folder
@@ -162,8 +162,7 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
                                            encoding="utf-8")
         (folder / ".nojekyll").unlink(missing_ok=True)  # for GitHub Pages only
         archive = dist / f"{name}.zip"
-        staged = dist / f".{name}.zip.new"
-        write_bundle(folder, name, staged)
-        write_checksum(staged, dist / f"{name}.zip.sha256", archive.name)
-        staged.replace(archive)
+        # Both staged, then the zip and its checksum each by one rename: the checksum was written in place
+        # before the zip was, so a publish killed between the two left a pair that did not match.
+        install_bundle_pair(write_bundle_pair(folder, name, archive), archive)
     return Published(branch, default, archive)
