@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.git import commit_of, file_at_revision, is_safe_name, recent_tags
 from generator.load import MAX_FILE_BYTES
-from tests.conftest import MINIMAL, copy_example, invoke
-
-IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
-            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True, env={**os.environ, **IDENTITY})
+from tests.conftest import MINIMAL, invoke
+from tests.test_publish import git, git_project
 
 
 @pytest.fixture
@@ -39,11 +31,7 @@ def test_diff_takes_an_option_shaped_revision_for_an_unknown_one(repository: Pat
 
 
 def test_a_tag_named_like_an_option_writes_nothing_on_build(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    copy_example(project)
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "v1")
+    project = git_project(tmp_path)
     written = tmp_path / "written"
     # git refuses such a name through `git tag`, but a cloned repository can carry one.
     git(project, "update-ref", f"refs/tags/--output={written}", "HEAD")

@@ -27,16 +27,21 @@ def publish(project: Path, *args: str) -> tuple[int, str]:
     return invoke("publish", *args, cwd=project, env=IDENTITY)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
+def git_project(folder: Path) -> Path:
+    """The example project in ``folder``/project, committed, with a bare ``remote.git`` as origin."""
+    project = folder / "project"
     copy_example(project)
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "playbook 3.1")
-    git(tmp_path, "init", "-q", "--bare", "remote.git")
-    git(project, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    git(folder, "init", "-q", "--bare", "remote.git")
+    git(project, "remote", "add", "origin", str(folder / "remote.git"))
     return project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return git_project(tmp_path)
 
 
 def test_publish_deploys_a_version_with_a_copied_alias_and_pushes(project: Path) -> None:
