@@ -34,8 +34,11 @@ MARKDOWN_SYNTAX = "&<>\"'[]()`*_#|\\{}!~^="
 #: written as a reference there, since a template may put a value at the start of a line.
 LINE_START_SYNTAX = "-+:"
 _REFERENCES = {ch: f"&#{ord(ch)};" for ch in MARKDOWN_SYNTAX + LINE_START_SYNTAX + "."}
+#: Markdown takes a list marker indented by up to three spaces (a value may start with a space, or with
+#: a line separator that becomes one).
 _SYNTAX = re.compile("[" + re.escape(MARKDOWN_SYNTAX) + "]"
-                     "|(?m:^[" + re.escape(LINE_START_SYNTAX) + "](?=\\s|-|$)|^([0-9]+)\\.(?=\\s|$))")
+                     "|(?m:^(?P<indent> {0,3})(?P<marker>[" + re.escape(LINE_START_SYNTAX) + "])(?=\\s|-|$)"
+                     "|^(?P<number> {0,3}[0-9]+)\\.(?=\\s|$))")
 #: Line breaks Python's ``str.splitlines`` knows, other than ``\n``; in a ``<pre>`` they become ``\n``.
 _OTHER_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SPACE = re.compile(r"\s+")
@@ -54,8 +57,11 @@ def _references(text: str) -> str:
     text = _CONTROL.sub("\ufffd", text)  # STX and ETX are Markdown's own placeholders; none is text
 
     def reference(match: re.Match[str]) -> str:
-        number = match.group(1)  # "1." at the start of a line would start a numbered list
-        return f"{number}&#46;" if number is not None else _REFERENCES[match.group()]
+        if match.group("number") is not None:  # "1." at the start of a line would start a numbered list
+            return f"{match.group('number')}&#46;"
+        if match.group("marker") is not None:
+            return match.group("indent") + _REFERENCES[match.group("marker")]
+        return _REFERENCES[match.group()]
 
     return _SYNTAX.sub(reference, text)
 
