@@ -46,10 +46,14 @@ class Built:
     checksum: Path
 
 
+#: File names are made of two slugs and a suffix; most file systems allow 255 bytes in a name.
+SLUG_LIMIT = 80
+
+
 def slugify(text: str) -> str:
-    """``Danubia Pay AG`` → ``danubia-pay-ag`` (accents dropped, ASCII only)."""
+    """``Danubia Pay AG`` → ``danubia-pay-ag`` (accents dropped, ASCII only, at most SLUG_LIMIT long)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "playbook"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())[:SLUG_LIMIT].strip("-") or "playbook"
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:

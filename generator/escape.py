@@ -89,8 +89,10 @@ def html_text(value: Any) -> Markup:
 
 
 def html_attribute(value: Any) -> Markup:
-    """An HTML attribute value; the caller writes it between double quotes."""
-    return Markup(html.escape(str(value), quote=True))
+    """An HTML attribute value; the caller writes it between double quotes. Attributes of raw HTML in
+    Markdown are still read by Markdown (a link or emphasis inside ``title="…"`` is made one), so this
+    is :func:`markdown_text`: character references for what HTML or Markdown reads as syntax."""
+    return markdown_text(value)
 
 
 def url(value: str) -> Markup | None:

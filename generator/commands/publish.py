@@ -9,7 +9,6 @@ version's ``index.html``.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -22,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ..build import install_bundle_pair, remove_staged, slugify, write_bundle_pair
+from ..csp import policy
 from ..errors import PublishError, excerpt
+from ..escape import html_attribute, html_text
 from ..git import branch_archive, is_branch_name, is_checkout, is_safe_name
 from ..paths import check_output_folder
 
@@ -54,11 +55,13 @@ def _mike() -> str:
 
 INDEX = """<!doctype html>
 <html lang="en">
+<head><meta http-equiv="Content-Security-Policy" content="{policy}">
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body{{font:1.1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}
 a{{font-weight:bold}}li{{margin:.6rem 0}}</style>
+</head>
 <h1>{title}</h1>
 <p>Open a version. This folder works from a USB stick or a laptop with no network.</p>
 <ul>
@@ -74,10 +77,10 @@ def archive_index(versions: list[dict[str, Any]], title: str) -> str:
     for entry in versions:
         version = str(entry["version"])
         aliases = [str(a) for a in entry.get("aliases") or []]
-        links = [f'<a href="{html.escape(version, quote=True)}/index.html">Version {html.escape(version)}</a>']
-        links += [f'<a href="{html.escape(a, quote=True)}/index.html">{html.escape(a)}</a>' for a in aliases]
+        links = [f'<a href="{html_attribute(version)}/index.html">Version {html_text(version)}</a>']
+        links += [f'<a href="{html_attribute(a)}/index.html">{html_text(a)}</a>' for a in aliases]
         items.append(f"<li>{' · '.join(links)}</li>")
-    return INDEX.format(title=html.escape(title), items="\n".join(items))
+    return INDEX.format(title=html_text(title), items="\n".join(items), policy=policy(()))
 
 
 #: A published version or alias: 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or
