@@ -302,14 +302,15 @@ def clock(obj: dict[str, Any], /, path: Path, aware: str, zone: Any, show_zone: 
 def diff(obj: dict[str, Any], old: str, new: str, output_format: str) -> None:
     """Show what changed from OLD to NEW, each a playbook file or a git revision (v3.0, HEAD~1, v3.0:other.yml).
 
+    A value private in either version shows as (private): the output goes into pull requests and changelogs.
     Exits 0 whether or not there are changes; 1 when a side cannot be read or is not valid.
     """
-    from .diff import as_markdown, as_text, compare, read_side
+    from .diff import as_markdown, as_text, compare, private_values, read_side, without_private
 
     with _user_errors(obj["debug"]):
         before, old_name = read_side(old, Path.cwd())
         after, new_name = read_side(new, Path.cwd())
-        changes = compare(before, after)
+        changes = without_private(compare(before, after), private_values(before, after))
     show = as_markdown if output_format == "markdown" else as_text
     click.echo(show(changes, old_name, new_name).rstrip("\n"))
 
@@ -394,9 +395,11 @@ def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
 @click.option("--branch", default="gh-pages", show_default=True, help="Branch the versions are kept on.")
 @click.option("--push", is_flag=True, help="Push the branch to --remote (the only step that uses the network).")
 @click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.option("--edition", type=click.Choice(EDITIONS), default="public", show_default=True,
+              help="The edition published; 'internal' puts private numbers on the branch: choose it only on purpose.")
 @click.pass_obj
 def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple[str, ...], branch: str, push: bool,
-            remote: str) -> None:
+            remote: str, edition: Edition) -> None:
     """Deploy the site as VERSION with mike, make it the default, and write the offline archive of every version.
 
     VERSION and each alias are 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.
@@ -407,7 +410,8 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
 
     _log_mkdocs(verbose=False)
     with _user_errors(obj["debug"]):
-        published = publish_site(config_file, version, list(aliases), branch=branch, push=push, remote=remote)
+        published = publish_site(config_file, version, list(aliases), branch=branch, push=push, remote=remote,
+                                 edition=edition)
     click.echo(f"Published {version}{' as ' + ', '.join(aliases) if aliases else ''} on branch {published.branch}"
                f"{' and pushed to ' + remote if push else ''}; default: {published.default}.")
     click.echo(f"Offline archive of every version: {published.archive}")

@@ -12,7 +12,7 @@ from . import schema as S
 from .errors import LoadError, Problem
 from .git import file_at_revision, recent_tags
 from .load import MAX_FILE_BYTES, Source, load, load_bytes
-from .model import Playbook, build_model
+from .model import Playbook, build_model, public_edition
 from .validate import validate
 
 #: Sections that are one mapping, not a list of entries: how a change to them is named.
@@ -102,11 +102,43 @@ def compare(old: Playbook, new: Playbook) -> dict[str, list[Change]]:
     return result
 
 
+class _Private:
+    """Stands for a private value in a list of changes."""
+
+    def __repr__(self) -> str:
+        return "(private)"
+
+
+PRIVATE = _Private()
+
+
+def private_values(*playbooks: Playbook) -> set[str]:
+    """Every text that is in a playbook but not in its public edition: private numbers, notes…"""
+    hidden: set[str] = set()
+    for playbook in playbooks:
+        shown = {v for v in _flatten(public_edition(playbook)).values() if isinstance(v, str)}
+        hidden |= {v for v in _flatten(playbook).values() if isinstance(v, str) and v not in shown}
+    return hidden
+
+
+def without_private(changes: dict[str, list[Change]], hidden: set[str]) -> dict[str, list[Change]]:
+    """``changes`` with every old or new value that is private (in ``hidden``) shown as (private)."""
+    def mask(value: Any) -> Any:
+        return PRIVATE if isinstance(value, str) and value in hidden else value
+
+    return {heading: [dataclasses.replace(change, fields=tuple((f, mask(old), mask(new))
+                                                               for f, old, new in change.fields))
+                      for change in entries]
+            for heading, entries in changes.items()}
+
+
 def _shown(value: Any) -> str:
     if value is None or value == ():
         return "(none)"
     if isinstance(value, bool):
         return str(value).lower()
+    if value is PRIVATE:
+        return repr(value)
     return repr(value) if isinstance(value, str) else str(value)
 
 

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_build_datetime, get_relative_url
 
 from . import csp, open_playbook
-from .diff import as_markdown, compare, previous_version
+from .diff import as_markdown, compare, previous_version, private_values, without_private
 from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
@@ -38,6 +38,8 @@ from .sitedata import data_script
 from .theme import page_title, striptags_as_html, text_as_html
 
 log = logging.getLogger("mkdocs.plugins.playbook")
+#: Set by `playbook publish` for the build mike runs: the edition published, over mkdocs.yml's.
+EDITION_VARIABLE = "PLAYBOOK_EDITION"
 
 ASSETS = Path(__file__).parent / "assets"
 #: Site paths of the files the plugin ships.
@@ -73,14 +75,20 @@ def _same_file(path: str, other: Path) -> bool:
         return False
 
 
-def changes_page(playbook: Playbook, playbook_path: Path, templates: Path) -> list[Page]:
-    """A "What changed" page against the previous version's git tag, when there is one."""
+def changes_page(playbook: Playbook, playbook_path: Path, templates: Path, *, public_of: Playbook | None = None) \
+        -> list[Page]:
+    """A "What changed" page against the previous version's git tag, when there is one. In the public
+    edition (``playbook`` is the public edition of ``public_of``) both sides are public editions and
+    any value private in either version shows as (private): an old private number never reappears."""
     previous = previous_version(playbook, playbook_path)
     if previous is None:
         return []
     older, tag = previous
-    changes = as_markdown(compare(older, playbook), f"version {older.document.version} ({tag})",
-                          f"version {playbook.document.version}")
+    if public_of is None:
+        changed = compare(older, playbook)
+    else:
+        changed = without_private(compare(public_edition(older), playbook), private_values(older, public_of))
+    changes = as_markdown(changed, f"version {older.document.version} ({tag})", f"version {playbook.document.version}")
     return [render_single(playbook, templates, "changes.md", "changes.md.j2", "What changed",
                           changes=Markup(changes), previous=older.document.version, tag=tag)]
 
@@ -215,9 +223,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             named = self.config.private != PlaybookConfig.private.default
             opened = open_playbook(playbook_path, strict=self.config.strict, display_name=self.config.playbook,
                                    private=private if private.exists() or named else False)
-            playbook = public_edition(opened.playbook) if self.config.edition == "public" else opened.playbook
+            chosen = os.environ.get(EDITION_VARIABLE) or self.config.edition
+            if chosen not in EDITIONS:
+                raise PluginError(f"{EDITION_VARIABLE}={chosen}: expected one of {', '.join(EDITIONS)}")
+            self.config.edition = chosen  # type: ignore[assignment]  # checked against EDITIONS just above
+            public = self.config.edition == "public"
+            playbook = public_edition(opened.playbook) if public else opened.playbook
             self.pages = render_pages(playbook, templates)
-            self.pages += changes_page(playbook, playbook_path, templates)
+            self.pages += changes_page(playbook, playbook_path, templates,
+                                       public_of=opened.playbook if public else None)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:

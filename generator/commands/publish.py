@@ -26,6 +26,8 @@ from ..errors import PublishError, excerpt
 from ..escape import html_attribute, html_text
 from ..git import branch_archive, is_branch_name, is_checkout, is_safe_name
 from ..paths import check_output_folder
+from ..plugin import EDITION_VARIABLE
+from ..schema import Edition
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,10 @@ class Published:
     archive: Path
 
 
-def _run(command: list[str], cwd: Path) -> str:
+def _run(command: list[str], cwd: Path, edition: Edition = "public") -> str:
     bin_dir = Path(sys.executable).parent  # mike runs `mkdocs` as a program: it must be on PATH
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "NO_MKDOCS_2_WARNING": "1",
+           EDITION_VARIABLE: edition}
     try:
         done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -121,9 +124,13 @@ def remove_leftovers(project: Path, dist: Path) -> None:
 
 
 def publish(config_file: Path, version: str, aliases: list[str], *, branch: str = "gh-pages",
-            push: bool = False, remote: str = "origin", dist_dir: Path | None = None) -> Published:
+            push: bool = False, remote: str = "origin", dist_dir: Path | None = None,
+            edition: Edition = "public") -> Published:
     """Deploy the site as ``version`` (with ``aliases``) to ``branch``, make it the default, and
     write the offline archive of every version on the branch.
+
+    A published branch is for a web server: it carries the public edition unless ``edition`` says
+    otherwise, whatever mkdocs.yml builds by default.
 
     Raises:
         PublishError: mike or git failed (not a git checkout, a push refused…).
@@ -147,7 +154,7 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
     organisation = open_playbook(project / plugin.config.playbook).playbook.document.organisation
     remote_args = ["--push", "--remote", remote] if push else []
     _run([_mike(), "deploy", "--config-file", str(config_file), "--branch", branch, "--alias-type", "copy",
-          "--update-aliases", *remote_args, "--", version, *aliases], project)
+          "--update-aliases", *remote_args, "--", version, *aliases], project, edition)
     default = aliases[0] if aliases else version
     _run([_mike(), "set-default", "--config-file", str(config_file), "--branch", branch, *remote_args, "--", default],
          project)

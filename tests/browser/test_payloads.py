@@ -40,7 +40,7 @@ PAYLOADS = {
     "attr_list_block": '\n\n{: onclick="__pwn(\'ID\')" }\n',
     "javascript_link": "[x](javascript:__pwn('ID'))",
     "autolink": "<javascript:__pwn('ID')> [r][ID]\n\n[ID]: javascript:__pwn('ID')",
-    "script": "<script>__pwn('ID')</script>",
+    "script": "</title></textarea></style><script>__pwn('ID')</script>",  # closers: RCDATA and raw text
     "img_onerror": '<img src=x onerror="__pwn(\'ID\')">',
     "svg_onload": '"><svg onload="__pwn(\'ID\')">',
     "entity_encoded": "&lt;img src=x onerror=__pwn('ID')&gt; &#60;script&#62;__pwn('ID')&#60;/script&#62; "
@@ -374,3 +374,29 @@ def test_exports_keep_typed_text_as_text(browser: Any, prototype_site: Path) -> 
     assert [(entry["by"], entry["text"]) for entry in log["entries"]] == [(TYPED, TYPED)]
     assert visit.errors == []
     context.close()
+
+
+def test_the_public_editions_exported_log_carries_no_private_value(browser: Any, tmp_path: Path) -> None:
+    from tests.test_private import PRIVATE_FILE, _forms, _private_values
+
+    copy_example(tmp_path)
+    (tmp_path / "contacts.private.yml").write_text(PRIVATE_FILE.replace("bob", "ana-horvat"), encoding="utf-8")
+    private = _private_values(tmp_path)
+    site = build(tmp_path / "mkdocs.yml", edition="public").site
+    context = browser.new_context(offline=True, accept_downloads=True)
+    visit = Visit(context.new_page(), site)
+    visit.open("phases/assessment.html")
+    box = visit.page.locator(".task-list-item input").first.bounding_box()
+    visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    visit.open("incident.html")
+    visit.page.fill("#pb-note", "Board chair informed.")
+    visit.page.click("#pb-add-note")
+    exported = {}
+    for button in ("#pb-export-md", "#pb-export-json"):
+        with visit.page.expect_download() as download:
+            visit.page.click(button)
+        exported[button] = Path(download.value.path()).read_text(encoding="utf-8")
+    context.close()
+    assert "Board chair informed." in exported["#pb-export-md"] and "ticked" in exported["#pb-export-json"]
+    assert [(where, value) for value in private for form in _forms(value) for where, text in exported.items()
+            if form in text] == []
