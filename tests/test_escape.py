@@ -127,8 +127,11 @@ def test_the_attack_run_payloads_become_character_references() -> None:
 
 def test_html_contexts() -> None:
     assert html_text('<b>"x" & y</b>') == '&lt;b&gt;"x" &amp; y&lt;/b&gt;'
-    assert html_attribute('x" autofocus onfocus="alert(1)') == "x&#34; autofocus onfocus=&#34;alert(1)".replace(
-        "&#34;", "&quot;")
+    # In raw HTML inside Markdown, an attribute is still read by Markdown: links and emphasis too.
+    assert html_attribute('x" autofocus onfocus="alert(1)') == "x&#34; autofocus onfocus&#61;&#34;alert&#40;1&#41;"
+    assert html_attribute("[x](javascript:y) *a*") == "&#91;x&#93;&#40;javascript:y&#41; &#42;a&#42;"
+    assert html_of(f'Text <mark title="{html_attribute("[x](javascript:y) *a*{: .k }")}">m</mark>').elements == \
+        [("p", ()), ("mark", ("title",))]
 
 
 @pytest.mark.parametrize(("value", "expected"), [
