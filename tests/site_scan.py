@@ -6,6 +6,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.csp import inline_scripts
+
 #: Attributes that make a browser fetch something, per tag. A plain <a href> is a link the
 #: reader may follow, not a load, so it is not listed.
 LOADING_ATTRIBUTES = {
@@ -80,12 +82,11 @@ _ACTIVE_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data:text/html)", re.IG
 
 
 class _Active(HTMLParser):
-    """Event-handler attributes, script URLs and inline scripts in a page."""
+    """Event-handler attributes and script URLs in a page."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self._script: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
@@ -93,17 +94,6 @@ class _Active(HTMLParser):
                 self.found.append(f"<{tag} {name}={value!r}>")
             elif name in URL_ATTRIBUTES and value and _ACTIVE_SCHEME.match(value):
                 self.found.append(f"<{tag} {name}={value!r}>")
-        if tag == "script" and "src" not in dict(attrs) and dict(attrs).get("type") != "application/json":
-            self._script = []
-
-    def handle_data(self, data: str) -> None:
-        if self._script is not None:
-            self._script.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._script is not None:
-            self.found.append(f"<script>{''.join(self._script)}")
-            self._script = None
 
 
 def active_markup(html: str) -> list[str]:
@@ -111,4 +101,4 @@ def active_markup(html: str) -> list[str]:
     collector = _Active()
     collector.feed(html)
     collector.close()
-    return collector.found
+    return collector.found + [f"<script>{script}" for script in inline_scripts(html)]
