@@ -102,18 +102,6 @@ def test_missing_file_exits_1(tmp_path: Path) -> None:
     )
 
 
-def test_unknown_format_is_a_usage_error() -> None:
-    code, output = run("validate", str(MINIMAL), "--format", "xml")
-    assert code == 2
-    assert "Invalid value for '--format'" in output
-
-
-def test_bad_as_of_date_is_a_usage_error() -> None:
-    code, output = run("validate", str(MINIMAL), "--as-of", "tomorrow")
-    assert code == 2
-    assert "Invalid value for '--as-of'" in output
-
-
 def test_version() -> None:
     assert run("--version") == (0, f"playbook {generator.__version__}\n")
 

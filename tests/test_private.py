@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import check
+from generator import LoadError, check
 from generator.build import build
 from tests.conftest import EXAMPLE, MINIMAL, TODAY, copy_example, edit
 
@@ -47,7 +47,7 @@ def test_private_channels_count_for_readiness(tmp_path: Path) -> None:
 
 
 def test_a_private_file_named_but_missing_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="no such file"):
+    with pytest.raises(LoadError, match="no such file"):
         check(MINIMAL, private=tmp_path / "nope.yml")
 
 

@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,10 @@ from generator.model import build_model
 from generator.render import render_pages
 from generator.validate import validate
 from tests.conftest import MINIMAL, TODAY
+
+#: A thousand examples each: they run with the slow tests (`make test`), not in the quick loop
+#: (`pytest -m "not slow"`), at full strength.
+pytestmark = pytest.mark.slow
 
 FIXTURE: dict[str, Any] = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
 PROFILE = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

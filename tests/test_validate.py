@@ -374,3 +374,54 @@ def test_a_list_where_an_id_belongs_is_a_message_not_a_crash(minimal: str) -> No
         "when the primary cannot be reached",
         "playbook.yml:39:10: contacts[1].fills[0].role: expected text, got a list",
     ]
+
+
+# --- rules that had no test of their own -----------------------------------------------------
+
+def test_a_contact_filling_a_role_twice_is_reported(minimal: str) -> None:
+    text = edit(minimal, "      - {role: comms-lead, as: deputy, rank: 1}\n",
+                "      - {role: comms-lead, as: deputy, rank: 1}\n      - {role: comms-lead, as: deputy, rank: 2}\n")
+    assert problems(text) == ["playbook.yml:40:9: contacts[1].fills[1]: fills role 'comms-lead' twice"]
+
+
+def test_duplicate_stage_ids_in_a_regulator_are_reported(minimal: str) -> None:
+    text = edit(minimal, "        from: awareness\n    required",
+                "        from: awareness\n      - id: notification\n        name: Again\n        due: 1 month\n"
+                "        from: awareness\n    required")
+    assert problems(text) == [
+        "playbook.yml:69:9: regulators[0].stages[1].id: duplicate stage id 'notification' in this regulator"
+    ]
+
+
+def test_unclosed_value_blank_is_reported(minimal: str) -> None:
+    text = edit(minimal, "Something happened: [[ what_happened ]]", "Something happened at {{ website")
+    assert problems(text) == ["playbook.yml:81:29: templates[0].body: '{{' is never closed"]
+
+
+def test_jinja_comment_in_message_text_is_refused(minimal: str) -> None:
+    text = edit(minimal, "Something happened:", "{# note #} Something happened:")
+    assert problems(text) == [
+        "playbook.yml:81:7: templates[0].body: '{#' is not allowed in message text; only {{ name }} and "
+        "[[ name ]] blanks are"
+    ]
+
+
+def test_required_clause_may_be_wrapped_differently_from_the_body(minimal: str) -> None:
+    text = edit(minimal, "      - Next update by [[ next_update ]] on {{ website }}.\n",
+                "      - >-\n        Next update by [[ next_update ]]\n        on {{ website }}.\n")
+    assert problems(text) == []
+    assert problems(edit(text, "        on {{ website }}.\n", "        at {{ website }}.\n")) == [
+        "playbook.yml:84:9: templates[0].required_clauses[0]: required clause does not appear in the body; "
+        "put it back as written"
+    ]
+
+
+def test_quorum_equal_to_the_approvers_is_valid(minimal: str) -> None:
+    text = edit(minimal, "{approvers: [comms-lead]}", "{approvers: [comms-lead], quorum: 1}")
+    assert problems(text) == []
+
+
+def test_glossary_terms_are_unique_whatever_their_capitals(minimal: str) -> None:
+    text = minimal + ("glossary:\n  - {term: Out-of-band, definition: Not on our network.}\n"
+                      "  - {term: OUT-OF-BAND, definition: Again.}\n")
+    assert problems(text) == ["playbook.yml:99:6: glossary[1].term: term 'OUT-OF-BAND' is already explained (line 98)"]
