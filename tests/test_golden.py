@@ -1,29 +1,43 @@
-"""Generated Markdown of the small fixture playbook, compared with committed files.
+"""Generated Markdown of the fixture playbooks, compared with committed files.
 
+``minimal`` is the smallest valid playbook; ``full`` reaches every branch of every page template
+(see the head of tests/fixtures/full/playbook.yml), and ``full-public`` is its public edition.
 After an intended change, regenerate them with `make golden` and review the diff.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from generator import open_playbook
+from generator.model import public_edition
 from generator.render import render_pages
-from tests.conftest import MINIMAL, TODAY
+from tests.conftest import FIXTURES, MINIMAL, TODAY
 
-GOLDEN = Path(__file__).parent / "golden" / "minimal"
+GOLDEN = Path(__file__).parent / "golden"
+FULL = FIXTURES / "full" / "playbook.yml"
+#: (golden folder, playbook, day it is checked on, public edition)
+CASES = [("minimal", MINIMAL, TODAY, False), ("full", FULL, dt.date(2026, 11, 22), False),
+         ("full-public", FULL, dt.date(2026, 11, 22), True)]
 
 
-def test_generated_markdown_matches_the_golden_files(update_golden: bool) -> None:
-    pages = render_pages(open_playbook(MINIMAL, strict=True, today=TODAY).playbook)
+@pytest.mark.parametrize(("name", "playbook", "today", "public"), CASES, ids=[case[0] for case in CASES])
+def test_generated_markdown_matches_the_golden_files(update_golden: bool, name: str, playbook: Path,
+                                                     today: dt.date, public: bool) -> None:
+    model = open_playbook(playbook, strict=True, today=today, private=False).playbook
+    pages = render_pages(public_edition(model) if public else model)
     rendered = {page.path: page.markdown for page in pages}
+    folder = GOLDEN / name
     if update_golden:
-        for old in GOLDEN.rglob("*.md"):
+        for old in folder.rglob("*.md"):
             old.unlink()
         for path, markdown in rendered.items():
-            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / path).write_text(markdown, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(markdown, encoding="utf-8")
+    expected = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*.md")}
     assert sorted(rendered) == sorted(expected), "pages were added or removed; run `make golden`"
     for path, markdown in rendered.items():
-        assert markdown == expected[path], f"{path} differs from tests/golden/minimal/{path}; run `make golden`"
+        assert markdown == expected[path], f"{path} differs from tests/golden/{name}/{path}; run `make golden`"
