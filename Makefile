@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint unit golden bench clean
+.PHONY: site test lint unit golden bench mutants clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ golden: $(VENV)/.installed-test
 ## Time validation, page generation and builds at 1x, 4x and 16x the example; print sizes.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench
+
+## Mutation run: single-line mutants of validate, deadlines, diff, load and render against the fast suite.
+mutants: $(VENV)/.installed-test
+	$(BIN)/python tools/mutants.py
 
 clean:
 	rm -rf $(VENV) site dist .pytest_cache .mypy_cache .ruff_cache

@@ -50,6 +50,11 @@ class Built:
 SLUG_LIMIT = 80
 
 
+def file_stem(organisation: str, version: str) -> str:
+    """The start of every file named after a playbook: ``danubia-pay-ag-3-1`` (bundle, PDF)."""
+    return f"{slugify(organisation)}-{slugify(version)}"
+
+
 def slugify(text: str) -> str:
     """``Danubia Pay AG`` → ``danubia-pay-ag`` (accents dropped, ASCII only, at most SLUG_LIMIT long)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -253,7 +258,7 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         playbook = plugin.playbook
         public = "-public" if plugin.config.edition == "public" else ""
-        name = f"{slugify(playbook.document.organisation)}-{slugify(playbook.document.version)}{public}-offline"
+        name = f"{file_stem(playbook.document.organisation, playbook.document.version)}{public}-offline"
         bundle = dist / f"{name}.zip"
         staged = write_bundle_pair(staging, name, bundle)
     except BaseException:

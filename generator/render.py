@@ -344,6 +344,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "items_owned": items_owned(playbook),
         "clock_start": clock_start,
         "clock_events": CLOCK_EVENT_MEANINGS,
+        "entities": S.SECTION,
         "source_link": source_link,
         "due_text": due_text,
         "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import build_into, slugify
+from ..build import build_into, file_stem
 from ..errors import PdfError
 from ..paths import check_output_file
 from ..schema import Edition
@@ -77,7 +77,7 @@ def make_pdfs(config_file: Path, output: Path | None = None, *, edition: Edition
         playbook = build_into(config_file, site, edition=edition).playbook
         doc = playbook.document
         target = output or config_file.resolve().parent / "dist" / (
-            f"{slugify(doc.organisation)}-{slugify(doc.version)}-playbook.pdf")
+            f"{file_stem(doc.organisation, doc.version)}-playbook.pdf")
         cards = target.with_name(target.name.removesuffix(".pdf") + "-cards.pdf")
         for pdf in (target, cards):
             check_output_file(pdf, config_file.resolve().parent, "--output" if output else "dist", b"%PDF-")
