@@ -104,13 +104,15 @@ def chosen(module: str, count: int) -> list[Mutant]:
 
 
 def _scratch_copy() -> Path:
+    """The project's files (tracked, and new ones not ignored) in a scratch folder."""
     scratch = Path(tempfile.mkdtemp(prefix="playbook-mutants-"))
-    for name in ("generator", "tests", "templates", "content", "playbook.yml", "mkdocs.yml", "pyproject.toml"):
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
         source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, scratch / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif source.exists():
-            shutil.copy(source, scratch / name)
+        if source.is_file():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, scratch / name)
     return scratch
 
 
@@ -152,7 +154,8 @@ def main() -> int:
             return 2
         killed_in_clean_tree, _ = _run_suite(scratch, [])
         if killed_in_clean_tree:
-            print("the fast suite fails without any mutant; fix that first")
+            print("the fast suite fails without any mutant; fix that first (run it in the scratch copy: "
+                  f"{scratch})")
             return 2
         scores: dict[str, tuple[int, int]] = {}
         for module, mutants in plan.items():
