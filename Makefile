@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-test
 
 ## Mutation run: single-line mutants of validate, deadlines, diff, load and render against the fast suite.
 mutants: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet "coverage==7.17.3"  # which test runs which line: each mutant runs only those
 	$(BIN)/python tools/mutants.py
 
 clean:
