@@ -150,7 +150,7 @@ def _tests_by_line(scratch: Path) -> dict[tuple[str, int], set[str]]:
 
 def _node_id(scratch: Path, context: str) -> str:
     """``tests.test_x.Class.test_y`` → ``tests/test_x.py::Class::test_y``; "" stays "" (import time)."""
-    parts = context.split(".")
+    parts = context.split(".") if context else []
     for cut in range(len(parts), 0, -1):
         if (scratch / Path(*parts[:cut]).with_suffix(".py")).is_file():
             return "::".join([Path(*parts[:cut]).with_suffix(".py").as_posix(), *parts[cut:]])
