@@ -425,3 +425,11 @@ def test_glossary_terms_are_unique_whatever_their_capitals(minimal: str) -> None
     text = minimal + ("glossary:\n  - {term: Out-of-band, definition: Not on our network.}\n"
                       "  - {term: OUT-OF-BAND, definition: Again.}\n")
     assert problems(text) == ["playbook.yml:99:6: glossary[1].term: term 'OUT-OF-BAND' is already explained (line 98)"]
+
+
+def test_a_malformed_duration_is_reported_once_not_as_a_missing_calendar(minimal: str) -> None:
+    text = edit(minimal, "        due: 72h\n", "        due: 3 fortnights\n")
+    assert problems(text) == [
+        "playbook.yml:67:9: regulators[0].stages[0].due: '3 fortnights' is not a duration; write it like "
+        "30m, 1h, 72h, 3 days, 4 business days, 1 month"
+    ]
