@@ -110,7 +110,7 @@ as_of_option = click.option(
 
 
 @cli.command()
-@playbook_argument
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat readiness warnings as errors.")
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
               show_default=True, help="How to print the problems; github prints workflow annotations.")
@@ -118,27 +118,35 @@ as_of_option = click.option(
 @click.option("--private", "private", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Private contact details to check with it (default: contacts.private.yml beside PATH, if any).")
 @click.pass_obj
-def validate(obj: dict[str, Any], path: Path, strict: bool, output_format: str, as_of: dt.datetime | None,
-             private: Path | None) -> None:
-    """Check PATH (default: playbook.yml) and report every problem at once.
+def validate(obj: dict[str, Any], paths: tuple[Path, ...], strict: bool, output_format: str,
+             as_of: dt.datetime | None, private: Path | None) -> None:
+    """Check each PATH (default: playbook.yml) and report every problem at once, file by file.
 
-    Exits 0 when the playbook is valid, 1 when it is not (or, with --strict, when it
-    has warnings).
+    Exits 0 when every playbook is valid, 1 when one is not (or, with --strict, has warnings).
+    With several paths, --format json prints a list of reports.
     """
     from . import check
     from .trust import trusted_code
 
-    file = str(path)
+    if private is not None and len(paths) > 1:
+        raise click.UsageError("--private belongs to one playbook; give one PATH with it")
+    reports, any_failed = [], False
     with _user_errors(obj["debug"]):
-        try:
-            problems = check(path, today=as_of.date() if as_of else None, private=private)
-        except ProblemsError as exc:
-            problems = exc.problems
-        if strict:
-            problems = sorted([*problems, *trusted_code(path.parent)], key=lambda p: (p.file, p.line, p.column))
-        failed = any(p.severity == "error" or (strict and p.severity == "warning") for p in problems)
-        click.echo(REPORTERS[output_format](file, problems, failed))
-        sys.exit(1 if failed else 0)
+        for path in paths or (Path(DEFAULT_PLAYBOOK),):
+            try:
+                problems = check(path, today=as_of.date() if as_of else None, private=private)
+            except ProblemsError as exc:
+                problems = exc.problems
+            if strict:
+                problems = sorted([*problems, *trusted_code(path.parent)], key=lambda p: (p.file, p.line, p.column))
+            failed = any(p.severity == "error" or (strict and p.severity == "warning") for p in problems)
+            any_failed = any_failed or failed
+            reports.append(REPORTERS[output_format](str(path), problems, failed))
+    if output_format == "json" and len(reports) > 1:
+        click.echo(json.dumps([json.loads(report) for report in reports], indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(reports))
+    sys.exit(1 if any_failed else 0)
 
 
 class _Moment(click.ParamType[str]):

@@ -63,5 +63,8 @@ def test_pre_commit_hook_runs_an_existing_command() -> None:
     assert program == "playbook" and command in cli.commands
     options = {name for param in cli.commands[command].params for name in getattr(param, "opts", [])}
     assert set(hook["args"]) <= options
-    assert re.search(hook["files"], "playbook.yml") and re.search(hook["files"], "org/playbook.yml")
-    assert not re.search(hook["files"], "my-playbook.yml")
+    def checked(path: str) -> bool:  # pre-commit's rule: files matches and exclude does not
+        return bool(re.search(hook["files"], path)) and not re.search(hook["exclude"], path)
+
+    assert checked("playbook.yml") and checked("org/playbook.yml")
+    assert not checked("my-playbook.yml") and not checked(".github/workflows/playbook.yml")

@@ -149,3 +149,28 @@ def test_hostile_file_gets_one_clear_message_from_the_real_command(tmp_path: Pat
     assert len(lines) == 2
     assert lines[0].startswith(f"{name}:")
     assert lines[1] == f"{name}: invalid (1 error, 0 warnings)"
+
+
+def test_several_paths_are_each_reported_and_any_failure_exits_1(broken: Path, warned: Path) -> None:
+    code, output = run("validate", str(MINIMAL), str(broken), str(warned), *AS_OF)
+    assert code == 1
+    lines = output.splitlines()
+    assert lines[0] == f"{MINIMAL}: valid (0 errors, 0 warnings)"
+    assert f"{broken}: invalid (2 errors, 0 warnings)" in lines
+    assert lines[-1] == f"{warned}: valid (0 errors, 1 warning)"
+    assert run("validate", str(MINIMAL), str(warned), *AS_OF)[0] == 0
+    assert run("validate", str(MINIMAL), str(warned), "--strict", *AS_OF)[0] == 1
+
+
+def test_several_paths_as_json_are_a_list_of_reports(broken: Path) -> None:
+    code, output = run("validate", str(MINIMAL), str(broken), "--format", "json", *AS_OF)
+    assert code == 1
+    reports = json.loads(output)
+    assert [(r["file"], r["valid"], len(r["problems"])) for r in reports] == [(str(MINIMAL), True, 0),
+                                                                               (str(broken), False, 2)]
+
+
+def test_private_file_goes_with_one_path_only(broken: Path, tmp_path: Path) -> None:
+    code, output = run("validate", str(MINIMAL), str(broken), "--private", str(tmp_path / "p.yml"))
+    assert code == 2
+    assert "--private belongs to one playbook; give one PATH with it" in output
