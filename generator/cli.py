@@ -432,7 +432,7 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
 @click.pass_obj
 def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) -> None:
     """Create DIRECTORY with a new organisation's playbook repository that validates and builds at once."""
-    from .commands.new import new_playbook
+    from .commands.new import new_playbook, tool_pin
     from .zones import is_timezone
 
     if not is_timezone(timezone):
@@ -442,6 +442,10 @@ def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) 
         written = new_playbook(directory, organisation=organisation, timezone=timezone)
     click.echo(f"Created {directory} with {len(written)} files. Next:")
     click.echo(f"  cd {directory} && playbook validate && playbook build")
+    if "PLAYBOOK_TOOL_COMMIT" not in tool_pin():
+        click.echo("Before CI can run: this tool was not installed from git, so the CI files do not say which "
+                   "commit to install; set PLAYBOOK_TOOL_COMMIT (and PLAYBOOK_TOOL_REPOSITORY) in "
+                   ".github/workflows/playbook.yml or .gitlab-ci.yml (README, CI).")
 
 
 @cli.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import check
+from generator import __version__, check
 from generator.build import build
 from generator.cli import cli
 
@@ -23,7 +23,13 @@ def test_new_playbook_validates_strictly_and_builds(tmp_path: Path) -> None:
     target = tmp_path / "zavod"
     code, output = run_new(str(target), "--organisation", "Zavod Čačak", "--tz", "Europe/Belgrade")
     assert code == 0, output
-    assert output == f"Created {target} with 9 files. Next:\n  cd {target} && playbook validate && playbook build\n"
+    # This environment has the tool installed from a checkout, not from git: it cannot pin CI to a commit.
+    assert output == (f"Created {target} with 9 files. Next:\n  cd {target} && playbook validate && playbook build\n"
+                      "Before CI can run: this tool was not installed from git, so the CI files do not say which "
+                      "commit to install; set PLAYBOOK_TOOL_COMMIT (and PLAYBOOK_TOOL_REPOSITORY) in "
+                      ".github/workflows/playbook.yml or .gitlab-ci.yml (README, CI).\n")
+    workflow = (target / ".github" / "workflows" / "playbook.yml").read_text(encoding="utf-8")
+    assert '  PLAYBOOK_TOOL_COMMIT: ""\n' in workflow and f'  PLAYBOOK_TOOL_TAG: "v{__version__}"\n' in workflow
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
         ".github/workflows/playbook.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",
         "content/about.md", "mkdocs.yml", "playbook.schema.json", "playbook.yml", "templates/README.md",
@@ -89,3 +95,12 @@ def test_a_hostile_organisation_name_is_text_in_the_built_site(tmp_path: Path) -
     html = (site / "index.html").read_text()
     assert "<script>x()" not in html
     assert "<title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt; crisis playbook</title>" in html
+
+
+def test_ci_files_are_pinned_to_where_the_tool_came_from() -> None:
+    from generator.commands.new import pin_ci
+
+    template = "env:\n  PLAYBOOK_TOOL_REPOSITORY: https://x.example/a.git\n  PLAYBOOK_TOOL_COMMIT: \"\"\n  OTHER: 1\n"
+    pin = {"PLAYBOOK_TOOL_REPOSITORY": "file:///srv/tool", "PLAYBOOK_TOOL_COMMIT": "ab" * 20}
+    assert pin_ci(template, pin) == (f'env:\n  PLAYBOOK_TOOL_REPOSITORY: "file:///srv/tool"\n'
+                                     f'  PLAYBOOK_TOOL_COMMIT: "{"ab" * 20}"\n  OTHER: 1\n')
