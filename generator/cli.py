@@ -18,7 +18,6 @@ from typing import Any
 
 import click
 
-from . import __version__
 from .errors import PlaybookError, Problem, ProblemsError, system_error_text
 from .schema import EDITIONS, Edition
 
@@ -93,8 +92,17 @@ def _user_errors(debug: bool) -> Iterator[None]:
         sys.exit(1)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from .versions import version_text
+
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="playbook", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the versions of the tool, the format, and the time-zone and holiday data, and exit.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

@@ -30,6 +30,7 @@ from .escape import html_attribute, markdown_lines, markdown_text, url
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
+from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -345,6 +346,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "clock_start": clock_start,
         "clock_events": CLOCK_EVENT_MEANINGS,
         "entities": S.SECTION,
+        "data_versions": data_versions(),
         "source_link": source_link,
         "due_text": due_text,
         "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),

@@ -18,6 +18,8 @@ Schema = dict[str, Any]
 # --- spellings of values inside fields ---------------------------------------------------
 
 #: An id: lowercase letters, digits and single hyphens (``comms-lead``).
+#: The version of the playbook format this tool reads (`playbook --version` shows it).
+FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: A value or incident-fact name: ``next_update``.
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")

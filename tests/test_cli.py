@@ -103,7 +103,13 @@ def test_missing_file_exits_1(tmp_path: Path) -> None:
 
 
 def test_version() -> None:
-    assert run("--version") == (0, f"playbook {generator.__version__}\n")
+    from importlib.metadata import version
+
+    import tzdata
+
+    assert run("--version") == (0, f"playbook {generator.__version__}\nformat 1\n"
+                                   f"tzdata {version('tzdata')} (IANA {tzdata.IANA_VERSION})\n"
+                                   f"holidays {version('holidays')}\n")
 
 
 def test_internal_error_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
