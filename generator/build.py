@@ -139,7 +139,7 @@ def _exchange(first: Path, second: Path) -> bool:
     return bool(renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0)
 
 
-def _replace_directory(new: Path, final: Path) -> None:
+def replace_directory(new: Path, final: Path) -> None:
     """Put ``new`` where ``final`` is. Where the system can, the two are exchanged atomically, so an
     interrupted build never leaves ``final`` missing; elsewhere by two renames."""
     if not final.exists():
@@ -153,7 +153,7 @@ def _replace_directory(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _new_directory_mode() -> int:
+def new_directory_mode() -> int:
     """The mode ``mkdir`` gives a new directory under the current umask (as ``mkdocs build`` gives site/)."""
     umask = os.umask(0o077)
     os.umask(umask)
@@ -252,7 +252,7 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     final_site.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(final_site, dist)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
-    staging.chmod(_new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
+    staging.chmod(new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
     try:
         plugin = build_into(config_file, staging, strict=strict, edition=edition)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -265,5 +265,5 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
         shutil.rmtree(staging, ignore_errors=True)
         remove_staged(dist)
         raise
-    _replace_directory(staging, final_site)
+    replace_directory(staging, final_site)
     return Built(final_site, bundle, install_bundle_pair(staged, bundle))

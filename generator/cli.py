@@ -395,13 +395,22 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.pass_obj
 def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
-    """Serve the site with live reload of playbook.yml, templates/ and content/."""
-    from mkdocs.commands import serve as mkdocs_serve  # only when serving
+    """Serve the site with live reload of playbook.yml, templates/ and content/.
+
+    After an edit with problems, the terminal and the browser show them (file:line:col) and the last
+    good site stays served; the page reloads by itself once the files are fixed.
+    """
+    from .commands.serve import serve as serve_site  # imports MkDocs, so only when serving
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_mkdocs(verbose=True)
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter(f"'{dev_addr}' is not HOST:PORT, like 127.0.0.1:8000", param_hint="--dev-addr")
+    if not config_file.is_file():
+        raise click.UsageError(f"{config_file}: no such file; run this where mkdocs.yml is, or pass -f")
     with _user_errors(obj["debug"]):
-        mkdocs_serve.serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+        serve_site(config_file, host, int(port), lambda text: click.echo(text, err=True))
 
 
 @cli.command()
