@@ -184,8 +184,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self._stamp_the_build(config)
         self._set_navigation(config)
         self._add_assets(config)
+        self._select_versions_when_published(config)
         config.site_name = text_as_html(config.site_name)  # Material prints it raw, in <title> too
         return config
+
+    @staticmethod
+    def _select_versions_when_published(config: MkDocsConfig) -> None:
+        """Material's version selector (it reads mike's versions.json) on sites mike deploys, which are
+        served; not on a plain build, which opens from file://, where the selector could not load."""
+        if "mike" in config.plugins and not config.extra.get("version"):
+            config.extra["version"] = {"provider": "mike"}
 
     @staticmethod
     def _refuse_online_settings(config: MkDocsConfig) -> None:

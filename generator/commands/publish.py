@@ -86,6 +86,20 @@ def archive_index(versions: list[dict[str, Any]], title: str) -> str:
     return INDEX.format(title=html_text(title), items="\n".join(items), policy=policy(()))
 
 
+_THEME_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+
+
+def without_version_selector(page: str) -> str:
+    """A published page without Material's version selector: under file:// it cannot load mike's
+    versions.json (the browser refuses, with a console error); the archive's index page lists the versions."""
+    def drop_version(match: re.Match[str]) -> str:
+        settings = json.loads(match.group(2))
+        settings.pop("version", None)
+        return match.group(1) + json.dumps(settings).replace("<", "\\u003c") + match.group(3)
+
+    return _THEME_CONFIG.sub(drop_version, page, count=1)
+
+
 #: A published version or alias: 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or
 #: digit (3.1, 2026-03, latest). It names a folder on the branch and in the archive, and reaches mike.
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
@@ -171,6 +185,8 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
         (folder / "index.html").write_text(archive_index(versions, f"{organisation} crisis playbook"),
                                            encoding="utf-8")
         (folder / ".nojekyll").unlink(missing_ok=True)  # for GitHub Pages only
+        for page in folder.rglob("*.html"):
+            page.write_text(without_version_selector(page.read_text(encoding="utf-8")), encoding="utf-8")
         archive = dist / f"{name}.zip"
         # Both staged, then the zip and its checksum each by one rename: the checksum was written in place
         # before the zip was, so a publish killed between the two left a pair that did not match.
