@@ -20,6 +20,11 @@ EXAMPLE = ROOT / "playbook.yml"
 TODAY = dt.date(2026, 6, 1)
 
 
+#: A git author and committer for tests that commit (the machine may have none configured).
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
+                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
+
+
 def copy_example(project: Path) -> Path:
     """Copy the example project (playbook, mkdocs.yml, content/, templates/) into ``project``;
     returns the path of its mkdocs.yml."""

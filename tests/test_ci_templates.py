@@ -19,6 +19,7 @@ import yaml
 
 from generator import __version__
 from generator.cli import cli
+from tests.conftest import GIT_IDENTITY as IDENTITY
 from tests.conftest import ROOT
 
 TEMPLATES = sorted((Path(__file__).parent.parent / "generator" / "ci").glob("*.yml"))
@@ -105,8 +106,6 @@ def test_pre_commit_hook_runs_an_existing_command() -> None:
 # and a local git repository of this project standing in for the tool's pinned source.
 
 TOOL_FILES = ("pyproject.toml", "README.md", "LICENSE", "generator")
-IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
-            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
 
 
 def _sh(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

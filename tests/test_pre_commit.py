@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from generator.commands.new import new_playbook
+from tests.conftest import GIT_IDENTITY as IDENTITY
 from tests.conftest import ROOT, edit
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
-IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
-            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -18,11 +18,10 @@ import pytest
 
 from generator.commands.new import new_playbook
 from tests.browser.conftest import ARGS, CHROMIUM
+from tests.conftest import GIT_IDENTITY as IDENTITY
 from tests.conftest import edit, invoke
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
-            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
 
 
 def _git(cwd: Path, *args: str) -> None:
