@@ -4,6 +4,7 @@ public-holiday data's (`playbook --version` and the regulators page show them)."
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 
 def _installed(distribution: str) -> str:
@@ -13,11 +14,29 @@ def _installed(distribution: str) -> str:
         return "not installed"
 
 
-def data_versions() -> dict[str, str]:
-    """``{"tzdata": "2026.6 (IANA 2026f)", "holidays": "0.109"}``: the data the deadlines are computed with."""
+def zone_data_in_use() -> str:
+    """The IANA release ``zoneinfo`` reads: the system's, which it searches first (``zoneinfo.TZPATH``),
+    or else the tzdata package's. ``"IANA 2025b (/usr/share/zoneinfo)"``."""
+    import zoneinfo
+
     import tzdata
 
-    return {"tzdata": f"{_installed('tzdata')} (IANA {tzdata.IANA_VERSION})", "holidays": _installed("holidays")}
+    for folder in map(Path, zoneinfo.TZPATH):
+        if (folder / "UTC").is_file():
+            index = folder / "tzdata.zi"
+            first = index.read_text(encoding="utf-8", errors="replace").partition("\n")[0] if index.is_file() else ""
+            release = first.removeprefix("# version ").strip() if first.startswith("# version ") else "release unknown"
+            return f"IANA {release} ({folder})"
+    return f"IANA {tzdata.IANA_VERSION} (tzdata {_installed('tzdata')})"
+
+
+def data_versions() -> dict[str, str]:
+    """The data the deadlines are computed with: the tzdata package, the time-zone data in use (the
+    system's comes first where it has one), and the holidays package."""
+    import tzdata
+
+    return {"tzdata": f"{_installed('tzdata')} (IANA {tzdata.IANA_VERSION})", "zones": zone_data_in_use(),
+            "holidays": _installed("holidays")}
 
 
 def version_text() -> str:
@@ -27,4 +46,4 @@ def version_text() -> str:
 
     data = data_versions()
     return (f"playbook {__version__}\nformat {FORMAT_VERSION}\ntzdata {data['tzdata']}\n"
-            f"holidays {data['holidays']}")
+            f"time zones in use: {data['zones']}\nholidays {data['holidays']}")

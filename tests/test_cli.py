@@ -107,9 +107,11 @@ def test_version() -> None:
 
     import tzdata
 
+    from generator.versions import zone_data_in_use
+
     assert run("--version") == (0, f"playbook {generator.__version__}\nformat 1\n"
                                    f"tzdata {version('tzdata')} (IANA {tzdata.IANA_VERSION})\n"
-                                   f"holidays {version('holidays')}\n")
+                                   f"time zones in use: {zone_data_in_use()}\nholidays {version('holidays')}\n")
 
 
 def test_internal_error_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:

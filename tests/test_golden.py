@@ -29,7 +29,8 @@ def test_generated_markdown_matches_the_golden_files(update_golden: bool, name: 
                                                      today: dt.date, public: bool,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # The regulators page names the installed data versions; the golden files do not depend on them.
-    monkeypatch.setattr("generator.render.data_versions", lambda: {"tzdata": "TZDATA", "holidays": "HOLIDAYS"})
+    monkeypatch.setattr("generator.render.data_versions", lambda: {"tzdata": "TZDATA", "zones": "ZONES",
+                                                                 "holidays": "HOLIDAYS"})
     model = open_playbook(playbook, strict=True, today=today, private=False).playbook
     pages = render_pages(public_edition(model) if public else model)
     rendered = {page.path: page.markdown for page in pages}

@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 
 from generator import open_playbook
 from generator.render import render_pages
-from generator.versions import data_versions
+from generator.versions import data_versions, zone_data_in_use
 from tests.conftest import MINIMAL, ROOT, TODAY
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -59,11 +59,23 @@ def test_the_metadata_says_what_a_package_index_needs() -> None:
 def test_regulators_page_shows_the_data_versions() -> None:
     pages = {page.path: page.markdown for page in render_pages(open_playbook(MINIMAL, today=TODAY).playbook)}
     versions = data_versions()
-    assert versions == {"tzdata": f"{version('tzdata')} (IANA {__import__('tzdata').IANA_VERSION})",
-                        "holidays": version("holidays")}
-    tzdata_version, iana = version("tzdata"), __import__("tzdata").IANA_VERSION
-    assert (f"Computed with time-zone data tzdata\n{tzdata_version} &#40;IANA {iana}&#41; and public holidays from "
-            f"holidays {versions['holidays']}.") in pages["regulators.md"]
+    assert versions["tzdata"] == f"{version('tzdata')} (IANA {__import__('tzdata').IANA_VERSION})"
+    assert versions["holidays"] == version("holidays")
+    zones = versions["zones"].replace("(", "&#40;").replace(")", "&#41;")
+    assert (f"Computed with time-zone data\n{zones} and public holidays from holidays "
+            f"{versions['holidays']}.") in pages["regulators.md"]
+
+
+def test_the_time_zone_data_in_use_is_the_one_zoneinfo_reads(monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    import zoneinfo
+
+    (tmp_path / "UTC").write_bytes(b"TZif")
+    (tmp_path / "tzdata.zi").write_text("# version 2099z\n", encoding="utf-8")
+    monkeypatch.setattr(zoneinfo, "TZPATH", (str(tmp_path / "missing"), str(tmp_path)))
+    assert zone_data_in_use() == f"IANA 2099z ({tmp_path})"
+    monkeypatch.setattr(zoneinfo, "TZPATH", ())
+    assert zone_data_in_use() == f"IANA {__import__('tzdata').IANA_VERSION} (tzdata {version('tzdata')})"
 
 
 @pytest.mark.slow
