@@ -1,27 +1,26 @@
-"""mike's version selector where the published site is served (a web server, as on Pages), and no
+"""mike's version selector where the published site is served (answered from the branch, as Pages would), and no
 console error in the offline archive of every version opened from file://, which has its own index."""
 
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import subprocess
 import tarfile
-import threading
+import urllib.parse
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.commands.new import new_playbook
-from tests.browser.conftest import ARGS, CHROMIUM
 from tests.conftest import GIT_IDENTITY as IDENTITY
 from tests.conftest import edit, invoke
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+#: Where the published branch is served in these tests (answered by the test, as Pages would).
+PAGES = "https://pages.test"
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -45,19 +44,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Chromium that may reach this machine's loopback (the stand-in for Pages) and nothing else."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        args = [*(arg for arg in ARGS if not arg.startswith("--proxy-bypass-list")), "--proxy-bypass-list=127.0.0.1"]
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        yield browser
-        browser.close()
-
-
-def _visit(browser: Any, url: str) -> tuple[Any, Any, list[str], list[str]]:
+def _visit(browser: Any, url: str, pages: Path | None = None) -> tuple[Any, Any, list[str], list[str]]:
+    """Open ``url``; with ``pages``, https://pages.test/ answers from that folder, as a web server would."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    if pages is not None:
+        context.route(f"{PAGES}/**", functools.partial(_serve_from, pages))
     page = context.new_page()
     errors: list[str] = []
     requests: list[str] = []
@@ -69,37 +60,41 @@ def _visit(browser: Any, url: str) -> tuple[Any, Any, list[str], list[str]]:
     return context, page, errors, requests
 
 
-def test_pages_show_mikes_version_selector(published: Path, chromium: Any, tmp_path: Path) -> None:
+def _serve_from(folder: Path, route: Any) -> None:
+    path = folder / urllib.parse.urlsplit(route.request.url).path.lstrip("/")
+    if path.is_dir():
+        path = path / "index.html"
+    if path.is_file() and path.resolve().is_relative_to(folder.resolve()):
+        route.fulfill(path=str(path))
+    else:
+        route.fulfill(status=404, body="not found")
+
+
+def test_pages_show_mikes_version_selector(published: Path, browser: Any, tmp_path: Path) -> None:
     branch = tmp_path / "gh-pages"
     branch.mkdir()
     tree = tmp_path / "branch.tar"
     subprocess.run(["git", "archive", "-o", str(tree), "gh-pages"], cwd=published, check=True)
     with tarfile.open(tree) as archive:
         archive.extractall(branch, filter="data")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(branch))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
-        context, page, errors, requests = _visit(chromium, f"{base}/1.0/index.html")
-        page.wait_for_selector(".md-version__current", timeout=10_000)
-        options = page.eval_on_selector_all(".md-version__link", "nodes => nodes.map(n => n.textContent.trim())")
-        assert sorted(options) == ["1.0", "2.0"]
-        assert errors == []
-        assert all(url.startswith(base) for url in requests), requests
-        context.close()
-    finally:
-        server.shutdown()
+    context, page, errors, requests = _visit(browser, f"{PAGES}/1.0/index.html", pages=branch)
+    page.wait_for_selector(".md-version__current", timeout=10_000)
+    options = page.eval_on_selector_all(".md-version__link", "nodes => nodes.map(n => n.textContent.trim())")
+    assert sorted(options) == ["1.0", "2.0"]
+    assert errors == []
+    assert f"{PAGES}/versions.json" in requests
+    assert all(url.startswith(PAGES) for url in requests), requests
+    context.close()
 
 
-def test_offline_archive_of_every_version_has_no_console_error(published: Path, chromium: Any,
+def test_offline_archive_of_every_version_has_no_console_error(published: Path, browser: Any,
                                                                 tmp_path: Path) -> None:
     [archive] = (published / "dist").glob("*-all-versions-offline.zip")
     with zipfile.ZipFile(archive) as bundle:
         bundle.extractall(tmp_path)
     [folder] = [p for p in tmp_path.iterdir() if p.is_dir()]
     for page_path in ("index.html", "1.0/index.html", "2.0/index.html", "latest/index.html", "2.0/contacts.html"):
-        context, page, errors, _ = _visit(chromium, (folder / page_path).as_uri())
+        context, page, errors, _ = _visit(browser, (folder / page_path).as_uri())
         assert errors == [], (page_path, errors)
         assert page.query_selector(".md-version") is None
         context.close()
