@@ -79,7 +79,7 @@ def test_hook_passes_fails_and_skips_in_a_new_repository(tmp_path: Path, env: di
 
     playbook = repo / "playbook.yml"
     good = playbook.read_text(encoding="utf-8")
-    playbook.write_text(edit(good, "  timezone: Europe/Vienna", "  timezone: Europe/Viena"), encoding="utf-8")
+    playbook.write_text(edit(good, '  timezone: "Europe/Vienna"', '  timezone: "Europe/Viena"'), encoding="utf-8")
     invalid = _run([pre_commit, "run", "--all-files"], repo, env)
     assert invalid.returncode == 1
     assert "playbook.yml:" in invalid.stdout and "unknown time zone 'Europe/Viena'" in invalid.stdout

@@ -76,11 +76,11 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
     _until(page_is_good, "the first build")
     playbook = project / "playbook.yml"
     good = playbook.read_text(encoding="utf-8")
-    playbook.write_text(edit(good, "  timezone: Europe/Vienna", "  timezone: Europe/Viena"), encoding="utf-8")
+    playbook.write_text(edit(good, '  timezone: "Europe/Vienna"', '  timezone: "Europe/Viena"'), encoding="utf-8")
 
     _until(lambda: _get(f"{base}/index.html")[0] == 500, "the error page")
     status, text = _get(f"{base}/index.html")
-    line = good.splitlines().index("  timezone: Europe/Vienna") + 1
+    line = good.splitlines().index('  timezone: "Europe/Vienna"') + 1
     assert f"playbook.yml:{line}:3: document.timezone: unknown time zone &#x27;Europe/Viena&#x27;" in text
     assert "/livereload/" in text  # the error page reloads itself when the build succeeds again
     assert f"playbook.yml:{line}:3: document.timezone: unknown time zone 'Europe/Viena'" in log.read_text()
