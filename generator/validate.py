@@ -17,8 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import cerberus
@@ -40,12 +42,68 @@ SINGULAR = {entity.section: entity.singular for entity in S.ENTITIES}
 
 
 
-def _known(choices: list[str], wrong: str, limit: int = 12) -> str:
-    """A hint: ``'known: a, b, c'`` with the closest matches first."""
-    close = difflib.get_close_matches(wrong, choices, n=3, cutoff=0.5)
-    ordered = close + [c for c in sorted(choices) if c not in close]
-    shown = ", ".join(ordered[:limit]) + (", …" if len(ordered) > limit else "")
-    return f"known: {shown}" if choices else "none are defined"
+#: "Did you mean" is worked out for this many problems of each kind; later ones of the kind only
+#: list the known names. Each suggestion compares the wrong name with every known one.
+SUGGEST_FIRST = 20
+#: Above this many known names, only the ones sharing the most three-letter pieces with the wrong
+#: name are compared with it in full (difflib's comparison is slow: about a millisecond a pair).
+_COMPARE_ALL = 100
+_SHORTLIST = 50
+
+
+def _trigrams(name: str) -> set[str]:
+    padded = f"  {name} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+class Suggestions:
+    """Close matches for wrong names, for the first :data:`SUGGEST_FIRST` problems of each kind.
+
+    The known names of a kind are sorted once and kept (keyed by the collection passed in, which
+    callers build once), so thousands of wrong references cost what a handful do.
+    """
+
+    def __init__(self) -> None:
+        self._asked: dict[str, int] = {}
+        self._sorted: dict[int, tuple[Collection[str], list[str]]] = {}
+        self._trigram_index: dict[int, tuple[list[str], dict[str, list[int]]]] = {}
+
+    def close(self, kind: str, wrong: str, choices: Collection[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+        """Up to ``n`` of ``choices`` that look like ``wrong``; none once the kind has had its share."""
+        self._asked[kind] = self._asked.get(kind, 0) + 1
+        if self._asked[kind] > SUGGEST_FIRST:
+            return []
+        return difflib.get_close_matches(wrong, self._shortlist(wrong, self.ordered(choices)), n=n, cutoff=cutoff)
+
+    def _shortlist(self, wrong: str, ordered: list[str]) -> list[str]:
+        """The names worth comparing with ``wrong`` in full: all of a few, the likeliest of many."""
+        if len(ordered) <= _COMPARE_ALL:
+            return ordered
+        kept = self._trigram_index.get(id(ordered))
+        if kept is None or kept[0] is not ordered:
+            index: dict[str, list[int]] = {}
+            for number, name in enumerate(ordered):
+                for trigram in _trigrams(name):
+                    index.setdefault(trigram, []).append(number)
+            kept = self._trigram_index[id(ordered)] = (ordered, index)
+        shared = Counter(chain.from_iterable(kept[1].get(trigram, ()) for trigram in _trigrams(wrong)))
+        return [ordered[number] for number, _ in shared.most_common(_SHORTLIST)]
+
+    def ordered(self, choices: Collection[str]) -> list[str]:
+        """``choices`` sorted, from the index when this collection was sorted before."""
+        kept = self._sorted.get(id(choices))
+        if kept is None or kept[0] is not choices:
+            kept = self._sorted[id(choices)] = (choices, sorted(choices))
+        return kept[1]
+
+    def known(self, kind: str, choices: Collection[str], wrong: str, limit: int = 12) -> str:
+        """A hint: ``'known: a, b, c'`` with the closest matches first."""
+        if not choices:
+            return "none are defined"
+        close = self.close(kind, wrong, choices, cutoff=0.5)
+        ordered = self.ordered(choices)
+        shown = (close + [c for c in ordered[:limit] if c not in close])[:limit]
+        return f"known: {', '.join(shown)}{', …' if len(ordered) > limit else ''}"
 
 
 def _shown(value: Any) -> str:
@@ -81,10 +139,45 @@ class _TrustedSchemas(set[Any]):
         return True
 
 
+class _UnsortedErrors(cerberus_errors.ErrorList):  # type: ignore[misc]
+    """Cerberus's error list, without the sort it runs after every single error.
+
+    Sorting after each addition makes n errors cost n² comparisons (5,000 unknown keys took over a
+    minute); the problems are sorted once, by position, when they are reported.
+    """
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class _NoSchemaTree:
+    """Stands in for cerberus's schema error tree, which nothing here reads and which sorts all the
+    errors of one schema rule (every unknown key of a mapping) again on each addition."""
+
+    def add(self, error: Any) -> None:
+        pass
+
+
 class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
-    """Cerberus with the playbook's own value checks."""
+    """Cerberus with the playbook's own value checks, in time linear in the number of errors."""
 
     _valid_schemas = _TrustedSchemas()
+
+    @property
+    def _errors(self) -> _UnsortedErrors:
+        return self.__dict__["_errors"]
+
+    @_errors.setter
+    def _errors(self, errors: list[Any]) -> None:
+        self.__dict__["_errors"] = _UnsortedErrors(errors)
+
+    @property
+    def schema_error_tree(self) -> _NoSchemaTree:
+        return _NoSchemaTree()
+
+    @schema_error_tree.setter
+    def schema_error_tree(self, tree: Any) -> None:
+        pass
 
     def _check_with_slug(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not SLUG.match(value):
@@ -105,7 +198,7 @@ class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
 
     def _check_with_timezone(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not is_timezone(value):
-            close = difflib.get_close_matches(value, accepted_timezones(), n=3)
+            close = self._config["suggestions"].close("time zone", value, accepted_timezones(), cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else "; use an IANA name like Europe/Vienna"
             self._error(field, f"unknown time zone '{value}'{hint}")
 
@@ -149,6 +242,7 @@ class _Report:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.suggestions = Suggestions()
 
     def add(self, path: KeyPath, message: str, severity: Severity = "error", *,
             at: tuple[int, int] | None = None, hint: str = "") -> None:
@@ -162,7 +256,7 @@ class _Report:
         self.add(path, message, "warning")
 
 
-def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str, str]:
+def _shape_message(error: Any, root: S.Schema, suggestions: Suggestions) -> tuple[KeyPath, str, str]:
     """Where a cerberus error is, what it says, and the hint that goes with it."""
     path: KeyPath = tuple(error.document_path)
     code = error.code
@@ -172,7 +266,7 @@ def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str, str]:
         parent = rules_at(path[:-1], root) or {}
         known = sorted((parent.get("schema") or {}).keys())
         key = str(path[-1])
-        close = difflib.get_close_matches(key, known, n=1)
+        close = suggestions.close("key", key, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return path, f"unknown key '{key}'{hint}", f"known: {', '.join(known)}"
     if code == cerberus_errors.BAD_TYPE.code:
@@ -191,7 +285,8 @@ def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str, str]:
     if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
         return path, "is empty", "fill it in or remove the key"
     if code == cerberus_errors.UNALLOWED_VALUE.code:
-        return path, f"'{error.value}' is not allowed", _known(list(error.constraint), str(error.value), 20)
+        return path, f"'{error.value}' is not allowed", suggestions.known(
+            "value", error.constraint, str(error.value), 20)
     if code == cerberus_errors.MIN_LENGTH.code:
         return path, f"needs at least {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}", ""
     if code == cerberus_errors.MIN_VALUE.code:
@@ -210,12 +305,12 @@ def _shape_message(error: Any, root: S.Schema) -> tuple[KeyPath, str, str]:
 
 
 def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
-    validator = _ShapeValidator(root, error_handler=_Leaves)
+    validator = _ShapeValidator(root, error_handler=_Leaves, suggestions=report.suggestions)
     # No normalisation: the schema has no defaults or coercions, and skipping it halves the time.
     if validator.validate(report.source.data, normalize=False):
         return
     for error in validator.errors:
-        path, message, hint = _shape_message(error, root)
+        path, message, hint = _shape_message(error, root, report.suggestions)
         report.add(path, message, hint=hint)
 
 
@@ -310,7 +405,7 @@ def references_point_at_entries(c: _Checked) -> None:
     """Every field marked ``meta.ref`` in the schema names an entry that exists."""
     for path, section, ident in references({"type": "dict", "schema": S.PLAYBOOK}, c.data, ()):
         if SLUG.match(ident) and ident not in c.ids[section]:
-            c.report.add(path, f"unknown {SINGULAR[section]} '{ident}'", hint=_known(list(c.ids[section]), ident))
+            c.report.add(path, f"unknown {SINGULAR[section]} '{ident}'", hint=c.report.suggestions.known(section, c.ids[section], ident))
 
 
 @meaning
@@ -391,7 +486,7 @@ def validate_private(source: Source, contact_ids: set[str]) -> list[Problem]:
     contacts = source.data.get("contacts")
     for ident, entry in contacts.items() if isinstance(contacts, dict) else ():
         if ident not in contact_ids:
-            report.add(("contacts", ident), f"unknown contact '{ident}'", hint=_known(sorted(contact_ids), ident))
+            report.add(("contacts", ident), f"unknown contact '{ident}'", hint=report.suggestions.known("contacts", contact_ids, ident))
         if isinstance(entry, dict):
             _check_channel_values(report, ("contacts", ident), entry)
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
@@ -409,7 +504,7 @@ def _check_clock(report: _Report, clock: dict[str, Any], path: KeyPath, earlier:
     if isinstance(start, str) and start not in S.CLOCK_EVENTS and start not in earlier:
         choices = list(S.CLOCK_EVENTS) + earlier
         report.add((*path, "from"), f"unknown clock start '{start}'",
-                   hint=f"use an event or an earlier stage; {_known(choices, start)}")
+                   hint=f"use an event or an earlier stage; {report.suggestions.known('clock start', choices, start)}")
 
 
 def _business_days(due: Any) -> bool:
@@ -437,7 +532,7 @@ def regime_is_known_or_regulator_complete(c: _Checked) -> None:
         path: KeyPath = ("regulators", r_index)
         wrong = regulator.get("regime")
         if isinstance(wrong, str) and wrong not in regimes:
-            c.report.add((*path, "regime"), f"unknown regime '{wrong}'", hint=_known(list(regimes), wrong, limit=25))
+            c.report.add((*path, "regime"), f"unknown regime '{wrong}'", hint=c.report.suggestions.known("regime", regimes, wrong, limit=25))
         if "regime" not in regulator:
             for key in S.REGULATOR_WITHOUT_REGIME:
                 if key not in regulator:
@@ -515,7 +610,7 @@ def _blank_problems(report: _Report, path: KeyPath, text: str, values: set[str],
                        at=at(match.start()))
         elif name not in values:
             report.add(path, f"unknown value '{{{{ {name} }}}}'", at=at(match.start()),
-                       hint=f"declare it under 'values'; {_known(sorted(values), name)}")
+                       hint=f"declare it under 'values'; {report.suggestions.known('value', values, name)}")
     for match in INCIDENT_BLANK.finditer(text):
         name = match.group(1).strip()
         if not IDENTIFIER.match(name):
@@ -523,7 +618,7 @@ def _blank_problems(report: _Report, path: KeyPath, text: str, values: set[str],
                        at=at(match.start()))
         elif name not in facts:
             report.add(path, f"unknown incident fact '[[ {name} ]]'", at=at(match.start()),
-                       hint=f"declare it under 'incident_facts'; {_known(sorted(facts), name)}")
+                       hint=f"declare it under 'incident_facts'; {report.suggestions.known('fact', facts, name)}")
     unclosed = re.search(r"\{\{(?![^{}\n]*\}\})|\[\[(?![^\[\]\n]*\]\])", text)
     if unclosed:
         report.add(path, f"'{unclosed.group()}' is never closed", at=at(unclosed.start()))

@@ -1,0 +1,234 @@
+"""Hostile-input benchmark: `make bench-hostile` (or `python -m benchmarks.hostile [--quick]`).
+
+Each input class of issue 20 (many unknown keys, many references to unknown ids among thousands of
+contacts, many required clauses, many undeclared blanks, wide nesting within the depth limit, one
+long value early in the file, one single-line value near the 2 MiB limit) is generated at growing
+sizes up to the loader's size limit. For each size it runs ``playbook validate`` (and, for the long
+values, ``playbook build``) in a fresh subprocess and prints the wall time, the peak memory of that
+subprocess and the growth exponent between sizes (time ∝ size^k: k≈1 is linear, k≈2 quadratic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "playbook.yml"
+#: The loader's limit (generator.load.MAX_FILE_BYTES), repeated so this script imports nothing of the tool.
+LIMIT = 2 * 1024 * 1024
+#: Targets of issue 20 on the 2-core machine.
+VALIDATE_TARGET_S = 5.0
+BUILD_TARGET_S = 60.0
+MEMORY_TARGET_MB = 1024.0
+
+
+def _example() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+def _insert_after(text: str, marker: str, block: str) -> str:
+    """``block`` inserted on the line after the first line starting with ``marker``."""
+    start = text.index("\n" + marker) + 1
+    end = text.index("\n", start) + 1
+    return text[:end] + block + text[end:]
+
+
+def unknown_keys(n: int) -> str:
+    """``n`` keys the format does not know, in ``document``."""
+    block = "".join(f"  unknown_key_{i}: value {i}\n" for i in range(n))
+    return _insert_after(_example(), "document:", block)
+
+
+def unknown_references(n: int) -> str:
+    """5,000 extra contacts, and one checklist item naming ``n`` contact ids that do not exist."""
+    contacts = "".join(
+        f"  - id: extra-contact-{i}\n    name: Extra Contact {i}\n"
+        f"    channels:\n      - {{type: email, value: extra{i}@example.org}}\n    verified_on: 2026-10-14\n"
+        for i in range(5000)
+    )
+    refs = ", ".join(f"missing-contact-{i}" for i in range(n))
+    text = _insert_after(_example(), "contacts:", contacts)
+    return text.replace("        contacts: [lukas-berger]\n", f"        contacts: [lukas-berger, {refs}]\n", 1)
+
+
+def required_clauses(n: int) -> str:
+    """One template whose body is long and that lists ``n`` required clauses, none in the body."""
+    body = "".join(f"      Paragraph {i} of a long statement about the incident and what we do.\n"
+                   for i in range(n))
+    clauses = "".join(f"      - Clause number {i} that the body never states in these words.\n" for i in range(n))
+    text = _example().replace(
+        "    required_clauses:\n      - We will publish an update by [[ next_update ]] at {{ incident_page }}.\n",
+        "    required_clauses:\n" + clauses, 1)
+    return text.replace("      Media enquiries: {{ press_email }}, {{ press_phone }}.\n",
+                        "      Media enquiries: {{ press_email }}, {{ press_phone }}.\n" + body, 1)
+
+
+def undeclared_blanks(n: int) -> str:
+    """One template body holding ``n`` blanks that name no declared value, eight to a line."""
+    lines = "".join(
+        "      " + " ".join(f"{{{{ undeclared_{i + j} }}}}" for j in range(8)) + "\n" for i in range(0, n, 8)
+    )
+    return _example().replace("      Media enquiries: {{ press_email }}, {{ press_phone }}.\n",
+                              "      Media enquiries: {{ press_email }}, {{ press_phone }}.\n" + lines, 1)
+
+
+def wide_nesting(n: int) -> str:
+    """``n`` branches, each nested 28 levels deep (the limit is 32), under the glossary."""
+    branch = "[" * 28 + "x" + "]" * 28
+    items = "".join(f"  - {branch}\n" for _ in range(n))
+    return _insert_after(_example(), "glossary:", items)
+
+
+def long_value_early(n: int) -> str:
+    """A document title ``n`` characters long on line 20 (one line, no spaces to break on)."""
+    return _example().replace("  title: Cyber-incident communication playbook\n",
+                              f"  title: {'Ab' * (n // 2)}\n", 1)
+
+
+def long_body_line(n: int) -> str:
+    """A template body that is one line of ``n`` characters of words and blanks."""
+    unit = "word {{ brand }} and [[ what_happened ]] "
+    line = (unit * (n // len(unit) + 1))[:n].rstrip()
+    return _example().replace("      Media enquiries: {{ press_email }}, {{ press_phone }}.\n",
+                              f"      Media enquiries: {{{{ press_email }}}}, {{{{ press_phone }}}}.\n      {line}\n",
+                              1)
+
+
+@dataclass(frozen=True)
+class InputClass:
+    name: str
+    make: Callable[[int], str]
+    build: bool = False
+
+
+CLASSES = (
+    InputClass("unknown-keys", unknown_keys),
+    InputClass("unknown-references", unknown_references),
+    InputClass("required-clauses", required_clauses),
+    InputClass("undeclared-blanks", undeclared_blanks),
+    InputClass("wide-nesting", wide_nesting),
+    InputClass("long-value-early", long_value_early, build=True),
+    InputClass("long-body-line", long_body_line, build=True),
+)
+BY_NAME = {c.name: c for c in CLASSES}
+
+
+def top_count(input_class: InputClass, limit: int = LIMIT) -> int:
+    """The largest count ``n`` whose input of ``input_class`` is still under ``limit`` bytes."""
+    base = len(input_class.make(0).encode())
+    unit = (len(input_class.make(1000).encode()) - base) / 1000
+    n = int((limit - base) / unit)
+    while len(input_class.make(n).encode()) > limit:
+        n = int(n * 0.98)
+    return n
+
+
+def sizes(input_class: InputClass, steps: int) -> list[int]:
+    """Counts ``n`` growing by a factor of four up to the largest input under the limit."""
+    top = top_count(input_class)
+    return sorted({max(1, top // 4 ** k) for k in range(steps)})
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    code: int
+    output: str
+
+
+def run(args: list[str], cwd: Path, timeout: float) -> Run:
+    """Run ``playbook ARGS`` in a subprocess; its wall time and peak resident memory."""
+    code = (
+        "import resource, sys\n"
+        "from generator.cli import main\n"
+        "sys.argv = ['playbook', *sys.argv[1:]]\n"
+        "try:\n    main()\n"
+        "finally:\n"
+        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    sys.stderr.write(f'\\n@@peak-kb {peak}\\n')\n"
+    )
+    start = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return Run(timeout, float("nan"), -9, "timed out")
+    seconds = time.perf_counter() - start
+    peak = float("nan")
+    stderr = []
+    for line in done.stderr.splitlines():
+        if line.startswith("@@peak-kb "):
+            peak = int(line.split()[1]) / 1024
+        else:
+            stderr.append(line)
+    return Run(seconds, peak, done.returncode, done.stdout + "\n".join(stderr))
+
+
+def project(folder: Path, text: str) -> Path:
+    """A copy of the example project in ``folder`` with ``text`` as its playbook."""
+    for name in ("content", "templates"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    (folder / "playbook.yml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _exponent(previous: tuple[int, float] | None, size: int, seconds: float) -> str:
+    if previous is None or previous[0] == size or previous[1] <= 0 or seconds <= 0:
+        return "-"
+    return f"{math.log(seconds / previous[1]) / math.log(size / previous[0]):.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("classes", nargs="*", help=f"input classes (default: all): {', '.join(BY_NAME)}")
+    parser.add_argument("--steps", type=int, default=4, help="sizes per class, each a quarter of the next")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions per size (the median is shown)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a run is killed")
+    options = parser.parse_args(argv)
+    chosen = [BY_NAME[name] for name in options.classes] if options.classes else list(CLASSES)
+    print("| input | size | command | time (s) | peak memory (MB) | growth exponent | exit |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    failed = False
+    for input_class in chosen:
+        commands = [("validate", VALIDATE_TARGET_S)] + ([("build", BUILD_TARGET_S)] if input_class.build else [])
+        for command, target in commands:
+            previous: tuple[int, float] | None = None
+            for n in sizes(input_class, options.steps):
+                text = input_class.make(n)
+                size = len(text.encode())
+                if size > LIMIT:
+                    continue
+                runs = []
+                with tempfile.TemporaryDirectory() as tmp:
+                    folder = project(Path(tmp), text)
+                    for _ in range(options.runs):
+                        runs.append(run([command, "playbook.yml"] if command == "validate" else [command],
+                                        folder, options.timeout))
+                runs.sort(key=lambda r: r.seconds)
+                median = runs[len(runs) // 2]
+                peak = max(r.peak_mb for r in runs)
+                over = median.seconds > target or peak > MEMORY_TARGET_MB or median.code not in (0, 1)
+                failed |= over
+                print(f"| {input_class.name} | {size / 1024:,.0f} KB | {command} | {median.seconds:.2f} | "
+                      f"{peak:.0f} | {_exponent(previous, size, median.seconds)} | {median.code}"
+                      f"{' OVER TARGET' if over else ''} |", flush=True)
+                previous = (size, median.seconds)
+    print(f"\nTargets: validate < {VALIDATE_TARGET_S:.0f} s, build < {BUILD_TARGET_S:.0f} s, "
+          f"peak memory < {MEMORY_TARGET_MB:.0f} MB; times are medians of {options.runs} runs on a shared machine.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
