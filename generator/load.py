@@ -8,6 +8,7 @@ with one message that names the file and, where there is one, the line.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -32,6 +33,17 @@ from .errors import LoadError, Problem, excerpt
 MAX_FILE_BYTES = 2 * 1024 * 1024
 #: Deepest nesting of mappings and lists; the format itself needs six levels.
 MAX_DEPTH = 32
+#: Longest text of one value (or key), in characters. A message body is rarely over 5,000.
+MAX_TEXT = 20_000
+#: Most items in one list, or keys in one mapping.
+MAX_ENTRIES = 5_000
+#: Most values (scalars, lists and mappings, keys included) in the whole file; the example has
+#: about 5,000. Counted while parsing, so a file of a million tiny values is refused early.
+MAX_NODES = 200_000
+#: Positions are remembered down to this depth: no rule looks deeper (the format has six levels),
+#: and a problem deeper down is shown at its nearest remembered ancestor. Remembering every one of
+#: a million nodes nested 30 deep took 1 GiB and 25 s.
+POSITIONS_DEPTH = 12
 
 #: The tags plain YAML resolves to; any other tag is refused.
 _PLAIN_TAGS = frozenset(
@@ -64,6 +76,8 @@ class Source:
     styles: dict[KeyPath, str | None] = field(default_factory=dict)
     #: The source text, split into lines.
     lines: list[str] = field(default_factory=list)
+    #: Offsets of the line breaks in string values, per path; built on first use (see text_position).
+    _breaks: dict[KeyPath, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def text_position(self, path: KeyPath, offset: int) -> Position:
         """Where character ``offset`` of the string value at ``path`` is written.
@@ -72,18 +86,22 @@ class Source:
         multi-line flow scalars it names the right line or the one before.
         """
         start = self.value_positions.get(path) or self.position(path)
-        value = _value_at(self.data, path)
-        before = value[:offset] if isinstance(value, str) else ""
-        line_in_value = before.count("\n")
+        breaks = self._breaks.get(path)
+        if breaks is None:  # once per value: thousands of blanks in one text cost one pass over it
+            value = _value_at(self.data, path)
+            text = value if isinstance(value, str) else ""
+            breaks = self._breaks[path] = [match.start() for match in re.finditer("\n", text)]
+        line_in_value = bisect.bisect_left(breaks, offset)
+        in_line = offset - (breaks[line_in_value - 1] + 1 if line_in_value else 0)
         if self.styles.get(path):
             line = start.line + 1 + line_in_value
             text_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
             indent = len(text_line) - len(text_line.lstrip(" "))
-            return Position(line, indent + len(before) - (before.rfind("\n") + 1) + 1)
+            return Position(line, indent + in_line + 1)
         if line_in_value == 0:
             first_char = self.lines[start.line - 1][start.column - 1:start.column] if self.lines else ""
             quoted = first_char in ("'", '"')
-            return Position(start.line, start.column + len(before) + quoted)
+            return Position(start.line, start.column + in_line + quoted)
         return Position(start.line + line_in_value, 1)
 
     def position(self, path: KeyPath) -> Position:
@@ -133,6 +151,7 @@ class _PlainComposer(Composer):
     def __init__(self) -> None:
         Composer.__init__(self)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()  # type: ignore[attr-defined]  # from the event-source mixin
@@ -141,6 +160,10 @@ class _PlainComposer(Composer):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _Refused(event.start_mark, f"anchor {excerpt('&' + anchor)} is not allowed; {_NO_ANCHORS}")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(event.start_mark, f"more than {MAX_NODES:,} values in one file; the limit is "
+                                             f"{MAX_NODES:,} (a playbook needs far fewer)")
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels is refused")
@@ -249,6 +272,11 @@ def _describe(node: Node) -> str:
     return "a list" if isinstance(node, SequenceNode) else "a single value"
 
 
+def _too_long(text: str) -> str:
+    return (f"{len(text):,} characters of text; the limit is {MAX_TEXT:,} "
+            "(shorten it, or link to a longer document)")
+
+
 def _tag_refused(tag: str) -> str:
     return f"tag {excerpt(tag)} is not allowed; only plain YAML values are accepted"
 
@@ -266,20 +294,30 @@ class _Builder:
         self.problems.append(Problem(self.source.file, position.line, position.column, format_path(path), message))
 
     def build(self, node: Node, path: KeyPath) -> Any:
-        self.source.value_positions[path] = _position(node)
+        remember = len(path) < POSITIONS_DEPTH
+        if remember:
+            self.source.value_positions[path] = _position(node)
         if node.tag not in _PLAIN_TAGS:
             self._problem(node, path, _tag_refused(node.tag))
+            return None
+        if isinstance(node, (MappingNode, SequenceNode)) and len(node.value) > MAX_ENTRIES:
+            what = "keys in a mapping" if isinstance(node, MappingNode) else "items in a list"
+            self._problem(node, path, f"{len(node.value):,} {what}; the limit is {MAX_ENTRIES:,}")
             return None
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             items = []
             for index, item in enumerate(node.value):
-                self.source.positions[(*path, index)] = _position(item)
+                if remember:
+                    self.source.positions[(*path, index)] = _position(item)
                 items.append(self.build(item, (*path, index)))
             return items
         assert isinstance(node, ScalarNode)
-        if node.style in ("|", ">"):
+        if len(node.value) > MAX_TEXT:
+            self._problem(node, path, _too_long(node.value))
+            return None
+        if remember and node.style in ("|", ">"):
             self.source.styles[path] = node.style
         if any("\ud800" <= ch <= "\udfff" for ch in node.value):
             self._problem(node, path, "contains an escaped surrogate (\\ud800-\\udfff), which is not a character")
@@ -295,6 +333,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        positions: dict[str, Position] = {}
         for key_node, value_node in node.value:
             if key_node.tag not in _PLAIN_TAGS:
                 self._problem(key_node, path, _tag_refused(key_node.tag))
@@ -308,12 +347,17 @@ class _Builder:
                 self._problem(key_node, path, message)
                 continue
             key = key_node.value
+            if len(key) > MAX_TEXT:
+                self._problem(key_node, path, f"a key of {_too_long(key)}")
+                continue
             if key in result:
-                first = self.source.positions[(*path, key)]
+                first = positions[key]
                 self._problem(key_node, (*path, key),
                               f"duplicate key {excerpt(key)} (first written on line {first.line})")
                 continue
-            self.source.positions[(*path, key)] = _position(key_node)
+            positions[key] = _position(key_node)
+            if len(path) < POSITIONS_DEPTH:
+                self.source.positions[(*path, key)] = positions[key]
             result[key] = self.build(value_node, (*path, key))
         return result
 

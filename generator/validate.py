@@ -165,7 +165,8 @@ class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
 
     @property
     def _errors(self) -> _UnsortedErrors:
-        return self.__dict__["_errors"]
+        errors: _UnsortedErrors = self.__dict__["_errors"]
+        return errors
 
     @_errors.setter
     def _errors(self, errors: list[Any]) -> None:
@@ -405,7 +406,8 @@ def references_point_at_entries(c: _Checked) -> None:
     """Every field marked ``meta.ref`` in the schema names an entry that exists."""
     for path, section, ident in references({"type": "dict", "schema": S.PLAYBOOK}, c.data, ()):
         if SLUG.match(ident) and ident not in c.ids[section]:
-            c.report.add(path, f"unknown {SINGULAR[section]} '{ident}'", hint=c.report.suggestions.known(section, c.ids[section], ident))
+            c.report.add(path, f"unknown {SINGULAR[section]} '{ident}'",
+                         hint=c.report.suggestions.known(section, c.ids[section], ident))
 
 
 @meaning
@@ -486,7 +488,8 @@ def validate_private(source: Source, contact_ids: set[str]) -> list[Problem]:
     contacts = source.data.get("contacts")
     for ident, entry in contacts.items() if isinstance(contacts, dict) else ():
         if ident not in contact_ids:
-            report.add(("contacts", ident), f"unknown contact '{ident}'", hint=report.suggestions.known("contacts", contact_ids, ident))
+            report.add(("contacts", ident), f"unknown contact '{ident}'",
+                       hint=report.suggestions.known("contacts", contact_ids, ident))
         if isinstance(entry, dict):
             _check_channel_values(report, ("contacts", ident), entry)
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
@@ -532,7 +535,8 @@ def regime_is_known_or_regulator_complete(c: _Checked) -> None:
         path: KeyPath = ("regulators", r_index)
         wrong = regulator.get("regime")
         if isinstance(wrong, str) and wrong not in regimes:
-            c.report.add((*path, "regime"), f"unknown regime '{wrong}'", hint=c.report.suggestions.known("regime", regimes, wrong, limit=25))
+            c.report.add((*path, "regime"), f"unknown regime '{wrong}'",
+                         hint=c.report.suggestions.known("regime", regimes, wrong, limit=25))
         if "regime" not in regulator:
             for key in S.REGULATOR_WITHOUT_REGIME:
                 if key not in regulator:
@@ -661,8 +665,11 @@ def required_clauses_are_in_the_body(c: _Checked) -> None:
     """Each required clause appears in the body as written (line breaks and spacing aside)."""
     for index, template in _entries(c.data, "templates"):
         body = template.get("body")
+        if not isinstance(body, str):
+            continue
+        spaced = _normalised(body)  # once per body, not once per clause
         for c_index, clause in _texts(template, "required_clauses"):
-            if isinstance(body, str) and _normalised(clause) not in _normalised(body):
+            if _normalised(clause) not in spaced:
                 c.report.add(("templates", index, "required_clauses", c_index),
                              "required clause does not appear in the body; put it back as written")
 
