@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint unit golden bench mutants clean
+.PHONY: site test lint unit golden bench bench-hostile mutants clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(VENV)/.installed-test
 mutants: $(VENV)/.installed-test
 	$(BIN)/pip install --quiet "coverage==7.17.3"  # which test runs which line: each mutant runs only those
 	$(BIN)/python tools/mutants.py
+
+## Time validate (and build) on each hostile input class of issue 20 at growing sizes up to 2 MiB.
+bench-hostile: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.hostile
 
 clean:
 	rm -rf $(VENV) site dist .pytest_cache .mypy_cache .ruff_cache

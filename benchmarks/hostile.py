@@ -42,65 +42,97 @@ def _insert_after(text: str, marker: str, block: str) -> str:
     return text[:end] + block + text[end:]
 
 
+#: The loader's ceilings (generator.load): inputs are spread so that each stays under them, and so
+#: reaches the validation rules, up to the 2 MiB limit (or, for nesting, the values limit).
+MAX_TEXT = 20_000
+MAX_ENTRIES = 5_000
+
+
+def _glossary_entries(count: int, entry: Callable[[int], str]) -> str:
+    return _insert_after(_example(), "glossary:", "".join(entry(k) for k in range(count)))
+
+
 def unknown_keys(n: int) -> str:
-    """``n`` keys the format does not know, in ``document``."""
-    block = "".join(f"  unknown_key_{i}: value {i}\n" for i in range(n))
-    return _insert_after(_example(), "document:", block)
+    """``n`` keys the format does not know, 50 to a glossary entry."""
+    def entry(k: int) -> str:
+        keys = "".join(f"    unknown_{k}_{i}: x\n" for i in range(min(50, n - 50 * k)))
+        return f"  - term: Extra term {k}\n    definition: Words.\n{keys}"
+    return _glossary_entries(-(-n // 50), entry)
 
 
 def unknown_references(n: int) -> str:
-    """5,000 extra contacts, and one checklist item naming ``n`` contact ids that do not exist."""
+    """4,000 extra contacts, and ``n`` references to contact ids that do not exist, 500 to a checklist item."""
     contacts = "".join(
         f"  - id: extra-contact-{i}\n    name: Extra Contact {i}\n"
         f"    channels:\n      - {{type: email, value: extra{i}@example.org}}\n    verified_on: 2026-10-14\n"
-        for i in range(5000)
+        for i in range(4000)
     )
-    refs = ", ".join(f"missing-contact-{i}" for i in range(n))
     text = _insert_after(_example(), "contacts:", contacts)
-    return text.replace("        contacts: [lukas-berger]\n", f"        contacts: [lukas-berger, {refs}]\n", 1)
+    items = "".join(
+        f"      - id: extra-item-{k}\n        action: Call them.\n        due: 1h\n        from: awareness\n"
+        f"        contacts: [{', '.join(f'missing-contact-{i}' for i in range(500 * k, min(n, 500 * k + 500)))}]\n"
+        for k in range(-(-n // 500))
+    )
+    return _insert_after(text, "    checklist:", items)
+
+
+def _templates(count: int, body: Callable[[int], str], clauses: Callable[[int], str] = lambda _k: "") -> str:
+    """The example with ``count`` copies of its first template, each with its own body and clauses."""
+    text = _example()
+    start = text.index("  - id: holding-statement\n")
+    first = text[start:text.index("  - id: press-release\n")]
+    head, _, _ = first.partition("    body: |\n")
+    copies = "".join(
+        head.replace("id: holding-statement", f"id: holding-statement-{k}") + "    body: |\n" + body(k)
+        + "    required_clauses:\n" + (clauses(k) or "      - Copy.\n")
+        for k in range(count)
+    )
+    return text[:start] + copies + text[start:]
 
 
 def required_clauses(n: int) -> str:
-    """One template whose body is long and that lists ``n`` required clauses, none in the body."""
-    body = "".join(f"      Paragraph {i} of a long statement about the incident and what we do.\n"
-                   for i in range(n))
-    clauses = "".join(f"      - Clause number {i} that the body never states in these words.\n" for i in range(n))
-    text = _example().replace(
-        "    required_clauses:\n      - We will publish an update by [[ next_update ]] at {{ incident_page }}.\n",
-        "    required_clauses:\n" + clauses, 1)
-    return text.replace("      Media enquiries: {{ press_email }}, {{ press_phone }}.\n",
-                        "      Media enquiries: {{ press_email }}, {{ press_phone }}.\n" + body, 1)
+    """``n`` required clauses, none in the body, 1,000 to a template with a body of 19,000 characters."""
+    line = "      Paragraph of a long statement about the incident and what we do about it now.\n"
+    body = line * (19_000 // (len(line) - 6))
+    return _templates(-(-n // 1000), lambda _k: body,
+                      lambda k: "".join(f"      - Clause {i} that the body never states.\n"
+                                        for i in range(1000 * k, min(n, 1000 * k + 1000))))
 
 
 def undeclared_blanks(n: int) -> str:
-    """One template body holding ``n`` blanks that name no declared value, eight to a line."""
-    lines = "".join(
-        "      " + " ".join(f"{{{{ undeclared_{i + j} }}}}" for j in range(8)) + "\n" for i in range(0, n, 8)
-    )
-    return _example().replace("      Media enquiries: {{ press_email }}, {{ press_phone }}.\n",
-                              "      Media enquiries: {{ press_email }}, {{ press_phone }}.\n" + lines, 1)
+    """``n`` blanks naming no declared value, 800 to a template body (eight to a line)."""
+    def body(k: int) -> str:
+        names = [f"{{{{ undeclared_{i} }}}}" for i in range(800 * k, min(n, 800 * k + 800))]
+        return "".join("      " + " ".join(names[j:j + 8]) + "\n" for j in range(0, len(names), 8)) + "      Copy.\n"
+    return _templates(-(-n // 800), body)
 
 
 def wide_nesting(n: int) -> str:
-    """``n`` branches, each nested 28 levels deep (the limit is 32), under the glossary."""
+    """``n`` branches, each nested 28 levels deep (the limit is 32), 4,000 to a glossary item."""
     branch = "[" * 28 + "x" + "]" * 28
-    items = "".join(f"  - {branch}\n" for _ in range(n))
-    return _insert_after(_example(), "glossary:", items)
+    def entry(k: int) -> str:
+        return f"  - [{', '.join(branch for _ in range(min(4000, n - 4000 * k)))}]\n"
+    return _glossary_entries(-(-n // 4000), entry)
 
 
 def long_value_early(n: int) -> str:
-    """A document title ``n`` characters long on line 20 (one line, no spaces to break on)."""
-    return _example().replace("  title: Cyber-incident communication playbook\n",
-                              f"  title: {'Ab' * (n // 2)}\n", 1)
+    """A document title of ``n`` characters (at most 19,000, one line without spaces) on line 20,
+    and glossary definitions of 19,000 characters for the rest of ``n``."""
+    title = "Ab" * (min(n, 19_000) // 2)
+    text = _example().replace("  title: Cyber-incident communication playbook\n", f"  title: {title}\n", 1)
+    rest = max(0, n - 19_000)
+    entries = "".join(f"  - term: Long {k}\n    definition: {'Cd' * 9_500}\n" for k in range(rest // 19_000))
+    return _insert_after(text, "glossary:", entries)
 
 
 def long_body_line(n: int) -> str:
-    """A template body that is one line of ``n`` characters of words and blanks."""
+    """Template bodies that are one line of words and blanks each, 19,000 characters to a template."""
     unit = "word {{ brand }} and [[ what_happened ]] "
-    line = (unit * (n // len(unit) + 1))[:n].rstrip()
-    return _example().replace("      Media enquiries: {{ press_email }}, {{ press_phone }}.\n",
-                              f"      Media enquiries: {{{{ press_email }}}}, {{{{ press_phone }}}}.\n      {line}\n",
-                              1)
+    def body(k: int) -> str:
+        size = min(19_000, n - 19_000 * k)
+        size -= size % len(unit)  # whole units: no blank cut in half
+        return "      " + (unit * (size // len(unit))).rstrip() + "\n      Copy.\n"
+    return _templates(max(1, -(-n // 19_000)), body)
 
 
 @dataclass(frozen=True)

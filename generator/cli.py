@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from .errors import PlaybookError, Problem, ProblemsError, system_error_text
+from .errors import PlaybookError, Problem, ProblemsError, shown, system_error_text
 from .schema import EDITIONS, Edition
 
 DEFAULT_PLAYBOOK = "playbook.yml"
@@ -35,33 +35,44 @@ def _github_escape(text: str, *, prop: bool = False) -> str:
 
 
 def _report_text(file: str, problems: list[Problem], failed: bool) -> str:
-    lines = [str(p) for p in problems]
+    printed = shown(problems)
+    lines = [str(p) for p in printed.problems] + ([printed.summary] if printed.more else [])
     verdict = "invalid" if failed else "valid"
     lines.append(f"{file}: {verdict} ({_count(problems, 'error')}, {_count(problems, 'warning')})")
     return "\n".join(lines)
 
 
 def _report_json(file: str, problems: list[Problem], failed: bool) -> str:
+    printed = shown(problems)
     return json.dumps({
         "file": file,
         "valid": not failed,
+        "errors": sum(1 for p in problems if p.severity == "error"),
+        "warnings": sum(1 for p in problems if p.severity == "warning"),
         "problems": [
             {"file": p.file, "line": p.line, "column": p.column, "path": p.path,
              "severity": p.severity, "message": p.message, "hint": p.hint}
-            for p in problems
+            for p in printed.problems
         ],
+        # Problems past the first SHOWN_PROBLEMS are not listed, only counted by kind.
+        "more": printed.more,
+        "more_by_kind": printed.more_by_kind,
+        "more_summary": printed.summary,
     }, indent=2, ensure_ascii=False)
 
 
 def _report_github(file: str, problems: list[Problem], failed: bool) -> str:
     lines = []
-    for p in problems:
+    printed = shown(problems)
+    for p in printed.problems:
         props = [f"file={_github_escape(p.file, prop=True)}"]
         if p.line:
             props += [f"line={p.line}", f"col={p.column}"]
         if p.path:
             props.append(f"title={_github_escape(p.path, prop=True)}")
         lines.append(f"::{p.severity} {','.join(props)}::{_github_escape(p.text)}")
+    if printed.more:
+        lines.append(f"::notice file={_github_escape(file, prop=True)}::{_github_escape(printed.summary)}")
     lines.append(_report_text(file, problems, failed).splitlines()[-1])
     return "\n".join(lines)
 

@@ -5,6 +5,8 @@ Library code raises these; only the CLI turns them into text and exit codes.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,6 +44,41 @@ class Problem:
         return f"{where}:{path}{kind} {self.text}"
 
 
+#: At most this many problems are printed (the first by line); the rest are counted by kind.
+SHOWN_PROBLEMS = 200
+
+
+def kind_of(problem: Problem) -> str:
+    """The kind of a problem: its message with the quoted names and the numbers left out
+    ("unknown contact '…'"), so thousands of one mistake are counted as one kind."""
+    return re.sub(r"\d[\d,]*", "N", re.sub(r"'[^']*'", "'…'", problem.message))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The problems to print, and what is left out: how many, and how many of each kind."""
+
+    problems: list[Problem]
+    more: int
+    more_by_kind: dict[str, int]
+
+    @property
+    def summary(self) -> str:
+        """``… and 5,000 more problems of these kinds: unknown key '…' (5,000)``, or nothing."""
+        if not self.more:
+            return ""
+        kinds = ", ".join(f"{kind} ({count:,})" for kind, count in self.more_by_kind.items())
+        return f"… and {self.more:,} more problem{'' if self.more == 1 else 's'} of these kinds: {kinds}"
+
+
+def shown(problems: list[Problem], limit: int | None = None) -> Shown:
+    """The first ``limit`` (default :data:`SHOWN_PROBLEMS`) of ``problems``, in their order, and a
+    count per kind of the rest."""
+    limit = SHOWN_PROBLEMS if limit is None else limit
+    rest = Counter(kind_of(p) for p in problems[limit:])
+    return Shown(problems[:limit], len(problems) - min(limit, len(problems)), dict(rest.most_common()))
+
+
 class PlaybookError(Exception):
     """Root of every error the generator raises on purpose."""
 
@@ -51,7 +88,8 @@ class ProblemsError(PlaybookError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        printed = shown(self.problems)
+        super().__init__("\n".join([str(p) for p in printed.problems] + ([printed.summary] if printed.more else [])))
 
 
 class LoadError(ProblemsError):
