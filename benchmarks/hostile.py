@@ -173,6 +173,7 @@ def sizes(input_class: InputClass, steps: int) -> list[int]:
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     code: int
     output: str
@@ -186,24 +187,24 @@ def run(args: list[str], cwd: Path, timeout: float) -> Run:
         "sys.argv = ['playbook', *sys.argv[1:]]\n"
         "try:\n    main()\n"
         "finally:\n"
-        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "    sys.stderr.write(f'\\n@@peak-kb {peak}\\n')\n"
+        "    me = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "    sys.stderr.write(f'\\n@@peak-kb {me.ru_maxrss} {me.ru_utime + me.ru_stime}\\n')\n"
     )
     start = time.perf_counter()
     try:
         done = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
                               timeout=timeout)
     except subprocess.TimeoutExpired:
-        return Run(timeout, float("nan"), -9, "timed out")
+        return Run(timeout, float("nan"), float("nan"), -9, "timed out")
     seconds = time.perf_counter() - start
-    peak = float("nan")
+    peak = cpu = float("nan")
     stderr = []
     for line in done.stderr.splitlines():
         if line.startswith("@@peak-kb "):
-            peak = int(line.split()[1]) / 1024
+            peak, cpu = int(line.split()[1]) / 1024, float(line.split()[2])
         else:
             stderr.append(line)
-    return Run(seconds, peak, done.returncode, done.stdout + "\n".join(stderr))
+    return Run(seconds, cpu, peak, done.returncode, done.stdout + "\n".join(stderr))
 
 
 def project(folder: Path, text: str) -> Path:
@@ -230,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a run is killed")
     options = parser.parse_args(argv)
     chosen = [BY_NAME[name] for name in options.classes] if options.classes else list(CLASSES)
-    print("| input | size | command | time (s) | peak memory (MB) | growth exponent | exit |")
-    print("|---|---:|---|---:|---:|---:|---:|")
+    print("| input | size | command | time (s) | CPU (s) | peak memory (MB) | growth exponent (CPU) | exit |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
     failed = False
     for input_class in chosen:
         commands = [("validate", VALIDATE_TARGET_S)] + ([("build", BUILD_TARGET_S)] if input_class.build else [])
@@ -251,14 +252,16 @@ def main(argv: list[str] | None = None) -> int:
                 runs.sort(key=lambda r: r.seconds)
                 median = runs[len(runs) // 2]
                 peak = max(r.peak_mb for r in runs)
-                over = median.seconds > target or peak > MEMORY_TARGET_MB or median.code not in (0, 1)
+                over = median.cpu_seconds > target or peak > MEMORY_TARGET_MB or median.code not in (0, 1)
                 failed |= over
                 print(f"| {input_class.name} | {size / 1024:,.0f} KB | {command} | {median.seconds:.2f} | "
-                      f"{peak:.0f} | {_exponent(previous, size, median.seconds)} | {median.code}"
-                      f"{' OVER TARGET' if over else ''} |", flush=True)
-                previous = (size, median.seconds)
+                      f"{median.cpu_seconds:.2f} | {peak:.0f} | {_exponent(previous, size, median.cpu_seconds)} | "
+                      f"{median.code}{' OVER TARGET' if over else ''} |", flush=True)
+                previous = (size, median.cpu_seconds)
     print(f"\nTargets: validate < {VALIDATE_TARGET_S:.0f} s, build < {BUILD_TARGET_S:.0f} s, "
-          f"peak memory < {MEMORY_TARGET_MB:.0f} MB; times are medians of {options.runs} runs on a shared machine.")
+          f"peak memory < {MEMORY_TARGET_MB:.0f} MB; times are medians of {options.runs} runs on a shared machine;\n"
+          "CPU is the user and system time of the playbook process (mkdocs runs inside it); the targets\n"
+          "are checked against it, since wall time on a shared machine measures the other jobs too.")
     return 1 if failed else 0
 
 
