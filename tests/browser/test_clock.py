@@ -126,7 +126,7 @@ def clock_case(draw: st.DrawFn) -> dict[str, Any]:
     return {"regime": regime, "events": events, "filed": filed, "zone": draw(st.sampled_from(ZONES))}
 
 
-@settings(max_examples=3, deadline=None, database=None, phases=[Phase.generate],
+@settings(max_examples=3, deadline=None, database=None, phases=[Phase.generate], derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
                                  HealthCheck.function_scoped_fixture])
 @given(cases=st.lists(clock_case(), min_size=120, max_size=120))
