@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_build_datetime, get_relative_url
 
 from . import csp, open_playbook
+from .a11y import THEME_OVERRIDES, label_task_boxes
 from .diff import as_markdown, compare, previous_version, private_values, without_private
 from .errors import PlaybookError
 from .escape import markdown_text as escape
@@ -281,6 +282,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
         config.extra.setdefault("generator", False)  # no "Made with Material" link out of the site
+        # The accessibility fix to Material's search partial: after a custom_dir, before Material.
+        dirs = config.theme.dirs
+        if str(THEME_OVERRIDES) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.
@@ -305,7 +310,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             page.title = page.meta["title"]
         else:
             page.title = page_title(page.title, page.file.name)
-        return html
+        return label_task_boxes(html)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Source maps are for debugging Material itself; they double the size of the offline bundle.

@@ -398,7 +398,8 @@
       "Started " + show(state.incident.started, state.zone) + ". " + Object.keys(state.ticks).length +
       " checklist items ticked. Everything is kept in this browser only."));
 
-    var note = element("textarea", { id: "pb-note", rows: "2", cols: "50", placeholder: "What happened, what was decided" });
+    var note = element("textarea", { id: "pb-note", rows: "2", cols: "50", "aria-label": "Note for the log",
+                                       placeholder: "What happened, what was decided" });
     var noteButton = element("button", { type: "button", id: "pb-add-note", "class": "md-button" }, "Add to the log");
     noteButton.addEventListener("click", function () {
       if (!note.value.trim()) { return; }
@@ -639,6 +640,7 @@
   function releasePanel(root, state) {
     root.innerHTML = "";
     var zone = zoneSelect("pb-release-zone", (state.release && state.release.zone) || DATA.timezone);
+    zone.setAttribute("aria-label", "Time zone of the release time");  // the label names only the time
     var when = element("input", { type: "datetime-local", id: "pb-release-time" });
     if (state.release) { when.value = localValue(state.release.at, state.release.zone); }
     var label = element("label", {}, "Release at: ");
@@ -795,8 +797,50 @@
     article.insertBefore(box, article.firstChild);
   }
 
+  /* ---------- Keyboard access ---------- */
+
+  /* A table wider than the page scrolls sideways inside Material's wrapper: a keyboard user can
+     scroll it only if the wrapper takes focus (WCAG 2.1.1). Only wrappers that do scroll become tab
+     stops, re-checked when the window changes size. */
+  function scrollables() {
+    document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset__table").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table (scrolls sideways)");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  /* Material scrolls the table of contents and tab bars with behavior "smooth"; a reader who asked
+     the system for reduced motion gets the jump without the animation. */
+  function reduceMotion() {
+    if (!window.matchMedia || !window.matchMedia("(prefers-reduced-motion: reduce)").matches) { return; }
+    ["scrollTo", "scrollBy"].forEach(function (name) {
+      [Element.prototype, window].forEach(function (target) {
+        var original = target[name];
+        if (!original) { return; }
+        target[name] = function (options) {
+          if (options && typeof options === "object" && options.behavior === "smooth") {
+            options = Object.assign({}, options, { behavior: "auto" });
+            return original.call(this, options);
+          }
+          return original.apply(this, arguments);
+        };
+      });
+    });
+  }
+
   function start() {
     var state = load();
+    reduceMotion();
+    scrollables();
+    window.addEventListener("load", scrollables);
+    window.addEventListener("resize", scrollables);
     unreadableWarning();
     reviewWarning();
     checklists(state);
