@@ -816,6 +816,47 @@
     });
   }
 
+  /* The title of the section an element sits in: the text of the nearest heading before it. */
+  function sectionTitle(node) {
+    var headings = document.querySelectorAll("article h1, article h2, article h3, article h4");
+    var title = "";
+    headings.forEach(function (heading) {
+      if (heading.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        title = heading.textContent.replace(/\u00b6/g, "").replace(/\s+/g, " ").trim();
+      }
+    });
+    return title;
+  }
+
+  /* Landmarks a screen reader lists must have names that tell them apart (axe: landmark-unique).
+     Material names each nested navigation section by its expand toggle, which holds only an icon
+     (so the toggle, a tab stop, has no name either: it gets the section's name as hidden text),
+     and adds an unnamed <nav> to every code block for its copy button; the sideways-scrolling
+     tables are regions too. Each takes the name of what it belongs to. */
+  function landmarkNames() {
+    document.querySelectorAll(".md-nav__container > label.md-nav__link[id]").forEach(function (label) {
+      var link = label.parentNode.querySelector("a.md-nav__link");
+      var name = link ? link.textContent.replace(/\s+/g, " ").trim() : "";
+      if (name && !label.textContent.trim()) {
+        label.appendChild(element("span", { class: "pb-hidden-name" }, name));
+      }
+    });
+    var used = {};
+    function unique(name) {
+      used[name] = (used[name] || 0) + 1;
+      return used[name] > 1 ? name + " (" + used[name] + ")" : name;
+    }
+    document.querySelectorAll("[role=region].md-typeset__scrollwrap, [role=region].md-typeset__table")
+      .forEach(function (wrap) {
+        var title = sectionTitle(wrap);
+        wrap.setAttribute("aria-label", unique((title ? "Table: " + title : "Table") + ", scrolls sideways"));
+      });
+    document.querySelectorAll("nav.md-code__nav:not([aria-label])").forEach(function (nav) {
+      var title = sectionTitle(nav);
+      nav.setAttribute("aria-label", unique("Copy " + (title ? "text: " + title : "text")));
+    });
+  }
+
   /* Material scrolls the table of contents and tab bars with behavior "smooth"; a reader who asked
      the system for reduced motion gets the jump without the animation. */
   function reduceMotion() {
@@ -839,8 +880,9 @@
     var state = load();
     reduceMotion();
     scrollables();
-    window.addEventListener("load", scrollables);
-    window.addEventListener("resize", scrollables);
+    landmarkNames();
+    window.addEventListener("load", function () { scrollables(); landmarkNames(); });
+    window.addEventListener("resize", function () { scrollables(); landmarkNames(); });
     unreadableWarning();
     reviewWarning();
     checklists(state);
