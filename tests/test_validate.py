@@ -63,6 +63,20 @@ def test_empty_value_is_reported(minimal: str) -> None:
     assert problems(text) == ["playbook.yml:2:3: document.title: has no value; fill it in or remove the key"]
 
 
+def test_an_empty_required_list_asks_for_one_entry_in_the_singular(minimal: str) -> None:
+    text = minimal[: minimal.index("phases:")] + "phases: []\n"
+    assert "playbook.yml:85:1: phases: needs at least 1 entry" in problems(text)
+
+
+@pytest.mark.parametrize(("length", "shown"), [(39, "the text '" + "x" * 39 + "'"), (40, "a text")])
+def test_a_wrong_text_is_quoted_only_while_it_is_short(minimal: str, length: int, shown: str) -> None:
+    text = edit(minimal, "approved_on: 2026-01-10", f'approved_on: "{"x" * length}"')
+    assert problems(text) == [
+        f"playbook.yml:7:3: document.approved_on: expected a date (YYYY-MM-DD), got {shown}; "
+        "write it as YYYY-MM-DD without quotes"
+    ]
+
+
 def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:
     text = edit(minimal, "kind: messenger", "kind: pigeon")
     assert problems(text) == [
