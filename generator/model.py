@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
+from . import phones
 from . import schema as S
 from .durations import Duration, parse_duration
 from .regimes import catalogue_data
@@ -94,6 +95,7 @@ class Document:
     classification: str
     language: str
     timezone: str
+    country: str | None = None
     history: tuple[Change, ...] = ()
 
 
@@ -133,6 +135,7 @@ class Contact:
     title: str | None = None
     organisation: str | None = None
     external: bool = False
+    office: str | None = None
     service: str | None = None
     fills: tuple[Fill, ...] = ()
     notes: str | None = None
@@ -470,9 +473,19 @@ def _with_regime(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_model(data: dict[str, Any]) -> Playbook:
-    """Turn validated data into the model."""
+    """Turn validated data into the model. Phone numbers are written in international form."""
     regulators = [_with_regime(regulator) for regulator in data.get("regulators", [])]
-    return from_data(Playbook, {**data, "regulators": regulators})
+    return from_data(Playbook, {**data, "regulators": regulators, "contacts": _dialable(data)})
+
+
+def _dialable(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The contacts, each phone number in international form (national ones read in the region
+    of the contact's office or the document's country; see :mod:`generator.phones`)."""
+    regions = phones.regions(data)
+    return [{**contact, "channels": [
+        {**channel, "value": phones.display(channel["value"], regions.get(contact["id"]))}
+        if channel.get("type") in phones.PHONE_TYPES else channel
+        for channel in contact.get("channels", [])]} for contact in data.get("contacts", [])]
 
 
 def _meta(rules: S.Schema, name: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from . import phones
 from .errors import LoadError, Problem
 from .load import Source, load
 from .validate import validate_private
@@ -48,7 +49,7 @@ def merge_private(source: Source, private: tuple[Path, str]) -> list[Problem]:
     path, name = private
     private_source = load(path, name)
     contacts = [c for c in source.data.get("contacts") or [] if isinstance(c, dict)]
-    problems = validate_private(private_source, {c["id"] for c in contacts if isinstance(c.get("id"), str)})
+    problems = validate_private(private_source, phones.regions(source.data))
     if not problems:
         for contact in contacts:
             ident = contact.get("id")

@@ -23,6 +23,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from . import phones
 from . import schema as S
 from .deadlines import clock_start_words
 from .errors import RenderError
@@ -107,7 +108,7 @@ def message_html(text: str, playbook: Playbook, *, lines: bool = False) -> Marku
 
 
 def tel_href(number: str) -> Markup | None:
-    return url("tel:" + re.sub(r"[^0-9+]", "", number))
+    return url(phones.tel_uri(number))
 
 
 def mailto_href(address: str) -> Markup | None:
@@ -195,7 +196,7 @@ def reach(channel: ContactChannel) -> Markup:
     """A contact channel as Markdown: a tel:, mailto: or web link where it is one, else text."""
     label = markdown_text(channel.value)
     target = None
-    if channel.type in ("phone", "mobile", "satphone", "whatsapp"):
+    if channel.type in phones.PHONE_TYPES:
         target = tel_href(channel.value)
     elif channel.type == "email":
         target = mailto_href(channel.value)

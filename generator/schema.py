@@ -25,8 +25,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 #: A BCP 47 language tag of the common forms: ``en``, ``de-AT``, ``sr-Latn``.
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
-#: A phone number in international form, as people write it.
-PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}[0-9]$")
 #: An ISO 3166 two-letter country code (a cerberus ``regex`` rule, so a string).
 COUNTRY = "[A-Z]{2}"
 #: ``{{ name }}``: an organisation value, filled at build time.
@@ -165,6 +163,9 @@ DOCUMENT: Schema = {
                      check_with="language"),
     "timezone": text("IANA time zone of the organisation's head office.", required=True,
                      example="Europe/Vienna", check_with="timezone"),
+    "country": text("ISO 3166 two-letter code of the country whose national phone numbers (written without +) "
+                    "and short numbers (112) the playbook uses, unless a contact's office says otherwise.",
+                    example="AT", regex=COUNTRY),
     "history": entries("Change history, newest first.", {
         "version": text("Version the change produced.", required=True, example="2.3"),
         "date": date("Date of the change.", required=True, example="2026-10-20"),
@@ -189,6 +190,8 @@ CONTACT: Schema = {
     "title": text("Job title or function.", example="Head of Communications"),
     "organisation": text("Employer, for people outside the organisation.", example="Kanzlei Weiss & Partner"),
     "external": flag("True for people and organisations outside the organisation."),
+    "office": ref("offices", "Office the contact works from; its country reads national phone numbers.",
+                  example="belgrade"),
     "service": _describe("What an external party does for us.",
                          {"type": "string", "allowed": list(CONTACT_SERVICES)}, "law-firm"),
     "fills": entries("Roles this contact fills.", {

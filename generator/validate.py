@@ -26,11 +26,12 @@ from typing import Any
 import cerberus
 from cerberus import errors as cerberus_errors
 
+from . import phones
 from . import schema as S
 from .durations import parse_duration
 from .errors import Problem, Severity
 from .load import KeyPath, Source, format_path
-from .schema import BUILTIN_VALUES, COUNTRY, IDENTIFIER, INCIDENT_BLANK, LANGUAGE, PHONE, SLUG, VALUE_BLANK
+from .schema import BUILTIN_VALUES, COUNTRY, IDENTIFIER, INCIDENT_BLANK, LANGUAGE, SLUG, VALUE_BLANK
 from .zones import accepted_timezones, is_timezone
 
 #: A contact whose details were checked longer ago than this gets a warning.
@@ -445,16 +446,15 @@ def roles_are_filled(c: _Checked) -> None:
                                          f"'fills: [{{role: {ident}, as: primary}}]'")
 
 
-def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any]) -> None:
-    """Phone numbers and e-mail addresses of one contact's channels look like ones."""
+def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any], region: str | None) -> None:
+    """Phone numbers (read in ``region`` when national) and e-mail addresses of one contact's channels."""
     for ch_index, channel in _entries(contact, "channels"):
         kind, value = channel.get("type"), channel.get("value")
         if not isinstance(value, str):
             continue
         value_path = (*path, "channels", ch_index, "value")
-        if kind in ("phone", "mobile", "satphone", "whatsapp") and not PHONE.match(value):
-            report.add(value_path, f"'{value}' is not a phone number; write it in international form, "
-                                   "like +43 1 234 5678")
+        if kind in phones.PHONE_TYPES and (reason := phones.problem(value, region)):
+            report.add(value_path, f"'{value}' {reason}")
         if kind == "email" and (reason := email_problem(value)):
             report.add(value_path, f"'{value}' is not an e-mail address: {reason}")
 
@@ -477,21 +477,25 @@ def email_problem(address: str) -> str | None:
 @meaning
 def contact_channels_look_right(c: _Checked) -> None:
     """Phone numbers and e-mail addresses of the contacts look like ones."""
+    regions = phones.regions(c.data)
     for c_index, contact in _entries(c.data, "contacts"):
-        _check_channel_values(c.report, ("contacts", c_index), contact)
+        ident = contact.get("id")
+        _check_channel_values(c.report, ("contacts", c_index), contact,
+                              regions.get(ident) if isinstance(ident, str) else None)
 
 
-def validate_private(source: Source, contact_ids: set[str]) -> list[Problem]:
-    """Check ``contacts.private.yml``: its shape, that every contact exists, and its channel values."""
+def validate_private(source: Source, regions: dict[str, str | None]) -> list[Problem]:
+    """Check ``contacts.private.yml``: its shape, that every contact exists, and its channel values;
+    ``regions`` maps each contact of the playbook to the region its national numbers are read in."""
     report = _Report(source)
     _check_shape(report, S.PRIVATE_CONTACTS)
     contacts = source.data.get("contacts")
     for ident, entry in contacts.items() if isinstance(contacts, dict) else ():
-        if ident not in contact_ids:
+        if ident not in regions:
             report.add(("contacts", ident), f"unknown contact '{ident}'",
-                       hint=report.suggestions.known("contacts", contact_ids, ident))
+                       hint=report.suggestions.known("contacts", set(regions), ident))
         if isinstance(entry, dict):
-            _check_channel_values(report, ("contacts", ident), entry)
+            _check_channel_values(report, ("contacts", ident), entry, regions.get(ident))
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
 
 

@@ -183,11 +183,43 @@ def test_phone_numbers_and_emails_must_look_right(minimal: str) -> None:
     text = edit(minimal, "value: +43 660 000 0001", "value: call Alice")
     text = edit(text, "value: bob@example.test", "value: bob at example")
     assert problems(text) == [
-        "playbook.yml:33:24: contacts[0].channels[0].value: 'call Alice' is not a phone number; write it in "
-        "international form, like +43 1 234 5678",
+        "playbook.yml:33:24: contacts[0].channels[0].value: 'call Alice' is not a phone number: it has no digits",
         "playbook.yml:41:23: contacts[1].channels[0].value: 'bob at example' is not an e-mail address: an email "
         "address must have an @-sign",
     ]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("0660 1234567", "'0660 1234567' is not in international form; write it with + and the country code, like "
+                     "+43 1 234 5678, or set `country` on the document or on the contact's office"),
+    ("+43 1", "'+43 1' is not a phone number: it is too short"),
+    ("+43 660 12", "'+43 660 12' is not a valid number in the numbering plan of AT (+43)"),
+    ("+1 555 0100", "'+1 555 0100' is not a valid number in the numbering plan of US (+1)"),
+    ("+999 1234 5678", "'+999 1234 5678' is not a phone number: its country code is unknown"),
+    ("+882 1234", "'+882 1234' is not a valid number in the numbering plan of +882"),
+    ("112", "'112' is not in international form; write it with + and the country code, like "
+            "+43 1 234 5678, or set `country` on the document or on the contact's office"),
+])
+def test_phone_numbers_are_checked_against_the_numbering_plan(minimal: str, value: str, message: str) -> None:
+    text = edit(minimal, "value: +43 660 000 0001", f"value: '{value}'")
+    assert problems(text) == [f"playbook.yml:33:24: contacts[0].channels[0].value: {message}"]
+
+
+@pytest.mark.parametrize("value", ["0660 1234567", "112", "133", "+43 1 234 5678 ext. 12", "+381 11 3456789"])
+def test_national_and_short_numbers_are_read_in_the_documents_country(minimal: str, value: str) -> None:
+    text = edit(minimal, "  timezone: Europe/Vienna\n", "  timezone: Europe/Vienna\n  country: AT\n")
+    assert problems(edit(text, "value: +43 660 000 0001", f"value: '{value}'")) == []
+
+
+def test_a_contacts_office_country_reads_its_national_numbers(minimal: str) -> None:
+    text = edit(minimal, "  timezone: Europe/Vienna\n", "  timezone: Europe/Vienna\n  country: AT\n")
+    text = edit(text, "value: +43 660 000 0001", "value: '011 3456789'")
+    assert problems(text) == ["playbook.yml:34:24: contacts[0].channels[0].value: '011 3456789' is not a valid "
+                              "number in the numbering plan of AT (+43)"]
+    text = edit(text, "    name: Alice Example\n", "    name: Alice Example\n    office: belgrade\n")
+    text += ("offices:\n  - {id: belgrade, name: Belgrade hub, city: Belgrade, country: RS, "
+             "timezone: Europe/Belgrade}\n")
+    assert problems(text) == []
 
 
 @pytest.mark.parametrize(("address", "reason"), [
