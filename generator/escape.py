@@ -5,7 +5,8 @@ functions, chosen by the context it lands in.
 context                function
 =====================  ===========================================================================
 Markdown text          :func:`markdown_text` (one line) and :func:`markdown_lines` (line breaks kept,
-                       for ``<pre>`` blocks inside the Markdown)
+                       for ``<pre>`` blocks inside the Markdown); :func:`markdown_value` for a value
+                       of a prose field (:class:`Prose`), whose safe inline Markdown is kept
 HTML text              :func:`html_text`
 HTML attribute         :func:`html_attribute` (always inside double quotes)
 URL                    :func:`url` (https, http, tel, mailto and sms only; anything else is not a link)
@@ -73,6 +74,55 @@ def markdown_text(value: Any) -> Markup:
     if isinstance(value, Markup):
         return value
     return Markup(_references(_SPACE.sub(" ", str(value))))
+
+
+class Prose(str):
+    """Text of a prose field (a checklist action, a note, a description): its code spans, emphasis and
+    links are kept by :func:`markdown_value`; everything else is text, as in :func:`markdown_text`."""
+
+
+#: The inline Markdown a prose field may use. Emphasis and link texts are plain text inside.
+_INLINE = re.compile(
+    r"`(?P<code>[^`]+)`"
+    r"|\*\*(?P<strong>\S(?:[^*]*\S)?)\*\*"
+    r"|\*(?P<em>\S(?:[^*]*\S)?)\*"
+    r"|(?<![^\W_])_(?P<em_>\S(?:[^_]*\S)?)_(?![^\W_])"
+    r"|\[(?P<label>[^\[\]]+)\]\((?P<target>[^()\s]+)\)")
+#: The schemes a link in prose may use: a web page, a phone number, an e-mail address.
+PROSE_SCHEMES = ("https", "tel", "mailto")
+
+
+def _inline(match: re.Match[str]) -> str:
+    if match.group("code") is not None:
+        return f'<code class="pb-code">{_references(match.group("code"))}</code>'
+    if match.group("strong") is not None:
+        return f"<strong>{_references(match.group('strong'))}</strong>"
+    emphasis = match.group("em") if match.group("em") is not None else match.group("em_")
+    if emphasis is not None:
+        return f"<em>{_references(emphasis)}</em>"
+    target = match.group("target")
+    link = url(target) if _SCHEME.match(target) and target.split(":", 1)[0].lower() in PROSE_SCHEMES else None
+    if link is None:  # any other scheme, or none: the whole thing stays text
+        return _references(match.group())
+    return f"[{_references(match.group('label'))}]({link})"
+
+
+def prose_markdown(value: str) -> Markup:
+    """A prose value as Markdown: code spans (shown as code, with a copy button on the site),
+    ``*emphasis*``, ``**strong**`` and ``[links](https:…)`` to ``https:``, ``tel:`` and ``mailto:``
+    are kept; every other character is written as by :func:`markdown_text`."""
+    text = _SPACE.sub(" ", str(value))
+    parts, end = [], 0
+    for match in _INLINE.finditer(text):
+        parts += [_references(text[end:match.start()]), _inline(match)]
+        end = match.end()
+    parts.append(_references(text[end:]))
+    return Markup("".join(parts))
+
+
+def markdown_value(value: Any) -> Markup:
+    """Any value in the generated Markdown: a prose value with its inline Markdown, anything else as text."""
+    return prose_markdown(value) if isinstance(value, Prose) else markdown_text(value)
 
 
 def markdown_lines(value: Any) -> Markup:

@@ -254,7 +254,8 @@ def _compose(text: str, file: str, events: str) -> Node:
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         detail = exc.problem or "malformed YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise LoadError([Problem(file, line, column, "", f"YAML syntax error: {detail}{context}")]) from None
+        hint = next((hint for start, hint in _YAML_TRAPS if detail.startswith(start)), "")
+        raise LoadError([Problem(file, line, column, "", f"YAML syntax error: {detail}{context}", hint=hint)]) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if position is not None else 0
@@ -264,6 +265,15 @@ def _compose(text: str, file: str, events: str) -> Node:
     finally:
         if loader is not None and hasattr(loader, "dispose"):
             loader.dispose()
+
+
+#: The usual YAML traps behind a syntax error, and what to do (the error's start → the hint).
+_YAML_TRAPS = (
+    ("mapping values are not allowed", 'a colon followed by a space starts a key: if this is a sentence with a '
+                                       'colon, put the whole text in quotes ("Call the bank: ask for fraud")'),
+    ("did not find expected ',' or '}'", "inside {…} a text with a colon or a comma must be in quotes "
+                                         '({note: "home: weekends only"})'),
+)
 
 
 def _describe(node: Node) -> str:

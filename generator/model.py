@@ -23,6 +23,7 @@ from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hin
 from . import phones
 from . import schema as S
 from .durations import Duration, parse_duration
+from .escape import Prose
 from .regimes import catalogue_data
 
 T = TypeVar("T")
@@ -55,6 +56,8 @@ def _convert(hint: Any, value: Any) -> Any:
         return None if value is None else _convert(inner, value)
     if hint is Duration:
         return parse_duration(value)
+    if hint is Prose:
+        return Prose(value)
     if origin is tuple:
         return tuple(_convert(get_args(hint)[0], item) for item in value)
     if origin is dict:
@@ -123,7 +126,7 @@ class ContactChannel:
     value: str
     out_of_band: bool = False
     private: bool = False
-    note: str | None = None
+    note: Prose | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class Contact:
     office: str | None = None
     service: str | None = None
     fills: tuple[Fill, ...] = ()
-    notes: str | None = None
+    notes: Prose | None = None
     private: bool = False
 
     @property
@@ -162,7 +165,7 @@ class Audience:
     id: str
     name: str
     owner: str
-    description: str
+    description: Prose
     reach: str
     timezone: str | None = None
 
@@ -193,8 +196,8 @@ class Stage:
     #: Another reading of the outer limit once it has passed (shown beside it).
     limit_dispute: str | None = None
     #: The stage's note in playbook.yml; the rule in words in the catalogue.
-    note: str | None = computed(lambda data: data.get("note", data.get("rule")), "note", "rule",
-                                    default=None)
+    note: str | None = computed(lambda data: Prose(data["note"]) if "note" in data else data.get("rule"),
+                                "note", "rule", default=None)
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ class Regulator:
     stages: tuple[Stage, ...]
     required_content: tuple[str, ...]
     authority: str | None = None
-    note: str | None = None
+    note: Prose | None = None
     regime: Regime | None = computed(lambda data: _regime(data.get("regime")), "regime", default=None)
     calendar: Calendar | None = None
     counting: Counting | None = None
@@ -294,7 +297,7 @@ class Template:
 @dataclass(frozen=True)
 class ChecklistItem:
     id: str
-    action: str
+    action: Prose
     owner: str | None = None  # the phase's owner when the item names none (see Phase.checklist)
     due: Duration | None = None
     due_from: str | None = computed(lambda data: data.get("from", "awareness") if "due" in data else None, "from",
@@ -303,14 +306,14 @@ class ChecklistItem:
     contacts: tuple[str, ...] = ()
     regulators: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
-    note: str | None = None
+    note: Prose | None = None
 
 
 @dataclass(frozen=True)
 class Phase:
     id: str
     name: str
-    goal: str
+    goal: Prose
     starts_when: str
     #: An item without an owner has the phase's.
     checklist: tuple[ChecklistItem, ...] = computed(
@@ -325,7 +328,7 @@ class Cadence:
     audience: str
     every: Duration
     during: Duration | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 @dataclass(frozen=True)
@@ -342,7 +345,7 @@ class Severity:
 class Scenario:
     id: str
     name: str
-    description: str
+    description: Prose
     phases: tuple[str, ...]
     regulators: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()

@@ -27,7 +27,7 @@ from . import phones
 from . import schema as S
 from .deadlines import clock_start_words
 from .errors import RenderError
-from .escape import html_attribute, markdown_lines, markdown_text, url
+from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
 from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
@@ -62,7 +62,7 @@ def page_environment(user_templates: Path | None) -> jinja2.Environment:
     if user_templates is not None and user_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [packaged, jinja2.PrefixLoader({"default": packaged})]
-    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=markdown_text)
+    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=markdown_value)
     return env
 
 
@@ -215,7 +215,7 @@ def describe_channel(channel: ContactChannel) -> Markup:
     if channel.out_of_band:
         text += ' <span class="pb-oob">out-of-band</span>'
     if channel.note:
-        text += f" ({markdown_text(channel.note)})"
+        text += f" ({markdown_value(channel.note)})"
     return Markup(text)
 
 

@@ -85,12 +85,15 @@ MEDIA = (
 
 
 def _describe(description: str, rules: Schema, example: Any = None, ref: str | None = None, *,
-              private_detail: bool = False) -> Schema:
-    """Rules with their ``meta``: the description and example, the section a reference points at, and
-    ``private_detail`` for details of an entry that the public edition leaves out when it is private."""
+              private_detail: bool = False, prose: bool = False) -> Schema:
+    """Rules with their ``meta``: the description and example, the section a reference points at,
+    ``private_detail`` for details of an entry that the public edition leaves out when it is private,
+    and ``prose`` for text that may use inline Markdown (code, emphasis, links; see escape.Prose)."""
     meta: Schema = {"description": description}
     if private_detail:
         meta["private_detail"] = True
+    if prose:
+        meta["prose"] = True
     if example is not None:
         meta["example"] = example
     if ref is not None:
@@ -102,6 +105,13 @@ def text(description: str, *, required: bool = False, example: Any = None, priva
          **rules: Any) -> Schema:
     return _describe(description, {"type": "string", "empty": False, "required": required, **rules}, example,
                      private_detail=private_detail)
+
+
+def prose(description: str, *, required: bool = False, example: Any = None, private_detail: bool = False) -> Schema:
+    """Text that may use inline Markdown: `code`, *emphasis*, **strong**, [links](https://…) to https:,
+    tel: and mailto:. Everything else in it is shown as text."""
+    return _describe(description, {"type": "string", "empty": False, "required": required}, example,
+                     private_detail=private_detail, prose=True)
 
 
 def flag(description: str) -> Schema:
@@ -207,12 +217,12 @@ CONTACT: Schema = {
         "value": text("Number, address, handle or place.", required=True, example="+43 660 123 4567"),
         "out_of_band": flag("Usable when corporate e-mail and chat may be read by the attacker."),
         "private": flag("Left out of the public edition of the site (a private phone, say)."),
-        "note": text("When or how to use it."),
+        "note": prose("When or how to use it."),
     }, required=True, minlength=1, private_detail=True),
     "private": flag("All of this contact's channels and notes are left out of the public edition."),
     "verified_on": date("When the details were last checked by calling or messaging.", required=True,
                         example="2026-10-01"),
-    "notes": text("Anything else the crisis team should know.", private_detail=True),
+    "notes": prose("Anything else the crisis team should know.", private_detail=True),
 }
 
 TEAM_CHANNEL: Schema = {
@@ -231,7 +241,7 @@ AUDIENCE: Schema = {
     "id": ident(example="customers"),
     "name": text("Name of the audience.", required=True, example="Customers"),
     "owner": ref("roles", "Role that owns the relationship.", required=True, example="customer-lead"),
-    "description": text("Who they are and what they need from us.", required=True),
+    "description": prose("Who they are and what they need from us.", required=True),
     "reach": text("How we reach them.", required=True),
     "timezone": text("Time zone to plan releases for, if not the head office's.",
                      example="Europe/Belgrade", check_with="timezone"),
@@ -282,7 +292,7 @@ STAGE: Schema = {
     **CLOCK,
     "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
     "limit_dispute": text("Another reading of the outer limit once it has passed, shown beside it."),
-    "note": text("Anything to know about this stage."),
+    "note": prose("Anything to know about this stage."),
 }
 
 REGULATOR: Schema = {
@@ -302,7 +312,7 @@ REGULATOR: Schema = {
     "stages": entries("Deadline stages, in order (required without a regime; replace the regime's).",
                       STAGE, minlength=1),
     "required_content": texts("What the notification must contain (required without a regime)."),
-    "note": text("Caveats, for example where national law differs."),
+    "note": prose("Caveats, for example where national law differs."),
 }
 
 #: Keys a regulator must have when it names no regime.
@@ -357,14 +367,14 @@ TEMPLATE: Schema = {
 PHASE: Schema = {
     "id": ident(example="assessment"),
     "name": text("Name of the phase.", required=True, example="Detection and assessment"),
-    "goal": text("What the phase achieves.", required=True),
+    "goal": prose("What the phase achieves.", required=True),
     "starts_when": text("What moves the incident into this phase.", required=True),
     "owner": ref("roles", "Role that owns the phase's checklist (the default owner of its items).",
                  example="comms-lead"),
     "covert": flag("True while the attacker may still be inside: no e-mail or chat about the incident."),
     "checklist": entries("What must be done in this phase.", {
         "id": ident("Stable id of the item, unique in the playbook; ticks are stored under it.", "assess-convene"),
-        "action": text("What to do, as an instruction.", required=True),
+        "action": prose("What to do, as an instruction; `commands` in backticks get a copy button.", required=True),
         "owner": ref("roles", "Role that does it (default: the phase's owner).", example="ciso"),
         "due": duration("Deadline, counted from 'from'.", example="1h"),
         "from": _describe("What the deadline counts from.",
@@ -373,14 +383,14 @@ PHASE: Schema = {
         "contacts": refs("contacts", "Contacts the item involves."),
         "regulators": refs("regulators", "Regulators the item concerns."),
         "channels": refs("channels", "Team channels the item uses."),
-        "note": text("Advice for doing it well."),
+        "note": prose("Advice for doing it well."),
     }, required=True, minlength=1),
 }
 
 SCENARIO: Schema = {
     "id": ident(example="ransomware"),
     "name": text("Name of the scenario.", required=True, example="Ransomware"),
-    "description": text("What it looks like and what is special about it.", required=True),
+    "description": prose("What it looks like and what is special about it.", required=True),
     "severity": ref("severities", "Severity it usually starts at.", example="sev1"),
     "phases": refs("phases", "Phases that apply.", required=True),
     "regulators": refs("regulators", "Regulators likely to need notifying."),
@@ -397,7 +407,7 @@ SEVERITY: Schema = {
         "audience": ref("audiences", "Audience updated.", required=True, example="customers"),
         "every": duration("Interval between updates.", required=True, example="60m"),
         "during": duration("For how long this cadence holds (then see the note).", example="24h"),
-        "note": text("What happens after that."),
+        "note": prose("What happens after that."),
     }),
 }
 

@@ -27,12 +27,18 @@ _CHECKS: dict[str, dict[str, Any]] = {
 }
 
 
+#: What a prose field's description adds (editors show it on hover).
+PROSE_NOTE = "Inline Markdown: `code`, *emphasis*, **strong**, [links](https://…) to https:, tel: and mailto:."
+
+
 def convert(rules: S.Schema) -> dict[str, Any]:
     """One cerberus rule set as JSON Schema."""
     out: dict[str, Any] = {}
     meta = rules.get("meta", {})
     if "description" in meta:
         out["description"] = meta["description"]
+    if meta.get("prose"):
+        out["description"] = f"{out.get('description', '')} {PROSE_NOTE}".strip()
     if meta.get("example") is not None:
         example = meta["example"]
         out["examples"] = [example]
@@ -112,6 +118,8 @@ def reference(rules: S.Schema | None = None, prefix: str = "") -> list[Field]:
         kind = _CHECK_KINDS.get(field.get("check_with", ""), _KINDS.get(field.get("type", ""), "any"))
         if meta.get("ref"):
             kind = f"id of {meta['ref']}"
+        if meta.get("prose"):
+            kind = "text with inline Markdown"
         if "allowed" in field:
             kind = "one of: " + ", ".join(field["allowed"])
         if field.get("type") == "list" and isinstance(field.get("schema"), dict):

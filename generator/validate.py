@@ -313,7 +313,21 @@ def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
         return
     for error in validator.errors:
         path, message, hint = _shape_message(error, root, report.suggestions)
+        if error.code == cerberus_errors.UNKNOWN_FIELD.code and error.value is None \
+                and _after_flow_comma(report.source, path):
+            hint = (f"a comma inside {{…}} separates keys: if '{path[-1]}' is the rest of the text before it, "
+                    f"put that text in quotes; {hint}")
         report.add(path, message, hint=hint)
+
+
+def _after_flow_comma(source: Source, path: KeyPath) -> bool:
+    """Whether the key at ``path`` is written right after a comma inside ``{…}`` on its line: the
+    YAML trap of a text with a comma in a flow mapping (``{note: home, weekends}``)."""
+    position = source.positions.get(path)
+    if position is None or not 0 < position.line <= len(source.lines):
+        return False
+    before = source.lines[position.line - 1][: position.column - 1].rstrip()
+    return before.endswith(",") and before.rfind("{") > before.rfind("}")
 
 
 # --- passes 2 and 3: rules --------------------------------------------------------------

@@ -20,6 +20,7 @@ from generator.escape import (
     js_data,
     markdown_lines,
     markdown_text,
+    prose_markdown,
     url,
 )
 from tests.conftest import ROOT
@@ -43,9 +44,11 @@ class _Elements(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, tuple[str, ...]]] = []
         self.text: list[str] = []
+        self.hrefs: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements.append((tag, tuple(sorted(name for name, _ in attrs))))
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
@@ -166,3 +169,44 @@ def test_js_data_cannot_end_a_script_element() -> None:
     import json
 
     assert json.loads(text) == {"name": "</script><script>alert(1)</script>", "line": "a\u2028b", "amp": "&"}
+
+
+#: What a prose value may add to a page: code, emphasis and links, nothing else.
+PROSE_ELEMENTS = {("code", ("class",)), ("em", ()), ("strong", ()), ("a", ("href",))}
+PROSE_HEAVY = st.lists(st.sampled_from([
+    "`", "*", "**", "_", "[", "]", "(", ")", "https://a.test/x_y", "tel:+431234", "mailto:a@b.test",
+    "javascript:alert(1)", "http://a.test", "data:x", "<b>", "{: .x }", "&amp;", " ", "a", "-", "1. ", "\n",
+    "|", "\\", "!"]), max_size=20).map("".join) | SYNTAX_HEAVY
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=PROSE_HEAVY, context=st.sampled_from([c for c in CONTEXTS if "](other.md)" not in c]))
+@example(value="[x](javascript:alert(1))", context="{}")
+@example(value="`<img src=x onerror=alert(1)>` and [`<b>`](https://a.test)", context="{}")
+@example(value="[x](https://a.test/`*y*`)", context="{}")
+@example(value="`*a*` [b](tel:+43) *c* **d** _e_", context="- item {}")
+def test_prose_adds_only_code_emphasis_and_links_to_allowed_schemes(value: str, context: str) -> None:
+    assume(value.strip())  # the schema refuses empty text
+    plain = html_of(context.format("x"))
+    found = html_of(context.format(prose_markdown(value)))
+    added = Counter(found.elements) - Counter(plain.elements)
+    assert set(added) <= PROSE_ELEMENTS, f"the value added {set(added) - PROSE_ELEMENTS}"
+    links = [href for href in found.hrefs if not href.startswith("#")]  # a heading's own permalink
+    assert all(href.split(":", 1)[0].lower() in ("https", "tel", "mailto") for href in links), links
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Run `netstat -an | grep :443` now", 'Run <code class="pb-code">netstat -an &#124; grep :443</code> now'),
+    ("Call **the bank**, then *wait* and _listen_",
+     "Call <strong>the bank</strong>, then <em>wait</em> and <em>listen</em>"),
+    ("[Runbook](https://wiki.example/a_b?c=1), [call](tel:+43-1-2345678), [mail](mailto:a@b.example)",
+     "[Runbook](https://wiki.example/a_b?c=1), [call](tel:+43-1-2345678), [mail](mailto:a@b.example)"),
+    ("[x](javascript:alert(1)) [y](http://a.example) [z](sms:+43)",
+     "&#91;x&#93;&#40;javascript:alert&#40;1&#41;&#41; &#91;y&#93;&#40;http://a.example&#41; "
+     "&#91;z&#93;&#40;sms:+43&#41;"),
+    ("snake_case_name, *unclosed and `<b>`",
+     'snake&#95;case&#95;name, &#42;unclosed and <code class="pb-code">&#60;b&#62;</code>'),
+    ("two\n\nparagraphs", "two paragraphs"),
+])
+def test_prose_keeps_code_emphasis_and_safe_links_only(value: str, expected: str) -> None:
+    assert prose_markdown(value) == expected

@@ -124,6 +124,21 @@ class TestRefusedConstructs:
         assert "YAML syntax error:" in message
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("action: Call the bank: ask for fraud\n",
+     "playbook.yml:1:22: YAML syntax error: mapping values are not allowed in this context; a colon followed by a "
+     'space starts a key: if this is a sentence with a colon, put the whole text in quotes ("Call the bank: ask for '
+     'fraud")'),
+    ("channel: {type: email, note: call: never}\n",
+     "playbook.yml:1:34: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping); "
+     'inside {…} a text with a colon or a comma must be in quotes ({note: "home: weekends only"})'),
+])
+def test_the_usual_yaml_traps_come_with_what_to_do(text: str, expected: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        load_text(text)
+    assert [str(p) for p in caught.value.problems] == [expected]
+
+
 def test_plain_yaml_loads_with_positions() -> None:
     source = load_text("a: 1\nb:\n  - x: |\n      hi\n  - 2\n")
     assert source.data == {"a": 1, "b": [{"x": "hi\n"}, 2]}

@@ -10,7 +10,8 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 import pytest
 
 from generator import schema as S
-from generator.model import Playbook, Regime, schema_keys
+from generator.escape import Prose
+from generator.model import Playbook, Regime, Stage, schema_keys
 
 
 def _dataclass_in(hint: Any) -> Any:
@@ -48,6 +49,18 @@ def test_model_fields_are_the_schema_keys(where: str, cls: Any, rules: S.Schema)
     assert sorted(consumed) == sorted(rules), f"{cls.__name__} ({where})"
     unfilled = [f.name for f in dataclasses.fields(cls) if not set(schema_keys(f)) & set(rules)]
     assert unfilled == [], f"{cls.__name__} ({where}) has fields no schema key fills"
+
+
+@pytest.mark.parametrize(("where", "cls", "rules"), MAPPINGS, ids=[m[0] for m in MAPPINGS])
+def test_prose_fields_of_the_schema_are_prose_in_the_model(where: str, cls: Any, rules: S.Schema) -> None:
+    """A field the schema marks ``prose`` keeps its inline Markdown on the site only if the model
+    types it :class:`Prose`; a field typed Prose that the schema does not mark would surprise users."""
+    hints = get_type_hints(cls)
+    typed = {schema_keys(f)[0] for f in dataclasses.fields(cls) if Prose in (hints[f.name], *get_args(hints[f.name]))}
+    marked = {name for name, field in rules.items() if field.get("meta", {}).get("prose")}
+    if cls is Stage:  # the stage's note is Prose when it comes from the playbook, the catalogue's rule is text
+        typed |= {"note"} if "note" in rules else set()
+    assert typed == marked, f"{cls.__name__} ({where})"
 
 
 def test_every_dataclass_of_the_model_is_checked() -> None:

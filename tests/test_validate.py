@@ -77,6 +77,16 @@ def test_a_wrong_text_is_quoted_only_while_it_is_short(minimal: str, length: int
     ]
 
 
+def test_a_comma_inside_a_flow_mapping_is_explained(minimal: str) -> None:
+    text = edit(minimal, "{type: email, value: bob@example.test}", "{type: email, value: bob@example.test, "
+                "note: home, weekends}")
+    assert problems(text) == [
+        "playbook.yml:41:60: contacts[1].channels[0].weekends: unknown key 'weekends'; a comma inside {…} separates "
+        "keys: if 'weekends' is the rest of the text before it, put that text in quotes; known: note, out_of_band, "
+        "private, type, value"
+    ]
+
+
 def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:
     text = edit(minimal, "kind: messenger", "kind: pigeon")
     assert problems(text) == [

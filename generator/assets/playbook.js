@@ -711,7 +711,8 @@
   }
 
   function copy(text, button) {
-    var done = function () { button.textContent = "Copied"; window.setTimeout(function () { button.textContent = "Copy the filled text"; }, 2000); };
+    var label = button.textContent;
+    var done = function () { button.textContent = "Copied"; window.setTimeout(function () { button.textContent = label; }, 2000); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
     } else { fallbackCopy(text); done(); }
@@ -723,6 +724,16 @@
     area.select();
     document.execCommand("copy");
     area.remove();
+  }
+
+  /* A command written in backticks in a checklist item or note gets a Copy button beside it. */
+  function commandCopy() {
+    document.querySelectorAll("code.pb-code").forEach(function (code) {
+      if (code.nextElementSibling && code.nextElementSibling.classList.contains("pb-copy-code")) { return; }
+      var button = element("button", { type: "button", "class": "pb-copy-code", "aria-label": "Copy " + code.textContent }, "Copy");
+      button.addEventListener("click", function () { copy(code.textContent, button); });
+      code.after(button);
+    });
   }
 
   function composer(state) {
@@ -886,6 +897,7 @@
     unreadableWarning();
     reviewWarning();
     checklists(state);
+    commandCopy();
     progress(state);
     composer(state);
     var panels = { "pb-incident": incidentPanel, "pb-clock": clockPanel, "pb-release": releasePanel,

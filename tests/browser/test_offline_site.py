@@ -91,6 +91,23 @@ def test_message_page_highlights_blanks_and_offers_copy(visit: Visit) -> None:
     assert "{{" not in text
 
 
+def test_a_command_in_a_checklist_note_is_code_with_a_copy_button(visit: Visit) -> None:
+    # Record what is copied instead of touching the machine's clipboard.
+    visit.page.add_init_script("window.__copied = []; navigator.clipboard.writeText = "
+                               "t => { window.__copied.push(t); return Promise.resolve(); };")
+    visit.open("phases/notification.html")
+    item = visit.page.locator(".task-list-item", has=visit.page.locator("#item-notify-record"))
+    code = item.locator("code.pb-code")
+    assert code.inner_text() == "playbook clock --aware TIME --filed at-fma/initial=TIME"
+    emphasis = item.locator("em em", has_text="Filed now")  # kept, and upright inside the italic note
+    assert emphasis.evaluate("e => getComputedStyle(e).fontStyle") == "normal"
+    button = item.get_by_role("button", name="Copy playbook clock --aware TIME --filed at-fma/initial=TIME")
+    button.click()
+    assert visit.page.evaluate("window.__copied") == ["playbook clock --aware TIME --filed at-fma/initial=TIME"]
+    assert button.inner_text() == "Copied"
+    assert visit.errors == []
+
+
 def test_checklist_items_carry_their_stable_ids(visit: Visit) -> None:
     visit.open("phases/assessment.html")
     ids = visit.page.locator(".task-list-item .pb-item").evaluate_all("els => els.map(e => e.id)")
