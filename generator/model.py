@@ -198,6 +198,9 @@ class Stage:
     #: The stage's note in playbook.yml; the rule in words in the catalogue.
     note: str | None = computed(lambda data: Prose(data["note"]) if "note" in data else data.get("rule"),
                                 "note", "rule", default=None)
+    when: Prose | None = None
+    severities: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,9 @@ class Template:
     max_chars: int | None = None
     required_clauses: tuple[str, ...] = ()
     optional_lines: tuple[str, ...] = ()
+    when: Prose | None = None
+    severities: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -307,6 +313,9 @@ class ChecklistItem:
     regulators: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     note: Prose | None = None
+    when: Prose | None = None
+    severities: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,18 @@ from . import schema as S
 from .deadlines import clock_start_words
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
-from .model import ChecklistItem, Clock, Contact, ContactChannel, Phase, Playbook, Regime, Regulator, Template
+from .model import (
+    ChecklistItem,
+    Clock,
+    Contact,
+    ContactChannel,
+    Phase,
+    Playbook,
+    Regime,
+    Regulator,
+    Stage,
+    Template,
+)
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
 from .versions import data_versions
@@ -177,6 +188,16 @@ class Links:
         """The roles a contact fills: ``Communication lead (deputy 1), …``."""
         return Markup(", ".join(f"{self.role(f.role)} ({'primary' if f.primary else f'deputy {f.rank}'})"
                                 for f in contact.fills))
+
+    def condition(self, entry: ChecklistItem | Template | Stage) -> Markup:
+        """When ``entry`` applies, as the plan says it (``Card data may be affected · severity SEV1 or SEV2 ·
+        scenario Ransomware``); empty when it always applies."""
+        parts: list[str] = [markdown_value(entry.when)] if entry.when else []
+        if entry.severities:
+            parts.append(f"severity {self.many('severity', entry.severities, ' or ')}")
+        if entry.scenarios:
+            parts.append(f"scenario {self.many('scenario', entry.scenarios, ' or ')}")
+        return Markup(" · ".join(parts))
 
     def item(self, item: ChecklistItem) -> Markup:
         """Everything a checklist item links to, joined by middots."""
@@ -342,6 +363,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
     return {
         "playbook": playbook,
         "doc": playbook.document,
+        "printing": False,  # True while a page is rendered as a section of the print page
         "first_hour": first_hour(playbook),
         "items_owned": items_owned(playbook),
         "clock_start": clock_start,
@@ -381,7 +403,7 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
 
     def part(template_name: str, what: str, **extra: Any) -> Markup:
         """A page's content as a section of the print page: its links lead from print.md, headings one level down."""
-        context = {**common, "links": Links("print.md", playbook), "title": what, **extra}
+        context = {**common, "links": Links("print.md", playbook), "title": what, "printing": True, **extra}
         markdown = _render(env, template_name, f"the print page ({what})", context)
         return Markup(_HEADING.sub(r"#\1", markdown))
 

@@ -278,6 +278,17 @@ COUNTING: Schema = {
     "rule": text("The counting rule in words, from the rule's text."),
 }
 
+#: When an entry (a checklist item, a message template, a regulator's stage) applies: in the plan's
+#: words, and by severity level and scenario. With none of these it always applies.
+CONDITION: Schema = {
+    "when": prose("The situation in which it applies, in the plan's words; shown before it.",
+                  example="Card data may be affected"),
+    "severities": refs("severities", "It applies only at these severity levels (default: at every level).",
+                       example=["sev1"]),
+    "scenarios": refs("scenarios", "It applies only in these scenarios (default: in every scenario).",
+                      example=["ransomware"]),
+}
+
 CALENDAR: Schema = {
     "country": text("ISO country code whose public holidays are not business days.", required=True,
                     example="AT", regex=COUNTRY),
@@ -293,6 +304,7 @@ STAGE: Schema = {
     "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
     "limit_dispute": text("Another reading of the outer limit once it has passed, shown beside it."),
     "note": prose("Anything to know about this stage."),
+    **CONDITION,
 }
 
 REGULATOR: Schema = {
@@ -362,6 +374,7 @@ TEMPLATE: Schema = {
                  "[[ name ]] is an incident fact filled in during the incident.", required=True),
     "required_clauses": texts("Sentences that must stay in the message; each must appear in the body as written."),
     "optional_lines": texts("Lines the writer may add when they apply."),
+    **CONDITION,
 }
 
 PHASE: Schema = {
@@ -384,6 +397,7 @@ PHASE: Schema = {
         "regulators": refs("regulators", "Regulators the item concerns."),
         "channels": refs("channels", "Team channels the item uses."),
         "note": prose("Advice for doing it well."),
+        **CONDITION,
     }, required=True, minlength=1),
 }
 
@@ -492,8 +506,9 @@ ENTITIES: tuple[Entity, ...] = (
            required=True, page="phases/{id}.md"),
     Entity("checklist_item", "checklist", PHASE["checklist"]["schema"]["schema"], "Checklist items",
            "What must be done in this phase.", title_field="action", within="phases", words="checklist item"),
-    Entity("severity", "severities", SEVERITY, "Severity levels", "Severity levels, most severe first."),
-    Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios."),
+    Entity("severity", "severities", SEVERITY, "Severity levels", "Severity levels, most severe first.",
+           page="severity.md#severity-{id}"),
+    Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios.", page="scenarios.md#scenario-{id}"),
     Entity("term", "glossary", GLOSSARY_TERM, "Glossary", "Terms explained for non-technical readers.",
            id_field="term", title_field="term"),
 )

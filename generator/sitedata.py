@@ -85,10 +85,14 @@ def site_data(playbook: Playbook) -> dict[str, Any]:
         "timezone": document.timezone,
         "nextReview": document.next_review.isoformat(),
         "phases": [
-            {"id": p.id, "name": p.name, "items": [{"id": i.id, "action": i.action} for i in p.checklist]}
+            {"id": p.id, "name": p.name, "items": [{"id": i.id, "action": i.action, "severities": list(i.severities),
+                                                    "scenarios": list(i.scenarios)} for i in p.checklist]}
             for p in playbook.phases
         ],
         **clock_data(playbook),
+        # The choices of the "what applies" selector on the phase pages.
+        "severities": [{"id": s.id, "name": s.name} for s in playbook.severities],
+        "scenarios": [{"id": s.id, "name": s.name} for s in playbook.scenarios],
         "places": [{"name": f"{o.name}, {o.city}", "timezone": o.timezone} for o in playbook.offices]
         + [{"name": a.name, "timezone": a.timezone} for a in playbook.audiences if a.timezone],
         # The audiences briefed under embargo before the release: those a media briefing serves.

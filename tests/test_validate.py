@@ -87,6 +87,15 @@ def test_a_comma_inside_a_flow_mapping_is_explained(minimal: str) -> None:
     ]
 
 
+def test_a_condition_names_existing_severities_and_scenarios(minimal: str) -> None:
+    text = edit(minimal, "        templates: [holding-statement]\n", "        templates: [holding-statement]\n"
+                "        when: The press calls first\n        severities: [sev1]\n        scenarios: [ransomware]\n")
+    assert problems(text) == [
+        "playbook.yml:98:22: phases[0].checklist[0].severities[0]: unknown severity 'sev1'; none are defined",
+        "playbook.yml:99:21: phases[0].checklist[0].scenarios[0]: unknown scenario 'ransomware'; none are defined",
+    ]
+
+
 def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:
     text = edit(minimal, "kind: messenger", "kind: pigeon")
     assert problems(text) == [

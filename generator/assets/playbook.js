@@ -277,8 +277,19 @@
 
   var items = map();
   DATA.phases.forEach(function (phase) {
-    phase.items.forEach(function (item) { items[item.id] = { action: item.action, phase: phase.name }; });
+    phase.items.forEach(function (item) {
+      items[item.id] = { action: item.action, phase: phase.name, severities: item.severities || [],
+                         scenarios: item.scenarios || [] };
+    });
   });
+
+  /* Whether a checklist item applies at the severity and in the scenario chosen for the incident
+     (nothing chosen: everything applies; an item without a condition always applies). */
+  function applies(item, state) {
+    var chosen = state.applies || {};
+    return (!chosen.severity || !item.severities.length || item.severities.indexOf(chosen.severity) >= 0) &&
+           (!chosen.scenario || !item.scenarios.length || item.scenarios.indexOf(chosen.scenario) >= 0);
+  }
 
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -322,10 +333,58 @@
     document.querySelectorAll(".pb-progress[data-phase]").forEach(function (node) {
       var phase = DATA.phases.filter(function (p) { return p.id === node.getAttribute("data-phase"); })[0];
       if (!phase) { return; }
-      var done = phase.items.filter(function (item) { return state.ticks[item.id]; }).length;
-      node.textContent = done + " of " + phase.items.length + " done";
-      node.classList.toggle("pb-complete", done === phase.items.length);
+      var open = phase.items.filter(function (item) { return applies(items[item.id], state); });
+      var done = open.filter(function (item) { return state.ticks[item.id]; }).length;
+      node.textContent = done + " of " + open.length + " done";
+      node.classList.toggle("pb-complete", done === open.length);
     });
+  }
+
+  /* The "what applies" selector of a phase page: the incident's severity and scenario, kept with the
+     incident (every page shows the same choice) and written to its log; items that do not apply are
+     hidden, and the page says how many. */
+  function appliesPanel(root, state) {
+    var chosen = state.applies || {};
+    root.textContent = "";
+    var status = element("p", { "class": "pb-applies-status", role: "status" });
+    function choice(key, label, options) {
+      var id = "pb-applies-" + key;
+      var select = element("select", { id: id });
+      select.appendChild(element("option", { value: "" }, "not chosen: show every item"));
+      options.forEach(function (option) { select.appendChild(element("option", { value: option.id }, option.name)); });
+      select.value = chosen[key] || "";
+      select.addEventListener("change", function () {
+        state = load();
+        state.applies = Object.assign({}, state.applies || {});
+        state.applies[key] = select.value;
+        var name = select.value ? select.options[select.selectedIndex].text : "not chosen";
+        state.log.push({ at: Date.now(), by: initials(), kind: "note", text: label + " for the checklists: " + name });
+        save(state);
+        chosen = state.applies;
+        paint();
+        progress(state);
+      });
+      var line = element("p");
+      line.appendChild(element("label", { "for": id }, label + " "));
+      line.appendChild(select);
+      root.appendChild(line);
+    }
+    function paint() {
+      var hidden = 0;
+      document.querySelectorAll(".pb-item").forEach(function (marker) {
+        var item = items[marker.id.replace(/^item-/, "")], li = marker.closest("li");
+        if (!item || !li) { return; }
+        var show = applies(item, { applies: chosen });
+        li.hidden = !show;
+        if (!show) { hidden += 1; }
+      });
+      status.textContent = hidden ? hidden + (hidden === 1 ? " item does" : " items do") +
+        " not apply to this incident and " + (hidden === 1 ? "is" : "are") + " hidden." : "Every item is shown.";
+    }
+    if (DATA.severities.length) { choice("severity", "Severity", DATA.severities); }
+    if (DATA.scenarios.length) { choice("scenario", "Scenario", DATA.scenarios); }
+    root.appendChild(status);
+    paint();
   }
 
   /* ---------- The incident: name, initials, notes, export ---------- */
@@ -901,7 +960,7 @@
     progress(state);
     composer(state);
     var panels = { "pb-incident": incidentPanel, "pb-clock": clockPanel, "pb-release": releasePanel,
-                   "pb-facts": factsPanel };
+                   "pb-facts": factsPanel, "pb-applies": appliesPanel };
     Object.keys(panels).forEach(function (id) {
       var root = document.getElementById(id);
       if (root) { panels[id](root, state); }

@@ -108,6 +108,31 @@ def test_a_command_in_a_checklist_note_is_code_with_a_copy_button(visit: Visit) 
     assert visit.errors == []
 
 
+def test_a_phase_shows_only_what_applies_at_the_chosen_severity(visit: Visit) -> None:
+    visit.open("phases/assessment.html")
+    board = visit.page.locator(".task-list-item", has=visit.page.locator("#item-assess-board"))
+    assert board.locator(".pb-when").inner_text() == "Only when: severity SEV1 - Critical or SEV2 - Major:"
+    status = visit.page.locator(".pb-applies-status")
+    assert status.inner_text() == "Every item is shown."
+    visit.page.select_option("#pb-applies-severity", "sev3")
+    assert not board.is_visible()
+    assert status.inner_text() == "1 item does not apply to this incident and is hidden."
+    cards = visit.page.locator(".task-list-item", has=visit.page.locator("#item-assess-cards"))
+    assert cards.is_visible()  # a condition in words only is shown, never decided for the reader
+    visit.open("index.html")  # the choice is the incident's: progress counts only what applies
+    assert visit.page.locator(".pb-progress[data-phase='assessment']").inner_text() == "0 of 8 done"
+    visit.open("phases/assessment.html")
+    assert visit.page.input_value("#pb-applies-severity") == "sev3" and not board.is_visible()
+    visit.page.select_option("#pb-applies-severity", "sev1")
+    assert board.is_visible() and status.inner_text() == "Every item is shown."
+    log = visit.page.evaluate("JSON.parse(localStorage.getItem(window.PLAYBOOK_DATA.key)).log.map(e => e.text)")
+    assert log == ["Severity for the checklists: SEV3 - Contained", "Severity for the checklists: SEV1 - Critical"]
+    visit.open("print.html")  # paper shows every item, with its condition
+    assert visit.page.locator("#pb-applies").count() == 0
+    assert visit.page.locator(".task-list-item", has=visit.page.locator("#item-assess-board")).is_visible()
+    assert visit.errors == []
+
+
 def test_checklist_items_carry_their_stable_ids(visit: Visit) -> None:
     visit.open("phases/assessment.html")
     ids = visit.page.locator(".task-list-item .pb-item").evaluate_all("els => els.map(e => e.id)")
