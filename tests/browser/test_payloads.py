@@ -391,6 +391,7 @@ def test_the_public_editions_exported_log_carries_no_private_value(browser: Any,
     context = browser.new_context(offline=True, accept_downloads=True)
     visit = Visit(context.new_page(), site)
     visit.open("phases/assessment.html")
+    visit.page.locator(".task-list-item input").first.scroll_into_view_if_needed()
     box = visit.page.locator(".task-list-item input").first.bounding_box()
     visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     visit.open("incident.html")
