@@ -9,8 +9,9 @@ import pytest
 
 from generator import schema
 from generator.durations import parse_duration
-from generator.validate import _ShapeValidator
-from tests.conftest import edit, problems
+from generator.load import load_text
+from generator.validate import Suggestions, _ShapeValidator, validate
+from tests.conftest import TODAY, edit, problems
 
 
 def test_fixture_is_valid_without_warnings(minimal: str) -> None:
@@ -94,6 +95,19 @@ def test_a_condition_names_existing_severities_and_scenarios(minimal: str) -> No
         "playbook.yml:98:22: phases[0].checklist[0].severities[0]: unknown severity 'sev1'; none are defined",
         "playbook.yml:99:21: phases[0].checklist[0].scenarios[0]: unknown scenario 'ransomware'; none are defined",
     ]
+
+
+@pytest.mark.parametrize(("count", "ending"), [(12, "k11"), (13, "k11, …")])
+def test_a_list_of_known_names_says_when_it_is_cut_short(count: int, ending: str) -> None:
+    names = [f"k{n:02}" for n in range(count)]
+    assert Suggestions().known("key", names, "zzz").endswith(ending)
+
+
+def test_a_value_check_keeps_what_to_do_apart_from_what_is_wrong(minimal: str) -> None:
+    found = validate(load_text(edit(minimal, "timezone: Europe/Vienna", "timezone: Europe/Viena"), "playbook.yml"),
+                     today=TODAY)
+    assert [(p.message, p.hint) for p in found] == [
+        ("unknown time zone 'Europe/Viena'", "did you mean Europe/Vienna, Europe/Riga, Europe/Kiev?")]
 
 
 def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:

@@ -6,8 +6,8 @@ For each module it lists every single-line mutant of a few classic kinds — a c
 (``<`` → ``<=``, ``==`` → ``!=``, ``in`` → ``not in``), ``and`` ↔ ``or``, a ``not`` dropped, a number
 off by one, ``True`` ↔ ``False``, ``+`` ↔ ``-`` — and takes N of them evenly spread over the file (the
 selection depends only on the source, never on the results). Each mutant is written into a scratch
-copy of the project and the fast suite (``pytest -m "not slow" -x``) runs against it, the module's own
-test files first; a mutant is *killed* when a test fails (or the run exceeds its time limit). The
+copy of the project and the fast suite without its browser tests (``pytest -m "not slow and not browser"
+-x``) runs against it, the module's own test files first; a mutant is *killed* when a test fails (or the run exceeds its time limit). The
 score per module is printed, with every surviving mutant, so a survivor can be read and either
 answered with a test or recognised as equivalent (it cannot change behaviour).
 
@@ -41,6 +41,9 @@ MODULES = {
     "render": ["tests/test_golden.py", "tests/test_escape.py", "tests/test_hostile.py"],
 }
 PER_MODULE = 20
+#: The tests a mutant runs against: the fast suite without its browser tests (`pytest -m "not slow"` less
+#: Chromium), so a run takes seconds per mutant. Stricter, not looser: what these kill, the fast suite kills.
+SUITE = "not slow and not browser"
 TIME_LIMIT = 600  # seconds for one run of the fast suite; longer counts as killed (a loop that never ends)
 
 _COMPARE_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
@@ -132,7 +135,7 @@ def _tests_by_line(scratch: Path) -> dict[tuple[str, int], set[str]]:
     """(module, line) → the fast tests that execute it ("" for import time), from one run under coverage."""
     (scratch / ".mutants-coveragerc").write_text(_COVERAGE_RC)
     command = [sys.executable, "-m", "coverage", "run", "--rcfile=.mutants-coveragerc", "-m", "pytest", "-q",
-               "-m", "not slow", "-p", "no:cacheprovider", "tests"]
+               "-m", SUITE, "-p", "no:cacheprovider", "tests"]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -162,8 +165,7 @@ def _run_suite(scratch: Path, first: list[str], only: set[str] | None = None) ->
     whole fast suite with the files ``first`` first."""
     ordered = [f for f in first if (scratch / f).exists()]
     selection = sorted(only) if only else [*ordered, "tests"]
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-m", "not slow", "-p", "no:cacheprovider",
-               *selection]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-m", SUITE, "-p", "no:cacheprovider", *selection]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     try:
