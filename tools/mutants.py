@@ -7,9 +7,10 @@ For each module it lists every single-line mutant of a few classic kinds — a c
 off by one, ``True`` ↔ ``False``, ``+`` ↔ ``-`` — and takes N of them evenly spread over the file (the
 selection depends only on the source, never on the results). Each mutant is written into a scratch
 copy of the project and the fast suite without its browser tests (``pytest -m "not slow and not browser"
--x``) runs against it, the module's own test files first; a mutant is *killed* when a test fails (or the run exceeds its time limit). The
-score per module is printed, with every surviving mutant, so a survivor can be read and either
-answered with a test or recognised as equivalent (it cannot change behaviour).
+-x``) runs against it, the module's own test files first; a mutant is *killed* when a test fails (or
+the run exceeds its time limit). The score per module is printed, with every surviving mutant, so a
+survivor can be read and either answered with a test or recognised as equivalent (it cannot change
+behaviour).
 
 To keep the run short, the fast suite first runs once under coverage, recording which test executes
 which line; each mutant then runs only the tests that execute its line (a test that never runs a line
