@@ -143,7 +143,7 @@ def main() -> None:
                 full_times.append(timed([str(bin_dir / "playbook"), "build"], project))
             mkdocs, full = statistics.median(plain_times), statistics.median(full_times)
             site = folder_size(project / "site")
-            bundle = next((project / "dist").glob("*.zip")).stat().st_size
+            bundle = next((project / "dist").glob("*/*.zip")).stat().st_size
             print(f"{factor:>4}x {len(pages):>6} {validate:>8.3f}s {generate:>8.3f}s {mkdocs:>7.2f}s {full:>8.2f}s "
                   f"{full / mkdocs:>6.2f} {site / 1e6:>8.1f} {bundle / 1e6:>9.2f}")
 

@@ -1,8 +1,9 @@
 """Stage 5: the whole site and its offline bundle, built so that failure never damages the last good one.
 
 MkDocs builds into a fresh directory beside ``site/``; the zip and its checksum are written
-under temporary names. Only when everything succeeded are the old outputs replaced, each by a
-rename. A failed build removes its temporary files and leaves ``site/`` and ``dist/`` as they were.
+into a fresh folder beside ``dist/<name>/``. Only when everything succeeded are the old outputs
+replaced, each folder in one step. A failed build removes its temporary files and leaves ``site/``
+and ``dist/`` as they were.
 """
 
 from __future__ import annotations
@@ -100,30 +101,54 @@ def bundle_matches(bundle: Path, checksum: Path, name: str | None = None) -> boo
     return expected == f"{digest}  {name or bundle.name}\n"
 
 
-def write_bundle_pair(site: Path, folder_name: str, bundle: Path) -> tuple[Path, Path]:
-    """Zip ``site`` and checksum it, both under staged names beside ``bundle``; the staged pair, verified."""
-    staged, staged_checksum = bundle.with_name(f".{bundle.name}.new"), bundle.with_name(f".{bundle.name}.sha256.new")
-    write_bundle(site, folder_name, staged)
-    write_checksum(staged, staged_checksum, bundle.name)
-    if not bundle_matches(staged, staged_checksum, bundle.name):
-        raise BuildError(f"{staged}: the bundle changed while it was checksummed")
-    return staged, staged_checksum
+def bundle_path(dist: Path, name: str) -> Path:
+    """Where the bundle ``name`` lives: ``dist/<name>/<name>.zip``, its checksum beside it. One folder
+    per bundle, so that the zip and its checksum are replaced together, by one rename."""
+    return dist / name / f"{name}.zip"
 
 
-def install_bundle_pair(staged: tuple[Path, Path], bundle: Path) -> Path:
-    """Put a staged pair in place: the zip, then its checksum (each by one rename, never the checksum
-    before its zip); then read both back. Returns the checksum's path.
+def checksum_path(bundle: Path) -> Path:
+    return bundle.with_name(bundle.name + ".sha256")
+
+
+def write_bundle_pair(site: Path, folder_name: str, bundle: Path) -> Path:
+    """Zip ``site`` and checksum it into a staging folder beside ``bundle``'s folder; the staging
+    folder, its pair verified."""
+    bundle.parent.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{bundle.parent.name}-new-", dir=bundle.parent.parent))
+    try:
+        staged.chmod(new_directory_mode())
+        write_bundle(site, folder_name, staged / bundle.name)
+        write_checksum(staged / bundle.name, checksum_path(staged / bundle.name), bundle.name)
+        if not bundle_matches(staged / bundle.name, checksum_path(staged / bundle.name)):
+            raise BuildError(f"{staged / bundle.name}: the bundle changed while it was checksummed")
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return staged
+
+
+def verify_bundle(bundle: Path) -> Path:
+    """Check that ``bundle`` and its ``.sha256`` match; the checksum's path.
+
+    Raises:
+        BuildError: they do not (or one is missing), said in one line.
+    """
+    checksum = checksum_path(bundle)
+    if not bundle_matches(bundle, checksum):
+        raise BuildError(f"{bundle}: does not match {checksum.name}; was another build running? Build again")
+    return checksum
+
+
+def install_bundle_pair(staged: Path, bundle: Path) -> Path:
+    """Put a staged bundle folder in place of ``bundle``'s folder in one step (the zip and its checksum
+    together: see replace_directory), then read the pair back. Returns the checksum's path.
 
     Raises:
         BuildError: what was read back does not match (another process wrote the same bundle).
     """
-    checksum = bundle.with_name(bundle.name + ".sha256")
-    staged[0].replace(bundle)
-    staged[1].replace(checksum)
-    if not bundle_matches(bundle, checksum):
-        raise BuildError(f"{bundle}: does not match {checksum.name} after writing; was another build running? "
-                         "Build again")
-    return checksum
+    replace_directory(staged, bundle.parent)
+    return verify_bundle(bundle)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -140,8 +165,10 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def replace_directory(new: Path, final: Path) -> None:
-    """Put ``new`` where ``final`` is. Where the system can, the two are exchanged atomically, so an
-    interrupted build never leaves ``final`` missing; elsewhere by two renames."""
+    """Put ``new`` (named ``.<final>-new-…``) where ``final`` is. Where the system can (Linux), the two
+    are exchanged atomically, so a kill leaves either the old ``final`` or the new one, whole. Elsewhere
+    by two renames: a kill between them leaves ``final`` missing (its old content in ``.<final>-old-…``,
+    the new in ``.<final>-new-…``) until the next run, which removes both and builds again."""
     if not final.exists():
         new.rename(final)
     elif _exchange(new, final):
@@ -161,10 +188,12 @@ def new_directory_mode() -> int:
 
 
 def remove_staged(dist: Path) -> None:
-    """Staged bundles and checksums (``.name.zip.new``, ``.name.zip.new.partial``) of a build or
+    """Staged bundle folders (``.name-new-…``) and replaced ones (``.name-old-…``) of a build or
     publish that was killed before it could clean up."""
-    for leftover in dist.glob(".*.new*"):
-        leftover.unlink(missing_ok=True)
+    for pattern in (".*-new-*", ".*-old-*"):
+        for leftover in dist.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _remove_leftovers(site: Path, dist: Path) -> None:
@@ -259,7 +288,7 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
         playbook = plugin.playbook
         public = "-public" if plugin.config.edition == "public" else ""
         name = f"{file_stem(playbook.document.organisation, playbook.document.version)}{public}-offline"
-        bundle = dist / f"{name}.zip"
+        bundle = bundle_path(dist, name)
         staged = write_bundle_pair(staging, name, bundle)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,13 +30,14 @@ def test_build_writes_the_site_the_bundle_and_its_checksum(tmp_path: Path) -> No
     copy_example(tmp_path)
     code, output = invoke_build(tmp_path)
     assert code == 0, output
-    bundle = tmp_path / "dist" / "danubia-pay-ag-3-1-offline.zip"
+    bundle = tmp_path / "dist" / "danubia-pay-ag-3-1-offline" / "danubia-pay-ag-3-1-offline.zip"
     assert output.splitlines() == [
         f"Site:   {tmp_path / 'site'}",
         f"Bundle: {bundle}",
         f"Open:   {(tmp_path / 'site' / 'index.html').as_uri()}",
     ]
-    checksum = (tmp_path / "dist" / "danubia-pay-ag-3-1-offline.zip.sha256").read_text()
+    checksum = bundle.with_name(bundle.name + ".sha256").read_text()
+    assert sorted(p.name for p in bundle.parent.iterdir()) == [bundle.name, bundle.name + ".sha256"]
     assert checksum == f"{hashlib.sha256(bundle.read_bytes()).hexdigest()}  {bundle.name}\n"
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
@@ -181,7 +183,8 @@ def test_same_input_and_source_date_epoch_give_a_byte_identical_site_and_bundle(
     assert invoke_build(tmp_path)[0] == 0
     assert snapshot(tmp_path / "site") == site
     assert snapshot(tmp_path / "dist") == dist
-    with zipfile.ZipFile(tmp_path / "dist" / "danubia-pay-ag-3-1-offline.zip") as archive:
+    bundle = tmp_path / "dist" / "danubia-pay-ag-3-1-offline" / "danubia-pay-ag-3-1-offline.zip"
+    with zipfile.ZipFile(bundle) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2026, 3, 20, 9, 46, 40)}
 
 
@@ -232,3 +235,61 @@ def test_site_gets_the_permissions_of_the_umask_as_mkdocs_gives_them(tmp_path: P
             assert (site / "index.html").stat().st_mode & 0o777 == file_mode
     finally:
         os.umask(old)
+
+
+def _tiny_site(tmp_path: Path, text: str) -> Path:
+    site = tmp_path / f"site-{text}"
+    site.mkdir()
+    (site / "index.html").write_text(text)
+    return site
+
+
+def _kill_at(monkeypatch: pytest.MonkeyPatch, kill_at: int, exchange: bool) -> None:
+    """Make the renames (and the exchange, if ``exchange``, else make it unavailable) raise
+    KeyboardInterrupt, as a kill would, instead of running step number ``kill_at``."""
+    from generator import build as stage
+
+    steps = iter(range(kill_at + 1))
+    real_exchange, real_rename, real_replace = stage._exchange, Path.rename, Path.replace
+
+    def step(real: Any, *args: Any) -> Any:
+        if next(steps) == kill_at:
+            raise KeyboardInterrupt
+        return real(*args)
+    monkeypatch.setattr(stage, "_exchange", (lambda a, b: step(real_exchange, a, b)) if exchange else
+                        (lambda a, b: False))
+    monkeypatch.setattr(Path, "rename", lambda self, target: step(real_rename, self, target))
+    monkeypatch.setattr(Path, "replace", lambda self, target: step(real_replace, self, target))
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_a_bundle_install_killed_at_any_step_never_leaves_a_mixed_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      exchange: bool) -> None:
+    from generator import build as stage
+
+    dist = tmp_path / "dist"
+    bundle = stage.bundle_path(dist, "x-offline")
+    checksum = bundle.with_name(bundle.name + ".sha256")
+    stage.install_bundle_pair(stage.write_bundle_pair(_tiny_site(tmp_path, "old"), "x-offline", bundle), bundle)
+    pairs = {(bundle.read_bytes(), checksum.read_text())}
+    new_site = _tiny_site(tmp_path, "new")
+    if exchange and not stage._exchange(dist / "x-offline", dist / "x-offline"):
+        pytest.skip("renameat2 RENAME_EXCHANGE is not available here")
+    kill_at, killed = 0, True
+    while killed:
+        staged = stage.write_bundle_pair(new_site, "x-offline", bundle)
+        _kill_at(monkeypatch, kill_at, exchange)
+        try:
+            stage.install_bundle_pair(staged, bundle)
+            killed = False
+        except KeyboardInterrupt:
+            pass
+        monkeypatch.undo()
+        if bundle.exists() or exchange:  # with two renames, the folder is missing between them
+            assert stage.bundle_matches(bundle, checksum), f"killed at step {kill_at}: a mixed pair"
+            pairs.add((bundle.read_bytes(), checksum.read_text()))
+        stage.remove_staged(dist)  # what the next run does first
+        assert [p.name for p in dist.iterdir()] == (["x-offline"] if bundle.exists() else [])
+        kill_at += 1
+    assert kill_at > 1  # at least one step was killed
+    assert len(pairs) == 2  # the old pair and the new one, nothing else

@@ -60,8 +60,10 @@ def test_github_release_publishes_and_attaches_the_bundle() -> None:
     workflow = yaml.safe_load(TEMPLATES[0].read_text())
     steps = workflow["jobs"]["release"]["steps"]
     assert any("playbook publish" in step.get("run", "") for step in steps)
-    assert any("dist/*-offline.zip.sha256" in str(step.get("with", {})) for step in steps)
+    assert any("dist/*-offline/*-offline.zip.sha256" in str(step.get("with", {})) for step in steps)
     assert any("dist/*.pdf" in str(step.get("with", {})) for step in steps)
+    verify = [step.get("run", "") for step in steps if "sha256sum" in step.get("run", "")]
+    assert verify and "sha256sum --check --strict" in verify[0]  # each pair is checked before it is attached
     assert "playbook validate --strict --format github" in str(workflow["jobs"]["validate"])
 
 

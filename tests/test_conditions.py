@@ -24,9 +24,12 @@ def test_absurd_clock_times_are_refused_in_one_line(moment: str, year: int) -> N
     assert "internal error" not in output
 
 
+STAGED = "dist/.danubia-pay-ag-3-1-offline-new-x/danubia-pay-ag-3-1-offline.zip.partial"
+
+
 def _refuse(number: int) -> Any:
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise OSError(number, os.strerror(number), "dist/.danubia-pay-ag-3-1-offline.zip.new.partial")
+        raise OSError(number, os.strerror(number), STAGED)
     return refuse
 
 
@@ -42,7 +45,7 @@ def test_a_full_disk_or_read_only_folder_is_said_in_one_line(tmp_path: Path, mon
     before = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
     monkeypatch.setattr(f"generator.build.{where}", _refuse(number))
     code, output = invoke("build", cwd=tmp_path)
-    assert (code, output) == (1, f"dist/.danubia-pay-ag-3-1-offline.zip.new.partial: cannot read or write: {cause}\n"
+    assert (code, output) == (1, f"{STAGED}: cannot read or write: {cause}\n"
                                  "Build failed; site/ and dist/ are unchanged.\n")
     assert (snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")) == before
 

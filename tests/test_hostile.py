@@ -130,4 +130,4 @@ def test_the_whole_build_works_with_the_network_refused(tmp_path: Path) -> None:
     result = subprocess.run([*BUILD, "--strict"], cwd=tmp_path / "project", env=env,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (tmp_path / "project" / "dist" / "danubia-pay-ag-3-1-offline.zip").is_file()
+    assert (tmp_path / "project" / "dist" / "danubia-pay-ag-3-1-offline" / "danubia-pay-ag-3-1-offline.zip").is_file()

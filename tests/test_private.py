@@ -105,7 +105,8 @@ def test_build_command_takes_the_edition(tmp_path: Path) -> None:
     copy_example(tmp_path)
     code, output = invoke_build(tmp_path, "--edition", "public")
     assert code == 0, output
-    assert f"Bundle: {tmp_path / 'dist' / 'danubia-pay-ag-3-1-public-offline.zip'}" in output.splitlines()
+    bundle = tmp_path / "dist" / "danubia-pay-ag-3-1-public-offline" / "danubia-pay-ag-3-1-public-offline.zip"
+    assert f"Bundle: {bundle}" in output.splitlines()
 
 
 def test_a_broken_contact_beside_a_valid_private_file_is_a_message_not_a_crash(tmp_path: Path) -> None:

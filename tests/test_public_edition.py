@@ -17,7 +17,7 @@ import yaml
 from generator.build import build
 from tests.conftest import copy_example, edit, invoke
 from tests.test_private import PRIVATE_FILE, _forms, _private_values
-from tests.test_publish import git, project, publish  # noqa: F401  (project is a fixture)
+from tests.test_publish import ARCHIVE, git, project, publish  # noqa: F401  (project is a fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +89,7 @@ def test_publish_puts_the_public_edition_on_the_branch_unless_told_otherwise(pro
     branch = _branch_texts(project, "gh-pages")
     assert "3.1/contacts.html" in branch
     assert leaks(branch, private) == []
-    assert leaks(_zip_texts(project / "dist" / "danubia-pay-ag-all-versions-offline.zip"), private) == []
+    assert leaks(_zip_texts(project / "dist" / ARCHIVE / f"{ARCHIVE}.zip"), private) == []
 
     code, output = publish(project, "3.1-internal", "--edition", "internal")  # an explicit choice
     assert code == 0, output

@@ -7,13 +7,14 @@ import os
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import copy_example, edit, invoke
 
 pytestmark = pytest.mark.slow
+#: The folder (and zip) name of the example's archive of every version.
+ARCHIVE = "danubia-pay-ag-all-versions-offline"
 IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
             "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
 
@@ -49,7 +50,7 @@ def test_publish_deploys_a_version_with_a_copied_alias_and_pushes(project: Path)
     assert code == 0, output
     assert output.splitlines() == [
         "Published 3.1 as latest on branch gh-pages and pushed to origin; default: latest.",
-        f"Offline archive of every version: {project / 'dist' / 'danubia-pay-ag-all-versions-offline.zip'}",
+        f"Offline archive of every version: {project / 'dist' / ARCHIVE / f'{ARCHIVE}.zip'}",
     ]
     tree = {line.split("\t")[1]: line.split()[0] for line in git(project, "ls-tree", "gh-pages").splitlines()}
     assert tree["3.1"] == tree["latest"] == "040000"  # the alias is a copy, not a symlink (120000)
@@ -65,7 +66,7 @@ def test_archive_of_every_version_links_each_index_page(project: Path) -> None:
     playbook.write_text(edit(playbook.read_text(), 'version: "3.1"   ', 'version: "3.2"   '))
     git(project, "commit", "-qam", "3.2")
     assert publish(project, "3.2", "--alias", "latest")[0] == 0
-    archive = project / "dist" / "danubia-pay-ag-all-versions-offline.zip"
+    archive = project / "dist" / ARCHIVE / f"{ARCHIVE}.zip"
     with zipfile.ZipFile(archive) as bundle:
         names = bundle.namelist()
         index = bundle.read("danubia-pay-ag-all-versions-offline/index.html").decode()
@@ -109,35 +110,38 @@ def test_a_killed_publish_leaves_nothing_behind_after_the_next_run(project: Path
     keep = project / "mike-mkdocs-notes.yml"  # not a name mike's temporary files have
     keep.write_text("mine\n")
     (project / "dist").mkdir()
-    partial = project / "dist" / ".danubia-pay-ag-all-versions-offline.zip.new.partial"
-    partial.write_bytes(b"PK\x03\x04")
+    partial = project / "dist" / ".danubia-pay-ag-all-versions-offline-new-k3j_x9ab"
+    partial.mkdir()
+    (partial / "danubia-pay-ag-all-versions-offline.zip.partial").write_bytes(b"PK\x03\x04")
     assert publish(project, "3.1")[0] == 0
     assert not leftover_config.exists()
     assert not partial.exists()
     assert keep.exists()
 
 
-def test_a_publish_stopped_between_zip_and_checksum_leaves_a_matching_pair(project: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.build import bundle_matches
+def test_a_publish_killed_while_installing_the_archive_leaves_a_matching_pair(project: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import build as stage
+    from generator.commands.publish import publish as publish_site
 
     assert publish(project, "3.0")[0] == 0
-    archive = project / "dist" / "danubia-pay-ag-all-versions-offline.zip"
+    archive = project / "dist" / ARCHIVE / f"{ARCHIVE}.zip"
     checksum = archive.with_name(archive.name + ".sha256")
+    old = archive.read_bytes()
     git(project, "commit", "-q", "--allow-empty", "-m", "3.1")
-    real_replace = Path.replace
 
-    def killed_at_the_zip(self: Path, target: Any) -> Path:
-        if Path(target) == archive:
-            raise KeyboardInterrupt  # as if killed just before the zip's rename
-        return real_replace(self, target)
+    def killed(first: Path, second: Path) -> bool:
+        raise KeyboardInterrupt  # as if killed just before the folders are exchanged
 
-    monkeypatch.setattr(Path, "replace", killed_at_the_zip)
+    monkeypatch.setattr(stage, "_exchange", killed)
     with pytest.raises(KeyboardInterrupt):
-        from generator.commands.publish import publish as publish_site
         publish_site(project / "mkdocs.yml", "3.1", [])
     monkeypatch.undo()
-    assert bundle_matches(archive, checksum)  # the old pair, whole
+    assert stage.bundle_matches(archive, checksum)  # the old pair, whole
+    assert archive.read_bytes() == old
+    assert [p.name for p in archive.parent.parent.iterdir() if p.name.startswith(".")]  # the staged folder
     assert publish(project, "3.1")[0] == 0
-    assert bundle_matches(archive, checksum)
-    assert not [p.name for p in archive.parent.iterdir() if p.name.startswith(".")]
+    assert stage.bundle_matches(archive, checksum)
+    assert archive.read_bytes() != old
+    assert not [p.name for p in archive.parent.parent.iterdir() if p.name.startswith(".")]
+    assert sorted(p.name for p in archive.parent.iterdir()) == [archive.name, checksum.name]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import install_bundle_pair, remove_staged, slugify, write_bundle_pair
+from ..build import bundle_path, install_bundle_pair, remove_staged, slugify, write_bundle_pair
 from ..csp import policy
 from ..errors import PublishError, excerpt
 from ..escape import html_attribute, html_text
@@ -187,8 +187,8 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
         (folder / ".nojekyll").unlink(missing_ok=True)  # for GitHub Pages only
         for page in folder.rglob("*.html"):
             page.write_text(without_version_selector(page.read_text(encoding="utf-8")), encoding="utf-8")
-        archive = dist / f"{name}.zip"
-        # Both staged, then the zip and its checksum each by one rename: the checksum was written in place
-        # before the zip was, so a publish killed between the two left a pair that did not match.
+        archive = bundle_path(dist, name)
+        # The zip and its checksum staged in one folder, which replaces dist/<name>/ in one step: two
+        # renames (zip, then checksum) left the new zip with the old checksum when killed between them.
         install_bundle_pair(write_bundle_pair(folder, name, archive), archive)
     return Published(branch, default, archive)

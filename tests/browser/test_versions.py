@@ -89,7 +89,7 @@ def test_pages_show_mikes_version_selector(published: Path, browser: Any, tmp_pa
 
 def test_offline_archive_of_every_version_has_no_console_error(published: Path, browser: Any,
                                                                 tmp_path: Path) -> None:
-    [archive] = (published / "dist").glob("*-all-versions-offline.zip")
+    [archive] = (published / "dist").glob("*-all-versions-offline/*-all-versions-offline.zip")
     with zipfile.ZipFile(archive) as bundle:
         bundle.extractall(tmp_path)
     [folder] = [p for p in tmp_path.iterdir() if p.is_dir()]
