@@ -11,6 +11,7 @@ HTML text              :func:`html_text`
 HTML attribute         :func:`html_attribute` (always inside double quotes)
 URL                    :func:`url` (https, http, tel, mailto and sms only; anything else is not a link)
 JavaScript data        :func:`js_data`
+CSS string             :func:`css_string`
 =====================  ===========================================================================
 
 Markdown text is written with every character that Markdown, its extensions (``attr_list``'s
@@ -160,6 +161,14 @@ def url(value: str) -> Markup | None:
     if scheme.group(1).lower() in ("http", "https") and not value[scheme.end():].startswith("//"):
         return None
     return Markup(quote(value, safe=_URL_SAFE).replace("[", "%5B").replace("]", "%5D"))
+
+
+def css_string(value: Any) -> str:
+    """``value`` as a double-quoted CSS string: letters, digits and plain punctuation as they are,
+    everything else (quotes, backslashes, line breaks, braces…) as a CSS escape."""
+    def one(ch: str) -> str:
+        return ch if ch.isalnum() or ch in " .,:;-_/()+&@!?'·" else f"\\{ord(ch):x} "
+    return '"' + "".join(one(ch) for ch in str(value)) + '"'
 
 
 #: Characters that could end a ``<script>`` element or a JavaScript string early, written as \u escapes.

@@ -99,7 +99,13 @@ class Document:
     language: str
     timezone: str
     country: str | None = None
+    paper: str | None = None
     history: tuple[Change, ...] = ()
+
+    @property
+    def paper_size(self) -> str:
+        """The paper the plan prints on: as set, else Letter in a Letter country, else A4."""
+        return self.paper or ("letter" if self.country in S.LETTER_COUNTRIES else "A4")
 
 
 @dataclass(frozen=True)
@@ -496,7 +502,9 @@ def _dialable(data: dict[str, Any]) -> list[dict[str, Any]]:
     regions = phones.regions(data)
     return [{**contact, "channels": [
         {**channel, "value": phones.display(channel["value"], regions.get(contact["id"]))}
-        if channel.get("type") in phones.PHONE_TYPES else channel
+        if channel.get("type") in phones.PHONE_TYPES
+        or (channel.get("type") == "signal" and not phones.problem(channel["value"], regions.get(contact["id"])))
+        else channel
         for channel in contact.get("channels", [])]} for contact in data.get("contacts", [])]
 
 

@@ -12,6 +12,7 @@ number is shown and dialled as written, since it only exists in its own country.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,6 +84,24 @@ def tel_uri(value: str) -> str:
     except NumberParseException:
         return "tel:" + "".join(ch for ch in value if ch.isdigit())
     return phonenumbers.format_number(number, PhoneNumberFormat.RFC3966)
+
+
+#: Messengers a phone number reaches, with the web address that opens a chat in the app (on a phone,
+#: the app takes the link; without the app, the page says how to get it).
+APP_LINKS = {"signal": "https://signal.me/#p/{e164}", "whatsapp": "https://wa.me/{digits}"}
+#: A Threema ID: eight letters, digits or *.
+_THREEMA = re.compile(r"[A-Z0-9*]{8}")
+
+
+def app_uri(kind: str, value: str) -> str | None:
+    """The link that opens a chat with ``value`` in the messenger ``kind`` (Signal or WhatsApp by
+    number, Threema by ID), or None where the value is no number or ID (a Signal username, say)."""
+    if kind == "threema":
+        return f"https://threema.id/{value}" if _THREEMA.fullmatch(value) else None
+    if kind not in APP_LINKS or not value.strip().startswith("+") or problem(value, None):
+        return None
+    e164 = phonenumbers.format_number(phonenumbers.parse(value, None), PhoneNumberFormat.E164)
+    return APP_LINKS[kind].format(e164=e164, digits=e164.removeprefix("+"))
 
 
 def regions(data: Mapping[str, Any]) -> dict[str, str | None]:

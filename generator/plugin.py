@@ -35,7 +35,7 @@ from .model import Playbook, public_edition
 from .paths import outside, setting_line
 from .render import Page, navigation, render_pages, render_single
 from .schema import EDITIONS
-from .sitedata import data_script
+from .sitedata import data_script, page_css
 from .theme import page_title, striptags_as_html, text_as_html
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -46,6 +46,8 @@ ASSETS = Path(__file__).parent / "assets"
 #: Site paths of the files the plugin ships.
 SHIM = "assets/vendor/iframe-worker/shim.js"
 STYLESHEET = "assets/playbook/playbook.css"
+#: The printed page of this playbook (paper size, version and page numbers): generated.
+PAGE_STYLESHEET = "assets/playbook/page.css"
 #: The incident tools: the playbook's data (generated), then the script that uses it.
 SCRIPTS = ("assets/playbook/data.js", "assets/playbook/playbook.js")
 SHIPPED = {
@@ -276,8 +278,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         polyfills = config.extra.setdefault("polyfills", [])
         if SHIM not in polyfills:
             polyfills.append(SHIM)
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.append(STYLESHEET)
+        for stylesheet in (STYLESHEET, PAGE_STYLESHEET):
+            if stylesheet not in config.extra_css:
+                config.extra_css.append(stylesheet)
         for script in SCRIPTS:
             if script not in config.extra_javascript:
                 config.extra_javascript.append(script)
@@ -330,6 +333,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         assert self.playbook is not None  # on_config ran
         files.append(File.generated(config, SCRIPTS[0],
                                     content=data_script(self.playbook)))
+        files.append(File.generated(config, PAGE_STYLESHEET, content=page_css(self.playbook)))
         return files
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002

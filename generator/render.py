@@ -214,16 +214,27 @@ CHANNEL_LABELS = {
 
 
 def reach(channel: ContactChannel) -> Markup:
-    """A contact channel as Markdown: a tel:, mailto: or web link where it is one, else text."""
+    """A contact channel as Markdown: a link that calls, writes or opens a chat where it is one (tel:,
+    mailto:, a messenger's web address, a website), else text."""
     label = markdown_text(channel.value)
     target = None
-    if channel.type in phones.PHONE_TYPES:
+    if (app := phones.app_uri(channel.type, channel.value)) is not None:
+        target = url(app)
+    elif channel.type in phones.PHONE_TYPES:
         target = tel_href(channel.value)
     elif channel.type == "email":
         target = mailto_href(channel.value)
     elif channel.type == "portal":
         target = url(channel.value)
     return Markup(f"[{label}]({target})") if target else label
+
+
+def call_channels(contact: Contact) -> tuple[ContactChannel, ...]:
+    """How to reach ``contact`` first, at 3 a.m.: the first out-of-band channel, then the first number
+    to call (each a link), as far as the plan gives them."""
+    first = contact.out_of_band_channels[:1]
+    call = [c for c in contact.channels if c.type in phones.PHONE_TYPES and c not in first][:1]
+    return (*first, *call)
 
 
 def describe_channels(channels: tuple[ContactChannel, ...], separator: str) -> Markup:
@@ -375,6 +386,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
         "reach": reach,
         "describe_channel": describe_channel,
+        "call_channels": call_channels,
         "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),

@@ -25,6 +25,11 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 #: A BCP 47 language tag of the common forms: ``en``, ``de-AT``, ``sr-Latn``.
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
+#: Paper sizes `playbook pdf` prints on (CSS @page names).
+PAPER_SIZES = ("A4", "letter")
+#: Countries whose standard paper is US Letter: CLDR's supplemental measurement data
+#: (<paperSize type="US-Letter" territories="BZ CA CL CO CR GT MX NI PA PH PR SV US VE"/>); A4 elsewhere.
+LETTER_COUNTRIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 #: An ISO 3166 two-letter country code (a cerberus ``regex`` rule, so a string).
 COUNTRY = "[A-Z]{2}"
 #: ``{{ name }}``: an organisation value, filled at build time.
@@ -176,6 +181,8 @@ DOCUMENT: Schema = {
     "country": text("ISO 3166 two-letter code of the country whose national phone numbers (written without +) "
                     "and short numbers (112) the playbook uses, unless a contact's office says otherwise.",
                     example="AT", regex=COUNTRY),
+    "paper": _describe("Paper size of the printed playbook and wallet cards (default: Letter where the "
+                       "document's country uses it, else A4).", {"type": "string", "allowed": list(PAPER_SIZES)}, "A4"),
     "history": entries("Change history, newest first.", {
         "version": text("Version the change produced.", required=True, example="2.3"),
         "date": date("Date of the change.", required=True, example="2026-10-20"),

@@ -11,7 +11,7 @@ from typing import Any
 from .build import slugify
 from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, stage_texts
 from .durations import Duration
-from .escape import js_data
+from .escape import css_string, js_data
 from .model import Calendar, Clock, Playbook, Regulator
 from .schema import CLOCK_EVENT_MEANINGS
 from .zones import canonical_zones, zone_aliases
@@ -101,6 +101,17 @@ def site_data(playbook: Playbook) -> dict[str, Any]:
         "facts": [{"id": f.id, "label": f.label, "hint": f.hint, "example": f.example}
                   for f in playbook.incident_facts],
     }
+
+
+def page_css(playbook: Playbook) -> str:
+    """The printed page: the plan's paper size, and on every page its organisation, version, approval
+    date and marking, with "page x of y" (CSS page-margin boxes, which Chromium prints)."""
+    doc = playbook.document
+    line = f"{doc.organisation} · version {doc.version} · approved {doc.approved_on} · {doc.classification}"
+    return (f"@page {{\n  size: {doc.paper_size};\n  margin: 14mm 12mm 16mm;\n"
+            f"  @bottom-left {{ content: {css_string(line)}; font: 8pt sans-serif; }}\n"
+            f'  @bottom-right {{ content: "page " counter(page) " of " counter(pages); font: 8pt sans-serif; }}\n'
+            "}\n")
 
 
 def data_script(playbook: Playbook) -> str:

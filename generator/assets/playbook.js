@@ -304,9 +304,13 @@
     return "✓ " + show(tick.at, zone) + (tick.by ? " · " + tick.by : "");
   }
 
+  /* A phase page marks each item with its id (item-…); the home page's first hour lists the same
+     items (data-item), ticked in either place. */
+  function itemId(marker) { return marker.getAttribute("data-item") || marker.id.replace(/^item-/, ""); }
+
   function checklists(state) {
     document.querySelectorAll(".pb-item").forEach(function (marker) {
-      var id = marker.id.replace(/^item-/, ""), li = marker.closest("li");
+      var id = itemId(marker), li = marker.closest("li");
       var box = li && li.querySelector("input[type=checkbox]");
       if (!box || !items[id]) { return; }
       var note = element("span", { "class": "pb-tick" });
@@ -324,6 +328,7 @@
         state.log.push(entry);
         save(state);
         paint();
+        progress(state);
       });
       paint();
     });
@@ -372,7 +377,7 @@
     function paint() {
       var hidden = 0;
       document.querySelectorAll(".pb-item").forEach(function (marker) {
-        var item = items[marker.id.replace(/^item-/, "")], li = marker.closest("li");
+        var item = items[itemId(marker)], li = marker.closest("li");
         if (!item || !li) { return; }
         var show = applies(item, { applies: chosen });
         li.hidden = !show;

@@ -133,6 +133,38 @@ def test_a_phase_shows_only_what_applies_at_the_chosen_severity(visit: Visit) ->
     assert visit.errors == []
 
 
+def test_at_phone_width_home_calls_with_a_tap_and_ticks_the_first_hour(visit: Visit) -> None:
+    visit.page.set_viewport_size({"width": 390, "height": 844})
+    visit.open("index.html")
+    crisis_lead = visit.page.locator("li", has_text="Crisis team lead").first
+    links = crisis_lead.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    # The out-of-band channel first (Signal opens a chat with the number), then the number to call.
+    assert links.index("https://signal.me/#p/+436605559101") < links.index("tel:+43-660-5550101")
+    first = visit.page.locator(".task-list-item", has=visit.page.locator("[data-item='assess-alarm']"))
+    box = first.locator("input[type=checkbox]")
+    assert box.is_enabled()
+    box.scroll_into_view_if_needed()
+    where = box.bounding_box()
+    assert where is not None
+    visit.page.mouse.click(where["x"] + where["width"] / 2, where["y"] + where["height"] / 2)  # as a thumb taps
+    assert box.is_checked()
+    assert visit.page.locator(".pb-progress[data-phase='assessment']").inner_text() == "1 of 9 done"
+    visit.open("phases/assessment.html")  # one state: ticked on home, ticked on the phase page
+    item = visit.page.locator(".task-list-item", has=visit.page.locator("#item-assess-alarm"))
+    assert item.locator("input[type=checkbox]").is_checked()
+    assert visit.errors == []
+
+
+def test_a_wallet_card_is_a_bank_card_and_nothing_on_it_is_cut_off(visit: Visit) -> None:
+    visit.open("cards.html")
+    visit.page.emulate_media(media="print")
+    sizes = visit.page.locator(".pb-card").evaluate_all(
+        "cards => cards.map(c => [c.getBoundingClientRect().width * 25.4 / 96, c.getBoundingClientRect().height"
+        " * 25.4 / 96, c.scrollHeight <= c.clientHeight])")
+    assert len(sizes) >= 8
+    assert all(round(w, 1) == 85.6 and round(h, 1) == 54.0 and fits for w, h, fits in sizes), sizes
+
+
 def test_checklist_items_carry_their_stable_ids(visit: Visit) -> None:
     visit.open("phases/assessment.html")
     ids = visit.page.locator(".task-list-item .pb-item").evaluate_all("els => els.map(e => e.id)")
