@@ -256,7 +256,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         commit = git_commit(self._path(config, "."))
         edition = " Public edition, without private contact details." if self.config.edition == "public" else ""
         stamp = (f"{escape(doc.organisation)} crisis playbook, version {escape(doc.version)}. "
-                 f"Built {get_build_datetime():%Y-%m-%d}"
+                 f'Built <span class="pb-built" data-built="{get_build_datetime():%Y-%m-%d}">'
+                 f"{get_build_datetime():%Y-%m-%d}</span>"
                  + (f" from commit {escape(commit)}" if commit else "") + "." + edition)
         config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
 

@@ -229,6 +229,35 @@ def reach(channel: ContactChannel) -> Markup:
     return Markup(f"[{label}]({target})") if target else label
 
 
+#: What an outside contact's service is called on its card.
+SERVICE_LABELS = {
+    "law-firm": "Law firm", "forensic-firm": "Forensic firm", "insurer": "Insurer", "police": "Police",
+    "csirt": "CSIRT", "data-protection-authority": "Data-protection authority",
+    "financial-supervisor": "Financial supervisor", "pr-agency": "PR agency", "it-provider": "IT provider",
+    "bank": "Bank", "card-scheme": "Card scheme", "other": "Other service",
+}
+#: The words people search for when they need that service.
+SERVICE_WORDS = {
+    "law-firm": "lawyer attorney solicitor legal counsel", "forensic-firm": "forensics DFIR incident response",
+    "insurer": "insurer insurance cyber", "police": "police cybercrime", "csirt": "CSIRT CERT",
+    "data-protection-authority": "DPA regulator", "financial-supervisor": "regulator supervisor",
+    "pr-agency": "PR agency media", "it-provider": "IT provider outsourcing", "bank": "bank",
+    "card-scheme": "card scheme acquirer", "other": "",
+}
+
+
+def search_terms(contact: Contact) -> str:
+    """Words that find a contact's card in the site search, beside what the card shows: the ids of
+    the roles it fills (``dpo``), the words for its service (``lawyer``) and each number's digits,
+    whole and its last four (``0103``)."""
+    terms = [fill.role for fill in contact.fills] + SERVICE_WORDS.get(contact.service or "", "").split()
+    for channel in contact.channels:
+        digits = "".join(ch for ch in channel.value if ch.isdigit())
+        if channel.type in (*phones.PHONE_TYPES, "signal") and len(digits) >= 4:
+            terms += [digits, digits[-4:]]
+    return " ".join(dict.fromkeys(terms))
+
+
 def call_channels(contact: Contact) -> tuple[ContactChannel, ...]:
     """How to reach ``contact`` first, at 3 a.m.: the first out-of-band channel, then the first number
     to call (each a link), as far as the plan gives them."""
@@ -387,6 +416,8 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "reach": reach,
         "describe_channel": describe_channel,
         "call_channels": call_channels,
+        "search_terms": search_terms,
+        "service_labels": SERVICE_LABELS,
         "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),

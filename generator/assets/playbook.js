@@ -951,8 +951,21 @@
     });
   }
 
+  /* The footer says how old this copy is, not only its date: a stick in a drawer gets old. */
+  function age() {
+    document.querySelectorAll(".pb-built[data-built]").forEach(function (node) {
+      var built = Date.parse(node.getAttribute("data-built") + "T00:00:00Z");
+      if (isNaN(built)) { return; }
+      var today = new Date(), days = Math.floor((Date.UTC(today.getFullYear(), today.getMonth(), today.getDate()) - built) / 86400000);
+      if (days < 0) { return; }
+      var words = days === 0 ? "today" : days === 1 ? "yesterday" : days + " days ago";
+      node.appendChild(element("span", { "class": "pb-age" }, " (" + words + ")"));
+    });
+  }
+
   function start() {
     var state = load();
+    age();
     reduceMotion();
     scrollables();
     landmarkNames();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,27 @@ def test_search_works_offline(visit: Visit, query: str, expected: str) -> None:
     assert expected in results.all_inner_texts()[0] or any(expected in t for t in results.all_inner_texts())
     assert visit.errors == []
     assert visit.outside_requests() == []
+
+
+@pytest.mark.parametrize(("query", "card"), [
+    ("DPO", "Eva Huber"),  # by the role she fills
+    ("lawyer", "Weiss & Partner Rechtsanwälte"),  # by the service
+    ("insurer", "Alpina Cyber Insurance"),
+    ("0103", "Lukas Berger"),  # by the last digits of a number
+])
+def test_search_at_phone_width_finds_the_contact_card(visit: Visit, query: str, card: str) -> None:
+    visit.page.set_viewport_size({"width": 390, "height": 844})
+    visit.open("index.html")
+    visit.page.locator("label.md-header__button[for='__search']").click()  # the header's search button
+    visit.page.locator("input.md-search__input").type(query, delay=20)
+    titles = ".md-search-result__article h1, .md-search-result__article h2"
+    try:
+        visit.page.wait_for_function(
+            "([selector, card]) => [...document.querySelectorAll(selector)].some(e => e.innerText.startsWith(card))",
+            arg=[titles, card], timeout=10_000)
+    except Exception:  # noqa: BLE001  (say what was found instead)
+        pytest.fail(f"no result titled {card!r}: {visit.page.locator(titles).all_inner_texts()}")
+    assert visit.errors == []
 
 
 def test_message_page_highlights_blanks_and_offers_copy(visit: Visit) -> None:
@@ -163,6 +185,14 @@ def test_a_wallet_card_is_a_bank_card_and_nothing_on_it_is_cut_off(visit: Visit)
         " * 25.4 / 96, c.scrollHeight <= c.clientHeight])")
     assert len(sizes) >= 8
     assert all(round(w, 1) == 85.6 and round(h, 1) == 54.0 and fits for w, h, fits in sizes), sizes
+
+
+def test_the_footer_says_how_old_the_copy_is(visit: Visit) -> None:
+    visit.open("index.html")
+    built = dt.date.fromisoformat(visit.page.get_attribute(".pb-built", "data-built") or "")
+    visit.page.clock.set_fixed_time(dt.datetime.combine(built + dt.timedelta(days=43), dt.time(3, 0)))
+    visit.open("index.html")
+    assert visit.page.locator(".pb-built").inner_text() == f"{built.isoformat()} (43 days ago)"
 
 
 def test_checklist_items_carry_their_stable_ids(visit: Visit) -> None:
