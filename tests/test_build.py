@@ -205,7 +205,8 @@ def test_every_page_shows_document_control_and_the_build_stamp(tmp_path: Path,
                  "working-out-of-band.html"):
         html = (tmp_path / "site" / page).read_text()
         assert line in html, page
-        assert f"Danubia Pay AG crisis playbook, version 3.1. Built 2026-03-20 from commit {commit}." in html
+        assert ('Danubia Pay AG crisis playbook, version 3.1. Built <span class="pb-built" data-built="2026-03-20">'
+                f"2026-03-20</span> from commit {commit}.") in html
 
 
 def test_strict_in_mkdocs_yml_holds_unless_the_command_line_says_otherwise(tmp_path: Path) -> None:
