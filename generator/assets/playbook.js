@@ -39,17 +39,26 @@
   function asUTC(f) { return Date.UTC(f.y, f.m - 1, f.d, f.h, f.mi, f.s || 0); }
   function offset(ms, zone) { return asUTC(fields(ms, zone)) - Math.floor(ms / 1000) * 1000; }
 
+  /* A wall-clock time's two readings: with the UTC offset in force a day before it and a day after
+     it, and whether each gives that wall-clock time back. The offsets are sampled a whole day
+     either side because UTC offsets reach +14:00: half a day before a wall-clock time in
+     Pacific/Chatham (+13:45) is, in UTC, already 1:45 after it, which read times near its clock
+     changes an hour wrong. */
+  function readings(f, zone) {
+    var wall = asUTC(f), before = offset(wall - DAY, zone), after = offset(wall + DAY, zone);
+    var first = wall - before, second = wall - after;
+    return { before: before, after: after, first: first, second: second,
+             firstFits: offset(first, zone) === before, secondFits: offset(second, zone) === after };
+  }
+
   /* The instant of a wall-clock time in a zone. An ambiguous time (clocks going back) is the
      earlier one; a time in the gap (clocks going forward) takes the offset before the change,
      which moves it forward: both as Python's zoneinfo does with fold=0. */
   function instant(f, zone) {
-    var wall = asUTC(f);
-    var before = offset(wall - DAY / 2, zone), after = offset(wall + DAY / 2, zone);
-    var first = wall - before, second = wall - after;
-    var firstFits = offset(first, zone) === before, secondFits = offset(second, zone) === after;
-    if (firstFits && secondFits) { return Math.min(first, second); }
-    if (secondFits && !firstFits) { return second; }
-    return first;
+    var r = readings(f, zone);
+    if (r.firstFits && r.secondFits) { return Math.min(r.first, r.second); }
+    if (r.secondFits && !r.firstFits) { return r.second; }
+    return r.first;
   }
 
   function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
@@ -181,13 +190,11 @@
       return { error: "The year " + f.y + " is outside the years the clock counts (" + DATA.years[0] + " to " +
                DATA.years[1] + "); check the date." };
     }
-    var wall = asUTC(f), before = offset(wall - DAY / 2, zone), after = offset(wall + DAY / 2, zone);
-    var first = wall - before, second = wall - after;
-    var firstFits = offset(first, zone) === before, secondFits = offset(second, zone) === after;
-    if (before !== after && firstFits && secondFits) {
-      return { ms: Math.min(first, second), kind: "twice", alt: Math.max(first, second) };
+    var r = readings(f, zone);
+    if (r.before !== r.after && r.firstFits && r.secondFits) {
+      return { ms: Math.min(r.first, r.second), kind: "twice", alt: Math.max(r.first, r.second) };
     }
-    if (!firstFits && !secondFits) { return { ms: instant(f, zone), kind: "gap" }; }
+    if (!r.firstFits && !r.secondFits) { return { ms: instant(f, zone), kind: "gap" }; }
     return { ms: instant(f, zone), kind: "ok" };
   }
 

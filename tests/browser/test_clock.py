@@ -5,6 +5,13 @@ makes it) and ``playbook.js``, opened from file:// with the network off. The cas
 tests/deadline_cases.json are checked in it as in tests/test_deadlines.py; then Hypothesis generates
 events, zones, filings and regimes, and the browser and the Python engine must agree on every stage
 of every case: status, due time, the other reading, the hint, and every word shown.
+
+The two sides read different time-zone data: Python's ``zoneinfo`` reads the system's
+``/usr/share/zoneinfo`` first (Debian's tzdata package, 2025b here) and the ``tzdata`` Python package
+only where there is none; Chromium reads the ICU data it ships. They differ for some zones (western
+Canada from November 2026, Morocco from 2027, Moldova in 2022, at the time of writing), so the zones
+drawn here are checked first to have the same offsets on both sides at every change of offset in the
+clock's years: a difference of data is then reported as such, not as a difference of the engines.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from generator import open_playbook
 from generator.deadlines import FIRST_YEAR, LAST_YEAR, deadlines
 from generator.model import catalogue
 from generator.sitedata import data_script
+from generator.versions import zone_data_in_use
 from tests.conftest import EXAMPLE
 from tests.test_deadlines import CASES, expected, regulator_for
 
@@ -141,3 +149,72 @@ def test_the_browser_and_python_agree_on_generated_cases(page: Any, cases: list[
             assert browser[key] == value, json.dumps({"case": case, "stage": key}, indent=1)
         order = [(k, python[k]["due"], python[k]["hint"]) for k in python]
         assert list(browser) == list(python), json.dumps({"case": case, "python": order})  # the same order too
+
+
+def _transitions(zone: ZoneInfo, first: int, last: int) -> list[dt.datetime]:
+    """Every change of UTC offset in ``zone`` from ``first`` to ``last`` (years), to the minute, by Python's data."""
+    found, step = [], dt.timedelta(hours=6)
+    moment, end = dt.datetime(first, 1, 1, tzinfo=dt.UTC), dt.datetime(last + 1, 1, 1, tzinfo=dt.UTC)
+    while moment < end:
+        later = moment + step
+        if moment.astimezone(zone).utcoffset() != later.astimezone(zone).utcoffset():
+            low, high = moment, later
+            while high - low > dt.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset() \
+                    else (low, middle)
+            found.append(high.replace(second=0, microsecond=0))
+        moment = later
+    return found
+
+
+#: Reads a batch of wall-clock times [y, m, d, h, mi] in a zone: the instant and how a typed time is read.
+READ = """([walls, zone]) => walls.map(w => {
+  var two = n => (n < 10 ? "0" : "") + n;
+  var typed = w[0] + "-" + two(w[1]) + "-" + two(w[2]) + "T" + two(w[3]) + ":" + two(w[4]);
+  return [window.PlaybookClock.instant({y: w[0], m: w[1], d: w[2], h: w[3], mi: w[4], s: 0}, zone),
+          window.PlaybookClock.readLocal(typed, zone).kind]; })"""
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Chatham", "Pacific/Auckland", "Pacific/Apia", "America/St_Johns"])
+def test_the_browser_reads_wall_clock_times_near_every_clock_change_as_python_does(page: Any, zone: str) -> None:
+    # Regression: with offsets over +12:00 (Chatham +13:45) the browser read times up to 1:45 before a clock change
+    # an hour wrong, and called a time shown twice unambiguous: it took the offset "before" a wall-clock time half a
+    # day earlier in UTC, which at +13:45 is already after it. Every change in the clock's years, every quarter hour
+    # from four hours before it to four hours after, against zoneinfo (fold=0, as generator/deadlines.py reads it).
+    tz = ZoneInfo(zone)
+    walls = sorted({(change.astimezone(tz).replace(tzinfo=None) + dt.timedelta(minutes=15 * k))
+                    for change in _transitions(tz, FIRST_YEAR, LAST_YEAR) for k in range(-16, 17)})
+    walls = [w for w in walls if FIRST_YEAR <= w.year <= LAST_YEAR]
+    assert walls or zone == "Pacific/Apia"  # Samoa stopped summer time in 2021: its changes are 2000-2021 only
+    read = page.evaluate(READ, [[[w.year, w.month, w.day, w.hour, w.minute] for w in walls], zone])
+    wrong = []
+    for wall, (instant, kind) in zip(walls, read, strict=True):
+        first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+        python = "ok" if first.utcoffset() == second.utcoffset() else \
+            "gap" if first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != wall else "twice"
+        if instant != first.timestamp() * 1000 or kind != python:
+            wrong.append((wall.isoformat(), _utc(instant), first.astimezone(dt.UTC).isoformat(), kind, python))
+    assert wrong == [], wrong[:5]
+
+
+#: The UTC offset, in minutes, of each instant (ms) in a zone, by the browser's own data.
+OFFSETS = """([instants, zone]) => { var format = new Intl.DateTimeFormat("en-US", {timeZone: zone, hourCycle: "h23",
+  year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit"});
+  return instants.map(ms => { var f = {}; format.formatToParts(new Date(ms)).forEach(p => f[p.type] = p.value);
+    var wall = Date.UTC(+f.year, +f.month - 1, +f.day, +f.hour % 24, +f.minute, +f.second);
+    return Math.round((wall - ms) / 60000); }); }"""
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_the_zones_compared_have_the_same_data_in_python_and_the_browser(page: Any, zone: str) -> None:
+    tz = ZoneInfo(zone)
+    instants = sorted({int((change + dt.timedelta(minutes=k)).timestamp() * 1000)
+                       for change in _transitions(tz, FIRST_YEAR, LAST_YEAR) for k in (-61, -1, 0, 1, 61)}
+                      | {int(dt.datetime(year, month, 15, tzinfo=dt.UTC).timestamp() * 1000)
+                         for year in range(FIRST_YEAR, LAST_YEAR + 1) for month in (1, 7)})
+    browser = page.evaluate(OFFSETS, [instants, zone])
+    python = [int(dt.datetime.fromtimestamp(ms / 1000, tz).utcoffset() / dt.timedelta(minutes=1))  # type: ignore[operator]
+              for ms in instants]
+    differ = [(_utc(ms), p, b) for ms, p, b in zip(instants, python, browser, strict=True) if p != b]
+    assert differ == [], f"{zone}: Python's time-zone data ({zone_data_in_use()}) and Chromium's differ: {differ[:3]}"
