@@ -495,6 +495,26 @@ def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Ed
 
 
 @cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="playbook.yml")
+@click.option("--check", is_flag=True, help="Only say whether PATH needs migrating (exit 1 if it does).")
+@click.pass_obj
+def migrate(obj: dict[str, Any], path: Path, check: bool) -> None:
+    """Rewrite PATH (default: playbook.yml) in the current format, keeping its comments and layout."""
+    from .commands.migrate import migrate as rewrite
+
+    with _user_errors(obj["debug"]):
+        done = rewrite(path, write=not check)
+    if done.old == done.new:
+        click.echo(f"{path}: already format {done.new}; nothing to do")
+    elif check:
+        click.echo(f"{path}: format {done.old}; `playbook migrate {path}` rewrites it as format {done.new}")
+        sys.exit(1)
+    else:
+        click.echo(f"{path}: rewritten from format {done.old} to format {done.new}; comments kept. Check it "
+                   f"with `playbook validate {path}` and `git diff`.")
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of playbook.yml, for editors (derived from the format's one schema)."""
     from .schema_json import json_schema

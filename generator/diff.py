@@ -16,7 +16,7 @@ from .model import Playbook, build_model, public_edition
 from .validate import validate
 
 #: Sections that are one mapping, not a list of entries: how a change to them is named.
-WHOLE_SECTIONS = {"document": "document control", "values": "organisation values"}
+WHOLE_SECTIONS = {"format": "format version", "document": "document control", "values": "organisation values"}
 
 
 #: What happened to an entry between two versions.
@@ -175,6 +175,8 @@ def as_markdown(changes: dict[str, list[Change]], old_name: str, new_name: str) 
 
 
 def _valid(source: Source) -> Playbook:
+    if S.format_of(source.data) == 1:  # an older version of the file: compared as if migrated
+        source.data["format"] = S.FORMAT_VERSION
     errors = [p for p in validate(source, today=dt.date.today()) if p.severity == "error"]
     if errors:
         raise LoadError(errors)

@@ -385,6 +385,7 @@ class Term:
 class Playbook:
     """The whole playbook; one field per top-level key of the format."""
 
+    format: int
     document: Document
     roles: tuple[Role, ...]
     contacts: tuple[Contact, ...]

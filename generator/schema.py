@@ -19,7 +19,7 @@ Schema = dict[str, Any]
 
 #: An id: lowercase letters, digits and single hyphens (``comms-lead``).
 #: The version of the playbook format this tool reads (`playbook --version` shows it).
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: A value or incident-fact name: ``next_update``.
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -530,6 +530,9 @@ def _section(entity: Entity) -> Schema:
 
 #: The whole file: document control, organisation values, then one list per top-level entity.
 PLAYBOOK: Schema = {
+    "format": _describe(f"Version of the playbook's format: {FORMAT_VERSION}. A file without it is format 1; "
+                        "`playbook migrate` rewrites it.", {"type": "integer", "required": True,
+                                                             "allowed": [FORMAT_VERSION]}, FORMAT_VERSION),
     "document": mapping("Document control.", DOCUMENT, required=True),
     "values": _describe("Organisation values used in templates as {{ name }}; filled at build time.",
                         {"type": "dict", "keysrules": {"type": "string", "check_with": "identifier"},
@@ -537,7 +540,15 @@ PLAYBOOK: Schema = {
     **{entity.section: _section(entity) for entity in ENTITIES if entity.within is None},
 }
 #: Headings of the sections that are not lists of entities.
-SECTION_LABELS = {"document": "Document", "values": "Values"} | {e.section: e.label for e in ENTITIES}
+SECTION_LABELS = {"format": "Format", "document": "Document", "values": "Values"} | {
+    e.section: e.label for e in ENTITIES}
+
+
+def format_of(data: dict[str, Any]) -> int | None:
+    """The format version ``data`` is written in: 1 when it does not say (the first format had no
+    ``format`` key), its number when it does, None when ``format`` is not a whole number."""
+    value = data.get("format", 1)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
 def reference_fields(rules: Schema | None = None, prefix: str = "") -> list[tuple[str, str]]:

@@ -121,7 +121,7 @@ def reference(rules: S.Schema | None = None, prefix: str = "") -> list[Field]:
         if meta.get("prose"):
             kind = "text with inline Markdown"
         if "allowed" in field:
-            kind = "one of: " + ", ".join(field["allowed"])
+            kind = "one of: " + ", ".join(str(choice) for choice in field["allowed"])
         if field.get("type") == "list" and isinstance(field.get("schema"), dict):
             item = field["schema"]
             item_kind = "ids of " + item["meta"]["ref"] if item.get("meta", {}).get("ref") else \

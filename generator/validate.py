@@ -288,7 +288,7 @@ def _shape_message(error: Any, root: S.Schema, suggestions: Suggestions) -> tupl
         return path, "is empty", "fill it in or remove the key"
     if code == cerberus_errors.UNALLOWED_VALUE.code:
         return path, f"'{error.value}' is not allowed", suggestions.known(
-            "value", error.constraint, str(error.value), 20)
+            "value", [str(choice) for choice in error.constraint], str(error.value), 20)
     if code == cerberus_errors.MIN_LENGTH.code:
         return path, f"needs at least {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}", ""
     if code == cerberus_errors.MIN_VALUE.code:
@@ -844,9 +844,27 @@ def shape_problems(source: Source, root: S.Schema) -> list[Problem]:
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))
 
 
+def _older_format(report: _Report) -> bool:
+    """Whether the playbook is of an older format than this tool's (reported, with what to do): its
+    other problems would be the differences between the formats, so they are not listed."""
+    version = S.format_of(report.source.data)
+    if version is None or version == S.FORMAT_VERSION:
+        return False  # the shape check says what is wrong with a format that is no number
+    where = ("format",) if "format" in report.source.data else ()
+    if version > S.FORMAT_VERSION:
+        report.add(where, f"this playbook is in format {version}, newer than this tool reads (format "
+                          f"{S.FORMAT_VERSION})", hint="upgrade crisis-playbook")
+    else:
+        report.add(where, f"this playbook is in format {version}; this tool reads format {S.FORMAT_VERSION}",
+                   hint=f"run `playbook migrate {report.source.file}` to rewrite it (comments are kept)")
+    return True
+
+
 def validate(source: Source, *, today: dt.date) -> list[Problem]:
     """Every problem in ``source``: errors and readiness warnings, sorted by position."""
     report = _Report(source)
+    if _older_format(report):
+        return report.problems
     _check_shape(report)
     checked = _Checked(report, today, _collect_ids(report))
     for check in (*MEANING_RULES, *READINESS_RULES):

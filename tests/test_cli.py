@@ -50,14 +50,14 @@ def test_invalid_playbook_exits_1_with_every_problem(broken: Path) -> None:
     code, output = run("validate", str(broken), *AS_OF)
     assert code == 1
     assert output == (
-        f"{broken}:4:3: document.version: expected text, got the number 1.0; put it in quotes\n"
-        f"{broken}:53:5: audiences[0].owner: unknown role 'pr-lead'; known: comms-lead\n"
+        f"{broken}:5:3: document.version: expected text, got the number 1.0; put it in quotes\n"
+        f"{broken}:54:5: audiences[0].owner: unknown role 'pr-lead'; known: comms-lead\n"
         f"{broken}: invalid (2 errors, 0 warnings)\n"
     )
 
 
 def test_warnings_pass_unless_strict(warned: Path) -> None:
-    warning = (f"{warned}:20:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is "
+    warning = (f"{warned}:21:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is "
                "covered when the primary cannot be reached\n")
     assert run("validate", str(warned), *AS_OF) == (0, warning + f"{warned}: valid (0 errors, 1 warning)\n")
     assert run("validate", str(warned), "--strict", *AS_OF) == (
@@ -71,7 +71,7 @@ def test_json_format_lists_problems(broken: Path) -> None:
     report = json.loads(output)
     assert report["valid"] is False
     assert report["problems"][1] == {
-        "file": str(broken), "line": 53, "column": 5, "path": "audiences[0].owner",
+        "file": str(broken), "line": 54, "column": 5, "path": "audiences[0].owner",
         "severity": "error", "message": "unknown role 'pr-lead'", "hint": "known: comms-lead",
     }
 
@@ -80,11 +80,11 @@ def test_github_format_prints_annotations(broken: Path, warned: Path) -> None:
     code, output = run("validate", str(broken), "--format", "github", *AS_OF)
     assert code == 1
     assert output.splitlines()[1] == (
-        f"::error file={broken},line=53,col=5,title=audiences[0].owner::unknown role 'pr-lead'; known: comms-lead"
+        f"::error file={broken},line=54,col=5,title=audiences[0].owner::unknown role 'pr-lead'; known: comms-lead"
     )
     code, output = run("validate", str(warned), "--format", "github", *AS_OF)
     assert code == 0
-    assert output.startswith(f"::warning file={warned},line=20,col=5,title=roles[0]::role 'comms-lead' has no deputy")
+    assert output.startswith(f"::warning file={warned},line=21,col=5,title=roles[0]::role 'comms-lead' has no deputy")
 
 
 def test_file_level_problem_in_github_format_has_no_line(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_version() -> None:
 
     from generator.versions import zone_data_in_use
 
-    assert run("--version") == (0, f"playbook {generator.__version__}\nformat 1\n"
+    assert run("--version") == (0, f"playbook {generator.__version__}\nformat 2\n"
                                    f"tzdata {version('tzdata')} (IANA {tzdata.IANA_VERSION})\n"
                                    f"time zones in use: {zone_data_in_use()}\nholidays {version('holidays')}\n")
 

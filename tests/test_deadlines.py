@@ -178,7 +178,7 @@ def test_unknown_regime_lists_the_known_ones(minimal: str) -> None:
     name = "    name: Data protection authority\n"
     text = edit(minimal, name, f"{name}    regime: gdpr\n")
     [message] = problems(text)
-    assert message.startswith("playbook.yml:59:5: regulators[0].regime: unknown regime 'gdpr'; known: gdpr-dpa, ")
+    assert message.startswith("playbook.yml:60:5: regulators[0].regime: unknown regime 'gdpr'; known: gdpr-dpa, ")
     assert "nis2-csirt" in message and "sec-8k-105" in message
 
 
@@ -194,7 +194,7 @@ def test_regulator_without_regime_needs_its_own_stages(minimal: str) -> None:
     start = minimal.index("    stages:\n      - id: notification")
     end = minimal.index("    required_content:")
     assert problems(minimal[:start] + minimal[end:]) == [
-        "playbook.yml:57:5: regulators[0]: missing required key 'stages' (or name a catalogue 'regime' that "
+        "playbook.yml:58:5: regulators[0]: missing required key 'stages' (or name a catalogue 'regime' that "
         "supplies it)"
     ]
 
@@ -202,7 +202,7 @@ def test_regulator_without_regime_needs_its_own_stages(minimal: str) -> None:
 def test_business_days_need_a_calendar_however_they_are_spelled(minimal: str) -> None:
     # "working days" is business days too; the clock would have nothing to count them with.
     assert problems(edit(minimal, "        due: 72h\n", "        due: 3 working days\n")) == [
-        "playbook.yml:57:5: regulators[0]: business-day deadlines need a holiday calendar; add "
+        "playbook.yml:58:5: regulators[0]: business-day deadlines need a holiday calendar; add "
         "'calendar: {country: XX}'"
     ]
 
@@ -210,11 +210,11 @@ def test_business_days_need_a_calendar_however_they_are_spelled(minimal: str) ->
 def test_business_days_need_a_calendar(minimal: str) -> None:
     text = edit(minimal, "        due: 72h\n", "        due: 3 business days\n")
     assert problems(text) == [
-        "playbook.yml:57:5: regulators[0]: business-day deadlines need a holiday calendar; add "
+        "playbook.yml:58:5: regulators[0]: business-day deadlines need a holiday calendar; add "
         "'calendar: {country: XX}'"
     ]
     text = edit(text, "    submit: Online form.\n", "    submit: Online form.\n    calendar: {country: XX}\n")
-    assert problems(text) == ["playbook.yml:64:16: regulators[0].calendar.country: no public-holiday calendar "
+    assert problems(text) == ["playbook.yml:65:16: regulators[0].calendar.country: no public-holiday calendar "
                               "for country 'XX'"]
     assert problems(edit(text, "{country: XX}", "{country: AT}")) == []
 
@@ -307,13 +307,13 @@ def test_clock_on_an_invalid_playbook_exits_1(tmp_path: Path) -> None:
     path.write_text(edit(MINIMAL.read_text(), 'version: "1.0"', "version: 1.0"))
     code, output = run_clock(str(path), "--aware", "2026-03-27T10:00")
     assert code == 1
-    assert output == f"{path}:4:3: document.version: expected text, got the number 1.0; put it in quotes\n"
+    assert output == f"{path}:5:3: document.version: expected text, got the number 1.0; put it in quotes\n"
 
 
 def test_a_stage_named_like_an_event_is_refused(minimal: str) -> None:
     # 'from: assessment' in a later stage could mean the event or this stage: the name is refused.
     assert problems(edit(minimal, "      - id: notification\n", "      - id: assessment\n")) == [
-        "playbook.yml:65:9: regulators[0].stages[0].id: stage id 'assessment' is also the name of a clock event; "
+        "playbook.yml:66:9: regulators[0].stages[0].id: stage id 'assessment' is also the name of a clock event; "
         "stages and events are separate; rename the stage (e.g. 'assessment-report')"
     ]
 

@@ -97,7 +97,7 @@ def test_unreadable_or_invalid_side_exits_1(tmp_path: Path) -> None:
     (tmp_path / "ok.yml").write_text(MINIMAL.read_text())
     (tmp_path / "bad.yml").write_text(edit(MINIMAL.read_text(), 'version: "1.0"', "version: 1.0"))
     assert run_diff(tmp_path, "ok.yml", "bad.yml") == (
-        1, "bad.yml:4:3: document.version: expected text, got the number 1.0; put it in quotes\n")
+        1, "bad.yml:5:3: document.version: expected text, got the number 1.0; put it in quotes\n")
     code, output = run_diff(tmp_path, "ok.yml", "no-such-thing")
     assert (code, output) == (1, "no-such-thing: neither a file nor a git revision with a playbook.yml\n")
 
@@ -152,7 +152,9 @@ def _change_one_value(data: dict[str, Any], path: tuple[str, ...]) -> str:
 def _paths() -> list[tuple[str, ...]]:
     from generator import schema as S
 
-    return [(section,) for section in S.PLAYBOOK if section not in S.SECTION] + [e.path for e in S.ENTITIES]
+    # Not `format`: within one format it has one allowed value (an older file is migrated before it is compared).
+    return [(section,) for section in S.PLAYBOOK if section not in S.SECTION and section != "format"] + \
+        [e.path for e in S.ENTITIES]
 
 
 @pytest.mark.parametrize("path", _paths(), ids=".".join)

@@ -114,4 +114,4 @@ def test_a_broken_contact_beside_a_valid_private_file_is_a_message_not_a_crash(t
     (tmp_path / "contacts.private.yml").write_text(
         "contacts:\n  alice:\n    channels:\n      - {type: mobile, value: +43 660 000 0009}\n")
     messages = [str(p) for p in check(tmp_path / "playbook.yml", today=TODAY, display_name="playbook.yml")]
-    assert "playbook.yml:36:5: contacts[1].id: expected text, got a list" in messages
+    assert "playbook.yml:37:5: contacts[1].id: expected text, got a list" in messages

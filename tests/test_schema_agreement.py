@@ -80,5 +80,5 @@ def test_yaml_1_1_booleans_are_refused_with_what_to_write(tmp_path: Path, word: 
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(edit(MINIMAL.read_text(encoding="utf-8"), "key: true", f"key: {word}"), encoding="utf-8")
     [problem] = [str(p) for p in check(playbook, today=TODAY) if p.severity == "error"]
-    assert problem == (f"{playbook}:23:5: roles[0].key: expected true or false, got the text '{word}'; write {fix}; "
+    assert problem == (f"{playbook}:24:5: roles[0].key: expected true or false, got the text '{word}'; write {fix}; "
                        "yes, no, on and off are text in YAML 1.2, as editors read it")

@@ -15,7 +15,7 @@ from tests.conftest import edit, invoke, problems
 def test_zones_the_system_loads_but_the_browser_does_not_are_refused(minimal: str, zone: str) -> None:
     assert not is_timezone(zone)
     [message] = problems(edit(minimal, "timezone: Europe/Vienna", f"timezone: {zone}"))
-    assert message.startswith(f"playbook.yml:11:3: document.timezone: unknown time zone '{zone}'")
+    assert message.startswith(f"playbook.yml:12:3: document.timezone: unknown time zone '{zone}'")
     code, output = invoke("clock", "--aware", "2026-03-27T10:00", "--tz", zone)
     assert code == 2
     assert f"unknown time zone '{zone}'" in output

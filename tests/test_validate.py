@@ -30,7 +30,7 @@ def test_schema_is_a_valid_cerberus_schema() -> None:
 
 def test_missing_required_key_names_the_parent(minimal: str) -> None:
     text = edit(minimal, "    name: Communication lead\n", "")
-    assert problems(text) == ["playbook.yml:20:5: roles[0]: missing required key 'name'"]
+    assert problems(text) == ["playbook.yml:21:5: roles[0]: missing required key 'name'"]
 
 
 def test_missing_section_is_reported_at_the_top(minimal: str) -> None:
@@ -41,39 +41,39 @@ def test_missing_section_is_reported_at_the_top(minimal: str) -> None:
 def test_unknown_key_suggests_the_closest_known_key(minimal: str) -> None:
     text = edit(minimal, "    reach: Press office.\n", "    reach: Press office.\n    ower: legal\n")
     assert problems(text) == [
-        "playbook.yml:56:5: audiences[0].ower: unknown key 'ower' (did you mean 'owner'?); "
+        "playbook.yml:57:5: audiences[0].ower: unknown key 'ower' (did you mean 'owner'?); "
         "known: description, id, name, owner, reach, timezone"
     ]
 
 
 def test_unquoted_version_is_told_to_quote(minimal: str) -> None:
     text = edit(minimal, 'version: "1.0"', "version: 1.0")
-    assert problems(text) == ["playbook.yml:4:3: document.version: expected text, got the number 1.0; put it in quotes"]
+    assert problems(text) == ["playbook.yml:5:3: document.version: expected text, got the number 1.0; put it in quotes"]
 
 
 def test_quoted_date_is_told_to_drop_the_quotes(minimal: str) -> None:
     text = edit(minimal, "approved_on: 2026-01-10", 'approved_on: "2026-01-10"')
     assert problems(text) == [
-        "playbook.yml:7:3: document.approved_on: expected a date (YYYY-MM-DD), got the text '2026-01-10'; "
+        "playbook.yml:8:3: document.approved_on: expected a date (YYYY-MM-DD), got the text '2026-01-10'; "
         "write it as YYYY-MM-DD without quotes"
     ]
 
 
 def test_empty_value_is_reported(minimal: str) -> None:
     text = edit(minimal, "title: Test playbook", "title:")
-    assert problems(text) == ["playbook.yml:2:3: document.title: has no value; fill it in or remove the key"]
+    assert problems(text) == ["playbook.yml:3:3: document.title: has no value; fill it in or remove the key"]
 
 
 def test_an_empty_required_list_asks_for_one_entry_in_the_singular(minimal: str) -> None:
     text = minimal[: minimal.index("phases:")] + "phases: []\n"
-    assert "playbook.yml:85:1: phases: needs at least 1 entry" in problems(text)
+    assert "playbook.yml:86:1: phases: needs at least 1 entry" in problems(text)
 
 
 @pytest.mark.parametrize(("length", "shown"), [(39, "the text '" + "x" * 39 + "'"), (40, "a text")])
 def test_a_wrong_text_is_quoted_only_while_it_is_short(minimal: str, length: int, shown: str) -> None:
     text = edit(minimal, "approved_on: 2026-01-10", f'approved_on: "{"x" * length}"')
     assert problems(text) == [
-        f"playbook.yml:7:3: document.approved_on: expected a date (YYYY-MM-DD), got {shown}; "
+        f"playbook.yml:8:3: document.approved_on: expected a date (YYYY-MM-DD), got {shown}; "
         "write it as YYYY-MM-DD without quotes"
     ]
 
@@ -82,7 +82,7 @@ def test_a_comma_inside_a_flow_mapping_is_explained(minimal: str) -> None:
     text = edit(minimal, "{type: email, value: bob@example.test}", "{type: email, value: bob@example.test, "
                 "note: home, weekends}")
     assert problems(text) == [
-        "playbook.yml:41:60: contacts[1].channels[0].weekends: unknown key 'weekends'; a comma inside {…} separates "
+        "playbook.yml:42:60: contacts[1].channels[0].weekends: unknown key 'weekends'; a comma inside {…} separates "
         "keys: if 'weekends' is the rest of the text before it, put that text in quotes; known: note, out_of_band, "
         "private, type, value"
     ]
@@ -92,8 +92,8 @@ def test_a_condition_names_existing_severities_and_scenarios(minimal: str) -> No
     text = edit(minimal, "        templates: [holding-statement]\n", "        templates: [holding-statement]\n"
                 "        when: The press calls first\n        severities: [sev1]\n        scenarios: [ransomware]\n")
     assert problems(text) == [
-        "playbook.yml:98:22: phases[0].checklist[0].severities[0]: unknown severity 'sev1'; none are defined",
-        "playbook.yml:99:21: phases[0].checklist[0].scenarios[0]: unknown scenario 'ransomware'; none are defined",
+        "playbook.yml:99:22: phases[0].checklist[0].severities[0]: unknown severity 'sev1'; none are defined",
+        "playbook.yml:100:21: phases[0].checklist[0].scenarios[0]: unknown scenario 'ransomware'; none are defined",
     ]
 
 
@@ -113,7 +113,7 @@ def test_a_value_check_keeps_what_to_do_apart_from_what_is_wrong(minimal: str) -
 def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:
     text = edit(minimal, "kind: messenger", "kind: pigeon")
     assert problems(text) == [
-        "playbook.yml:46:5: channels[0].kind: 'pigeon' is not allowed; known: chat, email, meeting-point, "
+        "playbook.yml:47:5: channels[0].kind: 'pigeon' is not allowed; known: chat, email, meeting-point, "
         "messenger, phone-bridge, radio, satphone, video-call"
     ]
 
@@ -121,7 +121,7 @@ def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:
 def test_id_must_be_slug_shaped(minimal: str) -> None:
     text = edit(minimal, "  - id: media\n", "  - id: The Media\n")
     assert (
-        "playbook.yml:51:5: audiences[0].id: 'The Media' is not a valid id; use lowercase letters, digits and "
+        "playbook.yml:52:5: audiences[0].id: 'The Media' is not a valid id; use lowercase letters, digits and "
         "single hyphens, like 'comms-lead'"
     ) in problems(text)
 
@@ -129,7 +129,7 @@ def test_id_must_be_slug_shaped(minimal: str) -> None:
 def test_bad_duration_shows_examples(minimal: str) -> None:
     text = edit(minimal, "escalate_after: 15m", "escalate_after: soon")
     assert problems(text) == [
-        "playbook.yml:24:5: roles[0].escalate_after: 'soon' is not a duration; write it like "
+        "playbook.yml:25:5: roles[0].escalate_after: 'soon' is not a duration; write it like "
         "30m, 1h, 72h, 3 days, 4 business days, 1 month"
     ]
 
@@ -139,40 +139,40 @@ def test_unknown_time_zone_suggests_close_names(minimal: str) -> None:
     [message] = problems(text)
     # The other suggestions depend on the installed time-zone database.
     assert message.startswith(
-        "playbook.yml:11:3: document.timezone: unknown time zone 'Europe/Viena'; did you mean Europe/Vienna, "
+        "playbook.yml:12:3: document.timezone: unknown time zone 'Europe/Viena'; did you mean Europe/Vienna, "
     )
 
 
 def test_language_must_be_a_tag(minimal: str) -> None:
     text = edit(minimal, "language: en", "language: English")
     assert problems(text) == [
-        "playbook.yml:10:3: document.language: 'English' is not a language tag; write it like 'en', 'de' or 'sr-Latn'"
+        "playbook.yml:11:3: document.language: 'English' is not a language tag; write it like 'en', 'de' or 'sr-Latn'"
     ]
 
 
 def test_due_without_from_is_fine_but_from_without_due_is_not(minimal: str) -> None:
     text = edit(minimal, "        due: 1h\n", "")
-    assert problems(text) == ["playbook.yml:94:9: phases[0].checklist[0].from: needs 'due' beside it"]
+    assert problems(text) == ["playbook.yml:95:9: phases[0].checklist[0].from: needs 'due' beside it"]
 
 
 # --- references and ids ------------------------------------------------------------------
 
 def test_unknown_reference_lists_the_known_ids(minimal: str) -> None:
     text = edit(minimal, "owner: comms-lead\n    description", "owner: pr-lead\n    description")
-    assert problems(text) == ["playbook.yml:53:5: audiences[0].owner: unknown role 'pr-lead'; known: comms-lead"]
+    assert problems(text) == ["playbook.yml:54:5: audiences[0].owner: unknown role 'pr-lead'; known: comms-lead"]
 
 
 def test_unknown_reference_in_a_list_points_at_the_item(minimal: str) -> None:
     text = edit(minimal, "templates: [holding-statement]", "templates: [holding-statment]")
     assert problems(text) == [
-        "playbook.yml:96:21: phases[0].checklist[0].templates[0]: unknown template 'holding-statment'; "
+        "playbook.yml:97:21: phases[0].checklist[0].templates[0]: unknown template 'holding-statment'; "
         "known: holding-statement"
     ]
 
 
 def test_duplicate_id_is_reported_at_the_second(minimal: str) -> None:
     text = edit(minimal, "  - id: bob\n", "  - id: alice\n")
-    assert "playbook.yml:36:5: contacts[1].id: duplicate contact id 'alice' (first used on line 28)" in problems(text)
+    assert "playbook.yml:37:5: contacts[1].id: duplicate contact id 'alice' (first used on line 29)" in problems(text)
 
 
 def test_checklist_item_ids_are_unique_across_phases(minimal: str) -> None:
@@ -181,25 +181,25 @@ def test_checklist_item_ids_are_unique_across_phases(minimal: str) -> None:
         "    owner: comms-lead\n    checklist:\n      - id: respond-publish\n        action: Again.\n"
     )
     assert problems(minimal + extra) == [
-        "playbook.yml:103:9: phases[1].checklist[0].id: duplicate checklist item id 'respond-publish' "
-        "(first used on line 92); item ids are unique across all phases"
+        "playbook.yml:104:9: phases[1].checklist[0].id: duplicate checklist item id 'respond-publish' "
+        "(first used on line 93); item ids are unique across all phases"
     ]
 
 
 def test_role_needs_a_primary(minimal: str) -> None:
     text = edit(minimal, "{role: comms-lead, as: primary}", "{role: comms-lead, as: deputy, rank: 2}")
     assert problems(text) == [
-        "playbook.yml:20:5: roles[0]: role 'comms-lead' has no primary contact; give a contact "
+        "playbook.yml:21:5: roles[0]: role 'comms-lead' has no primary contact; give a contact "
         "'fills: [{role: comms-lead, as: primary}]'"
     ]
 
 
 def test_deputy_needs_a_rank_and_ranks_are_unique(minimal: str) -> None:
     assert problems(edit(minimal, "as: deputy, rank: 1}", "as: deputy}")) == [
-        "playbook.yml:39:9: contacts[1].fills[0]: deputy of 'comms-lead' needs a rank (1 = first deputy)"
+        "playbook.yml:40:9: contacts[1].fills[0]: deputy of 'comms-lead' needs a rank (1 = first deputy)"
     ]
     text = edit(minimal, "{role: comms-lead, as: primary}", "{role: comms-lead, as: deputy, rank: 1}")
-    assert "playbook.yml:39:40: contacts[1].fills[0].rank: 'alice' is already deputy number 1 of 'comms-lead'" in (
+    assert "playbook.yml:40:40: contacts[1].fills[0].rank: 'alice' is already deputy number 1 of 'comms-lead'" in (
         problems(text)
     )
 
@@ -207,7 +207,7 @@ def test_deputy_needs_a_rank_and_ranks_are_unique(minimal: str) -> None:
 def test_primary_has_no_rank(minimal: str) -> None:
     text = edit(minimal, "as: primary}", "as: primary, rank: 1}")
     assert problems(text) == [
-        "playbook.yml:31:41: contacts[0].fills[0].rank: a primary has no rank; rank orders the deputies "
+        "playbook.yml:32:41: contacts[0].fills[0].rank: a primary has no rank; rank orders the deputies "
         "(1 = first deputy)"
     ]
 
@@ -216,8 +216,8 @@ def test_phone_numbers_and_emails_must_look_right(minimal: str) -> None:
     text = edit(minimal, "value: +43 660 000 0001", "value: call Alice")
     text = edit(text, "value: bob@example.test", "value: bob at example")
     assert problems(text) == [
-        "playbook.yml:33:24: contacts[0].channels[0].value: 'call Alice' is not a phone number: it has no digits",
-        "playbook.yml:41:23: contacts[1].channels[0].value: 'bob at example' is not an e-mail address: an email "
+        "playbook.yml:34:24: contacts[0].channels[0].value: 'call Alice' is not a phone number: it has no digits",
+        "playbook.yml:42:23: contacts[1].channels[0].value: 'bob at example' is not an e-mail address: an email "
         "address must have an @-sign",
     ]
 
@@ -235,7 +235,7 @@ def test_phone_numbers_and_emails_must_look_right(minimal: str) -> None:
 ])
 def test_phone_numbers_are_checked_against_the_numbering_plan(minimal: str, value: str, message: str) -> None:
     text = edit(minimal, "value: +43 660 000 0001", f"value: '{value}'")
-    assert problems(text) == [f"playbook.yml:33:24: contacts[0].channels[0].value: {message}"]
+    assert problems(text) == [f"playbook.yml:34:24: contacts[0].channels[0].value: {message}"]
 
 
 @pytest.mark.parametrize("value", ["0660 1234567", "112", "133", "+43 1 234 5678 ext. 12", "+381 11 3456789"])
@@ -247,7 +247,7 @@ def test_national_and_short_numbers_are_read_in_the_documents_country(minimal: s
 def test_a_contacts_office_country_reads_its_national_numbers(minimal: str) -> None:
     text = edit(minimal, "  timezone: Europe/Vienna\n", "  timezone: Europe/Vienna\n  country: AT\n")
     text = edit(text, "value: +43 660 000 0001", "value: '011 3456789'")
-    assert problems(text) == ["playbook.yml:34:24: contacts[0].channels[0].value: '011 3456789' is not a valid "
+    assert problems(text) == ["playbook.yml:35:24: contacts[0].channels[0].value: '011 3456789' is not a valid "
                               "number in the numbering plan of AT (+43)"]
     text = edit(text, "    name: Alice Example\n", "    name: Alice Example\n    office: belgrade\n")
     text += ("offices:\n  - {id: belgrade, name: Belgrade hub, city: Belgrade, country: RS, "
@@ -264,20 +264,20 @@ def test_a_contacts_office_country_reads_its_national_numbers(minimal: str) -> N
 ])
 def test_emails_are_checked_by_their_syntax(minimal: str, address: str, reason: str) -> None:
     text = edit(minimal, "value: bob@example.test", f"value: '{address}'")
-    assert problems(text) == [f"playbook.yml:41:23: contacts[1].channels[0].value: '{address}' is not an e-mail "
+    assert problems(text) == [f"playbook.yml:42:23: contacts[1].channels[0].value: '{address}' is not an e-mail "
                               f"address: {reason}"]
 
 
 def test_channel_cannot_fall_back_to_itself(minimal: str) -> None:
     text = edit(minimal, "    use_for: Everything during an incident.\n",
                 "    use_for: Everything during an incident.\n    fallback: signal-group\n")
-    assert problems(text) == ["playbook.yml:50:5: channels[0].fallback: a channel cannot be its own fallback"]
+    assert problems(text) == ["playbook.yml:51:5: channels[0].fallback: a channel cannot be its own fallback"]
 
 
 def test_stage_clock_must_start_from_an_event_or_earlier_stage(minimal: str) -> None:
     text = edit(minimal, "        from: awareness\n    required", "        from: awarenes\n    required")
     assert problems(text) == [
-        "playbook.yml:68:9: regulators[0].stages[0].from: unknown clock start 'awarenes'; use an event or an "
+        "playbook.yml:69:9: regulators[0].stages[0].from: unknown clock start 'awarenes'; use an event or an "
         "earlier stage; known: awareness, assessment, classification, detection, determination, materiality, payment"
     ]
 
@@ -292,7 +292,7 @@ def test_stage_may_chain_on_an_earlier_stage(minimal: str) -> None:
 def test_quorum_cannot_exceed_the_approvers(minimal: str) -> None:
     text = edit(minimal, "{approvers: [comms-lead]}", "{approvers: [comms-lead], quorum: 2}")
     assert problems(text) == [
-        "playbook.yml:79:41: templates[0].approval.quorum: quorum 2 is more than the 1 approvers listed"
+        "playbook.yml:80:41: templates[0].approval.quorum: quorum 2 is more than the 1 approvers listed"
     ]
 
 
@@ -301,7 +301,7 @@ def test_quorum_cannot_exceed_the_approvers(minimal: str) -> None:
 def test_undeclared_incident_fact_is_reported_at_its_place(minimal: str) -> None:
     text = edit(minimal, "Something happened: [[ what_happened ]]", "Something happened: [[ what_hapened ]]")
     assert problems(text) == [
-        "playbook.yml:81:27: templates[0].body: unknown incident fact '[[ what_hapened ]]'; declare it under "
+        "playbook.yml:82:27: templates[0].body: unknown incident fact '[[ what_hapened ]]'; declare it under "
         "'incident_facts'; known: what_happened, next_update"
     ]
 
@@ -309,9 +309,9 @@ def test_undeclared_incident_fact_is_reported_at_its_place(minimal: str) -> None
 def test_undeclared_value_is_reported(minimal: str) -> None:
     text = edit(minimal, "on {{ website }}.\n    required", "on {{ web_site }}.\n    required")
     assert problems(text) == [
-        "playbook.yml:82:43: templates[0].body: unknown value '{{ web_site }}'; declare it under 'values'; "
+        "playbook.yml:83:43: templates[0].body: unknown value '{{ web_site }}'; declare it under 'values'; "
         "known: website, organisation",
-        "playbook.yml:84:9: templates[0].required_clauses[0]: required clause does not appear in the body; "
+        "playbook.yml:85:9: templates[0].required_clauses[0]: required clause does not appear in the body; "
         "put it back as written",
     ]
 
@@ -324,22 +324,22 @@ def test_organisation_is_always_declared(minimal: str) -> None:
 def test_jinja_statements_and_expressions_are_not_blanks(minimal: str) -> None:
     text = edit(minimal, "Something happened:", "{% if x %}{{ website|upper }} happened:")
     assert problems(text) == [
-        "playbook.yml:81:7: templates[0].body: '{%' is not allowed in message text; only {{ name }} and "
+        "playbook.yml:82:7: templates[0].body: '{%' is not allowed in message text; only {{ name }} and "
         "[[ name ]] blanks are",
-        "playbook.yml:81:17: templates[0].body: '{{ website|upper }}' is not a blank; write {{ name }} with a "
+        "playbook.yml:82:17: templates[0].body: '{{ website|upper }}' is not a blank; write {{ name }} with a "
         "declared value name",
     ]
 
 
 def test_unclosed_blank_is_reported(minimal: str) -> None:
     text = edit(minimal, "Something happened: [[ what_happened ]]", "Something happened: [[ what_happened")
-    assert problems(text) == ["playbook.yml:81:27: templates[0].body: '[[' is never closed"]
+    assert problems(text) == ["playbook.yml:82:27: templates[0].body: '[[' is never closed"]
 
 
 def test_blank_in_a_single_line_quoted_value_is_located(minimal: str) -> None:
     text = edit(minimal, "    body: |\n", "    subject: \"Re: [[ incident ]]\"\n    body: |\n")
     assert problems(text) == [
-        "playbook.yml:80:19: templates[0].subject: unknown incident fact '[[ incident ]]'; declare it under "
+        "playbook.yml:81:19: templates[0].subject: unknown incident fact '[[ incident ]]'; declare it under "
         "'incident_facts'; known: next_update, what_happened"
     ]
 
@@ -347,7 +347,7 @@ def test_blank_in_a_single_line_quoted_value_is_located(minimal: str) -> None:
 def test_value_named_like_a_builtin_is_refused(minimal: str) -> None:
     text = edit(minimal, "  website: https://example.test\n", "  website: https://example.test\n  organisation: X\n")
     assert problems(text) == [
-        "playbook.yml:14:3: values.organisation: 'organisation' is filled from document.organisation; remove it here"
+        "playbook.yml:15:3: values.organisation: 'organisation' is filled from document.organisation; remove it here"
     ]
 
 
@@ -356,7 +356,7 @@ def test_value_named_like_a_builtin_is_refused(minimal: str) -> None:
 def test_role_without_deputy_warns(minimal: str) -> None:
     text = edit(minimal, "    fills:\n      - {role: comms-lead, as: deputy, rank: 1}\n", "")
     assert problems(text) == [
-        "playbook.yml:20:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
+        "playbook.yml:21:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
         "when the primary cannot be reached"
     ]
 
@@ -364,7 +364,7 @@ def test_role_without_deputy_warns(minimal: str) -> None:
 def test_key_role_without_out_of_band_channel_warns(minimal: str) -> None:
     text = edit(minimal, "out_of_band: true}", "out_of_band: false}")
     assert problems(text) == [
-        "playbook.yml:20:5: roles[0]: warning: key role 'comms-lead' cannot be reached out-of-band: none of its "
+        "playbook.yml:21:5: roles[0]: warning: key role 'comms-lead' cannot be reached out-of-band: none of its "
         "contacts has a channel with out_of_band: true"
     ]
 
@@ -373,13 +373,13 @@ def test_audience_without_template_warns(minimal: str) -> None:
     text = edit(minimal, "    reach: Press office.\n",
                 "    reach: Press office.\n  - id: staff\n    name: Staff\n    owner: comms-lead\n"
                 "    description: Employees.\n    reach: Intranet.\n")
-    assert problems(text) == ["playbook.yml:56:5: audiences[1]: warning: no message template serves audience 'staff'"]
+    assert problems(text) == ["playbook.yml:57:5: audiences[1]: warning: no message template serves audience 'staff'"]
 
 
 def test_regulator_without_template_warns(minimal: str) -> None:
     text = edit(minimal, "    regulators: [dpa]\n", "")
     assert problems(text) == [
-        "playbook.yml:57:5: regulators[0]: warning: regulator 'dpa' has no notification template; list 'dpa' "
+        "playbook.yml:58:5: regulators[0]: warning: regulator 'dpa' has no notification template; list 'dpa' "
         "under a template's 'regulators'"
     ]
 
@@ -387,14 +387,14 @@ def test_regulator_without_template_warns(minimal: str) -> None:
 def test_checklist_item_without_any_owner_warns(minimal: str) -> None:
     text = edit(minimal, "    owner: comms-lead\n    checklist:", "    checklist:")
     assert problems(text) == [
-        "playbook.yml:91:9: phases[0].checklist[0]: warning: checklist item 'respond-publish' has no owner, and "
+        "playbook.yml:92:9: phases[0].checklist[0]: warning: checklist item 'respond-publish' has no owner, and "
         "phase 'respond' has no owner to inherit"
     ]
 
 
 def test_passed_review_date_warns(minimal: str) -> None:
     assert problems(minimal, today=dt.date(2027, 1, 1)) == [
-        "playbook.yml:8:3: document.next_review: warning: the review date 2026-12-31 has passed; review the "
+        "playbook.yml:9:3: document.next_review: warning: the review date 2026-12-31 has passed; review the "
         "playbook and set a new date"
     ]
 
@@ -402,7 +402,7 @@ def test_passed_review_date_warns(minimal: str) -> None:
 def test_contact_not_verified_within_a_year_warns(minimal: str) -> None:
     text = edit(minimal, "verified_on: 2026-01-05\nchannels", "verified_on: 2025-05-31\nchannels")
     assert problems(text) == [
-        "playbook.yml:42:5: contacts[1].verified_on: warning: details of 'bob' were last verified on 2025-05-31, "
+        "playbook.yml:43:5: contacts[1].verified_on: warning: details of 'bob' were last verified on 2025-05-31, "
         "more than a year ago; call to check them and update the date"
     ]
 
@@ -415,7 +415,7 @@ def test_covert_phase_using_a_watched_channel_warns(minimal: str) -> None:
     text = edit(text, "    checklist:", "    covert: true\n    checklist:")
     text = edit(text, "templates: [holding-statement]\n", "templates: [holding-statement]\n        channels: [email]\n")
     assert problems(text) == [
-        "playbook.yml:105:20: phases[0].checklist[0].channels[0]: warning: phase 'respond' is covert, but channel "
+        "playbook.yml:106:20: phases[0].checklist[0].channels[0]: warning: phase 'respond' is covert, but channel "
         "'email' is not out-of-band; the attacker may read it"
     ]
 
@@ -427,13 +427,13 @@ def test_all_problems_come_in_one_run_sorted_by_line(minimal: str) -> None:
     text = edit(text, 'version: "1.0"', "version: 1.0")
     text = edit(text, "templates: [holding-statement]", "templates: [nope]")
     found = problems(text, today=dt.date(2027, 1, 1))
-    assert [line.split(":")[1] for line in found] == ["4", "8", "46", "96"]
+    assert [line.split(":")[1] for line in found] == ["5", "9", "47", "97"]
 
 
 def test_broken_entries_do_not_stop_the_other_checks(minimal: str) -> None:
     text = edit(minimal, "  - id: alice\n    name: Alice Example\n    fills:\n", "  - alice\n  - fills:\n")
     found = problems(text)
-    assert "playbook.yml:28:5: contacts[0]: expected a mapping of keys, got the text 'alice'" in found
+    assert "playbook.yml:29:5: contacts[0]: expected a mapping of keys, got the text 'alice'" in found
     assert any("unknown contact 'alice'" in line for line in found)
 
 
@@ -449,9 +449,9 @@ def test_a_list_where_an_id_belongs_is_a_message_not_a_crash(minimal: str) -> No
     # Found by tests/test_properties.py: a list is unhashable, and set lookups used to raise TypeError.
     text = edit(minimal, "{role: comms-lead, as: deputy, rank: 1}", "{role: [], as: deputy, rank: 1}")
     assert problems(text) == [
-        "playbook.yml:20:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
+        "playbook.yml:21:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
         "when the primary cannot be reached",
-        "playbook.yml:39:10: contacts[1].fills[0].role: expected text, got a list",
+        "playbook.yml:40:10: contacts[1].fills[0].role: expected text, got a list",
     ]
 
 
@@ -460,7 +460,7 @@ def test_a_list_where_an_id_belongs_is_a_message_not_a_crash(minimal: str) -> No
 def test_a_contact_filling_a_role_twice_is_reported(minimal: str) -> None:
     text = edit(minimal, "      - {role: comms-lead, as: deputy, rank: 1}\n",
                 "      - {role: comms-lead, as: deputy, rank: 1}\n      - {role: comms-lead, as: deputy, rank: 2}\n")
-    assert problems(text) == ["playbook.yml:40:9: contacts[1].fills[1]: fills role 'comms-lead' twice"]
+    assert problems(text) == ["playbook.yml:41:9: contacts[1].fills[1]: fills role 'comms-lead' twice"]
 
 
 def test_duplicate_stage_ids_in_a_regulator_are_reported(minimal: str) -> None:
@@ -468,19 +468,19 @@ def test_duplicate_stage_ids_in_a_regulator_are_reported(minimal: str) -> None:
                 "        from: awareness\n      - id: notification\n        name: Again\n        due: 1 month\n"
                 "        from: awareness\n    required")
     assert problems(text) == [
-        "playbook.yml:69:9: regulators[0].stages[1].id: duplicate stage id 'notification' in this regulator"
+        "playbook.yml:70:9: regulators[0].stages[1].id: duplicate stage id 'notification' in this regulator"
     ]
 
 
 def test_unclosed_value_blank_is_reported(minimal: str) -> None:
     text = edit(minimal, "Something happened: [[ what_happened ]]", "Something happened at {{ website")
-    assert problems(text) == ["playbook.yml:81:29: templates[0].body: '{{' is never closed"]
+    assert problems(text) == ["playbook.yml:82:29: templates[0].body: '{{' is never closed"]
 
 
 def test_jinja_comment_in_message_text_is_refused(minimal: str) -> None:
     text = edit(minimal, "Something happened:", "{# note #} Something happened:")
     assert problems(text) == [
-        "playbook.yml:81:7: templates[0].body: '{#' is not allowed in message text; only {{ name }} and "
+        "playbook.yml:82:7: templates[0].body: '{#' is not allowed in message text; only {{ name }} and "
         "[[ name ]] blanks are"
     ]
 
@@ -490,7 +490,7 @@ def test_required_clause_may_be_wrapped_differently_from_the_body(minimal: str) 
                 "      - >-\n        Next update by [[ next_update ]]\n        on {{ website }}.\n")
     assert problems(text) == []
     assert problems(edit(text, "        on {{ website }}.\n", "        at {{ website }}.\n")) == [
-        "playbook.yml:84:9: templates[0].required_clauses[0]: required clause does not appear in the body; "
+        "playbook.yml:85:9: templates[0].required_clauses[0]: required clause does not appear in the body; "
         "put it back as written"
     ]
 
@@ -503,12 +503,12 @@ def test_quorum_equal_to_the_approvers_is_valid(minimal: str) -> None:
 def test_glossary_terms_are_unique_whatever_their_capitals(minimal: str) -> None:
     text = minimal + ("glossary:\n  - {term: Out-of-band, definition: Not on our network.}\n"
                       "  - {term: OUT-OF-BAND, definition: Again.}\n")
-    assert problems(text) == ["playbook.yml:99:6: glossary[1].term: term 'OUT-OF-BAND' is already explained (line 98)"]
+    assert problems(text) == ["playbook.yml:100:6: glossary[1].term: term 'OUT-OF-BAND' is already explained (line 99)"]
 
 
 def test_a_malformed_duration_is_reported_once_not_as_a_missing_calendar(minimal: str) -> None:
     text = edit(minimal, "        due: 72h\n", "        due: 3 fortnights\n")
     assert problems(text) == [
-        "playbook.yml:67:9: regulators[0].stages[0].due: '3 fortnights' is not a duration; write it like "
+        "playbook.yml:68:9: regulators[0].stages[0].due: '3 fortnights' is not a duration; write it like "
         "30m, 1h, 72h, 3 days, 4 business days, 1 month"
     ]
