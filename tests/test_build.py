@@ -58,7 +58,7 @@ def test_failed_build_leaves_the_last_good_site_and_bundle_untouched(tmp_path: P
     code, output = invoke_build(tmp_path)
     assert code == 1
     assert output == (
-        "playbook.yml:22:3: document.version: expected text, got the number 3.1; put it in quotes\n"
+        "playbook.yml:24:3: document.version: expected text, got the number 3.1; put it in quotes\n"
         "Build failed; site/ and dist/ are unchanged.\n"
     )
     assert snapshot(tmp_path / "site") == site_before

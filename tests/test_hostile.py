@@ -60,7 +60,7 @@ def test_template_include_cannot_climb_out(tmp_path: Path) -> None:
 def test_template_code_in_message_text_is_refused(minimal: str) -> None:
     text = edit(minimal, "Something happened:", "{{ ''.__class__.__mro__ }} happened:")
     assert problems(text) == [
-        "playbook.yml:81:7: templates[0].body: '{{ ''.__class__.__mro__ }}' is not a blank; write {{ name }} "
+        "playbook.yml:82:7: templates[0].body: '{{ ''.__class__.__mro__ }}' is not a blank; write {{ name }} "
         "with a declared value name"
     ]
 

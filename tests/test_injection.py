@@ -74,12 +74,12 @@ def test_blank_name_carrying_a_quote_is_refused(minimal: str) -> None:
     text = edit(minimal, "  website: https://example.test\n",
                 "  website: 'https://example.test [[ x\" autofocus onfocus=\"window.__pwned=4\" x=\" ]]'\n")
     assert problems(text) == [
-        "playbook.yml:13:34: values.website: '[[ x\" autofocus onfocus=\"window.__pwned=4\" x=\" ]]' is not a "
+        "playbook.yml:14:34: values.website: '[[ x\" autofocus onfocus=\"window.__pwned=4\" x=\" ]]' is not a "
         "blank; write [[ name ]] with a declared incident fact"]
 
 
 def test_value_naming_an_undeclared_fact_is_refused(minimal: str) -> None:
     text = edit(minimal, "  website: https://example.test\n", "  website: 'https://example.test [[ constructor ]]'\n")
     assert problems(text) == [
-        "playbook.yml:13:34: values.website: unknown incident fact '[[ constructor ]]'; declare it under "
+        "playbook.yml:14:34: values.website: unknown incident fact '[[ constructor ]]'; declare it under "
         "'incident_facts'; known: next_update, what_happened"]
