@@ -7,6 +7,7 @@ The pipeline runs one way: :mod:`~generator.load` → :mod:`~generator.validate`
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,13 @@ if TYPE_CHECKING:
     from .model import Playbook
 
 __version__ = "0.1.0"
+
+# Time zones come from the tzdata package this tool pins, never from the machine's zoneinfo folder,
+# which Python would search first: a machine's copy may be years old (Debian 12 ships IANA 2025b,
+# which does not have British Columbia's permanent daylight time from November 2026), so the same
+# deadline would come out an hour apart on two laptops, and apart from the browser clock's.
+zoneinfo.reset_tzpath(to=())
+zoneinfo.ZoneInfo.clear_cache()
 
 __all__ = [
     "PRIVATE_FILE",

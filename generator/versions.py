@@ -15,8 +15,8 @@ def _installed(distribution: str) -> str:
 
 
 def zone_data_in_use() -> str:
-    """The IANA release ``zoneinfo`` reads: the system's, which it searches first (``zoneinfo.TZPATH``),
-    or else the tzdata package's. ``"IANA 2025b (/usr/share/zoneinfo)"``."""
+    """The IANA release ``zoneinfo`` reads: the tzdata package's, since :mod:`generator` empties
+    ``zoneinfo.TZPATH`` (``"IANA 2026f (tzdata 2026.6)"``); a folder's, should a caller set one again."""
     import zoneinfo
 
     import tzdata

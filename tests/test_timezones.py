@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 import pytest
@@ -31,3 +32,16 @@ def test_every_accepted_zone_loads() -> None:
     assert len(accepted_timezones()) > 500
     for zone in accepted_timezones():
         zoneinfo.ZoneInfo(zone)
+
+
+def test_time_zones_come_from_the_pinned_tzdata_package_not_the_machine() -> None:
+    from importlib import resources
+
+    import generator  # noqa: F401  (importing it is what empties the search path)
+
+    assert zoneinfo.TZPATH == ()
+    instant = dt.datetime(2026, 12, 1, 12, tzinfo=dt.timezone.utc)
+    for name in ("America/Vancouver", "America/Edmonton", "Africa/Casablanca", "Pacific/Chatham", "Europe/Vienna"):
+        with resources.files("tzdata").joinpath("zoneinfo", *name.split("/")).open("rb") as data:
+            packaged = zoneinfo.ZoneInfo.from_file(data, key=name)
+        assert instant.astimezone(zoneinfo.ZoneInfo(name)).utcoffset() == instant.astimezone(packaged).utcoffset()
