@@ -40,7 +40,7 @@ def test_time_zones_come_from_the_pinned_tzdata_package_not_the_machine() -> Non
     import generator  # noqa: F401  (importing it is what empties the search path)
 
     assert zoneinfo.TZPATH == ()
-    instant = dt.datetime(2026, 12, 1, 12, tzinfo=dt.timezone.utc)
+    instant = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
     for name in ("America/Vancouver", "America/Edmonton", "Africa/Casablanca", "Pacific/Chatham", "Europe/Vienna"):
         with resources.files("tzdata").joinpath("zoneinfo", *name.split("/")).open("rb") as data:
             packaged = zoneinfo.ZoneInfo.from_file(data, key=name)
