@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from generator import schema
 from generator.cli import cli
-from generator.deadlines import order_problems, read_time, regulator_deadlines, stage_texts
+from generator.deadlines import add, order_problems, read_time, regulator_deadlines, stage_texts
 from generator.durations import parse_duration
 from generator.load import load
-from generator.model import Regulator, catalogue
+from generator.model import Calendar, Regulator, catalogue
 from generator.regimes import CATALOGUE
 from generator.validate import shape_problems
 from generator.zones import canonical_zones, resolve_zone, zone_aliases
@@ -330,3 +330,22 @@ def test_the_browsers_holidays_cover_every_year_the_clock_counts() -> None:
     assert (days[0][:4], days[-1][:4]) == (str(FIRST_YEAR), str(LAST_YEAR + 1))
     assert {day[:4] for day in days} == {str(year) for year in range(FIRST_YEAR, LAST_YEAR + 2)}
     assert "2026-07-03" in days  # Independence Day observed, used by the SEC cases
+
+
+def test_a_month_counted_across_the_new_year_lands_in_january() -> None:
+    # "one month after" 15 December is 15 January of the next year, at the same time of day.
+    vienna = ZoneInfo("Europe/Vienna")
+    start = dt.datetime(2026, 12, 15, 9, 30, tzinfo=vienna)
+    assert add(start, parse_duration("1 month"), vienna) == dt.datetime(2027, 1, 15, 9, 30, tzinfo=vienna)
+
+
+def test_a_business_day_count_that_waits_starts_after_the_next_business_day() -> None:
+    # Sunday 2026-11-22: the next business day is Monday 23rd; three business days after it end on
+    # Thursday 26th (Austria, no holiday that week), at the time of day the count started.
+    vienna = ZoneInfo("Europe/Vienna")
+    start = dt.datetime(2026, 11, 22, 10, 0, tzinfo=vienna)
+    calendar = Calendar(country="AT")
+    assert add(start, parse_duration("3 business days"), vienna, calendar, waits=True) == \
+        dt.datetime(2026, 11, 26, 10, 0, tzinfo=vienna)
+    assert add(start, parse_duration("3 business days"), vienna, calendar) == \
+        dt.datetime(2026, 11, 25, 10, 0, tzinfo=vienna)
