@@ -113,10 +113,10 @@ class Role:
     id: str
     name: str
     summary: str
-    escalate_after: Duration
     responsibilities: tuple[str, ...]
     decisions: tuple[str, ...] = ()
     key: bool = False
+    escalate_after: Duration | None = None  # None: the plan sets no time to wait before the next person
 
 
 @dataclass(frozen=True)

@@ -195,8 +195,9 @@ ROLE: Schema = {
     "name": text("Name of the role.", required=True, example="Communication lead"),
     "summary": text("What the role is for, in one sentence.", required=True),
     "key": flag("A key role must be reachable out-of-band (a readiness check)."),
-    "escalate_after": duration("If the primary does not answer within this time, engage the next deputy.",
-                               required=True, example="15m"),
+    "escalate_after": duration("If the primary does not answer within this time, engage the next deputy. Leave it "
+                               "out when the plan sets no time: the site then says it is not set in the plan.",
+                               example="15m"),
     "responsibilities": texts("What the role does during an incident.", required=True),
     "decisions": texts("Decisions this role owns."),
 }
