@@ -402,6 +402,13 @@ class Playbook:
     glossary: tuple[Term, ...] = ()
 
     @cached_property
+    def out_of_band_plan(self) -> bool:
+        """Whether the plan works out-of-band (a channel or a contact's channel is out-of-band, or a phase is
+        covert): only then does the site warn that e-mail and chat may be read by the attacker."""
+        return any(channel.out_of_band for channel in self.channels) or any(phase.covert for phase in self.phases) \
+            or any(channel.out_of_band for contact in self.contacts for channel in contact.channels)
+
+    @cached_property
     def _index(self) -> dict[tuple[str, str], Any]:
         """Every entry others may point at, by (section, id): lookups stay constant-time as the playbook grows."""
         return {(section, item.id): item for section in S.ID_SECTIONS for item in getattr(self, section)}

@@ -329,11 +329,14 @@ class PageKind:
     entity: str | None = None  #: kind of entry, for a page per entry (``phase``)
     variable: str = ""  #: the name the page template receives its entry under
     what: str = ""  #: the entry in words, for error messages: ``message template``
+    #: the title when the plan does not work out-of-band (see Playbook.out_of_band_plan), if another
+    plain_title: str = ""
 
     def pages(self, playbook: Playbook) -> list[tuple[str, str, str, dict[str, Any]]]:
         """(path, title, what is being rendered, the entry as a template variable) of each page of this kind."""
         if self.entity is None:
-            return [(self.path, self.title, f"page '{self.path}'", {})]
+            plain = self.plain_title and not playbook.out_of_band_plan
+            return [(self.path, self.plain_title if plain else self.title, f"page '{self.path}'", {})]
         entity = S.ENTITY[self.entity]
         page = (entity.page or "").partition("#")[0]
         return [(page.format(id=entry.id), getattr(entry, entity.title_field), f"{self.what} '{entry.id}'",
@@ -348,7 +351,7 @@ PAGES = (
     PageKind("phases.md.j2", "Phases", "phases/index.md"),
     PageKind("phase.md.j2", entity="phase", variable="phase", what="phase"),
     PageKind("contacts.md.j2", "Contacts", "contacts.md"),
-    PageKind("channels.md.j2", "Out-of-band channels", "channels.md"),
+    PageKind("channels.md.j2", "Out-of-band channels", "channels.md", plain_title="Team channels"),
     PageKind("regulators.md.j2", "Regulators and deadlines", "regulators.md"),
     PageKind("messages.md.j2", "Messages", "messages/index.md"),
     PageKind("message.md.j2", entity="template", variable="message", what="message template"),

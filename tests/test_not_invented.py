@@ -46,3 +46,40 @@ def test_the_registry_documents_the_escalation_time_as_optional() -> None:
     assert (field.required, field.kind) == (False, "duration")
     assert field.description.endswith("Leave it out when the plan sets no time: the site then says it is not set "
                                       "in the plan.")
+
+
+def _in_chat(text: str) -> str:
+    """``text`` (the minimal fixture) as a plan that works in its usual chat: nothing out-of-band, no covert phase."""
+    text = edit(text, "{type: signal, value: +43 660 000 0002, out_of_band: true}",
+                "{type: signal, value: +43 660 000 0002}")
+    return edit(text, "    kind: messenger\n    out_of_band: true\n", "    kind: messenger\n    out_of_band: false\n")
+
+
+ATTACKER_FRAMING = ("attacker", "Do not use e-mail", "out-of-band channel first", "Out-of-band channels",
+                    "may be watched")
+
+
+def test_a_plan_that_works_in_chat_gets_no_covert_doctrine(tmp_path: Path) -> None:
+    path = tmp_path / "playbook.yml"
+    path.write_text(_in_chat(MINIMAL.read_text()), encoding="utf-8")
+    model = open_playbook(path, today=TODAY, private=False).playbook
+    assert not model.out_of_band_plan
+    pages = render_pages(model)
+    for page in pages:
+        if page.path != "reference.md":  # the format reference describes every field, out_of_band included
+            assert [words for words in ATTACKER_FRAMING if words in page.markdown] == [], page.path
+    rendered = {page.path: page for page in pages}
+    assert rendered["channels.md"].title == "Team channels"
+    assert rendered["channels.md"].markdown.startswith("# Team channels\n\nHow the crisis team talks. When a channel "
+                                                       "is down, move to its fallback.\n")
+    assert "    Key people and how to reach them.\n" in rendered["index.md"].markdown
+    assert "Call in this order. If nobody answers within the escalation time, move to the next person.\n" \
+        in rendered["contacts.md"].markdown
+
+
+def test_a_plan_with_out_of_band_channels_keeps_the_warnings(tmp_path: Path) -> None:
+    pages = {page.path: page for page in render_pages(
+        open_playbook(MINIMAL, strict=True, today=TODAY, private=False).playbook)}
+    assert pages["channels.md"].title == "Out-of-band channels"
+    assert "Do not use e-mail or chat: the attacker may read them." in pages["index.md"].markdown
+    assert "Use the out-of-band channel first" in pages["contacts.md"].markdown
