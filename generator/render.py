@@ -297,6 +297,17 @@ def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
     return sorted(items, key=lambda pair: pair[1].due.elapsed_minutes or 0)  # type: ignore[union-attr]
 
 
+#: How many of the first phase's items home lists when none is due within the first hour.
+FIRST_STEPS = 5
+
+
+def first_steps(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
+    """The first phase's first items, in the plan's order: what home lists as the first steps when no item
+    is due within an hour of awareness (a plan that gives its first actions no due time)."""
+    phase = playbook.phases[0]
+    return [(phase, item) for item in phase.checklist[:FIRST_STEPS]]
+
+
 def source_link(regime: Regime) -> Markup:
     target, label = url(regime.source_url), markdown_text(regime.source_url)
     return Markup(f"[{label}]({target})") if target else label
@@ -408,6 +419,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "doc": playbook.document,
         "printing": False,  # True while a page is rendered as a section of the print page
         "first_hour": first_hour(playbook),
+        "first_steps": first_steps(playbook),
         "items_owned": items_owned(playbook),
         "clock_start": clock_start,
         "clock_events": CLOCK_EVENT_MEANINGS,

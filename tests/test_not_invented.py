@@ -83,3 +83,32 @@ def test_a_plan_with_out_of_band_channels_keeps_the_warnings(tmp_path: Path) -> 
     assert pages["channels.md"].title == "Out-of-band channels"
     assert "Do not use e-mail or chat: the attacker may read them." in pages["index.md"].markdown
     assert "Use the out-of-band channel first" in pages["contacts.md"].markdown
+
+
+def test_home_lists_the_first_steps_of_a_plan_without_due_times(tmp_path: Path) -> None:
+    text = edit(MINIMAL.read_text(), "        due: 1h\n        from: awareness\n", "")
+    text += "      - id: respond-call\n        action: Call the insurance hotline.\n"
+    path = tmp_path / "playbook.yml"
+    path.write_text(text, encoding="utf-8")
+    home = next(page.markdown for page in render_pages(open_playbook(path, strict=True, today=TODAY,
+                                                                     private=False).playbook)
+                if page.path == "index.md")
+    assert "-   **[First steps](#first-steps)**\n\n    What the plan does first, and who does it.\n" in home
+    assert "## First steps\n\nNo checklist item is due within an hour of awareness. The first 2 steps of " \
+           "[Respond](phases/respond.md), in the plan's order:\n\n" \
+           "- [ ] <span class=\"pb-item\" data-item=\"respond-publish\"></span>**Publish the holding statement.** — " \
+           "[Communication lead](contacts.md#role-comms-lead)\n" \
+           "- [ ] <span class=\"pb-item\" data-item=\"respond-call\"></span>**Call the insurance hotline.** — " \
+           "[Communication lead](contacts.md#role-comms-lead)\n" in home
+    assert "first hour" not in home.lower() and "after awareness" not in home.split("## Deadlines")[0]
+
+
+def test_first_steps_are_at_most_five_and_say_how_many_the_phase_has(tmp_path: Path) -> None:
+    text = edit(MINIMAL.read_text(), "        due: 1h\n        from: awareness\n", "")
+    text += "".join(f"      - id: step-{n}\n        action: Step {n}.\n" for n in range(6))
+    path = tmp_path / "playbook.yml"
+    path.write_text(text, encoding="utf-8")
+    home = next(page.markdown for page in render_pages(open_playbook(path, today=TODAY, private=False).playbook)
+                if page.path == "index.md")
+    assert "The first 5 steps of [Respond](phases/respond.md), in the plan's order (the phase has 7):" in home
+    assert home.count('<span class="pb-item"') == 5
