@@ -342,9 +342,13 @@ class PageKind:
     what: str = ""  #: the entry in words, for error messages: ``message template``
     #: the title when the plan does not work out-of-band (see Playbook.out_of_band_plan), if another
     plain_title: str = ""
+    #: the section of playbook.yml the page shows; with no entries in it there is no page (nor nav entry)
+    section: str = ""
 
     def pages(self, playbook: Playbook) -> list[tuple[str, str, str, dict[str, Any]]]:
         """(path, title, what is being rendered, the entry as a template variable) of each page of this kind."""
+        if self.section and not getattr(playbook, self.section):
+            return []
         if self.entity is None:
             plain = self.plain_title and not playbook.out_of_band_plan
             return [(self.path, self.plain_title if plain else self.title, f"page '{self.path}'", {})]
@@ -358,20 +362,20 @@ class PageKind:
 PAGES = (
     PageKind("home.md.j2", "Home", "index.md"),
     PageKind("incident.md.j2", "Incident clock and log", "incident.md"),
-    PageKind("facts.md.j2", "Incident facts", "facts.md"),
+    PageKind("facts.md.j2", "Incident facts", "facts.md", section="incident_facts"),
     PageKind("phases.md.j2", "Phases", "phases/index.md"),
     PageKind("phase.md.j2", entity="phase", variable="phase", what="phase"),
     PageKind("contacts.md.j2", "Contacts", "contacts.md"),
     PageKind("channels.md.j2", "Out-of-band channels", "channels.md", plain_title="Team channels"),
-    PageKind("regulators.md.j2", "Regulators and deadlines", "regulators.md"),
+    PageKind("regulators.md.j2", "Regulators and deadlines", "regulators.md", section="regulators"),
     PageKind("messages.md.j2", "Messages", "messages/index.md"),
     PageKind("message.md.j2", entity="template", variable="message", what="message template"),
     PageKind("roles.md.j2", "Roles", "roles.md"),
     PageKind("audiences.md.j2", "Audiences", "audiences.md"),
-    PageKind("offices.md.j2", "Offices and time zones", "offices.md"),
-    PageKind("severity.md.j2", "Severity levels", "severity.md"),
-    PageKind("scenarios.md.j2", "Scenarios", "scenarios.md"),
-    PageKind("glossary.md.j2", "Glossary", "glossary.md"),
+    PageKind("offices.md.j2", "Offices and time zones", "offices.md", section="offices"),
+    PageKind("severity.md.j2", "Severity levels", "severity.md", section="severities"),
+    PageKind("scenarios.md.j2", "Scenarios", "scenarios.md", section="scenarios"),
+    PageKind("glossary.md.j2", "Glossary", "glossary.md", section="glossary"),
     PageKind("document.md.j2", "Document control", "document.md"),
     PageKind("reference.md.j2", "Format reference", "reference.md"),
     PageKind("print.md.j2", "The whole playbook, for print", "print.md"),

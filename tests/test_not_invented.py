@@ -112,3 +112,24 @@ def test_first_steps_are_at_most_five_and_say_how_many_the_phase_has(tmp_path: P
                 if page.path == "index.md")
     assert "The first 5 steps of [Respond](phases/respond.md), in the plan's order (the phase has 7):" in home
     assert home.count('<span class="pb-item"') == 5
+
+
+def test_sections_without_entries_get_no_page_no_nav_entry_and_no_link(tmp_path: Path) -> None:
+    from generator.render import navigation
+
+    text = MINIMAL.read_text()
+    text = text[:text.index("regulators:\n")] + text[text.index("templates:\n"):]
+    text = edit(text, "    regulators: [dpa]\n", "")
+    path = tmp_path / "playbook.yml"
+    path.write_text(text, encoding="utf-8")
+    pages = render_pages(open_playbook(path, today=TODAY, private=False).playbook)
+    paths = [page.path for page in pages]
+    for empty in ("regulators.md", "offices.md", "severity.md", "scenarios.md", "glossary.md"):
+        assert empty not in paths
+        assert all(f"({empty}" not in page.markdown and f'"{empty}' not in page.markdown for page in pages), empty
+    assert "facts.md" in paths  # the minimal playbook has incident facts
+    titles = [next(iter(entry)) for entry in navigation(pages)]
+    assert "Glossary" not in titles and "Regulators and deadlines" not in titles and "Offices and time zones" \
+        not in titles
+    printed = next(page.markdown for page in pages if page.path == "print.md")
+    assert "## Glossary" not in printed and "## Regulators" not in printed
