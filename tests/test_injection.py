@@ -29,8 +29,9 @@ def _markup(page: Path) -> list[str]:
 
 
 def injected(site: Path) -> dict[str, list[str]]:
-    """Per page, what is active beyond the theme's own inline scripts (those of the glossary page)."""
-    theme = set(_markup(site / "glossary.html"))
+    """Per page, what is active beyond the theme's own inline scripts (those of the format reference, a page
+    every site has that holds nothing from the playbook)."""
+    theme = set(_markup(site / "reference.html"))
     found = {}
     for page in sorted(site.rglob("*.html")):
         extra = [what for what in _markup(page) if what not in theme]
