@@ -34,6 +34,7 @@ def test_a_value_over_the_text_limit_is_refused_with_its_place() -> None:
         "(shorten it, or link to a longer document)"
     ]
     load_text(f"document:\n  title: {'x' * MAX_TEXT}\n")  # the limit itself is fine
+    load_text(f"document:\n  ? {'k' * MAX_TEXT}\n  : 1\n")  # for a key too
 
 
 def test_a_key_over_the_text_limit_is_refused() -> None:

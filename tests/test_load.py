@@ -193,6 +193,7 @@ def test_directory_is_reported(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         load(tmp_path, "somewhere")
     assert str(caught.value) == "somewhere: is a directory; give the path of playbook.yml"
+    assert [(p.line, p.column) for p in caught.value.problems] == [(0, 0)]  # the whole file, no place in it
 
 
 def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:

@@ -393,6 +393,7 @@ def test_checklist_item_without_any_owner_warns(minimal: str) -> None:
 
 
 def test_passed_review_date_warns(minimal: str) -> None:
+    assert problems(minimal, today=dt.date(2026, 12, 31)) == []  # due today: not passed yet
     assert problems(minimal, today=dt.date(2027, 1, 1)) == [
         "playbook.yml:9:3: document.next_review: warning: the review date 2026-12-31 has passed; review the "
         "playbook and set a new date"
