@@ -85,6 +85,7 @@ def open_playbook(path: str | Path, *, strict: bool = False, today: dt.date | No
     from .model import build_model  # not needed on the `playbook validate` path
 
     source, problems = _checked(path, today, display_name, private)
-    if any(p.severity == "error" for p in problems) or (strict and problems):
+    warnings = [p for p in problems if p.severity == "warning"]  # not notices: an accepted exception, say
+    if any(p.severity == "error" for p in problems) or (strict and warnings):
         raise ValidationError(problems)
-    return Opened(build_model(source.data), problems)
+    return Opened(build_model(source.data), warnings)

@@ -153,9 +153,34 @@ def _give(start: str, regulator: Regulator) -> str:
         f"waiting for the deadline of {start_words(start, regulator)}"
 
 
+#: How the site says each of schema.PROMPTLY.
+PROMPTLY_SAID = {"asap": "as soon as possible"}
+
+
+def due_words(stage: Stage) -> str:
+    """The time a stage allows, in words: "72 hours", "without undue delay" as the rule says it, "no fixed
+    period" (a catalogue rule that gives none), or that the plan does not set one."""
+    clock = stage.clock
+    if clock.due is not None:
+        return str(clock.due)
+    if clock.promptly:
+        return PROMPTLY_SAID.get(clock.promptly, clock.promptly)
+    return "no fixed period" if stage.rule else "not set in the plan"
+
+
+def _no_period(stage: Stage, regulator: Regulator) -> str:
+    """What the clock says for a stage with no period: the plan's words and start, or the catalogue's rule."""
+    if stage.clock.promptly:
+        said = due_words(stage)
+        text = f"{said[0].upper()}{said[1:]} after {clock_start_words(stage.clock, regulator)}; no fixed period."
+    else:
+        text = stage.rule or "Deadline not set in the plan."
+    return f"{text} {stage.note}" if stage.note else text
+
+
 def stage_texts(stage: Stage, regulator: Regulator) -> dict[str, str]:
     """Every sentence the clock may show for ``stage``; the engine and the browser choose among them."""
-    rule = stage.note or "No fixed period."
+    rule = _no_period(stage, regulator) if stage.clock.due is None else stage.note or stage.rule or ""
     texts = {"rule": rule, "not_in_force": "The rule is not in force; no deadline runs."}
     counting = regulator.counting
     if counting is not None and counting.rule:

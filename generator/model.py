@@ -117,6 +117,7 @@ class Role:
     decisions: tuple[str, ...] = ()
     key: bool = False
     escalate_after: Duration | None = None  # None: the plan sets no time to wait before the next person
+    filled_by: Prose | None = None  # a rota or "whoever notices first": no named person holds the role
 
 
 @dataclass(frozen=True)
@@ -186,11 +187,21 @@ class Office:
     lead: str | None = None
 
 
+def _promptly(due: str | None) -> str | None:
+    """The words of a deadline with no fixed period ("without undue delay"), as the schema spells them."""
+    words = " ".join(due.lower().split()) if isinstance(due, str) else None
+    return words if words in S.PROMPTLY else None
+
+
 @dataclass(frozen=True)
 class Clock:
     start: str = key("from")  # an event of schema.CLOCK_EVENTS or the id of an earlier stage
-    due: Duration | None = None  # None: no fixed period ("without undue delay")
+    #: None: no fixed period ("without undue delay"), or none set in the plan.
+    due: Duration | None = computed(lambda data: None if "due" not in data or _promptly(data["due"])
+                                    else parse_duration(data["due"]), "due", default=None)
     from_year_end: bool = False  # counted from the end of the calendar year in which `start` falls
+    #: How the rule words a deadline without a period, as written: "without undue delay", "asap".
+    promptly: str | None = computed(lambda data: _promptly(data.get("due")), "due", default=None)
 
 
 @dataclass(frozen=True)
@@ -201,9 +212,8 @@ class Stage:
     no_later_than: Clock | None = None
     #: Another reading of the outer limit once it has passed (shown beside it).
     limit_dispute: str | None = None
-    #: The stage's note in playbook.yml; the rule in words in the catalogue.
-    note: str | None = computed(lambda data: Prose(data["note"]) if "note" in data else data.get("rule"),
-                                "note", "rule", default=None)
+    note: Prose | None = None  # in playbook.yml
+    rule: str | None = None  # in the catalogue: the rule in words
     when: Prose | None = None
     severities: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
@@ -278,12 +288,25 @@ class Regulator:
 
 @dataclass(frozen=True)
 class Approval:
-    approvers: tuple[str, ...]
-    quorum: int = computed(lambda data: data.get("quorum", len(data["approvers"])), "quorum")
+    """Who approves a message; no approvers: the plan says the message has no approval step."""
+
+    approvers: tuple[str, ...] = ()
+    quorum: int = computed(lambda data: data.get("quorum", len(data.get("approvers", ()))), "quorum", default=0)
 
     @property
     def everyone(self) -> bool:
         return self.quorum == len(self.approvers)
+
+    @property
+    def none(self) -> bool:
+        return not self.approvers
+
+
+def _approval(value: Any) -> Approval | None:
+    """A template's approval: as listed, the plan's "none", or None when the plan does not say."""
+    if value is None:
+        return None
+    return from_data(Approval, {} if value == S.NO_APPROVAL else value)
 
 
 @dataclass(frozen=True)
@@ -294,8 +317,10 @@ class Template:
     audiences: tuple[str, ...]
     medium: str
     phase: str
-    approval: Approval
-    body: str
+    #: None: the plan does not say who approves; ``Approval.none``: it says there is no approval step.
+    approval: Approval | None = computed(lambda data: _approval(data.get("approval")), "approval", default=None)
+    body: str | None = None  # None: the plan gives an outline, not approved text
+    outline: tuple[str, ...] = ()
     subject: str | None = None
     regulators: tuple[str, ...] = ()
     max_chars: int | None = None
@@ -382,6 +407,15 @@ class Term:
 
 
 @dataclass(frozen=True)
+class ReadinessException:
+    rule: str
+    reason: Prose
+    reviewed_by: str
+    reviewed_on: dt.date
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Playbook:
     """The whole playbook; one field per top-level key of the format."""
 
@@ -400,6 +434,7 @@ class Playbook:
     severities: tuple[Severity, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     glossary: tuple[Term, ...] = ()
+    exceptions: tuple[ReadinessException, ...] = ()
 
     @cached_property
     def out_of_band_plan(self) -> bool:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import phones
 from . import schema as S
-from .deadlines import clock_start_words
+from .deadlines import clock_start_words, due_words
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
 from .model import (
@@ -37,6 +37,7 @@ from .model import (
     Playbook,
     Regime,
     Regulator,
+    Role,
     Stage,
     Template,
 )
@@ -297,6 +298,11 @@ def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
     return sorted(items, key=lambda pair: pair[1].due.elapsed_minutes or 0)  # type: ignore[union-attr]
 
 
+def call_first(playbook: Playbook) -> tuple[Role, ...]:
+    """The roles home lists under "Call first": the key roles, or every role when the plan marks none key."""
+    return tuple(role for role in playbook.roles if role.key) or playbook.roles
+
+
 #: How many of the first phase's items home lists when none is due within the first hour.
 FIRST_STEPS = 5
 
@@ -424,8 +430,10 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "printing": False,  # True while a page is rendered as a section of the print page
         "first_hour": first_hour(playbook),
         "first_steps": first_steps(playbook),
+        "call_first": call_first(playbook),
         "items_owned": items_owned(playbook),
         "clock_start": clock_start,
+        "due_words": due_words,
         "clock_events": CLOCK_EVENT_MEANINGS,
         "entities": S.SECTION,
         "data_versions": data_versions(),
@@ -512,11 +520,23 @@ def navigation(pages: list[Page]) -> list[Any]:
 
 def blanks_of(template: Template) -> list[str]:
     """Incident facts a message template uses, in order of first use."""
-    texts = [template.subject or "", template.body, *template.required_clauses, *template.optional_lines]
+    texts = [template.subject or "", template.body or "", *template.outline, *template.required_clauses,
+             *template.optional_lines]
     names = [m.group(1).strip() for text in texts for m in INCIDENT_BLANK.finditer(text)]
     return list(dict.fromkeys(names))
 
 
+#: What the site says where the plan leaves a value open.
+NOT_SET = "not set in the plan"
+
+
 def approval_rule(template: Template) -> str:
-    """Approval rule in words: 'all of' or 'N of'."""
-    return "all of" if template.approval.everyone else f"any {template.approval.quorum} of"
+    """The approval rule in short: 'all of 2', 'any 2 of 3', 'no approval step' (the plan says so), or
+    that the plan does not say."""
+    approval = template.approval
+    if approval is None:
+        return NOT_SET
+    if approval.none:
+        return "no approval step"
+    count = len(approval.approvers)
+    return f"all of {count}" if approval.everyone else f"any {approval.quorum} of {count}"

@@ -66,6 +66,10 @@ CLOCK_EVENT_MEANINGS = {
 CLOCK_EVENTS = tuple(CLOCK_EVENT_MEANINGS)
 #: A checklist item's deadline counts from awareness or from the start of its phase.
 ITEM_CLOCKS = ("awareness", "phase-start")
+#: How plans write a deadline that has no fixed period; kept as written and never shown as a time.
+PROMPTLY = ("asap", "as soon as possible", "without undue delay", "without delay", "immediately", "promptly")
+#: Written for a template that deliberately has no approval step.
+NO_APPROVAL = "none"
 
 CONTACT_SERVICES = (
     "law-firm", "forensic-firm", "insurer", "police", "csirt", "data-protection-authority",
@@ -129,6 +133,11 @@ def date(description: str, *, required: bool = False, example: str | None = None
 
 def duration(description: str, *, required: bool = False, example: str = "1h") -> Schema:
     return _describe(description, {"type": "string", "required": required, "check_with": "duration"}, example)
+
+
+def deadline(description: str, *, example: str = "72h") -> Schema:
+    """A duration, or one of :data:`PROMPTLY` for a plan that sets no fixed period ("without undue delay")."""
+    return _describe(description, {"type": "string", "check_with": "deadline"}, example)
 
 
 def ident(description: str = "Stable id: lowercase letters, digits and hyphens.",
@@ -195,6 +204,9 @@ ROLE: Schema = {
     "name": text("Name of the role.", required=True, example="Communication lead"),
     "summary": text("What the role is for, in one sentence.", required=True),
     "key": flag("A key role must be reachable out-of-band (a readiness check)."),
+    "filled_by": prose("How the role is filled when the plan names no person for it: an on-call rota, a shift, "
+                       "'whoever notices first'. Then no contact needs to fill it.",
+                       example="The on-call incident commander (PagerDuty schedule 'IC')"),
     "escalate_after": duration("If the primary does not answer within this time, engage the next deputy. Leave it "
                                "out when the plan sets no time: the site then says it is not set in the plan.",
                                example="15m"),
@@ -309,6 +321,8 @@ STAGE: Schema = {
     "id": ident(example="initial"),
     "name": text("Name of the stage.", required=True, example="Initial notification"),
     **CLOCK,
+    "due": deadline(f"Time allowed, or how the rule says it when it sets no period ({', '.join(PROMPTLY)}); "
+                    "leave it out when the plan sets none: the site then says it is not set in the plan."),
     "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
     "limit_dispute": text("Another reading of the outer limit once it has passed, shown beside it."),
     "note": prose("Anything to know about this stage."),
@@ -371,15 +385,20 @@ TEMPLATE: Schema = {
                         {"type": "string", "required": True, "allowed": list(MEDIA)}, "website"),
     "phase": ref("phases", "Phase in which the message is used.", required=True, example="disclosure"),
     "regulators": refs("regulators", "For a regulator notification: the regulators it serves.", example=["at-dsb"]),
-    "approval": mapping("Who must approve the message before it goes out.", {
-        "approvers": refs("roles", "Roles that may approve.", required=True, example=["comms-lead", "legal"]),
-        "quorum": _describe("How many of the approvers must agree (default: all).",
-                            {"type": "integer", "min": 1}, 2),
-    }, required=True),
+    "approval": _describe(
+        f"Who must approve the message before it goes out, or '{NO_APPROVAL}' when the plan has no approval "
+        "step for it. Left out, the site says approval is not set in the plan.",
+        {"type": ["dict", "string"], "check_with": "approval", "schema": {
+            "approvers": refs("roles", "Roles that may approve.", required=True, example=["comms-lead", "legal"]),
+            "quorum": _describe("How many of the approvers must agree (default: all).",
+                                {"type": "integer", "min": 1}, 2),
+        }}, {"approvers": ["comms-lead", "legal"]}),
     "max_chars": _describe("Length limit of the medium (SMS, social posts).", {"type": "integer", "min": 1}, 280),
     "subject": text("Subject or headline. May use {{ values }} and [[ incident facts ]]."),
     "body": text("Text of the message. {{ name }} is filled from 'values' at build time; "
-                 "[[ name ]] is an incident fact filled in during the incident.", required=True),
+                 "[[ name ]] is an incident fact filled in during the incident. Give either a body or an outline."),
+    "outline": texts("Points the message must cover, when the plan gives an outline rather than approved text: "
+                     "the team writes the text at the time.", example=["What happened", "What we are doing"]),
     "required_clauses": texts("Sentences that must stay in the message; each must appear in the body as written."),
     "optional_lines": texts("Lines the writer may add when they apply."),
     **CONDITION,
@@ -445,6 +464,19 @@ INCIDENT_FACT: Schema = {
 GLOSSARY_TERM: Schema = {
     "term": text("The term.", required=True, example="Out-of-band"),
     "definition": text("What it means, in plain words.", required=True),
+}
+
+#: A readiness warning the plan deliberately does not follow, accepted after a review.
+READINESS_EXCEPTION: Schema = {
+    "rule": text("The readiness rule accepted, as `playbook validate` names it in the warning.", required=True,
+                 example="role-has-a-deputy"),
+    "about": texts("Ids of the entries it covers (default: every entry the rule warns about).",
+                   example=["incident-commander"]),
+    "reason": prose("Why the plan deliberately differs, in the plan's words.", required=True,
+                    example="The incident commander role rotates daily; the on-call rota is its cover."),
+    "reviewed_by": ref("contacts", "Who reviewed and accepted it.", required=True, example="ana-horvat"),
+    "reviewed_on": date("When it was reviewed; an exception older than a year warns again.", required=True,
+                        example="2026-10-01"),
 }
 
 
@@ -519,6 +551,9 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios.", page="scenarios.md#scenario-{id}"),
     Entity("term", "glossary", GLOSSARY_TERM, "Glossary", "Terms explained for non-technical readers.",
            id_field="term", title_field="term"),
+    Entity("exception", "exceptions", READINESS_EXCEPTION, "Readiness exceptions",
+           "Readiness warnings the plan deliberately does not follow, each reviewed: `--strict` accepts them.",
+           id_field="rule", title_field="rule", words="readiness exception"),
 )
 #: Every entity by kind and by (top-level) section.
 ENTITY = {entity.kind: entity for entity in ENTITIES}
@@ -552,6 +587,12 @@ def format_of(data: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
+def is_mapping(rules: Schema) -> bool:
+    """Whether ``rules`` accept a mapping (alone, or as one of its forms: an approval's list or "none")."""
+    kind = rules.get("type")
+    return kind == "dict" or (isinstance(kind, list) and "dict" in kind)
+
+
 def reference_fields(rules: Schema | None = None, prefix: str = "") -> list[tuple[str, str]]:
     """Every (field path, section it points at) of the format, found through ``meta.ref``."""
     rules = rules or {"type": "dict", "schema": PLAYBOOK}
@@ -561,7 +602,7 @@ def reference_fields(rules: Schema | None = None, prefix: str = "") -> list[tupl
     inner = rules.get("schema")
     if rules.get("type") == "list" and inner is not None:
         found += reference_fields(inner, f"{prefix}[]")
-    elif rules.get("type") == "dict" and inner is not None:
+    elif is_mapping(rules) and inner is not None:
         for name, field in inner.items():
             found += reference_fields(field, f"{prefix}.{name}" if prefix else name)
     return found

@@ -18,12 +18,17 @@ SCHEMA_ID = "https://crisis-playbook.example/playbook.schema.json"
 _TYPES = {"string": "string", "integer": "integer", "boolean": "boolean", "list": "array", "dict": "object"}
 _DURATION = r"^\s*\d{1,4}\s*(" + "|".join(sorted((u.replace(" ", r"\s+") for u in _UNITS), key=len, reverse=True)) \
     + r")\s*$"
+_UNIT_NAMES = "|".join(sorted((u.replace(" ", r"\s+") for u in _UNITS), key=len, reverse=True))
+#: A deadline: a duration, or the words of a rule with no fixed period.
+_DEADLINE = rf"^\s*(?:\d{{1,4}}\s*(?:{_UNIT_NAMES})|{'|'.join(S.PROMPTLY)})\s*$"
 _CHECKS: dict[str, dict[str, Any]] = {
     "slug": {"pattern": SLUG.pattern},
     "identifier": {"pattern": IDENTIFIER.pattern},
     "duration": {"pattern": _DURATION},
     "language": {"pattern": LANGUAGE.pattern},
     "timezone": {"minLength": 1},  # the list of zones depends on the machine: `playbook validate` checks it
+    "deadline": {"pattern": _DEADLINE},
+    "approval": {"enum": [S.NO_APPROVAL]},  # the text form; the mapping form has its own properties
 }
 
 
@@ -43,6 +48,9 @@ def convert(rules: S.Schema) -> dict[str, Any]:
         example = meta["example"]
         out["examples"] = [example]
     kind = rules.get("type")
+    if isinstance(kind, list):  # one of several forms (an approval: a mapping, or "none")
+        out["anyOf"] = [convert({**{k: v for k, v in rules.items() if k != "meta"}, "type": one}) for one in kind]
+        return out
     if kind == "date":
         out.update({"type": "string", "format": "date"})  # YAML dates, written YYYY-MM-DD
     elif kind in _TYPES:
@@ -53,7 +61,8 @@ def convert(rules: S.Schema) -> dict[str, Any]:
         out["enum"] = list(rules["allowed"])
     if "regex" in rules:
         out["pattern"] = f"^(?:{rules['regex']})$"
-    out.update(_CHECKS.get(rules.get("check_with", ""), {}))
+    if kind == "string":
+        out.update(_CHECKS.get(rules.get("check_with", ""), {}))
     if "minlength" in rules:
         out["minItems"] = rules["minlength"]
     if "min" in rules:
@@ -100,7 +109,13 @@ class Field:
 _KINDS = {"string": "text", "integer": "whole number", "boolean": "true/false", "list": "list",
           "dict": "mapping", "date": "date (YYYY-MM-DD)"}
 _CHECK_KINDS = {"slug": "id", "identifier": "name", "duration": "duration", "timezone": "IANA time zone",
-                "language": "language tag"}
+                "language": "language tag", "deadline": f"duration, or one of: {', '.join(S.PROMPTLY)}",
+                "approval": f"mapping, or {S.NO_APPROVAL}"}
+
+
+def _types(rules: S.Schema) -> list[str]:
+    kind = rules.get("type", [])
+    return kind if isinstance(kind, list) else [kind]
 
 
 def reference(rules: S.Schema | None = None, prefix: str = "") -> list[Field]:
@@ -110,12 +125,12 @@ def reference(rules: S.Schema | None = None, prefix: str = "") -> list[Field]:
     inner = rules.get("schema")
     if rules.get("type") == "list" and inner is not None:
         return reference(inner, f"{prefix}[]")
-    if rules.get("type") != "dict" or inner is None:
+    if "dict" not in _types(rules) or inner is None:
         return fields
     for name, field in inner.items():
         path = f"{prefix}.{name}" if prefix else name
         meta = field.get("meta", {})
-        kind = _CHECK_KINDS.get(field.get("check_with", ""), _KINDS.get(field.get("type", ""), "any"))
+        kind = _CHECK_KINDS.get(field.get("check_with", ""), " or ".join(_KINDS.get(t, "any") for t in _types(field)))
         if meta.get("ref"):
             kind = f"id of {meta['ref']}"
         if meta.get("prose"):

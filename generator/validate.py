@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
 import cerberus
 from cerberus import errors as cerberus_errors
@@ -198,6 +198,19 @@ class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
             except ValueError as exc:
                 self._error(field, str(exc))
 
+    def _check_with_deadline(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and " ".join(value.lower().split()) not in S.PROMPTLY:
+            try:
+                parse_duration(value)
+            except ValueError as exc:
+                self._error(field, f"{exc}, or as the rule says it: {', '.join(S.PROMPTLY)}")
+
+    def _check_with_approval(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and value != S.NO_APPROVAL:
+            self._error(field, f"{_shown(value)} is not an approval; list the approvers "
+                               f"('approval: {{approvers: [comms-lead]}}') or write '{S.NO_APPROVAL}' when the plan "
+                               "has no approval step")
+
     def _check_with_timezone(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not is_timezone(value):
             close = self._config["suggestions"].close("time zone", value, accepted_timezones(), cutoff=0.6)
@@ -232,7 +245,7 @@ def rules_at(path: KeyPath, root: S.Schema = S.PLAYBOOK) -> dict[str, Any] | Non
                 return None
             rules = inner
         else:
-            if rules.get("type") != "dict" or inner is None or part not in inner:
+            if not S.is_mapping(rules) or inner is None or part not in inner:
                 return None
             rules = inner[part]
     return rules
@@ -272,7 +285,8 @@ def _shape_message(error: Any, root: S.Schema, suggestions: Suggestions) -> tupl
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return path, f"unknown key '{key}'{hint}", f"known: {', '.join(known)}"
     if code == cerberus_errors.BAD_TYPE.code:
-        expected = _EXPECTED.get(error.constraint, error.constraint)
+        kinds: list[str] = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+        expected = " or ".join(_EXPECTED.get(kind, kind) for kind in kinds)
         hint = ""
         if error.constraint == "string" and isinstance(error.value, (int, float, bool, dt.date)):
             hint = "put it in quotes"
@@ -341,10 +355,50 @@ class _Checked:
     ids: dict[str, dict[str, KeyPath]] = field(default_factory=dict)
     #: role id → {"primary": [contact ids], "deputy": [contact ids]}, set by the roles rule.
     holders: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: The readiness rule running now, by its name (see :func:`rule_name`).
+    rule: str = ""
+    #: (exception index, subject) of every warning a reviewed exception accepted.
+    accepted: set[tuple[int, str | None]] = field(default_factory=set)
 
     @property
     def data(self) -> dict[str, Any]:
         return self.report.source.data
+
+    def warn(self, path: KeyPath, message: str) -> None:
+        """A readiness warning, unless a current reviewed exception accepts it (then a notice says so)."""
+        subject = _subject(self.data, path)
+        for index, exception in _entries(self.data, "exceptions"):
+            about = [ident for _, ident in _texts(exception, "about")]
+            if exception.get("rule") == self.rule and (not about or subject in about) and _current(self, exception):
+                self.accepted.add((index, subject))
+                self.report.add(path, f"{message} (accepted: reviewed exception, line "
+                                      f"{self.report.source.position(('exceptions', index)).line})", "notice")
+                return
+        self.report.add(path, message, "warning", hint=f"readiness rule '{self.rule}'")
+
+
+def rule_name(check: Rule) -> str:
+    """How a readiness rule is named in warnings and exceptions: ``role-has-a-deputy``."""
+    return check.__name__.replace("_", "-")
+
+
+def _subject(data: dict[str, Any], path: KeyPath) -> str | None:
+    """The id of the innermost entry along ``path`` (the role, the checklist item) a warning is about."""
+    subject, node = None, cast(Any, data)
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            subject = node["id"]
+    return subject
+
+
+def _current(c: _Checked, exception: dict[str, Any]) -> bool:
+    """Whether an exception's review is less than a year old (an older one no longer accepts anything)."""
+    reviewed = exception.get("reviewed_on")
+    return isinstance(reviewed, dt.date) and c.today - reviewed <= VERIFY_WITHIN
 
 
 Rule = Callable[[_Checked], None]
@@ -410,7 +464,7 @@ def references(rules: dict[str, Any], data: Any, path: KeyPath) -> Iterator[tupl
     if rules.get("type") == "list" and isinstance(data, list):
         for index, item in enumerate(data):
             yield from references(inner, item, (*path, index))
-    elif rules.get("type") == "dict" and isinstance(data, dict):
+    elif S.is_mapping(rules) and isinstance(data, dict):
         for key, value in data.items():
             if key in inner:
                 yield from references(inner[key], value, (*path, key))
@@ -455,9 +509,10 @@ def roles_are_filled(c: _Checked) -> None:
                     ranks[(role, rank)] = str(contact.get("id"))
     for index, role in _entries(report.source.data, "roles"):
         ident = role.get("id")
-        if isinstance(ident, str) and ident in holders and not holders[ident]["primary"]:
+        if isinstance(ident, str) and ident in holders and not holders[ident]["primary"] and "filled_by" not in role:
             report.add(("roles", index), f"role '{ident}' has no primary contact; give a contact "
-                                         f"'fills: [{{role: {ident}, as: primary}}]'")
+                                         f"'fills: [{{role: {ident}, as: primary}}]', or say how the role is "
+                                         "filled in 'filled_by' (an on-call rota, say)")
 
 
 def _check_channel_values(report: _Report, path: KeyPath, contact: dict[str, Any], region: str | None) -> None:
@@ -710,6 +765,37 @@ def approval_can_be_reached(c: _Checked) -> None:
 
 
 @meaning
+def template_has_a_body_or_an_outline(c: _Checked) -> None:
+    """A message template gives its text, or the outline the team writes it from; not both, not neither."""
+    for index, template in _entries(c.data, "templates"):
+        has = [key for key in ("body", "outline") if key in template]
+        if not has:
+            c.report.add(("templates", index), "missing required key 'body' (or 'outline', when the plan gives "
+                                               "only the points the message must cover)")
+        elif len(has) == 2:
+            c.report.add(("templates", index, "outline"), "give either a body or an outline, not both",
+                         hint="an outline is for a message the plan has no approved text for")
+
+
+@meaning
+def exceptions_name_readiness_rules(c: _Checked) -> None:
+    """A readiness exception names a readiness rule, once."""
+    names = [rule_name(check) for check in READINESS_RULES]
+    seen: set[str] = set()
+    for index, exception in _entries(c.data, "exceptions"):
+        rule = exception.get("rule")
+        if not isinstance(rule, str):
+            continue
+        if rule not in names:
+            c.report.add(("exceptions", index, "rule"), f"unknown readiness rule '{rule}'",
+                         hint=c.report.suggestions.known("readiness rule", names, rule, limit=20))
+        elif rule in seen:
+            c.report.add(("exceptions", index, "rule"), f"readiness rule '{rule}' already has an exception; "
+                                                         "list every entry it covers under one 'about'")
+        seen.add(rule)
+
+
+@meaning
 def checklist_item_ids_are_unique(c: _Checked) -> None:
     """Checklist item ids are unique across all phases (ticks are stored under them)."""
     report = c.report
@@ -750,7 +836,7 @@ def review_date_not_passed(c: _Checked) -> None:
     document = c.data.get("document")
     if isinstance(document, dict) and isinstance(document.get("next_review"), dt.date):
         if document["next_review"] < c.today:
-            c.report.warn(("document", "next_review"), f"the review date {document['next_review']} has passed; "
+            c.warn(("document", "next_review"), f"the review date {document['next_review']} has passed; "
                                                        "review the playbook and set a new date")
 
 
@@ -759,7 +845,7 @@ def contact_details_recently_verified(c: _Checked) -> None:
     for index, contact in _entries(c.data, "contacts"):
         verified = contact.get("verified_on")
         if isinstance(verified, dt.date) and c.today - verified > VERIFY_WITHIN:
-            c.report.warn(("contacts", index, "verified_on"),
+            c.warn(("contacts", index, "verified_on"),
                           f"details of '{contact.get('id')}' were last verified on {verified}, more than a year "
                           "ago; call to check them and update the date")
 
@@ -776,7 +862,7 @@ def _filled_roles(c: _Checked) -> Iterator[tuple[int, str, dict[str, Any]]]:
 def role_has_a_deputy(c: _Checked) -> None:
     for index, ident, _ in _filled_roles(c):
         if c.holders[ident]["primary"] and not c.holders[ident]["deputy"]:
-            c.report.warn(("roles", index), f"role '{ident}' has no deputy; name one so the role is covered "
+            c.warn(("roles", index), f"role '{ident}' has no deputy; name one so the role is covered "
                                             "when the primary cannot be reached")
 
 
@@ -787,7 +873,7 @@ def key_role_reachable_out_of_band(c: _Checked) -> None:
     for index, ident, role in _filled_roles(c):
         everyone = c.holders[ident]["primary"] + c.holders[ident]["deputy"]
         if role.get("key") is True and everyone and not out_of_band.intersection(everyone):
-            c.report.warn(("roles", index), f"key role '{ident}' cannot be reached out-of-band: none of its "
+            c.warn(("roles", index), f"key role '{ident}' cannot be reached out-of-band: none of its "
                                             "contacts has a channel with out_of_band: true")
 
 
@@ -801,7 +887,7 @@ def audience_has_a_template(c: _Checked) -> None:
     served = _served(c, "audiences")
     for index, audience in _entries(c.data, "audiences"):
         if isinstance(audience.get("id"), str) and audience["id"] not in served:
-            c.report.warn(("audiences", index), f"no message template serves audience '{audience['id']}'")
+            c.warn(("audiences", index), f"no message template serves audience '{audience['id']}'")
 
 
 @readiness
@@ -809,7 +895,7 @@ def regulator_has_a_template(c: _Checked) -> None:
     notified = _served(c, "regulators")
     for index, regulator in _entries(c.data, "regulators"):
         if isinstance(regulator.get("id"), str) and regulator["id"] not in notified:
-            c.report.warn(("regulators", index), f"regulator '{regulator['id']}' has no notification template; "
+            c.warn(("regulators", index), f"regulator '{regulator['id']}' has no notification template; "
                                                  f"list '{regulator['id']}' under a template's 'regulators'")
 
 
@@ -818,7 +904,7 @@ def checklist_item_has_an_owner(c: _Checked) -> None:
     for p_index, phase in _entries(c.data, "phases"):
         for i_index, item in _entries(phase, "checklist"):
             if item.get("owner") is None and phase.get("owner") is None:
-                c.report.warn(("phases", p_index, "checklist", i_index),
+                c.warn(("phases", p_index, "checklist", i_index),
                               f"checklist item '{item.get('id')}' has no owner, and phase "
                               f"'{phase.get('id')}' has no owner to inherit")
 
@@ -832,9 +918,31 @@ def covert_phase_uses_out_of_band_channels(c: _Checked) -> None:
         for i_index, item in _entries(phase, "checklist"):
             for c_index, channel in _texts(item, "channels"):
                 if team_channels.get(channel, {}).get("out_of_band") is False:
-                    c.report.warn(("phases", p_index, "checklist", i_index, "channels", c_index),
+                    c.warn(("phases", p_index, "checklist", i_index, "channels", c_index),
                                   f"phase '{phase.get('id')}' is covert, but channel '{channel}' is not "
                                   "out-of-band; the attacker may read it")
+
+
+def _exceptions_are_current_and_used(c: _Checked) -> None:
+    """An exception older than a year is reviewed again; one that accepts no warning is removed."""
+    for index, exception in _entries(c.data, "exceptions"):
+        rule, reviewed = exception.get("rule"), exception.get("reviewed_on")
+        if rule not in {rule_name(check) for check in READINESS_RULES} or not isinstance(reviewed, dt.date):
+            continue  # an unknown rule is an error already
+        if not _current(c, exception):
+            c.report.add(("exceptions", index, "reviewed_on"), f"the exception for '{rule}' was reviewed on "
+                                                                f"{reviewed}, more than a year ago; review it again "
+                                                                "and update the date", "warning")
+            continue
+        used = {subject for i, subject in c.accepted if i == index}
+        about = _texts(exception, "about")
+        if not about and not used:
+            c.report.add(("exceptions", index), f"the exception for '{rule}' accepts no warning; remove it",
+                         "warning")
+        for a_index, ident in about:
+            if ident not in used:
+                c.report.add(("exceptions", index, "about", a_index),
+                             f"the exception for '{rule}' accepts no warning about '{ident}'; remove it", "warning")
 
 
 def shape_problems(source: Source, root: S.Schema) -> list[Problem]:
@@ -867,6 +975,10 @@ def validate(source: Source, *, today: dt.date) -> list[Problem]:
         return report.problems
     _check_shape(report)
     checked = _Checked(report, today, _collect_ids(report))
-    for check in (*MEANING_RULES, *READINESS_RULES):
+    for check in MEANING_RULES:
         check(checked)
+    for check in READINESS_RULES:
+        checked.rule = rule_name(check)
+        check(checked)
+    _exceptions_are_current_and_used(checked)
     return sorted(report.problems, key=lambda p: (p.line, p.column, p.path, p.message))

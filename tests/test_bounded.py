@@ -87,22 +87,22 @@ def _many_unknown_keys(tmp_path: Path, count: int) -> Path:
 
 
 def test_validate_prints_the_cap_and_keeps_the_exit_status(tmp_path: Path) -> None:
-    path = _many_unknown_keys(tmp_path, SHOWN_PROBLEMS + 50)
+    path = _many_unknown_keys(tmp_path, SHOWN_PROBLEMS + 50)  # 250 errors, and the example's accepted exception
     code, output = run("validate", str(path), *AS_OF)
     lines = output.splitlines()
     assert code == 1
     assert len(lines) == SHOWN_PROBLEMS + 2
-    assert lines[-2] == "… and 50 more problems of these kinds: unknown key '…' (50)"
+    assert lines[-2] == "… and 51 more problems of these kinds: unknown key '…' (51)"  # the notice is shown
     assert lines[-1] == f"{path}: invalid ({SHOWN_PROBLEMS + 50} errors, 0 warnings)"
     code, output = run("validate", str(path), "--format", "json", *AS_OF)
     report = json.loads(output)
     assert code == 1
-    assert (len(report["problems"]), report["errors"], report["more"]) == (SHOWN_PROBLEMS, SHOWN_PROBLEMS + 50, 50)
-    assert report["more_by_kind"] == {"unknown key '…'": 50}
+    assert (len(report["problems"]), report["errors"], report["more"]) == (SHOWN_PROBLEMS, SHOWN_PROBLEMS + 50, 51)
+    assert report["more_by_kind"] == {"unknown key '…'": 51}
     code, output = run("validate", str(path), "--format", "github", *AS_OF)
     assert code == 1
     assert output.splitlines()[-2] == (
-        f"::notice file={path}::… and 50 more problems of these kinds: unknown key '…' (50)"
+        f"::notice file={path}::… and 51 more problems of these kinds: unknown key '…' (51)"
     )
 
 

@@ -58,7 +58,7 @@ def test_invalid_playbook_exits_1_with_every_problem(broken: Path) -> None:
 
 def test_warnings_pass_unless_strict(warned: Path) -> None:
     warning = (f"{warned}:21:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is "
-               "covered when the primary cannot be reached\n")
+               "covered when the primary cannot be reached; readiness rule 'role-has-a-deputy'\n")
     assert run("validate", str(warned), *AS_OF) == (0, warning + f"{warned}: valid (0 errors, 1 warning)\n")
     assert run("validate", str(warned), "--strict", *AS_OF) == (
         1, warning + f"{warned}: invalid (0 errors, 1 warning)\n"

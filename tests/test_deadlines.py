@@ -96,7 +96,7 @@ def test_catalogue_entries_are_complete_and_cited() -> None:
 def test_no_fixed_period_shows_the_rules_words() -> None:
     [found] = regulator_deadlines(regulator_for("gdpr-data-subjects"),
                                   {"awareness": dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC)}, VIENNA)
-    assert (found.status, found.explanation) == ("no fixed period", catalogue()["gdpr-data-subjects"].stages[0].note)
+    assert (found.status, found.explanation) == ("no fixed period", catalogue()["gdpr-data-subjects"].stages[0].rule)
     assert found.explanation.startswith("Without undue delay")
 
 

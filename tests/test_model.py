@@ -46,8 +46,9 @@ MAPPINGS = [*_mappings(Playbook, S.PLAYBOOK, "playbook"), *_mappings(Regime, S.R
 @pytest.mark.parametrize(("where", "cls", "rules"), MAPPINGS, ids=[m[0] for m in MAPPINGS])
 def test_model_fields_are_the_schema_keys(where: str, cls: Any, rules: S.Schema) -> None:
     consumed = [key for f in dataclasses.fields(cls) for key in schema_keys(f) if key in rules]
-    assert sorted(consumed) == sorted(rules), f"{cls.__name__} ({where})"
-    unfilled = [f.name for f in dataclasses.fields(cls) if not set(schema_keys(f)) & set(rules)]
+    assert sorted(set(consumed)) == sorted(rules), f"{cls.__name__} ({where})"
+    unfilled = [f.name for f in dataclasses.fields(cls) if not set(schema_keys(f)) & set(rules)
+                and not (cls is Stage and f.name == "rule")]  # the catalogue's rule in words; playbook.yml has notes
     assert unfilled == [], f"{cls.__name__} ({where}) has fields no schema key fills"
 
 
@@ -69,6 +70,7 @@ def test_every_dataclass_of_the_model_is_checked() -> None:
         "Playbook", "Document", "Change", "IncidentFact", "Role", "Contact", "Fill", "ContactChannel", "TeamChannel",
         "Audience", "Office", "Regulator", "Calendar", "Counting", "Stage", "Clock", "Template", "Approval", "Phase",
         "ChecklistItem", "Severity", "Cadence", "Scenario", "Term", "Regime",
+        "ReadinessException",
     }
 
 

@@ -73,8 +73,8 @@ def test_a_plan_that_works_in_chat_gets_no_covert_doctrine(tmp_path: Path) -> No
     assert rendered["channels.md"].markdown.startswith("# Team channels\n\nHow the crisis team talks. When a channel "
                                                        "is down, move to its fallback.\n")
     assert "    Key people and how to reach them.\n" in rendered["index.md"].markdown
-    assert "Call in this order. If nobody answers within the escalation time, move to the next person.\n" \
-        in rendered["contacts.md"].markdown
+    assert "Call in this order. Where a role gives an escalation time, move to the next person when nobody " \
+           "answers within it.\n" in rendered["contacts.md"].markdown
 
 
 def test_a_plan_with_out_of_band_channels_keeps_the_warnings(tmp_path: Path) -> None:
@@ -133,3 +133,166 @@ def test_sections_without_entries_get_no_page_no_nav_entry_and_no_link(tmp_path:
         not in titles
     printed = next(page.markdown for page in pages if page.path == "print.md")
     assert "## Glossary" not in printed and "## Regulators" not in printed
+
+
+# --- what a plan may leave open or say explicitly (issue 13 item 1) --------------------------------
+
+def test_a_message_without_approval_says_so_and_one_with_none_says_the_plan_has_no_step(tmp_path: Path) -> None:
+    open_text = edit(MINIMAL.read_text(), "    approval: {approvers: [comms-lead]}\n", "")
+    assert problems(open_text) == []
+    pages = _pages(open_text, tmp_path)
+    assert "| Approval | Not set in the plan |" in pages["messages/holding-statement.md"]
+    assert "| not set in the plan |" in pages["messages/index.md"]
+    assert "goes out only when they agree" not in pages["messages/index.md"]
+
+    none_text = edit(MINIMAL.read_text(), "approval: {approvers: [comms-lead]}", "approval: none")
+    assert problems(none_text) == []
+    pages = _pages(none_text, tmp_path)
+    assert "| Approval | None: the plan has no approval step for this message |" \
+        in pages["messages/holding-statement.md"]
+    assert "| no approval step |" in pages["messages/index.md"]
+
+
+def test_an_approval_that_is_neither_a_list_nor_none_is_refused_with_what_to_write() -> None:
+    text = edit(MINIMAL.read_text(), "approval: {approvers: [comms-lead]}", "approval: later")
+    assert problems(text) == [
+        "playbook.yml:80:5: templates[0].approval: the text 'later' is not an approval; list the approvers "
+        "('approval: {approvers: [comms-lead]}') or write 'none' when the plan has no approval step"]
+    text = edit(MINIMAL.read_text(), "approval: {approvers: [comms-lead]}", "approval: [comms-lead]")
+    assert problems(text) == ["playbook.yml:80:5: templates[0].approval: expected a mapping of keys or text, "
+                              "got a list"]
+
+
+OUTLINE = """    outline:
+      - What happened, in one sentence.
+      - When the next update comes.
+"""
+
+
+def test_an_outline_message_is_shown_as_points_not_as_approved_text(tmp_path: Path) -> None:
+    text = MINIMAL.read_text()
+    body = text[text.index("    body: |"):text.index("phases:")]
+    text = text.replace(body, OUTLINE)
+    assert problems(text) == []
+    page = _pages(text, tmp_path)["messages/holding-statement.md"]
+    assert '!!! note "An outline, not approved text"\n    The plan gives no wording for this message: write it at ' \
+           "the time, covering these points.\n\n- What happened, in one sentence.\n- When the next update comes.\n" \
+        in page
+    assert "pb-compose" not in page and "pb-message" not in page
+
+
+def test_a_message_needs_a_body_or_an_outline_but_not_both() -> None:
+    text = MINIMAL.read_text()
+    body = text[text.index("    body: |"):text.index("phases:")]
+    assert problems(text.replace(body, "")) == [
+        "playbook.yml:73:5: templates[0]: missing required key 'body' (or 'outline', when the plan gives only the "
+        "points the message must cover)"]
+    assert problems(text.replace(body, body + OUTLINE)) == [
+        "playbook.yml:86:5: templates[0].outline: give either a body or an outline, not both; an outline is for a "
+        "message the plan has no approved text for"]
+
+
+def _stage_due(due: str | None) -> str:
+    return edit(MINIMAL.read_text(), "        due: 72h\n", f"        due: {due}\n" if due else "")
+
+
+def test_a_stage_due_without_undue_delay_is_shown_in_the_rules_words_never_as_a_time(tmp_path: Path) -> None:
+    from generator.deadlines import deadlines
+
+    text = _stage_due("Without undue delay")
+    assert problems(text) == []
+    pages = _pages(text, tmp_path)
+    assert "| Notification | without undue delay | awareness |" in pages["regulators.md"]
+    assert "after awareness**: Notification" not in pages["index.md"]
+    path = tmp_path / "playbook.yml"
+    model = open_playbook(path, today=TODAY, private=False).playbook
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    [found] = deadlines(model, {"awareness": dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC)}, ZoneInfo("Europe/Vienna"))
+    assert (found.due, found.status, found.explanation) == (
+        None, "no fixed period", "Without undue delay after awareness; no fixed period.")
+
+
+def test_a_stage_with_no_deadline_in_the_plan_says_not_set(tmp_path: Path) -> None:
+    text = _stage_due(None)
+    assert problems(text) == []
+    assert "| Notification | not set in the plan | awareness |" in _pages(text, tmp_path)["regulators.md"]
+    assert problems(_stage_due("soonish")) == [
+        "playbook.yml:68:9: regulators[0].stages[0].due: 'soonish' is not a duration; write it like 30m, 1h, 72h, "
+        "3 days, 4 business days, 1 month, or as the rule says it: asap, as soon as possible, without undue delay, "
+        "without delay, immediately, promptly"]
+
+
+ROTA = """  - id: incident-commander
+    name: Incident commander
+    summary: Runs the response.
+    key: true
+    filled_by: The on-call incident commander (pager rota *IC*)
+    responsibilities:
+      - Runs the incident channel.
+"""
+
+
+def test_a_role_filled_by_a_rota_needs_no_named_person_and_shows_how_it_is_filled(tmp_path: Path) -> None:
+    text = edit(MINIMAL.read_text(), "contacts:\n", ROTA + "contacts:\n")
+    assert problems(text) == []
+    pages = _pages(text, tmp_path)
+    assert "- **[Incident commander](contacts.md#role-incident-commander)**: The on-call incident commander " \
+           "&#40;pager rota <em>IC</em>&#41;\n" in pages["index.md"]
+    assert "**Filled by:** The on-call incident commander &#40;pager rota <em>IC</em>&#41;" in pages["contacts.md"]
+    assert "Runs the response.\n" in pages["contacts.md"]
+    assert "Filled by: The on-call incident commander" in pages["cards.md"]
+    without = edit(text, "    filled_by: The on-call incident commander (pager rota *IC*)\n", "")
+    assert problems(without)[0].endswith("role 'incident-commander' has no primary contact; give a contact 'fills: "
+                                         "[{role: incident-commander, as: primary}]', or say how the role is filled "
+                                         "in 'filled_by' (an on-call rota, say)")
+
+
+NO_DEPUTY = """exceptions:
+  - rule: role-has-a-deputy
+    about: [comms-lead]
+    reason: Our communication lead has no deputy; the managing director speaks if she is away.
+    reviewed_by: bob
+    reviewed_on: 2026-03-01
+"""
+
+
+def _without_deputy() -> str:
+    return edit(MINIMAL.read_text(), "    fills:\n      - {role: comms-lead, as: deputy, rank: 1}\n", "")
+
+
+def test_home_says_no_deputy_without_inventing_who_to_tell(tmp_path: Path) -> None:
+    home = _pages(_without_deputy() + NO_DEPUTY, tmp_path)["index.md"]
+    assert "  No deputy named in the plan.\n" in home
+    assert "crisis lead" not in home and "call the next one" not in home
+
+
+def test_a_reviewed_exception_accepts_a_readiness_warning_and_strict_passes() -> None:
+    warning = ("playbook.yml:21:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is "
+               "covered when the primary cannot be reached; readiness rule 'role-has-a-deputy'")
+    assert problems(_without_deputy()) == [warning]
+    assert problems(_without_deputy() + NO_DEPUTY) == [
+        "playbook.yml:21:5: roles[0]: notice: role 'comms-lead' has no deputy; name one so the role is covered when "
+        "the primary cannot be reached (accepted: reviewed exception, line 97)"]
+
+
+def test_an_exception_reviewed_over_a_year_ago_accepts_nothing_and_says_so() -> None:
+    import datetime as dt
+
+    found = problems(_without_deputy() + NO_DEPUTY, today=dt.date(2027, 3, 2))
+    assert "playbook.yml:101:5: exceptions[0].reviewed_on: warning: the exception for 'role-has-a-deputy' was " \
+           "reviewed on 2026-03-01, more than a year ago; review it again and update the date" in found
+    assert any("warning: role 'comms-lead' has no deputy" in p for p in found)
+
+
+def test_an_exception_must_name_a_rule_and_accept_a_warning() -> None:
+    assert problems(MINIMAL.read_text() + NO_DEPUTY) == [
+        "playbook.yml:100:13: exceptions[0].about[0]: warning: the exception for 'role-has-a-deputy' accepts no "
+        "warning about 'comms-lead'; remove it"]
+    wrong = edit(NO_DEPUTY, "rule: role-has-a-deputy", "rule: role-has-deputy")
+    assert problems(_without_deputy() + wrong)[1:] == [
+        "playbook.yml:97:5: exceptions[0].rule: unknown readiness rule 'role-has-deputy'; known: role-has-a-deputy, "
+        "audience-has-a-template, checklist-item-has-an-owner, contact-details-recently-verified, "
+        "covert-phase-uses-out-of-band-channels, key-role-reachable-out-of-band, regulator-has-a-template, "
+        "review-date-not-passed"]

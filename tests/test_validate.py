@@ -190,7 +190,8 @@ def test_role_needs_a_primary(minimal: str) -> None:
     text = edit(minimal, "{role: comms-lead, as: primary}", "{role: comms-lead, as: deputy, rank: 2}")
     assert problems(text) == [
         "playbook.yml:21:5: roles[0]: role 'comms-lead' has no primary contact; give a contact "
-        "'fills: [{role: comms-lead, as: primary}]'"
+        "'fills: [{role: comms-lead, as: primary}]', or say how the role is filled in "
+        "'filled_by' (an on-call rota, say)"
     ]
 
 
@@ -357,7 +358,7 @@ def test_role_without_deputy_warns(minimal: str) -> None:
     text = edit(minimal, "    fills:\n      - {role: comms-lead, as: deputy, rank: 1}\n", "")
     assert problems(text) == [
         "playbook.yml:21:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
-        "when the primary cannot be reached"
+        "when the primary cannot be reached; readiness rule 'role-has-a-deputy'"
     ]
 
 
@@ -365,7 +366,7 @@ def test_key_role_without_out_of_band_channel_warns(minimal: str) -> None:
     text = edit(minimal, "out_of_band: true}", "out_of_band: false}")
     assert problems(text) == [
         "playbook.yml:21:5: roles[0]: warning: key role 'comms-lead' cannot be reached out-of-band: none of its "
-        "contacts has a channel with out_of_band: true"
+        "contacts has a channel with out_of_band: true; readiness rule 'key-role-reachable-out-of-band'"
     ]
 
 
@@ -373,14 +374,15 @@ def test_audience_without_template_warns(minimal: str) -> None:
     text = edit(minimal, "    reach: Press office.\n",
                 "    reach: Press office.\n  - id: staff\n    name: Staff\n    owner: comms-lead\n"
                 "    description: Employees.\n    reach: Intranet.\n")
-    assert problems(text) == ["playbook.yml:57:5: audiences[1]: warning: no message template serves audience 'staff'"]
+    assert problems(text) == ["playbook.yml:57:5: audiences[1]: warning: no message template serves audience "
+                              "'staff'; readiness rule 'audience-has-a-template'"]
 
 
 def test_regulator_without_template_warns(minimal: str) -> None:
     text = edit(minimal, "    regulators: [dpa]\n", "")
     assert problems(text) == [
         "playbook.yml:58:5: regulators[0]: warning: regulator 'dpa' has no notification template; list 'dpa' "
-        "under a template's 'regulators'"
+        "under a template's 'regulators'; readiness rule 'regulator-has-a-template'"
     ]
 
 
@@ -388,7 +390,7 @@ def test_checklist_item_without_any_owner_warns(minimal: str) -> None:
     text = edit(minimal, "    owner: comms-lead\n    checklist:", "    checklist:")
     assert problems(text) == [
         "playbook.yml:92:9: phases[0].checklist[0]: warning: checklist item 'respond-publish' has no owner, and "
-        "phase 'respond' has no owner to inherit"
+        "phase 'respond' has no owner to inherit; readiness rule 'checklist-item-has-an-owner'"
     ]
 
 
@@ -396,7 +398,7 @@ def test_passed_review_date_warns(minimal: str) -> None:
     assert problems(minimal, today=dt.date(2026, 12, 31)) == []  # due today: not passed yet
     assert problems(minimal, today=dt.date(2027, 1, 1)) == [
         "playbook.yml:9:3: document.next_review: warning: the review date 2026-12-31 has passed; review the "
-        "playbook and set a new date"
+        "playbook and set a new date; readiness rule 'review-date-not-passed'"
     ]
 
 
@@ -404,7 +406,8 @@ def test_contact_not_verified_within_a_year_warns(minimal: str) -> None:
     text = edit(minimal, "verified_on: 2026-01-05\nchannels", "verified_on: 2025-05-31\nchannels")
     assert problems(text) == [
         "playbook.yml:43:5: contacts[1].verified_on: warning: details of 'bob' were last verified on 2025-05-31, "
-        "more than a year ago; call to check them and update the date"
+        "more than a year ago; call to check them and update the date; readiness rule "
+        "'contact-details-recently-verified'"
     ]
 
 
@@ -417,7 +420,7 @@ def test_covert_phase_using_a_watched_channel_warns(minimal: str) -> None:
     text = edit(text, "templates: [holding-statement]\n", "templates: [holding-statement]\n        channels: [email]\n")
     assert problems(text) == [
         "playbook.yml:106:20: phases[0].checklist[0].channels[0]: warning: phase 'respond' is covert, but channel "
-        "'email' is not out-of-band; the attacker may read it"
+        "'email' is not out-of-band; the attacker may read it; readiness rule 'covert-phase-uses-out-of-band-channels'"
     ]
 
 
@@ -451,7 +454,7 @@ def test_a_list_where_an_id_belongs_is_a_message_not_a_crash(minimal: str) -> No
     text = edit(minimal, "{role: comms-lead, as: deputy, rank: 1}", "{role: [], as: deputy, rank: 1}")
     assert problems(text) == [
         "playbook.yml:21:5: roles[0]: warning: role 'comms-lead' has no deputy; name one so the role is covered "
-        "when the primary cannot be reached",
+        "when the primary cannot be reached; readiness rule 'role-has-a-deputy'",
         "playbook.yml:40:10: contacts[1].fills[0].role: expected text, got a list",
     ]
 
@@ -511,5 +514,6 @@ def test_a_malformed_duration_is_reported_once_not_as_a_missing_calendar(minimal
     text = edit(minimal, "        due: 72h\n", "        due: 3 fortnights\n")
     assert problems(text) == [
         "playbook.yml:68:9: regulators[0].stages[0].due: '3 fortnights' is not a duration; write it like "
-        "30m, 1h, 72h, 3 days, 4 business days, 1 month"
+        "30m, 1h, 72h, 3 days, 4 business days, 1 month, or as the rule says it: asap, as soon as possible, "
+        "without undue delay, without delay, immediately, promptly"
     ]
