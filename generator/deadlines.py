@@ -113,7 +113,10 @@ def add(start: dt.datetime, period: Duration, zone: ZoneInfo, calendar: Calendar
         month_index = day.month - 1 + period.amount
         year, month = day.year + month_index // 12, month_index % 12 + 1
         day = dt.date(year, month, min(day.day, month_lengths.monthrange(year, month)[1]))
-    return _wall_clock(dt.datetime.combine(day, _end_time(ends, local.time())), zone)
+    end = _wall_clock(dt.datetime.combine(day, _end_time(ends, local.time())), zone)
+    if not period.plus_minutes:
+        return end
+    return (end.astimezone(UTC) + dt.timedelta(minutes=period.plus_minutes)).astimezone(zone)  # "1 day 4h"
 
 
 def counting_zone(regulator: Regulator, playbook_zone: ZoneInfo) -> ZoneInfo:
@@ -144,7 +147,14 @@ def clock_start_words(clock: Clock, regulator: Regulator) -> str:
 def period_words(clock: Clock, regulator: Regulator) -> str:
     """"72 hours after awareness", "60 days after the end of the calendar year of detection"."""
     assert clock.due is not None
-    return f"{clock.due} after {clock_start_words(clock, regulator)}"
+    return f"{clock.due} after {clock_start_words(clock, regulator)}{reading(clock.due)}"
+
+
+def reading(due: Duration) -> str:
+    """How the engine reads a range or an approximate time, said beside it."""
+    if due.up_to is not None:
+        return " (the earlier end counts)"
+    return " (approximate in the plan; counted as written)" if due.about else ""
 
 
 def _give(start: str, regulator: Regulator) -> str:

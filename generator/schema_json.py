@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import schema as S
-from .durations import _UNITS
+from .durations import DURATION_PATTERN
 from .schema import IDENTIFIER, LANGUAGE, SLUG
 
 SCHEMA_ID = "https://crisis-playbook.example/playbook.schema.json"
 
 _TYPES = {"string": "string", "integer": "integer", "boolean": "boolean", "list": "array", "dict": "object"}
-_DURATION = r"^\s*\d{1,4}\s*(" + "|".join(sorted((u.replace(" ", r"\s+") for u in _UNITS), key=len, reverse=True)) \
-    + r")\s*$"
-_UNIT_NAMES = "|".join(sorted((u.replace(" ", r"\s+") for u in _UNITS), key=len, reverse=True))
+_DURATION = rf"^\s*(?:{DURATION_PATTERN})\s*$"
 #: A deadline: a duration, or the words of a rule with no fixed period.
-_DEADLINE = rf"^\s*(?:\d{{1,4}}\s*(?:{_UNIT_NAMES})|{'|'.join(S.PROMPTLY)})\s*$"
+_DEADLINE = rf"^\s*(?:{DURATION_PATTERN}|{'|'.join(S.PROMPTLY)})\s*$"
 _CHECKS: dict[str, dict[str, Any]] = {
     "slug": {"pattern": SLUG.pattern},
     "identifier": {"pattern": IDENTIFIER.pattern},

@@ -18,7 +18,7 @@ from .zones import canonical_zones, zone_aliases
 
 
 def _duration(period: Duration | None) -> dict[str, Any] | None:
-    return {"amount": period.amount, "unit": period.unit} if period else None
+    return {"amount": period.amount, "unit": period.unit, "plusMinutes": period.plus_minutes} if period else None
 
 
 def _clock(clock: Clock | None) -> dict[str, Any] | None:

@@ -220,8 +220,8 @@ def test_a_stage_with_no_deadline_in_the_plan_says_not_set(tmp_path: Path) -> No
     assert "| Notification | not set in the plan | awareness |" in _pages(text, tmp_path)["regulators.md"]
     assert problems(_stage_due("soonish")) == [
         "playbook.yml:68:9: regulators[0].stages[0].due: 'soonish' is not a duration; write it like 30m, 1h, 72h, "
-        "3 days, 4 business days, 1 month, or as the rule says it: asap, as soon as possible, without undue delay, "
-        "without delay, immediately, promptly"]
+        "5h30m, 1 day 4h, 15-20m, about 12h, 4 business days, 1 month, or as the rule says it: asap, as soon as "
+        "possible, without undue delay, without delay, immediately, promptly"]
 
 
 ROTA = """  - id: incident-commander

@@ -130,7 +130,7 @@ def test_bad_duration_shows_examples(minimal: str) -> None:
     text = edit(minimal, "escalate_after: 15m", "escalate_after: soon")
     assert problems(text) == [
         "playbook.yml:25:5: roles[0].escalate_after: 'soon' is not a duration; write it like "
-        "30m, 1h, 72h, 3 days, 4 business days, 1 month"
+        "30m, 1h, 72h, 5h30m, 1 day 4h, 15-20m, about 12h, 4 business days, 1 month"
     ]
 
 
@@ -514,6 +514,6 @@ def test_a_malformed_duration_is_reported_once_not_as_a_missing_calendar(minimal
     text = edit(minimal, "        due: 72h\n", "        due: 3 fortnights\n")
     assert problems(text) == [
         "playbook.yml:68:9: regulators[0].stages[0].due: '3 fortnights' is not a duration; write it like "
-        "30m, 1h, 72h, 3 days, 4 business days, 1 month, or as the rule says it: asap, as soon as possible, "
-        "without undue delay, without delay, immediately, promptly"
+        "30m, 1h, 72h, 5h30m, 1 day 4h, 15-20m, about 12h, 4 business days, 1 month, or as the rule says it: asap, "
+        "as soon as possible, without undue delay, without delay, immediately, promptly"
     ]

@@ -78,9 +78,14 @@
 
   /* ms plus a period, counted in zone: generator/deadlines.py's add(), rule for rule. */
   function add(ms, period, zone, calendar, counting, waits) {
+    var plus = (period.plusMinutes || 0) * MINUTE;
+    if (period.unit === "minutes") { return ms + period.amount * MINUTE + plus; }
+    if (period.unit === "hours") { return ms + period.amount * 60 * MINUTE + plus; }
+    return addCalendar(ms, period, zone, calendar, counting, waits) + plus;  // "1 day 4h": the hours after the day
+  }
+
+  function addCalendar(ms, period, zone, calendar, counting, waits) {
     var n = period.amount, f, day;
-    if (period.unit === "minutes") { return ms + n * MINUTE; }
-    if (period.unit === "hours") { return ms + n * 60 * MINUTE; }
     f = fields(ms, zone);
     day = dayMs(f);
     if (period.unit === "business days") {

@@ -218,3 +218,21 @@ def test_the_zones_compared_have_the_same_data_in_python_and_the_browser(page: A
               for ms in instants]
     differ = [(_utc(ms), p, b) for ms, p, b in zip(instants, python, browser, strict=True) if p != b]
     assert differ == [], f"{zone}: Python's time-zone data ({zone_data_in_use()}) and Chromium's differ: {differ[:3]}"
+
+
+#: Adds [start ms, period, zone] in the page, with the site's own add().
+ADD = "cases => cases.map(c => window.PlaybookClock.add(c[0], c[1], c[2], null, null, false))"
+
+
+def test_the_browser_adds_compound_ranged_and_approximate_durations_as_by_hand(page: Any) -> None:
+    from generator.durations import parse_duration
+    from generator.sitedata import _duration
+
+    cases = [  # (start, duration, zone, due by hand in UTC)
+        ("2026-03-28T09:00Z", "1 day 4h", "Europe/Vienna", "2026-03-29T12:00Z"),  # 10:00 CET + 1 day → CEST, + 4h
+        ("2026-10-24T22:30Z", "5h30m", "Europe/Vienna", "2026-10-25T04:00Z"),  # elapsed, across the change back
+        ("2026-07-01T07:00Z", "15-20m", "Europe/Vienna", "2026-07-01T07:15Z"),  # the earlier end
+        ("2026-07-01T07:00Z", "about 12h", "Europe/Vienna", "2026-07-01T19:00Z"),
+    ]
+    batch = [[_ms(start), _duration(parse_duration(text)), zone] for start, text, zone, _ in cases]
+    assert [_utc(ms) for ms in page.evaluate(ADD, batch)] == [due for *_, due in cases]
