@@ -113,7 +113,7 @@ def _pattern() -> str:
     """A duration as one regular expression in the common subset of Python's and ECMAScript's syntax (for
     the JSON Schema): the shapes :func:`parse_duration` reads; the order of units it checks itself."""
     part = rf"\d{{1,4}}\s*(?:{UNIT_PATTERN})(?![a-z])"
-    about = "(?:(?:" + "|".join(re.escape(word) for word in ABOUT) + r")\s*)?"
+    about = "(?:(?:" + "|".join(word.replace(".", r"\.") for word in ABOUT) + r")\s*)?"  # no re.escape: "\~"
     ranged = rf"\d{{1,4}}\s*(?:-|\u2013|to)\s*\d{{1,4}}\s*(?:{UNIT_PATTERN})"
     return rf"{about}(?:{ranged}|{part}(?:\s*(?:,|and)?\s*{part})*)"
 

@@ -32,6 +32,12 @@ VARIANTS = [
     ("yes-as-text", "    use_for: Everything during an incident.", "    use_for: yes"),
     ("number-as-text", 'version: "1.0"', "version: 1.0"),
     ("unknown-key", "    key: true\n", "    key: true\n    colour: red\n"),
+    ("compound-duration", "escalate_after: 15m", "escalate_after: 1h 30m"),
+    ("ranged-deadline", "due: 72h", "due: about 48-72h"),
+    ("deadline-in-words", "due: 72h", "due: without undue delay"),
+    ("deadline-in-other-words", "due: 72h", "due: soon"),
+    ("no-approval-step", "approval: {approvers: [comms-lead]}", "approval: none"),
+    ("approval-in-words", "approval: {approvers: [comms-lead]}", "approval: later"),
 ]
 
 
@@ -71,7 +77,8 @@ def test_validator_and_json_schema_agree_on_every_fixture(tmp_path: Path) -> Non
             assert any(t == path or t.startswith(path + ".") for t in tool), (file.name, path, tool)
         verdicts[file.name] = (bool(editor[str(file)]), bool(tool))
     assert verdicts == {name: (bad, bad) for name, (bad, _) in verdicts.items()}
-    expected_bad = {"yes", "no", "on", "off", "y", "quoted-true", "number-as-text", "unknown-key"}
+    expected_bad = {"yes", "no", "on", "off", "y", "quoted-true", "number-as-text", "unknown-key",
+                    "deadline-in-other-words", "approval-in-words"}
     assert {name for name, (bad, _) in verdicts.items() if bad} == {f"{n}.yml" for n in expected_bad}
 
 
