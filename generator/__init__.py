@@ -87,5 +87,5 @@ def open_playbook(path: str | Path, *, strict: bool = False, today: dt.date | No
     source, problems = _checked(path, today, display_name, private)
     warnings = [p for p in problems if p.severity == "warning"]  # not notices: an accepted exception, say
     if any(p.severity == "error" for p in problems) or (strict and warnings):
-        raise ValidationError(problems)
+        raise ValidationError([p for p in problems if p.severity != "notice"])  # what failed, not what passed
     return Opened(build_model(source.data), warnings)

@@ -344,6 +344,7 @@ class ChecklistItem:
     regulators: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     note: Prose | None = None
+    marks: str | None = None  # a milestone, reached when this item is ticked
     when: Prose | None = None
     severities: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
@@ -491,6 +492,36 @@ class Playbook:
 
     def severity(self, ident: str) -> Severity:
         return cast(Severity, self._index[("severities", ident)])
+
+    @cached_property
+    def milestones(self) -> dict[str, tuple[Phase, ChecklistItem]]:
+        """Every milestone by id, with the phase and the checklist item whose tick marks it."""
+        return {item.marks: (phase, item) for phase in self.phases for item in phase.checklist if item.marks}
+
+    @cached_property
+    def phase_of(self) -> dict[str, Phase]:
+        """The phase of every checklist item, by the item's id."""
+        return {item.id: phase for phase in self.phases for item in phase.checklist}
+
+    def item_start(self, phase: Phase, item: ChecklistItem) -> str | None:
+        """The moment ``item``'s deadline counts from, as the incident clock names it: an event
+        (``awareness``), ``phase:<id>`` (the start of a phase) or ``milestone:<id>``; None without a deadline."""
+        start = item.due_from
+        if start is None or start in S.CLOCK_EVENTS:
+            return start
+        if start == S.PHASE_START:
+            return f"phase:{phase.id}"
+        return f"milestone:{start}" if start in self.milestones else f"phase:{start}"
+
+    def moment_words(self, moment: str) -> str:
+        """A moment of :meth:`item_start` in words: "awareness", "the start of Containment",
+        "external response decided"."""
+        kind, _, ident = moment.partition(":")
+        if kind == "phase":
+            return f"the start of {self.phase(ident).name}"
+        if kind == "milestone":
+            return ident.replace("-", " ")
+        return moment
 
     def holders(self, role: str) -> tuple[list[Contact], list[Contact]]:
         """Primary contacts of ``role`` and its deputies in rank order."""

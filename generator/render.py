@@ -281,11 +281,13 @@ def describe_channel(channel: ContactChannel) -> Markup:
     return Markup(text)
 
 
-def due_text(item: ChecklistItem) -> str:
-    if item.due is None:
+def due_text(item: ChecklistItem, playbook: Playbook) -> str:
+    """"1 hour after awareness", "4 hours after the start of Containment", "30 minutes after external
+    response decided"; nothing for an item without a deadline."""
+    start = playbook.item_start(playbook.phase_of[item.id], item)
+    if item.due is None or start is None:
         return ""
-    start = "awareness" if item.due_from == "awareness" else "phase start"
-    return f"{item.due} after {start}"
+    return f"{item.due} after {playbook.moment_words(start)}"
 
 
 def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
@@ -438,7 +440,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "entities": S.SECTION,
         "data_versions": data_versions(),
         "source_link": source_link,
-        "due_text": due_text,
+        "due_text": lambda item: due_text(item, playbook),
         "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
         "reach": reach,
         "describe_channel": describe_channel,

@@ -64,8 +64,9 @@ CLOCK_EVENT_MEANINGS = {
     "payment": "a ransom or extortion payment was made",
 }
 CLOCK_EVENTS = tuple(CLOCK_EVENT_MEANINGS)
-#: A checklist item's deadline counts from awareness or from the start of its phase.
-ITEM_CLOCKS = ("awareness", "phase-start")
+#: A checklist item's deadline counts from an event, from the start of its own phase (this word), from the
+#: start of a phase named by its id, or from a milestone another item marks.
+PHASE_START = "phase-start"
 #: How plans write a deadline that has no fixed period; kept as written and never shown as a time.
 PROMPTLY = ("asap", "as soon as possible", "without undue delay", "without delay", "immediately", "promptly")
 #: Written for a template that deliberately has no approval step.
@@ -417,8 +418,12 @@ PHASE: Schema = {
         "action": prose("What to do, as an instruction; `commands` in backticks get a copy button.", required=True),
         "owner": ref("roles", "Role that does it (default: the phase's owner).", example="ciso"),
         "due": duration("Deadline, counted from 'from'.", example="1h"),
-        "from": _describe("What the deadline counts from.",
-                          {"type": "string", "allowed": list(ITEM_CLOCKS), "dependencies": "due"}, "awareness"),
+        "from": _describe(f"What the deadline counts from: an event ({', '.join(CLOCK_EVENTS)}), "
+                          "'phase-start' (the start of this item's phase), the id of a phase (its start), or a "
+                          "milestone another item marks (default: awareness).",
+                          {"type": "string", "check_with": "slug", "dependencies": "due"}, "awareness"),
+        "marks": _describe("A milestone this item marks when it is ticked, named by an id; other items' deadlines "
+                           "may count from it.", {"type": "string", "check_with": "slug"}, "external-response-decided"),
         "templates": refs("templates", "Message templates the item uses."),
         "contacts": refs("contacts", "Contacts the item involves."),
         "regulators": refs("regulators", "Regulators the item concerns."),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .build import slugify
-from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, stage_texts
+from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, reading, stage_texts
 from .durations import Duration
 from .escape import css_string, js_data
 from .model import Calendar, Clock, Playbook, Regulator
@@ -56,11 +56,40 @@ def _regulator(regulator: Regulator) -> dict[str, Any]:
     }
 
 
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def _item_clocks(playbook: Playbook) -> dict[str, Any]:
+    """Checklist items with a deadline, for the incident clock, and the moments they count from that are
+    not events: the start of a phase (entered when it starts) and milestones (the tick of the item that
+    marks them, or entered)."""
+    clocks, moments = [], {}
+    for phase in playbook.phases:
+        for item in phase.checklist:
+            start = playbook.item_start(phase, item)
+            if item.due is None or start is None:
+                continue
+            owner = playbook.role(item.owner).name if item.owner else ""
+            clocks.append({"id": item.id, "action": str(item.action), "owner": owner, "phase": phase.name,
+                           "due": _duration(item.due), "start": start,
+                           "why": f"{item.due} after {playbook.moment_words(start)}{reading(item.due)}"})
+            if start.startswith("phase:"):
+                moments[start] = {"key": start, "label": _sentence(playbook.moment_words(start))}
+            elif start.startswith("milestone:"):
+                marker = playbook.milestones[start.partition(":")[2]][1]
+                moments[start] = {"key": start, "label": _sentence(playbook.moment_words(start)),
+                                  "markedBy": marker.id, "marker": str(marker.action)}
+    return {"itemClocks": clocks, "moments": list(moments.values())}
+
+
 def clock_data(playbook: Playbook) -> dict[str, Any]:
-    """What the incident clock needs: regulators with their texts, holidays, zones, limits."""
+    """What the incident clock needs: regulators with their texts, checklist items with a deadline, holidays,
+    zones, limits."""
     calendars = {r.calendar for r in playbook.regulators if r.calendar and r.counts_business_days}
     return {
         "regulators": [_regulator(r) for r in playbook.regulators],
+        **_item_clocks(playbook),
         "events": CLOCK_EVENT_MEANINGS,
         "order": [{"earlier": earlier, "later": later, "text": f"{later.capitalize()} is before {earlier}: {why}. "
                    "Check the times."} for earlier, later, why in EVENT_ORDER],

@@ -796,6 +796,41 @@ def exceptions_name_readiness_rules(c: _Checked) -> None:
 
 
 @meaning
+def item_clocks_start_from_something(c: _Checked) -> None:
+    """A checklist item's deadline counts from an event, a phase's start or a milestone another item marks;
+    milestones are named once and not like an event or a phase; items count no business days (they have
+    no holiday calendar)."""
+    milestones: dict[str, str] = {}
+    items = [((p_index, i_index), item) for p_index, phase in _entries(c.data, "phases")
+             for i_index, item in _entries(phase, "checklist")]
+    for (p_index, i_index), item in items:
+        mark = item.get("marks")
+        if not isinstance(mark, str) or not SLUG.match(mark):
+            continue
+        mark_path: KeyPath = ("phases", p_index, "checklist", i_index, "marks")
+        if mark in milestones:
+            c.report.add(mark_path, f"milestone '{mark}' is already marked by checklist item '{milestones[mark]}'")
+        elif mark in S.CLOCK_EVENTS or mark == S.PHASE_START or mark in c.ids["phases"]:
+            c.report.add(mark_path, f"milestone '{mark}' is named like an event or a phase",
+                         hint="name the milestone for what happened, like 'external-response-decided'")
+        else:
+            milestones[mark] = str(item.get("id"))
+    starts = [*S.CLOCK_EVENTS, S.PHASE_START, *c.ids["phases"], *milestones]
+    for (p_index, i_index), item in items:
+        path = ("phases", p_index, "checklist", i_index)
+        start = item.get("from")
+        if isinstance(start, str) and SLUG.match(start) and start not in starts:
+            c.report.add((*path, "from"), f"unknown clock start '{start}'",
+                         hint=f"use an event, phase-start, a phase or a milestone an item marks; "
+                              f"{c.report.suggestions.known('clock start', starts, start)}")
+        elif isinstance(start, str) and start == item.get("marks"):
+            c.report.add((*path, "from"), f"the item counts from the milestone '{start}' it marks itself")
+        if _business_days(item.get("due")):
+            c.report.add((*path, "due"), "a checklist item's deadline cannot count business days: it has no "
+                                         "holiday calendar", hint="write it in hours or calendar days")
+
+
+@meaning
 def checklist_item_ids_are_unique(c: _Checked) -> None:
     """Checklist item ids are unique across all phases (ticks are stored under them)."""
     report = c.report

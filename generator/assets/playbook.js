@@ -185,6 +185,25 @@
     return timed.concat(rows.filter(function (r) { return when(r) == null; }));
   }
 
+  /* The checklist items with a deadline (DATA.itemClocks), each counted from its moment: an event or a
+     phase's start as entered, or a milestone: the time the item that marks it was ticked, unless a time
+     was entered for it. Days count in countZone (the playbook's), at the start's time of day. */
+  function momentAt(key, events, ticks) {
+    if (own(events, key) != null) { return own(events, key); }
+    var moment = (DATA.moments || []).filter(function (m) { return m.key === key; })[0];
+    var tick = moment && moment.markedBy ? own(ticks, moment.markedBy) : null;
+    return tick ? tick.at : null;
+  }
+  function itemDeadlines(events, ticks, countZone) {
+    ticks = ticks || {};
+    countZone = countZone || DATA.timezone;
+    return (DATA.itemClocks || []).map(function (c) {
+      var start = momentAt(c.start, events, ticks), tick = own(ticks, c.id);
+      return { item: c, due: start == null ? null : add(start, c.due, countZone, null, null, false),
+               done: tick ? tick.at : null, why: c.why };
+    });
+  }
+
   /* A typed wall-clock time in a zone, never read silently: a time the clocks skipped is read
      forward and said so; a time shown twice is read as the first, with the second offered. */
   function readLocal(value, zone) {
@@ -242,8 +261,8 @@
     return alias || (DATA.zones.indexOf(zone) >= 0 ? zone : DATA.timezone);
   }
 
-  window.PlaybookClock = { add: add, instant: instant, deadlines: deadlines, show: show, readLocal: readLocal,
-                           orderProblems: orderProblems };
+  window.PlaybookClock = { add: add, instant: instant, deadlines: deadlines, itemDeadlines: itemDeadlines, show: show,
+                           readLocal: readLocal, orderProblems: orderProblems };
 
   /* ---------- What the team entered, kept in this browser ---------- */
 
@@ -534,13 +553,28 @@
 
   function clockPanel(root, state) {
     root.innerHTML = "";
-    var used = ["awareness"];
+    var used = ["awareness"], labels = {};
     DATA.regulators.forEach(function (r) {
       r.stages.forEach(function (s) {
         [s.clock, s.limit].forEach(function (c) {
           if (c && c.event && used.indexOf(c.from) < 0) { used.push(c.from); }
         });
       });
+    });
+    (DATA.itemClocks || []).forEach(function (c) {
+      if (own(DATA.events, c.start) != null && used.indexOf(c.start) < 0) { used.push(c.start); }
+    });
+    used.forEach(function (event) {
+      labels[event] = event.charAt(0).toUpperCase() + event.slice(1) + " (" + own(DATA.events, event) + ")";
+    });
+    // The start of a phase, a milestone: moments checklist deadlines count from (a milestone also by a tick).
+    var named = function (key) {
+      var moment = (DATA.moments || []).filter(function (m) { return m.key === key; })[0];
+      return moment ? moment.label : key;
+    };
+    (DATA.moments || []).forEach(function (m) {
+      used.push(m.key);
+      labels[m.key] = m.label + (m.markedBy ? " (or tick \u201c" + m.marker + "\u201d)" : "");
     });
     // The deadline list comes first: in the worst hour it is what the page is for.
     var warnings = root.appendChild(element("div", { id: "pb-order", role: "alert" }));
@@ -556,18 +590,17 @@
     var inputs = {}, echoes = {};
     used.forEach(function (event) {
       var p = form.appendChild(element("p", { "class": "pb-moment" }));
-      var input = element("input", { type: "datetime-local", id: "pb-event-" + event, "data-event": event });
+      var input = element("input", { type: "datetime-local", id: "pb-event-" + event.replace(":", "-"), "data-event": event });
       input.value = own(state.typed, event) || (state.events[event] != null ? localValue(state.events[event], state.zone) : "");
-      var label = p.appendChild(element("label", {}, event.charAt(0).toUpperCase() + event.slice(1) + " (" +
-        own(DATA.events, event) + "): "));
+      var label = p.appendChild(element("label", {}, labels[event] + ": "));
       label.appendChild(input);
-      var now = p.appendChild(element("button", { type: "button", "class": "md-button pb-now", id: "pb-now-" + event },
+      var now = p.appendChild(element("button", { type: "button", "class": "md-button pb-now", id: "pb-now-" + event.replace(":", "-") },
         "Now"));
       now.addEventListener("click", function () {
         input.value = localValue(Date.now(), zone.value);
         recompute();
       });
-      echoes[event] = p.appendChild(element("span", { "class": "pb-echo", id: "pb-echo-" + event, "aria-live": "polite" }));
+      echoes[event] = p.appendChild(element("span", { "class": "pb-echo", id: "pb-echo-" + event.replace(":", "-"), "aria-live": "polite" }));
       inputs[event] = input;
     });
 
@@ -601,7 +634,7 @@
             state = load();
             state.events[event] = otherMs;
             state.log.push({ at: Date.now(), by: initials(), kind: "moment",
-                             text: event + " recorded as " + show(otherMs, state.zone) + " (" + showUTC(otherMs) + ")" });
+                             text: named(event) + " recorded as " + show(otherMs, state.zone) + " (" + showUTC(otherMs) + ")" });
             save(state);
             readAll();
             save(state);
@@ -610,7 +643,7 @@
         }
         if (logged) {
           state.log.push({ at: Date.now(), by: initials(), kind: "moment",
-                           text: event + " recorded as " + show(ms, state.zone) + " (" + showUTC(ms) + ")" });
+                           text: named(event) + " recorded as " + show(ms, state.zone) + " (" + showUTC(ms) + ")" });
         }
       });
     };
@@ -642,7 +675,16 @@
         head.appendChild(element("th", {}, text));
       });
       var body = table.appendChild(element("tbody"));
-      rows.forEach(function (row) {
+      // Checklist deadlines join the regulators' in one list, soonest first; those still waiting come last.
+      var when = function (r) { return r.due != null ? r.due : (r.hint != null ? r.hint : null); };
+      var all = rows.concat(itemDeadlines(state.events, state.ticks, state.zone));
+      all = all.map(function (r, i) { return [r, i]; }).sort(function (a, b) {
+        var x = when(a[0]), y = when(b[0]);
+        if (x == null || y == null) { return x == null && y == null ? a[1] - b[1] : (x == null ? 1 : -1); }
+        return x - y || a[1] - b[1];
+      }).map(function (pair) { return pair[0]; });
+      all.forEach(function (row) {
+        if (row.item) { itemRow(body, row, shown); return; }
         var tr = body.appendChild(element("tr", { "data-regulator": row.regulator.id, "data-stage": row.stage.id,
                                                   "data-status": row.status }));
         tr.appendChild(element("td", { "class": "pb-due" }, row.due != null ? show(row.due, shown) : "—"));
@@ -678,6 +720,20 @@
         }
       });
       tick();
+    };
+    var itemRow = function (body, row, shown) {
+      var c = row.item, status = row.done != null ? "done" : (row.due != null ? "due" : "waiting");
+      var tr = body.appendChild(element("tr", { "data-item": c.id, "data-status": status, "class": "pb-item-row" }));
+      tr.appendChild(element("td", { "class": "pb-due" }, row.due != null ? show(row.due, shown) : "—"));
+      tr.appendChild(element("td", {}, row.due != null ? showUTC(row.due) : "—"));
+      var what = tr.appendChild(element("td", { "class": "pb-what" }, "Checklist: " + c.action +
+        (c.owner ? " — " + c.owner : "") + " (" + c.phase + ")" + (status === "waiting" ? " [waiting]" : "")));
+      what.appendChild(element("small", { "class": "pb-why" }, row.why));
+      tr.appendChild(element("td", { "class": "pb-left",
+        "data-due": row.due == null || row.done != null ? "" : String(row.due) },
+        row.due == null ? "Enter the time of " + named(c.start) + "." : ""));
+      tr.appendChild(element("td", { "class": "pb-filed" },
+        row.done != null ? "Ticked " + show(row.done, shown) : "Not ticked"));
     };
     var tick = function () {
       var now = Date.now();

@@ -33,7 +33,7 @@ def test_clock_shows_the_deadlines_for_a_known_awareness_time(visit: Visit) -> N
     visit.page.select_option("#pb-zone", "Europe/Berlin")
     enter(visit, "#pb-event-awareness", "2026-03-27T10:00")
     enter(visit, "#pb-event-classification", "2026-03-27T13:30")
-    rows = visit.page.locator("#pb-deadlines tbody tr[data-status=due]")
+    rows = visit.page.locator("#pb-deadlines tbody tr[data-regulator][data-status=due]")
     first = [rows.nth(i).locator("td").all_inner_texts()[:3] for i in range(3)]
     first = [[due, utc, what.split("\n")[0]] for due, utc, what in first]
     assert first == [
@@ -270,3 +270,34 @@ def test_filled_clock_reads_at_phone_width(visit: Visit) -> None:
     assert hidden <= 0, f"{hidden}px of the deadline table (the countdown) need sideways scrolling"
     left = visit.page.locator("#pb-deadlines td.pb-left").first
     assert left.inner_text().startswith(("in ", "OVERDUE by "))
+
+
+def test_checklist_deadlines_join_the_clock_from_awareness_a_phase_start_and_a_milestone(visit: Visit) -> None:
+    visit.open("incident.html")
+    visit.page.select_option("#pb-zone", "Europe/Vienna")
+    visit.page.select_option("#pb-show-zone", "Europe/Vienna")
+    enter(visit, "#pb-event-awareness", "2026-03-27T10:00")
+    first = visit.page.locator("#pb-deadlines tbody tr").first
+    # assess-alarm is due 15 minutes after awareness: by hand, 10:15 CET, before any regulator deadline.
+    assert first.get_attribute("data-item") == "assess-alarm"
+    assert first.locator("td").all_inner_texts()[:2] == ["Fri 2026-03-27 10:15 CET", "2026-03-27 09:15Z"]
+    video = visit.page.locator("#pb-deadlines tr[data-item=disclose-video]")
+    assert video.get_attribute("data-status") == "waiting"
+    assert "Enter the time of Public release." in video.inner_text()
+    # The start of a phase, entered: disclose-approve is due 2 hours after it (Saturday 08:00 CET + 2h).
+    enter(visit, "#pb-event-phase-disclosure", "2026-03-28T08:00")
+    approve = visit.page.locator("#pb-deadlines tr[data-item=disclose-approve]")
+    assert approve.locator("td").all_inner_texts()[:2] == ["Sat 2026-03-28 10:00 CET", "2026-03-28 09:00Z"]
+    # A milestone is reached when the item that marks it is ticked: the video is due 2 hours after that tick.
+    visit.open("phases/disclosure.html")
+    box = visit.page.locator("li:has(#item-disclose-release) input[type=checkbox]").bounding_box()
+    visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    ticked = visit.page.evaluate("JSON.parse(localStorage.getItem(window.PLAYBOOK_DATA.key))"
+                                 ".ticks['disclose-release'].at")
+    visit.open("incident.html")
+    video = visit.page.locator("#pb-deadlines tr[data-item=disclose-video]")
+    assert video.get_attribute("data-status") == "due"
+    assert video.locator("td.pb-left").get_attribute("data-due") == str(ticked + 2 * 60 * 60 * 1000)
+    assert "2 hours after public release" in video.inner_text()
+    assert visit.errors == []
+    assert visit.outside_requests() == []
