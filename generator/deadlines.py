@@ -36,7 +36,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .durations import Duration
-from .model import Calendar, Clock, Counting, Playbook, Regulator, Stage
+from .model import Calendar, ChecklistItem, Clock, Counting, Playbook, Regulator, Stage, Template
 from .schema import CLOCK_EVENT_MEANINGS, CLOCK_EVENTS
 
 UTC = dt.UTC
@@ -216,6 +216,27 @@ def stage_texts(stage: Stage, regulator: Regulator) -> dict[str, str]:
             and stage.clock.due.unit == "business days":
         texts["start_dispute"] = counting.dispute
     return texts
+
+
+def due_text(item: ChecklistItem, playbook: Playbook) -> str:
+    """"1 hour after awareness", "4 hours after the start of Containment", "30 minutes after external
+    response decided"; nothing for an item without a deadline."""
+    start = playbook.item_start(playbook.phase_of[item.id], item)
+    if start is None:
+        return ""
+    after = f"after {playbook.moment_words(start)}"
+    if item.due is None:
+        return f"every {item.every} {after}{until_text(item)}"
+    return f"{item.due} {after}{reading(item.due)}{repeat_text(item)}"
+
+
+def repeat_text(entry: ChecklistItem | Stage | Template) -> str:
+    """", then every 1 day until the supervisor closes the case", or nothing for a duty that does not repeat."""
+    return f", then every {entry.every}{until_text(entry)}" if entry.every else ""
+
+
+def until_text(entry: ChecklistItem | Stage | Template) -> str:
+    return f" until {entry.until}" if entry.until else ""
 
 
 # --- The arithmetic ------------------------------------------------------------------------------

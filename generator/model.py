@@ -214,6 +214,8 @@ class Stage:
     limit_dispute: str | None = None
     note: Prose | None = None  # in playbook.yml
     rule: str | None = None  # in the catalogue: the rule in words
+    every: Duration | None = None  # it repeats after the first report: daily updates
+    until: str | None = None
     when: Prose | None = None
     severities: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
@@ -326,6 +328,8 @@ class Template:
     max_chars: int | None = None
     required_clauses: tuple[str, ...] = ()
     optional_lines: tuple[str, ...] = ()
+    every: Duration | None = None  # it is sent again at this interval, to all its audiences
+    until: str | None = None
     when: Prose | None = None
     severities: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
@@ -337,14 +341,17 @@ class ChecklistItem:
     action: Prose
     owner: str | None = None  # the phase's owner when the item names none (see Phase.checklist)
     due: Duration | None = None
-    due_from: str | None = computed(lambda data: data.get("from", "awareness") if "due" in data else None, "from",
-                                    default=None)
+    #: What the deadline or the repetition counts from; None for an item with neither.
+    due_from: str | None = computed(lambda data: data.get("from", "awareness") if "due" in data or "every" in data
+                                    else None, "from", default=None)
     templates: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     regulators: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     note: Prose | None = None
     marks: str | None = None  # a milestone, reached when this item is ticked
+    every: Duration | None = None  # it repeats, first at `due` (else `every`) after `due_from`
+    until: str | None = None
     when: Prose | None = None
     severities: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()

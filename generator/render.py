@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import phones
 from . import schema as S
-from .deadlines import clock_start_words, due_words
+from .deadlines import clock_start_words, due_text, due_words, repeat_text
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
 from .model import (
@@ -281,15 +281,6 @@ def describe_channel(channel: ContactChannel) -> Markup:
     return Markup(text)
 
 
-def due_text(item: ChecklistItem, playbook: Playbook) -> str:
-    """"1 hour after awareness", "4 hours after the start of Containment", "30 minutes after external
-    response decided"; nothing for an item without a deadline."""
-    start = playbook.item_start(playbook.phase_of[item.id], item)
-    if item.due is None or start is None:
-        return ""
-    return f"{item.due} after {playbook.moment_words(start)}"
-
-
 def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
     """Checklist items due within an hour of awareness, soonest first."""
     items = [
@@ -441,6 +432,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "data_versions": data_versions(),
         "source_link": source_link,
         "due_text": lambda item: due_text(item, playbook),
+        "repeat_text": repeat_text,
         "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
         "reach": reach,
         "describe_channel": describe_channel,

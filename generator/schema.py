@@ -299,6 +299,14 @@ COUNTING: Schema = {
     "rule": text("The counting rule in words, from the rule's text."),
 }
 
+#: A duty that comes back: a daily update to a supervisor, an hourly status report.
+REPEAT: Schema = {
+    "every": duration("It repeats at this interval after the first time (daily updates, hourly reports).",
+                      example="1 day"),
+    "until": _describe("Until when it repeats, in the plan's words.",
+                       {"type": "string", "empty": False, "dependencies": "every"}, "the supervisor closes the case"),
+}
+
 #: When an entry (a checklist item, a message template, a regulator's stage) applies: in the plan's
 #: words, and by severity level and scenario. With none of these it always applies.
 CONDITION: Schema = {
@@ -327,6 +335,7 @@ STAGE: Schema = {
     "no_later_than": mapping("A second, outer limit: the stage is due at whichever comes first.", CLOCK),
     "limit_dispute": text("Another reading of the outer limit once it has passed, shown beside it."),
     "note": prose("Anything to know about this stage."),
+    **REPEAT,
     **CONDITION,
 }
 
@@ -402,6 +411,7 @@ TEMPLATE: Schema = {
                      "the team writes the text at the time.", example=["What happened", "What we are doing"]),
     "required_clauses": texts("Sentences that must stay in the message; each must appear in the body as written."),
     "optional_lines": texts("Lines the writer may add when they apply."),
+    **REPEAT,
     **CONDITION,
 }
 
@@ -421,7 +431,8 @@ PHASE: Schema = {
         "from": _describe(f"What the deadline counts from: an event ({', '.join(CLOCK_EVENTS)}), "
                           "'phase-start' (the start of this item's phase), the id of a phase (its start), or a "
                           "milestone another item marks (default: awareness).",
-                          {"type": "string", "check_with": "slug", "dependencies": "due"}, "awareness"),
+                          {"type": "string", "check_with": "slug"}, "awareness"),
+        **REPEAT,
         "marks": _describe("A milestone this item marks when it is ticked, named by an id; other items' deadlines "
                            "may count from it.", {"type": "string", "check_with": "slug"}, "external-response-decided"),
         "templates": refs("templates", "Message templates the item uses."),

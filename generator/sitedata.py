@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .build import slugify
-from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, reading, stage_texts
+from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, due_text, stage_texts
 from .durations import Duration
 from .escape import css_string, js_data
 from .model import Calendar, Clock, Playbook, Regulator
@@ -68,12 +68,12 @@ def _item_clocks(playbook: Playbook) -> dict[str, Any]:
     for phase in playbook.phases:
         for item in phase.checklist:
             start = playbook.item_start(phase, item)
-            if item.due is None or start is None:
+            if start is None:
                 continue
             owner = playbook.role(item.owner).name if item.owner else ""
             clocks.append({"id": item.id, "action": str(item.action), "owner": owner, "phase": phase.name,
-                           "due": _duration(item.due), "start": start,
-                           "why": f"{item.due} after {playbook.moment_words(start)}{reading(item.due)}"})
+                           "due": _duration(item.due), "every": _duration(item.every), "start": start,
+                           "why": due_text(item, playbook)})
             if start.startswith("phase:"):
                 moments[start] = {"key": start, "label": _sentence(playbook.moment_words(start))}
             elif start.startswith("milestone:"):

@@ -825,9 +825,13 @@ def item_clocks_start_from_something(c: _Checked) -> None:
                               f"{c.report.suggestions.known('clock start', starts, start)}")
         elif isinstance(start, str) and start == item.get("marks"):
             c.report.add((*path, "from"), f"the item counts from the milestone '{start}' it marks itself")
-        if _business_days(item.get("due")):
-            c.report.add((*path, "due"), "a checklist item's deadline cannot count business days: it has no "
-                                         "holiday calendar", hint="write it in hours or calendar days")
+        if "from" in item and "due" not in item and "every" not in item:
+            c.report.add((*path, "from"), "needs 'due' or 'every' beside it",
+                         hint="'from' says what the deadline or the repetition counts from")
+        if _business_days(item.get("due")) or _business_days(item.get("every")):
+            c.report.add((*path, "due" if _business_days(item.get("due")) else "every"),
+                         "a checklist item's deadline cannot count business days: it has no holiday calendar",
+                         hint="write it in hours or calendar days")
 
 
 @meaning

@@ -48,7 +48,7 @@ def test_items_count_from_an_event_a_phase_or_a_milestone(tmp_path: Path) -> Non
         "respond-publish": "1 hour after awareness", "respond-decide": "",
         "recover-tell-staff": "30 minutes after external response decided",
         "recover-report": "1 day 4 hours after the start of Respond",
-        "recover-detected": "15\u201320 minutes after detection",
+        "recover-detected": "15\u201320 minutes after detection (the earlier end counts)",
     }
     data = clock_data(playbook)
     assert [(c["id"], c["start"], c["why"]) for c in data["itemClocks"]] == [
@@ -79,3 +79,26 @@ def test_an_unknown_start_a_twice_marked_milestone_and_business_days_are_refused
     assert problems(business) == [
         "playbook.yml:113:9: phases[1].checklist[1].due: a checklist item's deadline cannot count business days: "
         "it has no holiday calendar; write it in hours or calendar days"]
+
+
+REPEATING = """      - id: respond-update
+        action: Update the supervisor.
+        every: 1 day
+        from: respond
+        until: the supervisor closes the case
+"""
+
+
+def test_a_repeating_item_says_how_often_and_until_when(tmp_path: Path) -> None:
+    text = edit(MINIMAL.read_text(), "        templates: [holding-statement]\n",
+                "        templates: [holding-statement]\n" + REPEATING)
+    assert problems(text) == []
+    path = tmp_path / "playbook.yml"
+    path.write_text(text)
+    playbook = open_playbook(path, today=TODAY, private=False).playbook
+    item = playbook.phases[0].checklist[1]
+    assert due_text(item, playbook) == "every 1 day after the start of Respond until the supervisor closes the case"
+    assert problems(edit(text, "        every: 1 day\n", "")) == [
+        "playbook.yml:100:9: phases[0].checklist[1].from: needs 'due' or 'every' beside it; 'from' says what the "
+        "deadline or the repetition counts from",
+        "playbook.yml:101:9: phases[0].checklist[1].until: needs 'every' beside it"]

@@ -152,7 +152,8 @@ def test_language_must_be_a_tag(minimal: str) -> None:
 
 def test_due_without_from_is_fine_but_from_without_due_is_not(minimal: str) -> None:
     text = edit(minimal, "        due: 1h\n", "")
-    assert problems(text) == ["playbook.yml:95:9: phases[0].checklist[0].from: needs 'due' beside it"]
+    assert problems(text) == ["playbook.yml:95:9: phases[0].checklist[0].from: needs 'due' or 'every' beside it; "
+                              "'from' says what the deadline or the repetition counts from"]
 
 
 # --- references and ids ------------------------------------------------------------------

@@ -194,13 +194,24 @@
     var tick = moment && moment.markedBy ? own(ticks, moment.markedBy) : null;
     return tick ? tick.at : null;
   }
-  function itemDeadlines(events, ticks, countZone) {
+  function itemDeadlines(events, ticks, countZone, now) {
     ticks = ticks || {};
     countZone = countZone || DATA.timezone;
+    now = now == null ? Date.now() : now;
     return (DATA.itemClocks || []).map(function (c) {
       var start = momentAt(c.start, events, ticks), tick = own(ticks, c.id);
-      return { item: c, due: start == null ? null : add(start, c.due, countZone, null, null, false),
-               done: tick ? tick.at : null, why: c.why };
+      var row = { item: c, due: null, done: c.every ? null : (tick ? tick.at : null), why: c.why, occurrence: null };
+      if (start == null) { return row; }
+      row.due = add(start, c.due || c.every, countZone, null, null, false);
+      if (c.every) {
+        // A duty that repeats: the next time it falls due from now, and which time that is.
+        row.occurrence = 1;
+        while (row.due < now && row.occurrence < 100000) {
+          row.due = add(row.due, c.every, countZone, null, null, false);
+          row.occurrence += 1;
+        }
+      }
+      return row;
     });
   }
 
@@ -727,13 +738,14 @@
       tr.appendChild(element("td", { "class": "pb-due" }, row.due != null ? show(row.due, shown) : "—"));
       tr.appendChild(element("td", {}, row.due != null ? showUTC(row.due) : "—"));
       var what = tr.appendChild(element("td", { "class": "pb-what" }, "Checklist: " + c.action +
-        (c.owner ? " — " + c.owner : "") + " (" + c.phase + ")" + (status === "waiting" ? " [waiting]" : "")));
+        (c.owner ? " — " + c.owner : "") + " (" + c.phase + ")" + (status === "waiting" ? " [waiting]" : "") +
+        (row.occurrence ? " [time " + row.occurrence + "]" : "")));
       what.appendChild(element("small", { "class": "pb-why" }, row.why));
       tr.appendChild(element("td", { "class": "pb-left",
         "data-due": row.due == null || row.done != null ? "" : String(row.due) },
         row.due == null ? "Enter the time of " + named(c.start) + "." : ""));
       tr.appendChild(element("td", { "class": "pb-filed" },
-        row.done != null ? "Ticked " + show(row.done, shown) : "Not ticked"));
+        row.done != null ? "Ticked " + show(row.done, shown) : (c.every ? "Repeats" : "Not ticked")));
     };
     var tick = function () {
       var now = Date.now();

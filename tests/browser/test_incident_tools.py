@@ -301,3 +301,16 @@ def test_checklist_deadlines_join_the_clock_from_awareness_a_phase_start_and_a_m
     assert "2 hours after public release" in video.inner_text()
     assert visit.errors == []
     assert visit.outside_requests() == []
+
+
+def test_a_repeating_duty_shows_its_next_time_and_counts_them(visit: Visit) -> None:
+    visit.open("incident.html")
+    # The FMA update repeats every day from the start of notification: started Friday 27 March 2026, 10:00 CET
+    # (09:00Z). By hand: Saturday 10:00 CET (09:00Z), Sunday 10:00 CEST (08:00Z: the clocks went forward),
+    # Monday 10:00 CEST (08:00Z). On Sunday at 21:00Z the next is the third, on Monday.
+    rows = visit.page.evaluate("""() => window.PlaybookClock.itemDeadlines(
+        {"phase:notification": Date.UTC(2026, 2, 27, 9)}, {}, "Europe/Vienna", Date.UTC(2026, 2, 29, 21))
+        .filter(r => r.item.id === "notify-fma-daily").map(r => [r.due, r.occurrence, r.why])""")
+    assert rows == [[int(dt.datetime(2026, 3, 30, 8, tzinfo=dt.UTC).timestamp() * 1000), 3,
+                     "every 1 day after the start of Regulator notification until the FMA closes the case"]]
+    assert visit.errors == []
