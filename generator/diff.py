@@ -82,7 +82,7 @@ def compare(old: Playbook, new: Playbook) -> dict[str, list[Change]]:
     sections: list[tuple[str, Any]] = []
     for section in S.PLAYBOOK:
         sections.append((section, S.SECTION.get(section)))
-        sections += [(e.section, e) for e in S.ENTITIES if e.within == section]
+        sections += [(e.section, e) for e in S.ENTITIES if e.within == section]  # checklist items of phases
     for section, entity in sections:
         changes: list[Change] = []
         if entity is None:
@@ -98,7 +98,7 @@ def compare(old: Playbook, new: Playbook) -> dict[str, list[Change]]:
                 if differing:
                     changes.append(Change("changed", key, after[key][0], differing))
         if changes:
-            result[S.SECTION_LABELS[section]] = changes
+            result[entity.label if entity is not None else S.SECTION_LABELS[section]] = changes
     return result
 
 

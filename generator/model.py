@@ -369,6 +369,37 @@ class Phase:
                            for item in data["checklist"]), "checklist")
     owner: str | None = None
     covert: bool = False
+    procedures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProcedureStep:
+    """A step of an on-demand procedure: a checklist item without a clock."""
+
+    id: str
+    action: Prose
+    owner: str | None = None  # the procedure's owner when the step names none
+    templates: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    regulators: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    note: Prose | None = None
+    when: Prose | None = None
+    severities: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A checklist run when it is needed (stand-down, hand-over), outside the phase sequence and its progress."""
+
+    id: str
+    name: str
+    use_when: Prose
+    checklist: tuple[ProcedureStep, ...] = computed(
+        lambda data: tuple(from_data(ProcedureStep, {"owner": data.get("owner"), **step})
+                           for step in data["checklist"]), "checklist")
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -395,6 +426,7 @@ class Scenario:
     name: str
     description: Prose
     phases: tuple[str, ...]
+    procedures: tuple[str, ...] = ()
     regulators: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     severity: str | None = None
@@ -443,6 +475,7 @@ class Playbook:
     scenarios: tuple[Scenario, ...] = ()
     glossary: tuple[Term, ...] = ()
     exceptions: tuple[ReadinessException, ...] = ()
+    procedures: tuple[Procedure, ...] = ()
 
     @cached_property
     def out_of_band_plan(self) -> bool:

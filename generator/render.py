@@ -364,6 +364,8 @@ PAGES = (
     PageKind("facts.md.j2", "Incident facts", "facts.md", section="incident_facts"),
     PageKind("phases.md.j2", "Phases", "phases/index.md"),
     PageKind("phase.md.j2", entity="phase", variable="phase", what="phase"),
+    PageKind("procedures.md.j2", "Procedures", "procedures/index.md", section="procedures"),
+    PageKind("procedure.md.j2", entity="procedure", variable="procedure", what="procedure"),
     PageKind("contacts.md.j2", "Contacts", "contacts.md"),
     PageKind("channels.md.j2", "Out-of-band channels", "channels.md", plain_title="Team channels"),
     PageKind("regulators.md.j2", "Regulators and deadlines", "regulators.md", section="regulators"),
@@ -382,8 +384,8 @@ PAGES = (
 )
 #: The page that holds the others, for print; and what it holds, in reading order (page templates of PAGES).
 PRINT_PAGE = "print.md"
-PRINT_PARTS = ("phase.md.j2", "contacts.md.j2", "channels.md.j2", "regulators.md.j2", "message.md.j2",
-               "roles.md.j2", "glossary.md.j2", "document.md.j2")
+PRINT_PARTS = ("phase.md.j2", "procedure.md.j2", "contacts.md.j2", "channels.md.j2", "regulators.md.j2",
+               "message.md.j2", "roles.md.j2", "glossary.md.j2", "document.md.j2")
 #: A section lists its pages in the navigation only up to this many. Every page carries the
 #: open section's navigation, so listing all of a large section would make the site grow with
 #: the square of the playbook; beyond the limit the section's index page lists them instead.

@@ -423,6 +423,7 @@ PHASE: Schema = {
     "owner": ref("roles", "Role that owns the phase's checklist (the default owner of its items).",
                  example="comms-lead"),
     "covert": flag("True while the attacker may still be inside: no e-mail or chat about the incident."),
+    "procedures": refs("procedures", "On-demand procedures that may be needed during this phase."),
     "checklist": entries("What must be done in this phase.", {
         "id": ident("Stable id of the item, unique in the playbook; ticks are stored under it.", "assess-convene"),
         "action": prose("What to do, as an instruction; `commands` in backticks get a copy button.", required=True),
@@ -444,12 +445,27 @@ PHASE: Schema = {
     }, required=True, minlength=1),
 }
 
+#: What a step of an on-demand procedure may say: a checklist item without a clock (a procedure runs
+#: when it is needed, not in the phase sequence).
+PROCEDURE_STEP: Schema = {key: rules for key, rules in PHASE["checklist"]["schema"]["schema"].items()
+                          if key not in ("due", "from", "every", "until", "marks")}
+
+PROCEDURE: Schema = {
+    "id": ident(example="stand-down"),
+    "name": text("Name of the procedure.", required=True, example="Stand-down after a false alarm"),
+    "use_when": prose("When to run it, in the plan's words.", required=True,
+                      example="The alarm turns out to be false, or the incident is over."),
+    "owner": ref("roles", "Role that runs it (the default owner of its steps).", example="crisis-lead"),
+    "checklist": entries("Its steps, in order.", PROCEDURE_STEP, required=True, minlength=1),
+}
+
 SCENARIO: Schema = {
     "id": ident(example="ransomware"),
     "name": text("Name of the scenario.", required=True, example="Ransomware"),
     "description": prose("What it looks like and what is special about it.", required=True),
     "severity": ref("severities", "Severity it usually starts at.", example="sev1"),
     "phases": refs("phases", "Phases that apply.", required=True),
+    "procedures": refs("procedures", "On-demand procedures this scenario may need."),
     "regulators": refs("regulators", "Regulators likely to need notifying."),
     "templates": refs("templates", "Templates most likely needed."),
 }
@@ -562,6 +578,11 @@ ENTITIES: tuple[Entity, ...] = (
            required=True, page="phases/{id}.md"),
     Entity("checklist_item", "checklist", PHASE["checklist"]["schema"]["schema"], "Checklist items",
            "What must be done in this phase.", title_field="action", within="phases", words="checklist item"),
+    Entity("procedure", "procedures", PROCEDURE, "Procedures",
+           "On-demand checklists outside the phase sequence: stand-down after a false alarm, hand-over of the "
+           "incident lead, a leaked credential.", page="procedures/{id}.md"),
+    Entity("procedure_step", "checklist", PROCEDURE_STEP, "Procedure steps", "Its steps, in order.",
+           title_field="action", within="procedures", words="procedure step"),
     Entity("severity", "severities", SEVERITY, "Severity levels", "Severity levels, most severe first.",
            page="severity.md#severity-{id}"),
     Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios.", page="scenarios.md#scenario-{id}"),
@@ -593,7 +614,7 @@ PLAYBOOK: Schema = {
 }
 #: Headings of the sections that are not lists of entities.
 SECTION_LABELS = {"format": "Format", "document": "Document", "values": "Values"} | {
-    e.section: e.label for e in ENTITIES}
+    e.section: e.label for e in ENTITIES if e.within is None}
 
 
 def format_of(data: dict[str, Any]) -> int | None:

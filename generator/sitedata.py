@@ -118,6 +118,12 @@ def site_data(playbook: Playbook) -> dict[str, Any]:
                                                     "scenarios": list(i.scenarios)} for i in p.checklist]}
             for p in playbook.phases
         ],
+        # On-demand procedures: their steps are ticked like items, and count in no phase's progress.
+        "procedures": [
+            {"id": p.id, "name": p.name, "items": [{"id": i.id, "action": i.action, "severities": list(i.severities),
+                                                    "scenarios": list(i.scenarios)} for i in p.checklist]}
+            for p in playbook.procedures
+        ],
         **clock_data(playbook),
         # The choices of the "what applies" selector on the phase pages.
         "severities": [{"id": s.id, "name": s.name} for s in playbook.severities],

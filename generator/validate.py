@@ -836,21 +836,22 @@ def item_clocks_start_from_something(c: _Checked) -> None:
 
 @meaning
 def checklist_item_ids_are_unique(c: _Checked) -> None:
-    """Checklist item ids are unique across all phases (ticks are stored under them)."""
+    """Checklist item ids are unique across all phases and procedures (ticks are stored under them)."""
     report = c.report
     seen: dict[str, KeyPath] = {}
-    for p_index, phase in _entries(report.source.data, "phases"):
-        for i_index, item in _entries(phase, "checklist"):
-            ident = item.get("id")
-            if not isinstance(ident, str):
-                continue
-            path = ("phases", p_index, "checklist", i_index, "id")
-            if ident in seen:
-                first = report.source.position(seen[ident]).line
-                report.add(path, f"duplicate checklist item id '{ident}' (first used on line {first}); "
-                                 "item ids are unique across all phases")
-            else:
-                seen[ident] = path
+    for section in ("phases", "procedures"):
+        for p_index, holder in _entries(report.source.data, section):
+            for i_index, item in _entries(holder, "checklist"):
+                ident = item.get("id")
+                if not isinstance(ident, str):
+                    continue
+                path = (section, p_index, "checklist", i_index, "id")
+                if ident in seen:
+                    first = report.source.position(seen[ident]).line
+                    report.add(path, f"duplicate checklist item id '{ident}' (first used on line {first}); "
+                                     "item ids are unique across all phases and procedures")
+                else:
+                    seen[ident] = path
 
 
 @meaning

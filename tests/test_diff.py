@@ -170,7 +170,7 @@ def test_a_change_in_any_section_shows_in_the_diff_and_on_the_what_changed_page(
     (tmp_path / "old.yml").write_text(EXAMPLE.read_text())
     (tmp_path / "new.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     code, output = run_diff(tmp_path, "old.yml", "new.yml")
-    heading = S.SECTION_LABELS[path[-1]]
+    heading = next((e.label for e in S.ENTITIES if e.path == path), None) or S.SECTION_LABELS[path[-1]]
     assert code == 0
     assert f"\n{heading}\n" in output and repr(new_text) in output, output
     project = _tagged_repository(tmp_path)

@@ -25,6 +25,7 @@ def test_print_page_holds_the_whole_playbook_in_reading_order() -> None:
     playbook = open_playbook(EXAMPLE).playbook
     printed = next(p for p in render_pages(playbook) if p.path == "print.md").markdown
     items = [i.id for phase in playbook.phases for i in phase.checklist]
+    items += [step.id for procedure in playbook.procedures for step in procedure.checklist]  # after the phases
     assert [m for m in re.findall(r'id="item-([a-z0-9-]+)"', printed)] == items  # every item, in order
     assert printed.count("- [ ] ") == len(items)  # tick boxes on paper
     order = [printed.index(h) for h in ("\n## Detection and assessment", "\n## Contacts", "\n## Out-of-band channels",

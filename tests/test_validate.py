@@ -183,7 +183,7 @@ def test_checklist_item_ids_are_unique_across_phases(minimal: str) -> None:
     )
     assert problems(minimal + extra) == [
         "playbook.yml:104:9: phases[1].checklist[0].id: duplicate checklist item id 'respond-publish' "
-        "(first used on line 93); item ids are unique across all phases"
+        "(first used on line 93); item ids are unique across all phases and procedures"
     ]
 
 

@@ -318,7 +318,7 @@
   function initials() { return localStorage.getItem(INITIALS) || ""; }
 
   var items = map();
-  DATA.phases.forEach(function (phase) {
+  DATA.phases.concat(DATA.procedures || []).forEach(function (phase) {
     phase.items.forEach(function (item) {
       items[item.id] = { action: item.action, phase: phase.name, severities: item.severities || [],
                          scenarios: item.scenarios || [] };

@@ -314,3 +314,18 @@ def test_a_repeating_duty_shows_its_next_time_and_counts_them(visit: Visit) -> N
     assert rows == [[int(dt.datetime(2026, 3, 30, 8, tzinfo=dt.UTC).timestamp() * 1000), 3,
                      "every 1 day after the start of Regulator notification until the FMA closes the case"]]
     assert visit.errors == []
+
+
+def test_a_procedure_step_is_ticked_into_the_log_and_counts_in_no_phase(visit: Visit) -> None:
+    visit.open("index.html")
+    before = visit.page.locator(".pb-progress").all_inner_texts()
+    visit.open("procedures/stand-down.html")
+    box = visit.page.locator("li:has(#item-stand-down-confirm) input[type=checkbox]").bounding_box()
+    visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    state = visit.page.evaluate("JSON.parse(localStorage.getItem(window.PLAYBOOK_DATA.key))")
+    assert "stand-down-confirm" in state["ticks"]
+    assert any(e.get("item") == "stand-down-confirm" and e["kind"] == "ticked" for e in state["log"])
+    visit.open("index.html")
+    assert visit.page.locator(".pb-progress").all_inner_texts() == before
+    assert visit.errors == []
+    assert visit.outside_requests() == []
