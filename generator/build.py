@@ -134,9 +134,9 @@ def sign_bundle(staged: Path, zip_name: str, key: SigningKey) -> Path:
     signature = zip_file.with_name(zip_file.name + SIGNATURE)
     sign_file(key, zip_file, signature)
     zip_file.with_name(zip_file.name + "." + ALLOWED_SIGNERS).write_text(key.public.allowed_signers, encoding="ascii")
-    problem = signature_problem(zip_file.read_bytes(), signature.read_bytes(), key.public)
+    problem = signature_problem(zip_file.read_bytes(), signature.read_bytes(), key.public, ("", signature.name))
     if problem:
-        raise SignError(f"{zip_file}: {problem}")
+        raise SignError(f"{zip_file}: {problem[1]}")
     return signature
 
 

@@ -134,7 +134,7 @@ class SigningKey:
 
 def _read_key_file(path: Path, what: str) -> str:
     if not path.is_file():
-        raise SignError(f"{what} {path}: no such file")
+        raise SignError(f"{what} {path}: {'not a file' if path.exists() else 'no such file'}")
     with path.open("rb") as file:
         data = file.read(KEY_FILE_LIMIT + 1)
     if len(data) > KEY_FILE_LIMIT:
@@ -262,22 +262,30 @@ def signer_of(signature: bytes) -> tuple[bytes, str]:
     return wire.string(), wire.string().decode("ascii", "replace")
 
 
-def signature_problem(message: bytes, signature: bytes | None, public: PublicKey) -> str | None:
+#: A problem of a signed copy: the file it concerns ("" for the copy as a whole) and what is wrong.
+Problem = tuple[str, str]
+
+
+def signature_problem(message: bytes, signature: bytes | None, public: PublicKey, names: tuple[str, str]) \
+        -> Problem | None:
     """Why ``signature`` is not ``public``'s signature of ``message`` for playbooks, or None when it is.
+    ``names`` are the message's and the signature's file names; the problem names the one at fault
+    (both, when they do not match: either may have changed).
 
     The final word is ``ssh-keygen -Y verify``'s; the signature is read first only to say which key made it.
     """
+    data_name, signature_name = names
     if signature is None:
-        return "not signed (no signature beside it)"
+        return data_name, f"not signed: no {posixpath.basename(signature_name)} beside it"
     try:
         signer, namespace = signer_of(signature)
     except ValueError:
-        return "its signature is damaged: not an OpenSSH signature"
+        return signature_name, "damaged: not an OpenSSH signature"
     if signer != public.blob:
-        return (f"signed with another key ({fingerprint(signer)}), not the playbook's key {public.fingerprint} "
-                f"({public.source.name})")
+        return signature_name, (f"signed with another key ({fingerprint(signer)}), not the playbook's key "
+                                f"{public.fingerprint} ({public.source.name})")
     if namespace != NAMESPACE:
-        return f"signed for another purpose ('{namespace}'), not as a playbook ('{NAMESPACE}')"
+        return signature_name, f"signed for another purpose ('{namespace}'), not as a playbook ('{NAMESPACE}')"
     with tempfile.TemporaryDirectory(prefix="playbook-verify-") as scratch:
         allowed, sig = Path(scratch) / ALLOWED_SIGNERS, Path(scratch) / "message.sig"
         allowed.write_text(public.allowed_signers, encoding="ascii")
@@ -285,7 +293,8 @@ def signature_problem(message: bytes, signature: bytes | None, public: PublicKey
         done = _ssh_keygen(["-Y", "verify", "-f", str(allowed), "-I", PRINCIPAL, "-n", NAMESPACE, "-s", str(sig)],
                            message, "checking a signature")
     if done.returncode != 0:
-        return "changed after signing: its signature does not match"
+        return data_name, (f"changed after signing, or its signature {posixpath.basename(signature_name)} was: "
+                           "they do not match")
     return None
 
 
@@ -351,10 +360,6 @@ def _parse_manifest(text: str) -> tuple[dict[str, str], list[int]]:
     return listed, bad
 
 
-#: A problem of a signed copy: the file it concerns ("" for the copy as a whole) and what is wrong.
-Problem = tuple[str, str]
-
-
 def _check_tree(names: list[str], read: Callable[[str], bytes], public: PublicKey) -> tuple[list[Problem], int]:
     """Problems of the files ``names`` (read with ``read``) against the signed manifests among them; and
     how many files the manifests list. A manifest inside another's folder is one of its files (the
@@ -373,12 +378,13 @@ def _check_tree(names: list[str], read: Callable[[str], bytes], public: PublicKe
         signature = manifest + SIGNATURE
         try:
             text = read(manifest)
-            problem = signature_problem(text, read(signature) if signature in present else None, public)
+            problem = signature_problem(text, read(signature) if signature in present else None, public,
+                                        (manifest, signature))
         except (OSError, zipfile.BadZipFile, zlib.error) as exc:
             problems.append((manifest, f"damaged, cannot be read: {exc}"))
             continue
         if problem:
-            problems.append((manifest, problem))
+            problems.append(problem)
         listed, bad = _parse_manifest(text.decode("utf-8", "replace"))
         problems += [(f"{manifest}:{number}", "not a line of a manifest ('<sha256>  <file>')") for number in bad]
         listed_count += len(listed)
@@ -439,13 +445,15 @@ def verify_zip(bundle: Path, public: PublicKey) -> Verified:
             problems, files = _check_tree(entries, archive.read, public)
     except (zipfile.BadZipFile, OSError) as exc:
         problems, files = [("", f"not a readable zip: {exc}")], 0
-    zip_problem = signature_problem(data, signed, public)
-    if zip_problem == "changed after signing: its signature does not match" and not problems:
-        zip_problem = "changed after signing, though every file in it still matches the signed manifest"
+    zip_problem = signature_problem(data, signed, public, ("", signature.name))
+    lines = [f"{bundle}: {name + ': ' if name else ''}{what}" for name, what in problems]
     if zip_problem:
-        problems.append(("", zip_problem))
-    if problems:
-        raise VerifyError(bundle, [f"{bundle}: {name + ': ' if name else ''}{what}" for name, what in problems])
+        name, what = zip_problem
+        if not name and not problems:
+            what += "; every file in it still matches the signed manifest: the zip itself changed"
+        lines.append(f"{signature if name else bundle}: {what}")
+    if lines:
+        raise VerifyError(bundle, lines)
     return Verified(bundle, files, public)
 
 
@@ -464,7 +472,7 @@ def verify(target: Path, public_key: Path) -> Verified:
             return verify_zip(zips[0], public)
         return verify_folder(target, public)
     if not target.exists():
-        raise VerifyError(target, ["no such file or folder"])
+        raise VerifyError(target, [f"{target}: no such file or folder"])
     return verify_zip(target, public)
 
 
