@@ -452,3 +452,21 @@ def test_without_a_key_the_pages_say_copies_are_not_signed(unsigned_project: Pat
     assert not (site / MANIFEST).exists()
     assert sorted(p.name for p in (unsigned_project / "dist" / NAME).iterdir()) == [f"{NAME}.zip",
                                                                                     f"{NAME}.zip.sha256"]
+
+
+@pytest.mark.slow
+def test_two_signed_builds_of_the_same_input_are_byte_identical(release: Release, tmp_path: Path) -> None:
+    """Ed25519 signatures are deterministic: signing keeps the build reproducible (README, Signed bundles)."""
+    project = Path(shutil.copytree(release.project, tmp_path / "project", symlinks=True,
+                                   ignore=shutil.ignore_patterns("site", "dist")))
+    epoch = {"SOURCE_DATE_EPOCH": "1767225600"}
+    outputs = []
+    for _ in range(2):
+        code, output = invoke("build", "--sign", str(release.key), cwd=project, env=epoch)
+        assert code == 0, output
+        folder = project / "dist" / NAME
+        outputs.append({p.name: p.read_bytes() for p in folder.iterdir()}
+                       | {MANIFEST: (project / "site" / MANIFEST).read_bytes()})
+    assert sorted(outputs[0]) == [f"{NAME}.zip", f"{NAME}.zip.allowed_signers", f"{NAME}.zip.sha256",
+                                  f"{NAME}.zip.sig", MANIFEST]
+    assert outputs[0] == outputs[1]
