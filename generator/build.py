@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, system_error_text
+from .errors import BuildError, SignError, system_error_text
 from .paths import MARKER, MARKER_TEXT, check_output_folder, check_site_folder, setting_line
 from .schema import Edition
+from .sign import ALLOWED_SIGNERS, SIGNATURE, SigningKey, sign_file, signature_problem
 
 
 class _ErrorCollector(logging.Handler):
@@ -45,6 +46,11 @@ class Built:
     site: Path
     bundle: Path
     checksum: Path
+    #: The bundle's signature, and the fingerprint of the key that made it; None when not signed.
+    signature: Path | None = None
+    fingerprint: str | None = None
+    #: The fingerprint of the committed public key, when there is one (releases are to be signed with it).
+    public_key: str | None = None
 
 
 #: File names are made of two slugs and a suffix; most file systems allow 255 bytes in a name.
@@ -54,6 +60,11 @@ SLUG_LIMIT = 80
 def file_stem(organisation: str, version: str) -> str:
     """The start of every file named after a playbook: ``danubia-pay-ag-3-1`` (bundle, PDF)."""
     return f"{slugify(organisation)}-{slugify(version)}"
+
+
+def bundle_name(organisation: str, version: str, *, public: bool) -> str:
+    """The offline bundle's folder and zip name: ``danubia-pay-ag-3-1-offline`` (``…-public-offline``)."""
+    return f"{file_stem(organisation, version)}{'-public' if public else ''}-offline"
 
 
 def slugify(text: str) -> str:
@@ -109,6 +120,24 @@ def bundle_path(dist: Path, name: str) -> Path:
 
 def checksum_path(bundle: Path) -> Path:
     return bundle.with_name(bundle.name + ".sha256")
+
+
+def sign_bundle(staged: Path, zip_name: str, key: SigningKey) -> Path:
+    """Sign the zip ``zip_name`` in the staged folder: ``<zip>.sig``, and ``<zip>.allowed_signers`` for
+    ``ssh-keygen -Y verify -f``; the signature read back before the folder is put in place. The
+    signature's path.
+
+    Raises:
+        SignError: ssh-keygen could not sign, or what it wrote does not verify.
+    """
+    zip_file = staged / zip_name
+    signature = zip_file.with_name(zip_file.name + SIGNATURE)
+    sign_file(key, zip_file, signature)
+    zip_file.with_name(zip_file.name + "." + ALLOWED_SIGNERS).write_text(key.public.allowed_signers, encoding="ascii")
+    problem = signature_problem(zip_file.read_bytes(), signature.read_bytes(), key.public, ("", signature.name))
+    if problem:
+        raise SignError(f"{zip_file}: {problem[1]}")
+    return signature
 
 
 def write_bundle_pair(site: Path, folder_name: str, bundle: Path) -> Path:
@@ -222,10 +251,11 @@ def _mkdocs_errors() -> Iterator[None]:
 
 
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
-               edition: Edition | None = None) -> Any:
+               edition: Edition | None = None, signing_key: Path | None = None) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
 
     ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
+    ``signing_key``: the private key that signs the site's manifest (else $PLAYBOOK_SIGNING_KEY, if set).
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -242,6 +272,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
             raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
         if edition is not None:
             plugin.config.edition = edition
+        plugin.signing_key_path = signing_key
         config["site_dir"] = str(directory)
         mkdocs_build.build(config)
     return plugin
@@ -256,23 +287,25 @@ def site_dir(config_file: Path) -> Path:
 
 
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | None = None,
-          edition: Edition | None = None) -> Built:
+          edition: Edition | None = None, signing_key: Path | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
 
     ``edition`` ("internal" or "public") overrides the plugin's setting; the public bundle's name
-    says so.
+    says so. With ``signing_key`` (or $PLAYBOOK_SIGNING_KEY) the site's manifest and the zip are signed,
+    in the staging folders, so the last good site and bundle are replaced only by signed ones.
 
     Raises:
         BuildError: MkDocs refused the configuration, the build failed, or a file could not be
             written (a full disk, a read-only folder: said in one line).
     """
     try:
-        return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition)
+        return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition, signing_key=signing_key)
     except OSError as exc:
         raise BuildError(system_error_text(exc)) from None
 
 
-def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edition: Edition | None) -> Built:
+def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edition: Edition | None,
+           signing_key: Path | None) -> Built:
     project = config_file.resolve().parent
     dist = dist_dir or project / "dist"
     final_site = site_dir(config_file)
@@ -283,16 +316,20 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
     staging.chmod(new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
     try:
-        plugin = build_into(config_file, staging, strict=strict, edition=edition)
+        plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        playbook = plugin.playbook
-        public = "-public" if plugin.config.edition == "public" else ""
-        name = f"{file_stem(playbook.document.organisation, playbook.document.version)}{public}-offline"
+        document = plugin.playbook.document
+        name = bundle_name(document.organisation, document.version, public=plugin.config.edition == "public")
         bundle = bundle_path(dist, name)
         staged = write_bundle_pair(staging, name, bundle)
+        key = plugin.signing
+        signature = sign_bundle(staged, bundle.name, key) if key else None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         remove_staged(dist)
         raise
     replace_directory(staging, final_site)
-    return Built(final_site, bundle, install_bundle_pair(staged, bundle))
+    checksum = install_bundle_pair(staged, bundle)
+    return Built(final_site, bundle, checksum, signature=signature and bundle.with_name(signature.name),
+                 fingerprint=key.public.fingerprint if key else None,
+                 public_key=plugin.public_key.fingerprint if plugin.public_key else None)

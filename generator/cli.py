@@ -369,6 +369,13 @@ config_option = click.option(
     "-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
     show_default=True, help="The MkDocs configuration of the site.",
 )
+#: The environment variable --sign is read from when not given (CI); sign.SIGNING_VARIABLE, without the import.
+SIGNING_VARIABLE = "PLAYBOOK_SIGNING_KEY"
+sign_option = click.option(
+    "--sign", "signing_key", type=click.Path(dir_okay=True, path_type=Path), default=None, envvar=SIGNING_VARIABLE,
+    help=f"Sign with this Ed25519 private key (OpenSSH), whose public half is committed as signing.pub "
+         f"(default: ${SIGNING_VARIABLE}, if set).",
+)
 
 
 @cli.command()
@@ -378,11 +385,14 @@ config_option = click.option(
 @click.option("--edition", type=click.Choice(EDITIONS), default=None,
               help="public: leave out private contact details (default: as in mkdocs.yml, else internal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+@sign_option
 @click.pass_obj
-def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: Edition | None, verbose: bool) -> None:
+def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: Edition | None, verbose: bool,
+          signing_key: Path | None) -> None:
     """Build the site into site/ and the offline bundle into dist/.
 
-    The old site and bundle are replaced only when the build succeeded.
+    The old site and bundle are replaced only when the build succeeded. With --sign, the site's manifest
+    of every file and the zip are signed (OpenSSH signatures: `playbook verify`, or `ssh-keygen -Y verify`).
     """
     from .build import build as build_site  # imports MkDocs, so only when building
 
@@ -391,14 +401,42 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
         raise click.UsageError(f"{config_file}: no such file; run this where mkdocs.yml is, or pass -f")
     with _user_errors(obj["debug"]):
         try:
-            built = build_site(config_file, strict=strict, edition=edition)
+            built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key)
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)
             sys.exit(1)
     click.echo(f"Site:   {built.site}")
     click.echo(f"Bundle: {built.bundle}")
+    if built.signature is not None:
+        click.echo(f"Signed: {built.signature} (key {built.fingerprint})")
+    elif built.public_key is not None:
+        click.echo(f"Not signed: the pages name the key {built.public_key}; sign a release with --sign KEY", err=True)
     click.echo(f"Open:   {(built.site / 'index.html').as_uri()}")
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--key", "public_key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The public key the copy must be signed with (default: the playbook plugin's public_key "
+                   "in mkdocs.yml, else signing.pub beside it).")
+@config_option
+@click.pass_obj
+def verify(obj: dict[str, Any], target: Path, public_key: Path | None, config_file: Path) -> None:
+    """Check that TARGET is a copy signed with the playbook's key, and that no file in it changed.
+
+    TARGET is an offline bundle (the zip, with its .sig beside it, or its folder in dist/), a site
+    folder, or an unzipped bundle. Every file changed, added or removed since signing is named.
+    Exits 0 when the copy is the signed one, 1 when it is not (or is not signed).
+    """
+    from .sign import configured_public_key
+    from .sign import verify as check_copy
+
+    with _user_errors(obj["debug"]):
+        key = public_key or configured_public_key(config_file)
+        verified = check_copy(target, key)
+    click.echo(f"{target}: verified: signed with {verified.key.fingerprint} ({key}); "
+               f"{verified.files} files match the signed manifest")
 
 
 @cli.command()
@@ -432,10 +470,11 @@ def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
 @click.option("--push", is_flag=True, help="Push the branch to --remote (the only step that uses the network).")
 @click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
 @click.option("--edition", type=click.Choice(EDITIONS), default="public", show_default=True,
-              help="The edition published; 'internal' puts private numbers on the branch: choose it only on purpose.")
+              help="The edition published; 'internal' is refused: a branch is served to whoever reaches the site.")
+@sign_option
 @click.pass_obj
 def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple[str, ...], branch: str, push: bool,
-            remote: str, edition: Edition) -> None:
+            remote: str, edition: Edition, signing_key: Path | None) -> None:
     """Deploy the site as VERSION with mike, make it the default, and write the offline archive of every version.
 
     VERSION and each alias are 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.
@@ -447,10 +486,15 @@ def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple
     _log_mkdocs(verbose=False)
     with _user_errors(obj["debug"]):
         published = publish_site(config_file, version, list(aliases), branch=branch, push=push, remote=remote,
-                                 edition=edition)
+                                 edition=edition, signing_key=signing_key)
     click.echo(f"Published {version}{' as ' + ', '.join(aliases) if aliases else ''} on branch {published.branch}"
                f"{' and pushed to ' + remote if push else ''}; default: {published.default}.")
     click.echo(f"Offline archive of every version: {published.archive}")
+    if published.fingerprint:
+        click.echo(f"Signed with {published.fingerprint}: the version, each version in the archive, and the archive.")
+    if published.fingerprint and published.unsigned:
+        click.echo(f"Not signed on the branch (published before signing): {', '.join(published.unsigned)}; the "
+                   "archive's own signature covers them.")
 
 
 @cli.command()

@@ -140,3 +140,19 @@ def system_error_text(exc: OSError) -> str:
     """One line for a condition of the machine (``site: cannot write: No space left on device``)."""
     where = exc.filename if exc.filename is not None else "the build"
     return f"{where}: cannot read or write: {exc.strerror or exc}"
+
+
+class SignError(PlaybookError):
+    """A signing or public key cannot be used, or ssh-keygen could not sign."""
+
+
+class VerifyError(PlaybookError):
+    """A copy is not signed, is signed with another key, or changed since it was signed."""
+
+    def __init__(self, target: object, problems: list[str]) -> None:
+        self.target, self.problems = target, problems
+        if len(problems) == 1:
+            text = f"{problems[0]}; not verified: do not trust this copy"
+        else:
+            text = "\n".join([*problems, f"{target}: not verified ({len(problems)} problems): do not trust this copy"])
+        super().__init__(text)

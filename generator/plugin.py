@@ -27,6 +27,7 @@ from mkdocs.utils import get_build_datetime, get_relative_url
 
 from . import csp, open_playbook
 from .a11y import THEME_OVERRIDES, label_task_boxes
+from .build import bundle_name
 from .diff import as_markdown, compare, previous_version, private_values, without_private
 from .errors import PlaybookError
 from .escape import markdown_text as escape
@@ -35,12 +36,31 @@ from .model import Playbook, public_edition
 from .paths import outside, setting_line
 from .render import Page, navigation, render_pages, render_single
 from .schema import EDITIONS
+from .sign import (
+    ALLOWED_SIGNERS,
+    DEFAULT_PUBLIC_KEY,
+    MANIFEST,
+    NAMESPACE,
+    PRINCIPAL,
+    SIGNATURE,
+    SIGNING_VARIABLE,
+    PublicKey,
+    SigningKey,
+    read_public_key,
+    sign_folder,
+    signing_key,
+)
 from .sitedata import data_script, page_css
 from .theme import page_title, striptags_as_html, text_as_html
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 #: Set by `playbook publish` for the build mike runs: the edition published, over mkdocs.yml's.
 EDITION_VARIABLE = "PLAYBOOK_EDITION"
+#: Where a page template shows the signing key's fingerprint (or that copies are not signed). A fact
+#: of the build's configuration, not of the playbook, so the plugin fills it in, as it stamps the footer.
+SIGNING_PLACEHOLDER = "<!-- playbook:signing-key -->"
+#: The page that says how to check a copy with the standard tool alone.
+VERIFY_PAGE = "verify.md"
 
 ASSETS = Path(__file__).parent / "assets"
 #: Site paths of the files the plugin ships.
@@ -96,6 +116,25 @@ def changes_page(playbook: Playbook, playbook_path: Path, templates: Path, *, pu
                           changes=Markup(changes), previous=older.document.version, tag=tag)]
 
 
+def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | None, edition: str) -> Page:
+    """*Check this copy*: how to check the bundle and the site with ssh-keygen alone, with the real names."""
+    bundle = bundle_name(playbook.document.organisation, playbook.document.version, public=edition == "public")
+    # Shown inside code, where an escaped character would be typed as written: slugs, base64 and the
+    # tool's own names only, none from playbook.yml as written.
+    literal = {"fingerprint": public_key.fingerprint if public_key else None, "bundle": f"{bundle}.zip",
+               "namespace": NAMESPACE, "principal": PRINCIPAL, "manifest": MANIFEST, "signature": SIGNATURE,
+               "allowed_signers": ALLOWED_SIGNERS}
+    return render_single(playbook, templates, VERIFY_PAGE, "verify.md.j2", "Check this copy",
+                         **{name: Markup(value) if value else value for name, value in literal.items()})
+
+
+def signing_key_text(public_key: PublicKey | None) -> str:
+    """What a page says in place of :data:`SIGNING_PLACEHOLDER`: the key's fingerprint, or that there is none."""
+    if public_key is None:
+        return "none: copies of this playbook are not signed"
+    return f"`{public_key.fingerprint}`"
+
+
 def document_line(playbook: Playbook) -> str:
     """Version, approval, review date and marking: shown on every page, on screen and on paper."""
     doc = playbook.document
@@ -118,6 +157,9 @@ class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Private contact details kept out of the repository, merged when the file exists."""
     edition = c.Choice(EDITIONS, default="internal")
     """`public` leaves out every private value: private channels and private contacts' details."""
+    public_key = c.Type(str, default=DEFAULT_PUBLIC_KEY)
+    """The public half of the key releases are signed with (OpenSSH Ed25519), relative to mkdocs.yml.
+    The pages show its fingerprint; without the file they say that copies are not signed."""
 
 
 def offline_problems(config: MkDocsConfig) -> list[str]:
@@ -173,6 +215,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.files: Files | None = None
         self.template_base_urls: dict[str, str] = {}
         self.theme_hashes: dict[str, set[str]] = {}
+        #: The private key to sign with, set by `playbook build --sign`; else $PLAYBOOK_SIGNING_KEY.
+        self.signing_key_path: Path | None = None
+        self.public_key: PublicKey | None = None
+        self.signing: SigningKey | None = None
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -183,6 +229,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         """Check the configuration, generate the pages, and set MkDocs up to show them offline."""
         self._refuse_online_settings(config)
         self._refuse_files_outside_the_project(config)
+        self._read_signing_keys(config)
         self._generate_pages(config)
         self._stamp_the_build(config)
         self._set_navigation(config)
@@ -211,7 +258,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     def _refuse_files_outside_the_project(self, config: MkDocsConfig) -> None:
         project = self._path(config, ".")
         escapes = [f"{name} '{getattr(self.config, name)}' is outside the project"
-                   for name in ("playbook", "templates", "private")
+                   for name in ("playbook", "templates", "private", "public_key")
                    if not self._path(config, getattr(self.config, name)).is_relative_to(project)]
         docs_reason = outside(Path(config.docs_dir), project)
         if docs_reason:
@@ -223,6 +270,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         if escapes:
             raise PluginError("files must stay inside the project:\n  " + "\n  ".join(escapes)
                               + "\n  (copy what you need into the project instead)")
+
+    def _read_signing_keys(self, config: MkDocsConfig) -> None:
+        """The committed public key, if there is one; and the private key to sign with, checked against it."""
+        public = self._path(config, self.config.public_key)
+        private = self.signing_key_path or os.environ.get(SIGNING_VARIABLE) or None
+        try:
+            self.public_key = read_public_key(public) if public.exists() else None
+            self.signing = signing_key(Path(private), public) if private else None
+        except PlaybookError as exc:
+            raise PluginError(str(exc)) from None
 
     def _generate_pages(self, config: MkDocsConfig) -> None:
         """Open the playbook (with its private file), take the edition, render every page; log the warnings."""
@@ -243,6 +300,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             self.pages = render_pages(playbook, templates)
             self.pages += changes_page(playbook, playbook_path, templates,
                                        public_of=opened.playbook if public else None)
+            after = next((i + 1 for i, page in enumerate(self.pages) if page.path == "document.md"), len(self.pages))
+            self.pages.insert(after, verify_page(playbook, templates, self.public_key, self.config.edition))
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:
@@ -339,6 +398,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
         """Document control under every page's title (the home page has its own banner)."""
+        markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(self.public_key))
         if self.playbook is None or page.file.src_uri == "index.md":
             return markdown
         line = document_line(self.playbook)
@@ -401,6 +461,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             # script changes, so the policy's hashes hold.)
             output = _ROOTED.sub(r"\1./", output)
         return self._protect(output, config, self.template_base_urls[template_name])
+
+    @event_priority(-1000)  # after every other plugin (the offline plugin writes at -100): the manifest lists all
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Sign the site: its manifest of every file's SHA-256, and the manifest's signature."""
+        if self.signing is not None:
+            try:
+                sign_folder(Path(config.site_dir), self.signing)
+            except (PlaybookError, OSError) as exc:
+                raise PluginError(str(exc)) from None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)
         # mkdocs serve already watches docs_dir (content/) and mkdocs.yml.

@@ -31,8 +31,8 @@ def _nodes(node: Node) -> list[Node]:
     return found
 
 
-def _templates_folder(root: Node | None) -> str:
-    """The playbook plugin's ``templates`` setting, or its default."""
+def _setting(root: Node | None, wanted: str) -> str | None:
+    """The playbook plugin's setting ``wanted`` as written in mkdocs.yml's tree, or None."""
     if isinstance(root, MappingNode):
         for key, value in root.value:
             if isinstance(key, ScalarNode) and key.value == "plugins" and isinstance(value, SequenceNode):
@@ -41,9 +41,27 @@ def _templates_folder(root: Node | None) -> str:
                         for name, options in entry.value:
                             if name.value == "playbook" and isinstance(options, MappingNode):
                                 for option, setting in options.value:
-                                    if option.value == "templates" and isinstance(setting, ScalarNode):
+                                    if option.value == wanted and isinstance(setting, ScalarNode):
                                         return str(setting.value)
-    return "templates"
+    return None
+
+
+def _templates_folder(root: Node | None) -> str:
+    """The playbook plugin's ``templates`` setting, or its default."""
+    return _setting(root, "templates") or "templates"
+
+
+def _compose(config: Path) -> Node | None:
+    """mkdocs.yml as YAML nodes, without running its tags; None when there is none or it is not YAML."""
+    try:
+        return yaml.compose(config.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None  # no mkdocs.yml, or one the build itself will refuse
+
+
+def playbook_plugin_setting(config: Path, option: str) -> str | None:
+    """The playbook plugin's ``option`` in the MkDocs configuration ``config``, read without MkDocs; or None."""
+    return _setting(_compose(config), option)
 
 
 def _notice(file: str, node: Node | None, message: str) -> Problem:
@@ -55,12 +73,8 @@ def _notice(file: str, node: Node | None, message: str) -> Problem:
 def trusted_code(project: Path) -> list[Problem]:
     """A notice for each piece of code the build of ``project`` would run from the repository."""
     config = project / "mkdocs.yml"
-    root: Node | None = None
+    root = _compose(config)
     notices = []
-    try:
-        root = yaml.compose(config.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        pass  # no mkdocs.yml, or one the build itself will refuse
     if isinstance(root, MappingNode):
         for key, _ in root.value:
             if isinstance(key, ScalarNode) and key.value == "hooks":

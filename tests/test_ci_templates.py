@@ -60,11 +60,20 @@ def test_github_release_publishes_and_attaches_the_bundle() -> None:
     workflow = yaml.safe_load(TEMPLATES[0].read_text())
     steps = workflow["jobs"]["release"]["steps"]
     assert any("playbook publish" in step.get("run", "") for step in steps)
-    assert any("dist/*-offline/*-offline.zip.sha256" in str(step.get("with", {})) for step in steps)
+    assert any("dist/*-offline/*-offline.zip.*" in str(step.get("with", {})) for step in steps)  # .sha256, .sig…
     assert any("dist/*.pdf" in str(step.get("with", {})) for step in steps)
     verify = [step.get("run", "") for step in steps if "sha256sum" in step.get("run", "")]
     assert verify and "sha256sum --check --strict" in verify[0]  # each pair is checked before it is attached
     assert "playbook validate --strict --format github" in str(workflow["jobs"]["validate"])
+
+
+def test_releases_are_signed_when_the_secret_is_set() -> None:
+    github = TEMPLATES[0].read_text()
+    assert "${{ secrets.PLAYBOOK_SIGNING_KEY }}" in github and "$GITHUB_ENV" in github
+    for path in TEMPLATES:
+        text = path.read_text()
+        assert 'playbook verify "$zip"' in text
+        assert "--edition internal" not in text  # publish refuses it
 
 
 def test_actions_are_pinned_to_commits_and_only_the_release_job_writes() -> None:

@@ -145,3 +145,75 @@ def test_a_publish_killed_while_installing_the_archive_leaves_a_matching_pair(pr
     assert archive.read_bytes() != old
     assert not [p.name for p in archive.parent.parent.iterdir() if p.name.startswith(".")]
     assert sorted(p.name for p in archive.parent.iterdir()) == [archive.name, checksum.name]
+
+
+# --- issue 15: the internal edition is never published; signed playbooks publish signed versions
+
+
+def test_the_internal_edition_is_never_published(project: Path) -> None:
+    code, output = publish(project, "3.1", "--edition", "internal")
+    assert code == 1
+    assert output == (
+        "publishing the internal edition is refused: it carries private contact details, and a published branch is "
+        "served to whoever can reach the Pages site. Publish the public edition (the default), and hand out the "
+        "internal edition as the signed offline bundle (playbook build --sign KEY)\n")
+    assert git(project, "branch", "--list", "gh-pages") == ""  # nothing was deployed
+
+
+def signed_project(project: Path) -> Path:
+    """Commit an Ed25519 public key to ``project``; its private half (outside the project)."""
+    from tests.test_sign import make_key
+
+    key = make_key(project.parent / "keys", "release")
+    (project / "signing.pub").write_bytes(key.with_suffix(".pub").read_bytes())
+    git(project, "add", "signing.pub")
+    git(project, "commit", "-qm", "signing key")
+    return key
+
+
+def test_a_signed_playbook_is_not_published_unsigned(project: Path) -> None:
+    signed_project(project)
+    code, output = publish(project, "3.1")
+    assert (code, output) == (1, "signing.pub: releases of this playbook are signed (its pages name that key); give "
+                                 "the private key with --sign KEY or $PLAYBOOK_SIGNING_KEY\n")
+    assert git(project, "branch", "--list", "gh-pages") == ""
+
+
+def test_every_published_version_and_the_archive_carry_their_signatures(project: Path, tmp_path: Path) -> None:
+    from generator.sign import MANIFEST, verify
+
+    key = signed_project(project)
+    assert publish(project, "3.0", "--sign", str(key))[0] == 0
+    git(project, "commit", "-q", "--allow-empty", "-m", "3.1")
+    code, output = publish(project, "3.1", "--alias", "latest", "--sign", str(key))
+    assert code == 0, output
+    assert output.splitlines()[-1].startswith("Signed with SHA256:")
+    public = project / "signing.pub"
+    archive = project / "dist" / ARCHIVE / f"{ARCHIVE}.zip"
+    verify(archive, public)
+    assert archive.with_name(f"{ARCHIVE}.zip.sig").is_file()
+    unzipped = tmp_path / "unzipped"
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(unzipped)
+    for version in ("3.0", "3.1", "latest"):  # each version's own signature, over its pages as the archive has them
+        assert (unzipped / ARCHIVE / version / MANIFEST).is_file()
+        verify(unzipped / ARCHIVE / version, public)
+    verify(unzipped / ARCHIVE, public)  # the index page and every version, in the archive's own manifest
+    branch = tmp_path / "branch"
+    branch.mkdir()
+    subprocess.run(f"git -C {project} archive gh-pages | tar -x -C {branch}", shell=True, check=True)
+    verify(branch / "3.1", public)  # as the web server serves it
+
+
+def test_a_version_changed_on_the_branch_after_signing_is_not_signed_over(project: Path) -> None:
+    key = signed_project(project)
+    assert publish(project, "3.0", "--sign", str(key))[0] == 0
+    git(project, "checkout", "-q", "gh-pages")
+    contacts = project / "3.0" / "contacts.html"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace("+43", "+44", 1), encoding="utf-8")
+    git(project, "commit", "-qam", "a changed number")
+    git(project, "checkout", "-q", "-")
+    code, output = publish(project, "3.1", "--sign", str(key))
+    assert code == 1
+    assert output.startswith("branch gh-pages: version 3.0 is not as it was signed")
+    assert "3.0/contacts.html: changed after signing" in output

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -20,14 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import bundle_path, install_bundle_pair, remove_staged, slugify, write_bundle_pair
+from ..build import bundle_path, install_bundle_pair, remove_staged, sign_bundle, slugify, write_bundle_pair
 from ..csp import policy
-from ..errors import PublishError, excerpt
+from ..errors import PublishError, VerifyError, excerpt
 from ..escape import html_attribute, html_text
 from ..git import branch_archive, is_branch_name, is_checkout, is_safe_name
 from ..paths import check_output_folder
 from ..plugin import EDITION_VARIABLE
 from ..schema import Edition
+from ..sign import MANIFEST, SIGNING_VARIABLE, SigningKey, sign_folder, signing_key, verify_folder
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,19 @@ class Published:
     branch: str
     default: str
     archive: Path
+    #: The key the version, the archive's versions and the archive were signed with; None when not signed.
+    fingerprint: str | None = None
+    #: Versions and aliases on the branch that carry no signature of their own (published before signing).
+    unsigned: tuple[str, ...] = ()
 
 
-def _run(command: list[str], cwd: Path, edition: Edition = "public") -> str:
+def _run(command: list[str], cwd: Path, edition: Edition = "public", key: SigningKey | None = None) -> str:
     bin_dir = Path(sys.executable).parent  # mike runs `mkdocs` as a program: it must be on PATH
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "NO_MKDOCS_2_WARNING": "1",
            EDITION_VARIABLE: edition}
+    env.pop(SIGNING_VARIABLE, None)  # mike's build signs with the key given here, or not at all
+    if key is not None:
+        env[SIGNING_VARIABLE] = str(key.path.absolute())
     try:
         done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -137,20 +146,71 @@ def remove_leftovers(project: Path, dist: Path) -> None:
     remove_staged(dist)
 
 
+#: Why the internal edition is never published: no edition protects its private values on a served branch yet.
+INTERNAL_REFUSED = (
+    "publishing the internal edition is refused: it carries private contact details, and a published branch is "
+    "served to whoever can reach the Pages site. Publish the public edition (the default), and hand out the "
+    "internal edition as the signed offline bundle (playbook build --sign KEY)")
+
+
+def _signing(project: Path, plugin: Any, key_file: Path | None) -> SigningKey | None:
+    """The key to sign with, checked against the committed public key. With a public key committed, the
+    pages say releases are signed: publishing without the private key is refused.
+
+    Raises:
+        PublishError: a public key is committed and no signing key is given.
+        SignError: the signing key cannot be used.
+    """
+    public = project / plugin.config.public_key
+    if key_file is None:
+        if public.exists():
+            raise PublishError(f"{public.name}: releases of this playbook are signed (its pages name that key); "
+                               f"give the private key with --sign KEY or ${SIGNING_VARIABLE}")
+        return None
+    return signing_key(key_file, public)
+
+
+def _check_versions(folder: Path, names: list[str], key: SigningKey, branch: str) -> tuple[list[str], list[str]]:
+    """(versions and aliases signed with ``key``, those not signed) in the extracted ``branch``, before
+    the archive changes their pages; re-signed after. A changed version is never signed over.
+
+    Raises:
+        PublishError: a version's files changed after it was signed, or another key signed it.
+    """
+    signed, unsigned = [], []
+    for name in names:
+        if not (folder / name / MANIFEST).is_file():
+            unsigned.append(name)
+            continue
+        try:
+            verify_folder(folder / name, key.public)
+        except VerifyError as exc:
+            raise PublishError(f"branch {branch}: version {name} is not as it was signed, so the archive is not "
+                               f"signed over it; find out who changed the branch (if the key was replaced on "
+                               f"purpose, publish that version again):\n{exc}") from None
+        signed.append(name)
+    return signed, unsigned
+
+
 def publish(config_file: Path, version: str, aliases: list[str], *, branch: str = "gh-pages",
             push: bool = False, remote: str = "origin", dist_dir: Path | None = None,
-            edition: Edition = "public") -> Published:
+            edition: Edition = "public", signing_key: Path | None = None) -> Published:
     """Deploy the site as ``version`` (with ``aliases``) to ``branch``, make it the default, and
     write the offline archive of every version on the branch.
 
-    A published branch is for a web server: it carries the public edition unless ``edition`` says
-    otherwise, whatever mkdocs.yml builds by default.
+    A published branch is for a web server: it carries the public edition, whatever mkdocs.yml builds
+    by default; the internal edition is refused. With ``signing_key`` the version's site is signed
+    (its manifest), and so are each version in the archive and the archive itself.
 
     Raises:
-        PublishError: mike or git failed (not a git checkout, a push refused…).
+        PublishError: mike or git failed (not a git checkout, a push refused…), the internal edition,
+            or an unsigned publish of a playbook whose releases are signed.
+        SignError: the signing key cannot be used.
     """
     from mkdocs.config import load_config  # only when publishing
 
+    if edition != "public":
+        raise PublishError(INTERNAL_REFUSED)
     project = config_file.resolve().parent
     if not is_checkout(project):
         raise PublishError(f"{project} is not a git checkout; mike publishes to a branch of one "
@@ -166,9 +226,10 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
     from .. import open_playbook
 
     organisation = open_playbook(project / plugin.config.playbook).playbook.document.organisation
+    key = _signing(project, plugin, signing_key)
     remote_args = ["--push", "--remote", remote] if push else []
     _run([_mike(), "deploy", "--config-file", str(config_file), "--branch", branch, "--alias-type", "copy",
-          "--update-aliases", *remote_args, "--", version, *aliases], project, edition)
+          "--update-aliases", *remote_args, "--", version, *aliases], project, edition, key)
     default = aliases[0] if aliases else version
     _run([_mike(), "set-default", "--config-file", str(config_file), "--branch", branch, *remote_args, "--", default],
          project)
@@ -182,13 +243,27 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
         with tarfile.open(tree) as tar:
             tar.extractall(folder, filter="data")
         versions = json.loads((folder / "versions.json").read_text(encoding="utf-8"))
+        published = [str(n) for entry in versions for n in [entry["version"], *(entry.get("aliases") or [])]]
+        signed, unsigned = _check_versions(folder, published, key, branch) if key else ([], [])
         (folder / "index.html").write_text(archive_index(versions, f"{organisation} crisis playbook"),
                                            encoding="utf-8")
         (folder / ".nojekyll").unlink(missing_ok=True)  # for GitHub Pages only
         for page in folder.rglob("*.html"):
             page.write_text(without_version_selector(page.read_text(encoding="utf-8")), encoding="utf-8")
+        if key:
+            for signed_version in signed:  # their pages changed just above, after their signatures were checked
+                sign_folder(folder / signed_version, key)
+            sign_folder(folder, key)  # the index page, versions.json, and every version in one manifest
         archive = bundle_path(dist, name)
-        # The zip and its checksum staged in one folder, which replaces dist/<name>/ in one step: two
-        # renames (zip, then checksum) left the new zip with the old checksum when killed between them.
-        install_bundle_pair(write_bundle_pair(folder, name, archive), archive)
-    return Published(branch, default, archive)
+        # The zip, its checksum and signature staged in one folder, which replaces dist/<name>/ in one step:
+        # two renames (zip, then checksum) left the new zip with the old checksum when killed between them.
+        staged = write_bundle_pair(folder, name, archive)
+        try:
+            if key:
+                sign_bundle(staged, archive.name, key)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        install_bundle_pair(staged, archive)
+    return Published(branch, default, archive, key.public.fingerprint if key else None,
+                     tuple(unsigned) if key else ())
