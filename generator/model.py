@@ -403,6 +403,15 @@ class Procedure:
 
 
 @dataclass(frozen=True)
+class Status:
+    id: str
+    name: str
+    means: Prose
+    next: tuple[str, ...] = ()
+    procedure: str | None = None
+
+
+@dataclass(frozen=True)
 class Cadence:
     audience: str
     every: Duration
@@ -476,6 +485,7 @@ class Playbook:
     glossary: tuple[Term, ...] = ()
     exceptions: tuple[ReadinessException, ...] = ()
     procedures: tuple[Procedure, ...] = ()
+    statuses: tuple[Status, ...] = ()
 
     @cached_property
     def out_of_band_plan(self) -> bool:

@@ -459,6 +459,17 @@ PROCEDURE: Schema = {
     "checklist": entries("Its steps, in order.", PROCEDURE_STEP, required=True, minlength=1),
 }
 
+#: A status an incident can be in; the first listed is where every incident starts.
+STATUS: Schema = {
+    "id": ident(example="false-alarm"),
+    "name": text("Name of the status.", required=True, example="False alarm"),
+    "means": prose("What it means, in the plan's words.", required=True,
+                   example="The assessment found no incident."),
+    "next": refs("statuses", "Statuses the incident may move to from this one (none: it is final).",
+                 example=["resolved"]),
+    "procedure": ref("procedures", "Procedure to run on entering this status.", example="stand-down"),
+}
+
 SCENARIO: Schema = {
     "id": ident(example="ransomware"),
     "name": text("Name of the scenario.", required=True, example="Ransomware"),
@@ -583,6 +594,10 @@ ENTITIES: tuple[Entity, ...] = (
            "incident lead, a leaked credential.", page="procedures/{id}.md"),
     Entity("procedure_step", "checklist", PROCEDURE_STEP, "Procedure steps", "Its steps, in order.",
            title_field="action", within="procedures", words="procedure step"),
+    Entity("status", "statuses", STATUS, "Incident statuses",
+           "The incident's lifecycle, in order, the first where every incident starts (event, confirmed or false "
+           "alarm, resolved); the incident page records each change in the log.", page="incident.md#status-{id}",
+           words="status"),
     Entity("severity", "severities", SEVERITY, "Severity levels", "Severity levels, most severe first.",
            page="severity.md#severity-{id}"),
     Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios.", page="scenarios.md#scenario-{id}"),

@@ -125,6 +125,8 @@ def site_data(playbook: Playbook) -> dict[str, Any]:
             for p in playbook.procedures
         ],
         **clock_data(playbook),
+        # The incident's lifecycle: the first status is where it starts; changes go into the log.
+        "statuses": [{"id": s.id, "name": s.name, "next": list(s.next)} for s in playbook.statuses],
         # The choices of the "what applies" selector on the phase pages.
         "severities": [{"id": s.id, "name": s.name} for s in playbook.severities],
         "scenarios": [{"id": s.id, "name": s.name} for s in playbook.scenarios],

@@ -70,7 +70,7 @@ def test_every_dataclass_of_the_model_is_checked() -> None:
         "Playbook", "Document", "Change", "IncidentFact", "Role", "Contact", "Fill", "ContactChannel", "TeamChannel",
         "Audience", "Office", "Regulator", "Calendar", "Counting", "Stage", "Clock", "Template", "Approval", "Phase",
         "ChecklistItem", "Severity", "Cadence", "Scenario", "Term", "Regime",
-        "ReadinessException", "Procedure", "ProcedureStep",
+        "ReadinessException", "Procedure", "ProcedureStep", "Status",
     }
 
 

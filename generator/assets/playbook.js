@@ -446,8 +446,8 @@
   function timeline(state) {
     return state.log.slice().sort(function (a, b) { return a.at - b.at; }).map(function (entry) {
       var item = items[entry.item];
-      var text = entry.kind === "note" ? entry.text
-        : entry.kind === "moment" ? entry.text
+      // Ticks name their item; every other entry (a note, a moment, a filing, a status) carries its text.
+      var text = entry.item == null ? entry.text
         : entry.kind + ": " + (item ? item.action + " (" + item.phase + ")" : entry.item);
       return { at: new Date(entry.at).toISOString(), local: show(entry.at, state.zone), by: entry.by || "",
                kind: entry.kind, item: entry.item || null, text: text };
@@ -497,6 +497,28 @@
     var name = row("Incident name:", element("input", { type: "text", id: "pb-incident-name", size: "30" }));
     name.value = state.incident.name;
     name.addEventListener("change", function () { state = load(); state.incident.name = name.value; save(state); });
+    var statuses = DATA.statuses || [];
+    if (statuses.length) {
+      // The plan's lifecycle: the current status and those it may become; each change goes into the log.
+      var current = statuses.filter(function (s) { return s.id === state.status; })[0] || statuses[0];
+      var select = element("select", { id: "pb-status" });
+      statuses.forEach(function (s) {
+        if (s.id === current.id || current.next.indexOf(s.id) >= 0) {
+          var option = select.appendChild(element("option", { value: s.id }, s.name));
+          if (s.id === current.id) { option.selected = true; }
+        }
+      });
+      row("Status:", select);
+      select.addEventListener("change", function () {
+        state = load();
+        var next = statuses.filter(function (s) { return s.id === select.value; })[0];
+        state.log.push({ at: Date.now(), by: initials(), kind: "status",
+                         text: "status: " + current.name + " \u2192 " + next.name });
+        state.status = next.id;
+        save(state);
+        incidentPanel(root, state);
+      });
+    }
     var who = row("Your initials:", element("input", { type: "text", id: "pb-initials", size: "5" }));
     who.value = initials();
     who.addEventListener("change", function () { localStorage.setItem(INITIALS, who.value.trim()); });

@@ -164,6 +164,7 @@ def test_export_contains_the_tick_and_the_note(visit: Visit) -> None:
     visit.open("incident.html")
     visit.page.fill("#pb-note", "Board chair informed by phone.")
     visit.page.click("#pb-add-note")
+    visit.page.select_option("#pb-status", "confirmed")
     with visit.page.expect_download() as markdown:
         visit.page.click("#pb-export-md")
     text = Path(markdown.value.path()).read_text(encoding="utf-8")
@@ -171,6 +172,7 @@ def test_export_contains_the_tick_and_the_note(visit: Visit) -> None:
     assert text.startswith("# Incident log: DP-2026-014\n")
     assert f"| AH | ticked: {action} (Detection and assessment) |" in text
     assert "| AH | Board chair informed by phone. |" in text
+    assert "| AH | status: Reported event \u2192 Confirmed incident |" in text  # its text, not "status: undefined"
     with visit.page.expect_download() as raw:
         visit.page.click("#pb-export-json")
     log: dict[str, Any] = json.loads(Path(raw.value.path()).read_text(encoding="utf-8"))
@@ -329,3 +331,19 @@ def test_a_procedure_step_is_ticked_into_the_log_and_counts_in_no_phase(visit: V
     assert visit.page.locator(".pb-progress").all_inner_texts() == before
     assert visit.errors == []
     assert visit.outside_requests() == []
+
+
+def test_the_status_follows_the_plans_lifecycle_and_goes_into_the_log(visit: Visit) -> None:
+    visit.open("incident.html")
+    options = visit.page.locator("#pb-status option").all_inner_texts()
+    assert options == ["Reported event", "Confirmed incident", "False alarm"]  # where it starts, and what it may become
+    visit.page.select_option("#pb-status", "false-alarm")
+    assert visit.page.locator("#pb-status option").all_inner_texts() == ["False alarm"]  # final
+    state = visit.page.evaluate("JSON.parse(localStorage.getItem(window.PLAYBOOK_DATA.key))")
+    assert state["status"] == "false-alarm"
+    assert state["log"][-1]["kind"] == "status"
+    assert state["log"][-1]["text"] == "status: Reported event \u2192 False alarm"
+    visit.open("incident.html")
+    assert visit.page.locator("#pb-status").input_value() == "false-alarm"
+    assert "Run Stand-down after a false alarm." in visit.page.locator("article").inner_text()
+    assert visit.errors == []
