@@ -728,7 +728,7 @@ def blanks_are_declared(c: _Checked) -> None:
         for key in ("subject", "body"):
             if isinstance(template.get(key), str):
                 _blank_problems(c.report, (*path, key), template[key], values, facts)
-        for key in ("optional_lines", "required_clauses"):
+        for key in ("outline", "optional_lines", "required_clauses"):
             for l_index, line in _texts(template, key):
                 _blank_problems(c.report, (*path, key, l_index), line, values, facts)
 

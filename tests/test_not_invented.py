@@ -296,3 +296,14 @@ def test_an_exception_must_name_a_rule_and_accept_a_warning() -> None:
         "audience-has-a-template, checklist-item-has-an-owner, contact-details-recently-verified, "
         "covert-phase-uses-out-of-band-channels, key-role-reachable-out-of-band, regulator-has-a-template, "
         "review-date-not-passed"]
+
+
+def test_an_outline_point_is_message_text_whose_blanks_are_checked() -> None:
+    text = MINIMAL.read_text()
+    body = text[text.index("    body: |"):text.index("phases:")]
+    text = text.replace(body, OUTLINE + "      - Say {{ 7*7 }} and [[ when_next ]].\n")
+    assert problems(text) == [
+        "playbook.yml:84:13: templates[0].outline[2]: '{{ 7*7 }}' is not a blank; write {{ name }} with a "
+        "declared value name",
+        "playbook.yml:84:27: templates[0].outline[2]: unknown incident fact '[[ when_next ]]'; declare it under "
+        "'incident_facts'; known: next_update, what_happened"]
