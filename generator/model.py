@@ -117,6 +117,7 @@ class Role:
     decisions: tuple[str, ...] = ()
     key: bool = False
     escalate_after: Duration | None = None  # None: the plan sets no time to wait before the next person
+    deputies: str | None = None  # "in turn" or "together"; None: the plan does not say
     filled_by: Prose | None = None  # a rota or "whoever notices first": no named person holds the role
 
 
@@ -289,11 +290,29 @@ class Regulator:
 
 
 @dataclass(frozen=True)
+class ConditionalApprover:
+    role: str
+    when: Prose
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """After ``after`` without enough answers, ``quorum`` of ``of`` (default: the approvers) suffice."""
+
+    after: Duration
+    quorum: int
+    of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Approval:
     """Who approves a message; no approvers: the plan says the message has no approval step."""
 
     approvers: tuple[str, ...] = ()
     quorum: int = computed(lambda data: data.get("quorum", len(data.get("approvers", ()))), "quorum", default=0)
+    conditional: tuple[ConditionalApprover, ...] = ()
+    respond_within: Duration | None = None
+    fallback: Fallback | None = None
 
     @property
     def everyone(self) -> bool:
@@ -321,6 +340,9 @@ class Template:
     phase: str
     #: None: the plan does not say who approves; ``Approval.none``: it says there is no approval step.
     approval: Approval | None = computed(lambda data: _approval(data.get("approval")), "approval", default=None)
+    owner: str | None = None  # the directly responsible role
+    contributors: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
     body: str | None = None  # None: the plan gives an outline, not approved text
     outline: tuple[str, ...] = ()
     subject: str | None = None
@@ -400,6 +422,24 @@ class Procedure:
         lambda data: tuple(from_data(ProcedureStep, {"owner": data.get("owner"), **step})
                            for step in data["checklist"]), "checklist")
     owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    id: str
+    name: str
+    trigger: Prose
+    by: tuple[str, ...]
+    engage: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    channel: str | None = None
+    continuous: bool = False
+    every: Duration | None = None
+    until: str | None = None
+    note: Prose | None = None
+    when: Prose | None = None
+    severities: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -486,6 +526,7 @@ class Playbook:
     exceptions: tuple[ReadinessException, ...] = ()
     procedures: tuple[Procedure, ...] = ()
     statuses: tuple[Status, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
 
     @cached_property
     def out_of_band_plan(self) -> bool:
@@ -572,6 +613,14 @@ class Playbook:
         if kind == "milestone":
             return ident.replace("-", " ")
         return moment
+
+    def deputy_rank(self, contact: Contact, role: str) -> int | None:
+        """The rank at which ``contact`` deputises for ``role`` (deputies of one rank are called together)."""
+        return next((fill.rank for fill in contact.fills if fill.role == role and not fill.primary), None)
+
+    def deputies_at(self, role: str, rank: int | None) -> list[Contact]:
+        """Every deputy of ``role`` at ``rank``."""
+        return [c for c in self.contacts if rank is not None and self.deputy_rank(c, role) == rank]
 
     def holders(self, role: str) -> tuple[list[Contact], list[Contact]]:
         """Primary contacts of ``role`` and its deputies in rank order."""

@@ -29,6 +29,7 @@ from .deadlines import clock_start_words, due_text, due_words, repeat_text
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
 from .model import (
+    Approval,
     ChecklistItem,
     Clock,
     Contact,
@@ -291,6 +292,32 @@ def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
     return sorted(items, key=lambda pair: pair[1].due.elapsed_minutes or 0)  # type: ignore[union-attr]
 
 
+@dataclass(frozen=True)
+class ApprovalMatrix:
+    """Messages by roles: each cell the letters of what the role does for the message (see approvals.md.j2)."""
+
+    roles: tuple[str, ...]
+    rows: tuple[tuple[Template, tuple[str, ...]], ...]
+
+
+def approval_matrix(playbook: Playbook) -> ApprovalMatrix:
+    """The approval matrix: a column for every role that approves, owns, contributes to or is told about a
+    message, in the order of the roles; a row per message."""
+    def letters(template: Template, role: str) -> str:
+        approval = template.approval or Approval()
+        found = ["A" if role in approval.approvers else "",
+                 "A*" if any(c.role == role for c in approval.conditional) else "",
+                 "F" if approval.fallback and role in approval.fallback.of and role not in approval.approvers else "",
+                 "O" if template.owner == role else "", "C" if role in template.contributors else "",
+                 "I" if role in template.informed else ""]
+        return " ".join(letter for letter in found if letter)
+
+    rows = tuple((t, tuple(letters(t, role.id) for role in playbook.roles)) for t in playbook.templates)
+    used = [i for i, role in enumerate(playbook.roles) if any(cells[i] for _, cells in rows)]
+    return ApprovalMatrix(tuple(playbook.roles[i].id for i in used),
+                          tuple((t, tuple(cells[i] for i in used)) for t, cells in rows))
+
+
 def call_first(playbook: Playbook) -> tuple[Role, ...]:
     """The roles home lists under "Call first": the key roles, or every role when the plan marks none key."""
     return tuple(role for role in playbook.roles if role.key) or playbook.roles
@@ -371,6 +398,8 @@ PAGES = (
     PageKind("regulators.md.j2", "Regulators and deadlines", "regulators.md", section="regulators"),
     PageKind("messages.md.j2", "Messages", "messages/index.md"),
     PageKind("message.md.j2", entity="template", variable="message", what="message template"),
+    PageKind("approvals.md.j2", "Approval matrix", "approvals.md", section="templates"),
+    PageKind("escalations.md.j2", "Escalations", "escalations.md", section="escalations"),
     PageKind("roles.md.j2", "Roles", "roles.md"),
     PageKind("audiences.md.j2", "Audiences", "audiences.md"),
     PageKind("offices.md.j2", "Offices and time zones", "offices.md", section="offices"),
@@ -426,6 +455,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "first_hour": first_hour(playbook),
         "first_steps": first_steps(playbook),
         "call_first": call_first(playbook),
+        "matrix": approval_matrix(playbook),
         "items_owned": items_owned(playbook),
         "clock_start": clock_start,
         "due_words": due_words,

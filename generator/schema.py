@@ -208,6 +208,9 @@ ROLE: Schema = {
     "filled_by": prose("How the role is filled when the plan names no person for it: an on-call rota, a shift, "
                        "'whoever notices first'. Then no contact needs to fill it.",
                        example="The on-call incident commander (PagerDuty schedule 'IC')"),
+    "deputies": _describe("How deputies are called when the primary does not answer: 'in turn' (by rank) or "
+                          "'together' (all at once). Left out, the site says it is not set in the plan.",
+                          {"type": "string", "allowed": ["in turn", "together"]}, "in turn"),
     "escalate_after": duration("If the primary does not answer within this time, engage the next deputy. Leave it "
                                "out when the plan sets no time: the site then says it is not set in the plan.",
                                example="15m"),
@@ -229,8 +232,8 @@ CONTACT: Schema = {
         "role": ref("roles", "The role filled.", required=True, example="comms-lead"),
         "as": _describe("primary or deputy.", {"type": "string", "required": True,
                                                "allowed": ["primary", "deputy"]}, "deputy"),
-        "rank": _describe("Order among the deputies of the role (1 = first deputy).",
-                          {"type": "integer", "min": 1}, 1),
+        "rank": _describe("Order among the deputies of the role (1 = first deputy; deputies of one rank are "
+                          "called together).", {"type": "integer", "min": 1}, 1),
     }),
     "channels": entries("How to reach the contact.", {
         "type": _describe("Kind of channel.", {"type": "string", "required": True,
@@ -402,7 +405,25 @@ TEMPLATE: Schema = {
             "approvers": refs("roles", "Roles that may approve.", required=True, example=["comms-lead", "legal"]),
             "quorum": _describe("How many of the approvers must agree (default: all).",
                                 {"type": "integer", "min": 1}, 2),
+            "conditional": entries("Approvers needed only in some situations.", {
+                "role": ref("roles", "The role that must also approve.", required=True, example="dpo"),
+                "when": prose("When its approval is needed, in the plan's words.", required=True,
+                              example="The message mentions personal data"),
+            }),
+            "respond_within": duration("How soon approvers are expected to answer.", example="30m"),
+            "fallback": mapping("What counts as approval when not enough approvers answered in time.", {
+                "after": duration("How long to wait for the approvers first.", required=True, example="30m"),
+                "quorum": _describe("How many of 'of' must agree then.", {"type": "integer", "min": 1,
+                                                                          "required": True}, 2),
+                "of": refs("roles", "The roles whose agreement then suffices (default: the approvers).",
+                           example=["ceo", "cfo", "legal", "ciso"]),
+            }),
         }}, {"approvers": ["comms-lead", "legal"]}),
+    "owner": ref("roles", "The role that drafts the message and sees it out (its directly responsible role).",
+                 example="comms-lead"),
+    "contributors": refs("roles", "Roles that contribute to the text.", example=["ciso"]),
+    "informed": refs("roles", "Roles that get the message for information before it goes out (FYI).",
+                     example=["crisis-lead"]),
     "max_chars": _describe("Length limit of the medium (SMS, social posts).", {"type": "integer", "min": 1}, 280),
     "subject": text("Subject or headline. May use {{ values }} and [[ incident facts ]]."),
     "body": text("Text of the message. {{ name }} is filled from 'values' at build time; "
@@ -457,6 +478,23 @@ PROCEDURE: Schema = {
                       example="The alarm turns out to be false, or the incident is over."),
     "owner": ref("roles", "Role that runs it (the default owner of its steps).", example="crisis-lead"),
     "checklist": entries("Its steps, in order.", PROCEDURE_STEP, required=True, minlength=1),
+}
+
+#: Who is brought in, on what trigger, by whom, how, and how often they hear from us.
+ESCALATION: Schema = {
+    "id": ident(example="board"),
+    "name": text("Name of the escalation.", required=True, example="Management board"),
+    "trigger": prose("When it happens, in the plan's words.", required=True,
+                     example="Customer funds or card data may be affected"),
+    "engage": refs("roles", "Roles brought in.", example=["board"]),
+    "contacts": refs("contacts", "People or organisations brought in, where the plan names them.",
+                     example=["hausbank-crisis-desk"]),
+    "by": refs("roles", "Roles that escalate.", required=True, example=["crisis-lead"]),
+    "channel": ref("channels", "Channel the escalation goes through.", example="phone-bridge"),
+    "continuous": flag("They stay engaged throughout (on the bridge, in the channel) rather than being updated."),
+    **REPEAT,
+    "note": prose("Anything else to know."),
+    **CONDITION,
 }
 
 #: A status an incident can be in; the first listed is where every incident starts.
@@ -594,6 +632,9 @@ ENTITIES: tuple[Entity, ...] = (
            "incident lead, a leaked credential.", page="procedures/{id}.md"),
     Entity("procedure_step", "checklist", PROCEDURE_STEP, "Procedure steps", "Its steps, in order.",
            title_field="action", within="procedures", words="procedure step"),
+    Entity("escalation", "escalations", ESCALATION, "Escalations",
+           "Who is brought in, on what trigger, by which role, through which channel, at what cadence.",
+           page="escalations.md#escalation-{id}"),
     Entity("status", "statuses", STATUS, "Incident statuses",
            "The incident's lifecycle, in order, the first where every incident starts (event, confirmed or false "
            "alarm, resolved); the incident page records each change in the log.", page="incident.md#status-{id}",

@@ -481,10 +481,10 @@ def references_point_at_entries(c: _Checked) -> None:
 
 @meaning
 def roles_are_filled(c: _Checked) -> None:
-    """Each role has a primary; deputies are ranked once each; a contact fills a role once."""
+    """Each role has a primary (or says how it is filled); deputies have a rank (deputies of one rank are called
+    together); a contact fills a role once."""
     report = c.report
     holders = c.holders = {role: {"primary": [], "deputy": []} for role in c.ids["roles"]}
-    ranks: dict[tuple[str, int], str] = {}
     for c_index, contact in _entries(report.source.data, "contacts"):
         filled: set[str] = set()
         for f_index, fill in _entries(contact, "fills"):
@@ -501,12 +501,7 @@ def roles_are_filled(c: _Checked) -> None:
                 report.add((*path, "rank"), "a primary has no rank; rank orders the deputies (1 = first deputy)")
             elif kind == "deputy" and rank is None:
                 report.add(path, f"deputy of '{role}' needs a rank (1 = first deputy)")
-            elif kind == "deputy" and isinstance(rank, int):
-                if (role, rank) in ranks:
-                    report.add((*path, "rank"),
-                               f"'{ranks[(role, rank)]}' is already deputy number {rank} of '{role}'")
-                else:
-                    ranks[(role, rank)] = str(contact.get("id"))
+
     for index, role in _entries(report.source.data, "roles"):
         ident = role.get("id")
         if isinstance(ident, str) and ident in holders and not holders[ident]["primary"] and "filled_by" not in role:
@@ -762,6 +757,18 @@ def approval_can_be_reached(c: _Checked) -> None:
         quorum = approval.get("quorum")
         if isinstance(quorum, int) and not isinstance(quorum, bool) and quorum > len(approvers):
             c.report.add((*path, "quorum"), f"quorum {quorum} is more than the {len(approvers)} approvers listed")
+        for a_index, conditional in _entries(approval, "conditional"):
+            if conditional.get("role") in approvers:
+                c.report.add((*path, "conditional", a_index, "role"),
+                             f"'{conditional['role']}' is an approver already; a conditional approver is one who "
+                             "approves only in some situations")
+        fallback = approval.get("fallback")
+        if isinstance(fallback, dict):
+            pool = [a for _, a in _texts(fallback, "of")] or approvers
+            needed = fallback.get("quorum")
+            if isinstance(needed, int) and not isinstance(needed, bool) and needed > len(pool):
+                roles = f"{len(pool)} role{'' if len(pool) == 1 else 's'}"
+                c.report.add((*path, "fallback", "quorum"), f"fallback quorum {needed} is more than the {roles} it counts")
 
 
 @meaning

@@ -196,14 +196,13 @@ def test_role_needs_a_primary(minimal: str) -> None:
     ]
 
 
-def test_deputy_needs_a_rank_and_ranks_are_unique(minimal: str) -> None:
+def test_deputy_needs_a_rank_and_one_rank_may_hold_several(minimal: str) -> None:
     assert problems(edit(minimal, "as: deputy, rank: 1}", "as: deputy}")) == [
         "playbook.yml:40:9: contacts[1].fills[0]: deputy of 'comms-lead' needs a rank (1 = first deputy)"
     ]
-    text = edit(minimal, "{role: comms-lead, as: primary}", "{role: comms-lead, as: deputy, rank: 1}")
-    assert "playbook.yml:40:40: contacts[1].fills[0].rank: 'alice' is already deputy number 1 of 'comms-lead'" in (
-        problems(text)
-    )
+    carol = ("  - id: carol\n    name: Carol Example\n    fills:\n      - {role: comms-lead, as: deputy, rank: 1}\n"
+             "    channels:\n      - {type: email, value: carol@example.test}\n    verified_on: 2026-01-05\n")
+    assert problems(edit(minimal, "channels:\n  - id: signal-group", carol + "channels:\n  - id: signal-group")) == []
 
 
 def test_primary_has_no_rank(minimal: str) -> None:
