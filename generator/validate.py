@@ -768,7 +768,8 @@ def approval_can_be_reached(c: _Checked) -> None:
             needed = fallback.get("quorum")
             if isinstance(needed, int) and not isinstance(needed, bool) and needed > len(pool):
                 roles = f"{len(pool)} role{'' if len(pool) == 1 else 's'}"
-                c.report.add((*path, "fallback", "quorum"), f"fallback quorum {needed} is more than the {roles} it counts")
+                c.report.add((*path, "fallback", "quorum"),
+                             f"fallback quorum {needed} is more than the {roles} it counts")
 
 
 @meaning
