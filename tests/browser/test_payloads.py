@@ -68,7 +68,7 @@ def free_text(rules: dict[str, Any]) -> bool:
 
 def schema_fields(rules: dict[str, Any], path: str = "") -> Iterator[str]:
     """Every free-text field of the schema, as ``roles[].name``."""
-    if rules.get("type") == "dict":
+    if schema.is_mapping(rules):  # a mapping, or a field that may be one (an approval)
         for key, inner in (rules.get("schema") or {}).items():
             yield from schema_fields(inner, f"{path}.{key}" if path else key)
         if rules.get("valuesrules"):
@@ -108,7 +108,7 @@ def key_path(where: tuple[str | int, ...]) -> str:
 
 def slots(data: Any, rules: dict[str, Any], where: tuple[str | int, ...] = (), name: str = "",
           added: tuple[str | int, ...] | None = None) -> Iterator[Slot]:
-    if rules.get("type") == "dict" and isinstance(data, dict):
+    if schema.is_mapping(rules) and isinstance(data, dict):
         inner = rules.get("schema") or {}
         for key, value in data.items():
             known = key in inner
