@@ -331,18 +331,45 @@ def _approval(value: Any) -> Approval | None:
 
 
 @dataclass(frozen=True)
+class Recipients:
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    sender: str | None = None
+    distribution_list: str | None = None
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class MergeField:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class WriterNote:
+    topic: str
+    text: Prose
+
+
+@dataclass(frozen=True)
 class Template:
     id: str
     title: str
     kind: str
     audiences: tuple[str, ...]
-    medium: str
-    phase: str
+    #: Every medium and phase of the message (``medium``/``phase``, or ``media``/``phases``); the first is its own.
+    media: tuple[str, ...] = computed(lambda data: tuple(data.get("media") or [data["medium"]]), "medium", "media")
+    phases: tuple[str, ...] = computed(lambda data: tuple(data.get("phases") or [data["phase"]]), "phase", "phases")
     #: None: the plan does not say who approves; ``Approval.none``: it says there is no approval step.
     approval: Approval | None = computed(lambda data: _approval(data.get("approval")), "approval", default=None)
     owner: str | None = None  # the directly responsible role
     contributors: tuple[str, ...] = ()
     informed: tuple[str, ...] = ()
+    recipients: Recipients | None = None
+    companions: tuple[str, ...] = ()
+    merge_fields: tuple[MergeField, ...] = ()
+    specimen: str | None = None
+    notes: tuple[WriterNote, ...] = ()
     body: str | None = None  # None: the plan gives an outline, not approved text
     outline: tuple[str, ...] = ()
     subject: str | None = None

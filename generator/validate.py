@@ -785,6 +785,63 @@ def template_has_a_body_or_an_outline(c: _Checked) -> None:
                          hint="an outline is for a message the plan has no approved text for")
 
 
+#: ``(( name ))``: a field filled in per recipient (mail merge).
+MERGE_BLANK = re.compile(r"\(\(([^()\n]*)\)\)")
+
+
+@meaning
+def templates_say_where_and_when_once(c: _Checked) -> None:
+    """A message names its medium or media, and its phase or phases: one of each pair."""
+    for index, template in _entries(c.data, "templates"):
+        for one, several in (("medium", "media"), ("phase", "phases")):
+            given = [key for key in (one, several) if key in template]
+            if not given:
+                c.report.add(("templates", index), f"missing required key '{one}' (or '{several}' for several)")
+            elif len(given) == 2:
+                c.report.add(("templates", index, several), f"give either '{one}' or '{several}', not both")
+
+
+@meaning
+def companions_go_out_together(c: _Checked) -> None:
+    """A companion is another message that can go out with this one: used in one of its phases."""
+    phases = {t.get("id"): set(_phase_ids(t)) for _, t in _entries(c.data, "templates")}
+    for index, template in _entries(c.data, "templates"):
+        for m_index, companion in _texts(template, "companions"):
+            path = ("templates", index, "companions", m_index)
+            if companion == template.get("id"):
+                c.report.add(path, "a message cannot be its own companion")
+            elif companion in phases and not phases[companion] & set(_phase_ids(template)):
+                c.report.add(path, f"companion '{companion}' is used in none of this message's phases, so they "
+                                   "cannot go out together")
+
+
+def _phase_ids(template: dict[str, Any]) -> list[str]:
+    given = template.get("phases") if "phases" in template else [template.get("phase")]
+    return [p for p in given if isinstance(p, str)] if isinstance(given, list) else []
+
+
+@meaning
+def merge_fields_are_declared_and_used(c: _Checked) -> None:
+    """Every (( field )) in a message's text is one of its merge fields, and every merge field is used."""
+    for index, template in _entries(c.data, "templates"):
+        declared = {str(f.get("id")) for _, f in _entries(template, "merge_fields")}
+        texts: list[tuple[KeyPath, Any]] = [((key,), template.get(key)) for key in ("subject", "body")]
+        texts += [((key, i), line) for key in ("outline", "optional_lines", "required_clauses")
+                  for i, line in _texts(template, key)]
+        used: set[str] = set()
+        for key, text in texts:
+            for match in MERGE_BLANK.finditer(text if isinstance(text, str) else ""):
+                name = match.group(1).strip()
+                used.add(name)
+                if name not in declared:
+                    c.report.add(("templates", index, *key), f"'(( {name} ))' is not a merge field of this message",
+                                 hint="declare it under 'merge_fields'")
+        for f_index, merge in _entries(template, "merge_fields"):
+            if merge.get("id") not in used and isinstance(merge.get("id"), str):
+                c.report.add(("templates", index, "merge_fields", f_index),
+                             f"merge field '{merge['id']}' is not used in the message's text")
+
+
 @meaning
 def exceptions_name_readiness_rules(c: _Checked) -> None:
     """A readiness exception names a readiness rule, once."""

@@ -71,7 +71,7 @@ def test_every_dataclass_of_the_model_is_checked() -> None:
         "Audience", "Office", "Regulator", "Calendar", "Counting", "Stage", "Clock", "Template", "Approval", "Phase",
         "ChecklistItem", "Severity", "Cadence", "Scenario", "Term", "Regime",
         "ReadinessException", "Procedure", "ProcedureStep", "Status",
-        "Escalation", "ConditionalApprover", "Fallback",
+        "Escalation", "ConditionalApprover", "Fallback", "Recipients", "MergeField", "WriterNote",
     }
 
 
