@@ -118,6 +118,7 @@ class Role:
     key: bool = False
     escalate_after: Duration | None = None  # None: the plan sets no time to wait before the next person
     deputies: str | None = None  # "in turn" or "together"; None: the plan does not say
+    rotate_every: Duration | None = None  # the role passes along a rota
     filled_by: Prose | None = None  # a rota or "whoever notices first": no named person holds the role
 
 
@@ -399,6 +400,7 @@ class ChecklistItem:
     channels: tuple[str, ...] = ()
     note: Prose | None = None
     marks: str | None = None  # a milestone, reached when this item is ticked
+    handover: str | None = None  # in a hand-over: "outgoing", "incoming" or "both" holders of the owner role
     every: Duration | None = None  # it repeats, first at `due` (else `every`) after `due_from`
     until: str | None = None
     when: Prose | None = None
@@ -433,6 +435,7 @@ class ProcedureStep:
     regulators: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     note: Prose | None = None
+    handover: str | None = None
     when: Prose | None = None
     severities: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
@@ -487,11 +490,21 @@ class Cadence:
 
 
 @dataclass(frozen=True)
+class SeverityScale:
+    id: str
+    name: str
+    assigned_by: str | None = None
+    note: Prose | None = None
+
+
+@dataclass(frozen=True)
 class Severity:
     id: str
     name: str
     means: str
     phases: tuple[str, ...]
+    scale: str | None = None
+    maps_to: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     cadence: tuple[Cadence, ...] = ()
 
@@ -547,6 +560,7 @@ class Playbook:
     incident_facts: tuple[IncidentFact, ...] = ()
     offices: tuple[Office, ...] = ()
     regulators: tuple[Regulator, ...] = ()
+    severity_scales: tuple[SeverityScale, ...] = ()
     severities: tuple[Severity, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     glossary: tuple[Term, ...] = ()

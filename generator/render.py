@@ -211,7 +211,8 @@ class Links:
 CHANNEL_LABELS = {
     "phone": "Phone", "mobile": "Mobile", "email": "E-mail", "signal": "Signal", "threema": "Threema",
     "whatsapp": "WhatsApp", "satphone": "Satellite phone", "radio": "Radio", "meeting-point": "Meeting point",
-    "portal": "Website",
+    "portal": "Website", "chat": "Chat", "pager": "Pager", "issue-tracker": "Issue tracker",
+    "shared-document": "Shared document",
 }
 
 

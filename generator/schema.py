@@ -69,6 +69,8 @@ CLOCK_EVENTS = tuple(CLOCK_EVENT_MEANINGS)
 PHASE_START = "phase-start"
 #: How plans write a deadline that has no fixed period; kept as written and never shown as a time.
 PROMPTLY = ("asap", "as soon as possible", "without undue delay", "without delay", "immediately", "promptly")
+#: Who does a hand-over step: the holder of the role who hands over, the one who takes over, or both.
+HANDOVER_SIDES = ("outgoing", "incoming", "both")
 #: Written for a template that deliberately has no approval step.
 NO_APPROVAL = "none"
 
@@ -78,10 +80,11 @@ CONTACT_SERVICES = (
 )
 CONTACT_CHANNEL_TYPES = (
     "phone", "mobile", "email", "signal", "threema", "whatsapp", "satphone", "radio",
-    "meeting-point", "portal",
+    "meeting-point", "portal", "chat", "pager", "issue-tracker", "shared-document",
 )
 TEAM_CHANNEL_KINDS = (
     "email", "chat", "phone-bridge", "messenger", "satphone", "radio", "meeting-point", "video-call",
+    "pager", "issue-tracker", "shared-document", "status-page",
 )
 TEMPLATE_KINDS = (
     "holding-statement", "press-release", "customer-notice", "employee-memo",
@@ -211,6 +214,7 @@ ROLE: Schema = {
     "deputies": _describe("How deputies are called when the primary does not answer: 'in turn' (by rank) or "
                           "'together' (all at once). Left out, the site says it is not set in the plan.",
                           {"type": "string", "allowed": ["in turn", "together"]}, "in turn"),
+    "rotate_every": duration("The role passes to the next person on the rota at this interval.", example="6h"),
     "escalate_after": duration("If the primary does not answer within this time, engage the next deputy. Leave it "
                                "out when the plan sets no time: the site then says it is not set in the plan.",
                                example="15m"),
@@ -486,6 +490,8 @@ PHASE: Schema = {
         "regulators": refs("regulators", "Regulators the item concerns."),
         "channels": refs("channels", "Team channels the item uses."),
         "note": prose("Advice for doing it well."),
+        "handover": _describe("In a hand-over, which holder of the owner role does it: 'outgoing', 'incoming' "
+                              "or 'both'.", {"type": "string", "allowed": list(HANDOVER_SIDES)}, "outgoing"),
         **CONDITION,
     }, required=True, minlength=1),
 }
@@ -543,9 +549,20 @@ SCENARIO: Schema = {
     "templates": refs("templates", "Templates most likely needed."),
 }
 
+SEVERITY_SCALE: Schema = {
+    "id": ident(example="csirt"),
+    "name": text("Name of the scale.", required=True, example="National CSIRT incident classification"),
+    "assigned_by": text("Who assigns a level on this scale when it is not the organisation (an authority, a "
+                        "scheme).", example="The national CSIRT"),
+    "note": prose("Anything else to know about the scale."),
+}
+
 SEVERITY: Schema = {
     "id": ident(example="sev1"),
     "name": text("Name of the level.", required=True, example="SEV1 - Critical"),
+    "scale": ref("severity_scales", "The scale the level belongs to, when the plan uses more than one.",
+                 example="csirt"),
+    "maps_to": refs("severities", "Levels of other scales that correspond to this one.", example=["csirt-high"]),
     "means": text("What this level means, in plain words.", required=True),
     "phases": refs("phases", "Phases this level brings in.", required=True),
     "templates": refs("templates", "Templates this level brings in."),
@@ -663,6 +680,9 @@ ENTITIES: tuple[Entity, ...] = (
            "The incident's lifecycle, in order, the first where every incident starts (event, confirmed or false "
            "alarm, resolved); the incident page records each change in the log.", page="incident.md#status-{id}",
            words="status"),
+    Entity("severity_scale", "severity_scales", SEVERITY_SCALE, "Severity scales",
+           "The scales severity levels belong to, when the plan uses more than one (its own and an authority's).",
+           page="severity.md#scale-{id}", words="severity scale"),
     Entity("severity", "severities", SEVERITY, "Severity levels", "Severity levels, most severe first.",
            page="severity.md#severity-{id}"),
     Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios.", page="scenarios.md#scenario-{id}"),

@@ -307,3 +307,20 @@ def test_an_outline_point_is_message_text_whose_blanks_are_checked() -> None:
         "declared value name",
         "playbook.yml:84:27: templates[0].outline[2]: unknown incident fact '[[ when_next ]]'; declare it under "
         "'incident_facts'; known: next_update, what_happened"]
+
+
+def test_rotating_roles_hand_over_sides_and_severity_scales_are_shown_as_the_plan_says(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE
+
+    pages = {page.path: page.markdown for page in render_pages(open_playbook(EXAMPLE).playbook)}
+    severity = pages["severity.md"]
+    assert "- <span id=\"scale-dora\"></span>**DORA classification**. Danubia Pay classifies" in severity
+    assert "*Scale:* [DORA classification](severity.md#scale-dora) · *corresponds to:* " \
+           "[SEV1 - Critical](severity.md#severity-sev1), [SEV2 - Major](severity.md#severity-sev2)" in severity
+    assert "| [Management and supervisory board](audiences.md#audience-board) | 4 hours | not set in the plan |  |" \
+        in severity
+    handover = pages["procedures/lead-handover.md"]
+    assert "[Crisis team lead](../contacts.md#role-crisis-lead) (outgoing holder)" in handover
+    assert "[Crisis team lead](../contacts.md#role-crisis-lead) (outgoing and incoming holders)" in handover
+    text = edit(MINIMAL.read_text(), "    escalate_after: 15m\n", "    escalate_after: 15m\n    rotate_every: 6h\n")
+    assert "**Rotates:** every 6 hours, to the next person on the rota." in _pages(text, tmp_path)["contacts.md"]

@@ -44,4 +44,4 @@ def test_a_procedure_step_shares_the_item_id_space_and_has_no_clock() -> None:
     timed = edit(STEP, "id: respond-publish", "id: stand-down-say") + "        due: 1h\n"
     assert problems(MINIMAL.read_text() + timed) == [
         "playbook.yml:105:9: procedures[0].checklist[0].due: unknown key 'due'; known: action, channels, contacts, "
-        "id, note, owner, regulators, scenarios, severities, templates, when"]
+        "handover, id, note, owner, regulators, scenarios, severities, templates, when"]

@@ -113,8 +113,8 @@ def test_a_value_check_keeps_what_to_do_apart_from_what_is_wrong(minimal: str) -
 def test_value_outside_the_allowed_list_lists_the_choices(minimal: str) -> None:
     text = edit(minimal, "kind: messenger", "kind: pigeon")
     assert problems(text) == [
-        "playbook.yml:47:5: channels[0].kind: 'pigeon' is not allowed; known: chat, email, meeting-point, "
-        "messenger, phone-bridge, radio, satphone, video-call"
+        "playbook.yml:47:5: channels[0].kind: 'pigeon' is not allowed; known: pager, chat, email, issue-tracker, "
+        "meeting-point, messenger, phone-bridge, radio, satphone, shared-document, status-page, video-call"
     ]
 
 
