@@ -320,7 +320,7 @@ def test_rotating_roles_hand_over_sides_and_severity_scales_are_shown_as_the_pla
     assert "| [Management and supervisory board](audiences.md#audience-board) | 4 hours | not set in the plan |  |" \
         in severity
     handover = pages["procedures/lead-handover.md"]
-    assert "[Crisis team lead](../contacts.md#role-crisis-lead) (outgoing holder)" in handover
-    assert "[Crisis team lead](../contacts.md#role-crisis-lead) (outgoing and incoming holders)" in handover
+    assert "[Crisis team lead](../contacts.md#role-crisis-lead) &#40;outgoing holder&#41;" in handover
+    assert "[Crisis team lead](../contacts.md#role-crisis-lead) &#40;outgoing and incoming holders&#41;" in handover
     text = edit(MINIMAL.read_text(), "    escalate_after: 15m\n", "    escalate_after: 15m\n    rotate_every: 6h\n")
     assert "**Rotates:** every 6 hours, to the next person on the rota." in _pages(text, tmp_path)["contacts.md"]
