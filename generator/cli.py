@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from . import schema as S
 from .errors import PlaybookError, Problem, ProblemsError, shown, system_error_text
 from .schema import EDITIONS, Edition
 
@@ -206,11 +207,16 @@ class _Filed(click.ParamType[tuple[str, str]]):
         return stage.strip(), moment.strip()
 
 
-#: Clock events the `clock` command takes, besides --aware: option name → event.
-EVENT_OPTIONS = {
-    "detected": "detection", "classified": "classification", "materiality": "materiality",
-    "determined": "determination", "assessed": "assessment", "paid": "payment",
-}
+#: Clock events the `clock` command takes, besides --aware: option name → event (from the schema's one list).
+EVENT_OPTIONS = {option: event for event, option in S.CLOCK_EVENT_OPTIONS.items() if event != "awareness"}
+
+
+def _event_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per clock event but awareness (``--detected TIME``…), with the event's meaning as help."""
+    for option, event in reversed(EVENT_OPTIONS.items()):
+        command = click.option(f"--{option}", type=_Moment(),
+                               help=f"When: {S.CLOCK_EVENT_MEANINGS[event]} ({event}).")(command)
+    return command
 
 
 def _clock_text(rows: list[Any], events: dict[str, dt.datetime], zone: Any, warnings: list[str]) -> str:
@@ -275,12 +281,7 @@ def _filed_times(playbook: Any, given: tuple[tuple[str, str], ...], zone: Any) -
 @click.option("--show-tz", "show_zone", type=_TimeZone(), default=None,
               help="Time zone the deadlines are shown in (default: --tz). Periods always count in the "
                    "regulator's or the playbook's zone.")
-@click.option("--detected", type=_Moment(), help="When the incident was detected or first suspected.")
-@click.option("--classified", type=_Moment(), help="When it was classified as a major incident (DORA).")
-@click.option("--materiality", type=_Moment(), help="When it was determined to be material (SEC).")
-@click.option("--determined", type=_Moment(), help="When it was determined that a reportable incident occurred.")
-@click.option("--assessed", type=_Moment(), help="When the breach was assessed as notifiable.")
-@click.option("--paid", type=_Moment(), help="When a ransom or extortion payment was made.")
+@_event_options
 @click.option("--filed", "filed", type=_Filed(), multiple=True,
               help="When a stage was filed (repeatable): later stages count from it.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
@@ -306,8 +307,7 @@ def clock(obj: dict[str, Any], /, path: Path, aware: str, zone: Any, show_zone: 
         given = {"awareness": aware, **{EVENT_OPTIONS[k]: v for k, v in moments.items() if v is not None}}
         events = {}
         for event, text in given.items():
-            option = "--aware" if event == "awareness" else \
-                "--" + next(k for k, v in EVENT_OPTIONS.items() if v == event)
+            option = f"--{S.CLOCK_EVENT_OPTIONS[event]}"
             try:
                 events[event] = read_time(text, zone, f"time of {event}")
             except ValueError as exc:

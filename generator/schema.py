@@ -64,6 +64,11 @@ CLOCK_EVENT_MEANINGS = {
     "payment": "a ransom or extortion payment was made",
 }
 CLOCK_EVENTS = tuple(CLOCK_EVENT_MEANINGS)
+#: The option of `playbook clock` that gives each event's time (``--aware``, ``--detected``…).
+CLOCK_EVENT_OPTIONS = {
+    "awareness": "aware", "detection": "detected", "classification": "classified", "materiality": "materiality",
+    "determination": "determined", "assessment": "assessed", "payment": "paid",
+}
 #: A checklist item's deadline counts from an event, from the start of its own phase (this word), from the
 #: start of a phase named by its id, or from a milestone another item marks.
 PHASE_START = "phase-start"
