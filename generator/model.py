@@ -655,6 +655,10 @@ class Playbook:
             return ident.replace("-", " ")
         return moment
 
+    def exception_for(self, rule: str, subject: str) -> ReadinessException | None:
+        """The reviewed exception that accepts readiness rule ``rule`` for the entry ``subject``, if any."""
+        return next((e for e in self.exceptions if e.rule == rule and (not e.about or subject in e.about)), None)
+
     def deputy_rank(self, contact: Contact, role: str) -> int | None:
         """The rank at which ``contact`` deputises for ``role`` (deputies of one rank are called together)."""
         return next((fill.rank for fill in contact.fills if fill.role == role and not fill.primary), None)

@@ -264,8 +264,15 @@ def _without_deputy() -> str:
 
 def test_home_says_no_deputy_without_inventing_who_to_tell(tmp_path: Path) -> None:
     home = _pages(_without_deputy() + NO_DEPUTY, tmp_path)["index.md"]
-    assert "  No deputy named in the plan.\n" in home
+    # The reviewed exception's reason is what the plan says instead, so home shows it.
+    assert "  No deputy named in the plan: Our communication lead has no deputy; the managing director speaks " \
+           "if she is away.\n" in home
     assert "crisis lead" not in home and "call the next one" not in home
+    path = tmp_path / "playbook.yml"
+    path.write_text(_without_deputy())
+    home = next(p.markdown for p in render_pages(open_playbook(path, today=TODAY, private=False).playbook)
+                if p.path == "index.md")
+    assert "  No deputy named in the plan.\n" in home
 
 
 def test_a_reviewed_exception_accepts_a_readiness_warning_and_strict_passes() -> None:
