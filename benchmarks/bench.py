@@ -31,9 +31,9 @@ from generator.validate import references
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = (1, 4, 16)
 RUNS = {"validate": 7, "generate": 5, "build": 5}
-#: Entities copied at larger scales (every top-level one of the registry); incident facts and values
-#: stay shared, like a real organisation's.
-COPIED = tuple(e for e in schema.ENTITIES if e.within is None and e.kind != "incident_fact")
+#: Entities copied at larger scales (every top-level one of the registry); incident facts, values and the
+#: reviewed readiness exceptions stay shared, like a real organisation's.
+COPIED = tuple(e for e in schema.ENTITIES if e.within is None and e.kind not in ("incident_fact", "exception"))
 #: Entities held inside a copied entry (checklist items in phases), whose ids are unique too.
 NESTED = tuple(e for e in schema.ENTITIES if e.within is not None)
 
@@ -57,6 +57,8 @@ def scaled(data: dict[str, Any], factor: int) -> dict[str, Any]:
                 for nested in (n for n in NESTED if n.within == section):
                     for inner in clone.get(nested.section, []):
                         _suffixed(inner, nested, k)
+                        if "marks" in inner:  # a milestone is named once in the playbook
+                            inner["marks"] = f"{inner['marks']}-{k}"
                 rules = {"type": "dict", "schema": schema.PLAYBOOK[section]["schema"]["schema"]}
                 for path, _ref_section, ident in list(references(rules, clone, ())):
                     target: Any = clone
