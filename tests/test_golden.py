@@ -22,6 +22,9 @@ FULL = FIXTURES / "full" / "playbook.yml"
 #: (golden folder, playbook, day it is checked on, public edition)
 CASES = [("minimal", MINIMAL, TODAY, False), ("full", FULL, dt.date(2026, 11, 22), False),
          ("full-public", FULL, dt.date(2026, 11, 22), True)]
+#: Playbooks modelled on real, public incident-communication plans (see the head of each file).
+REAL_PLANS = ("cloud-platform", "listed-company", "public-body", "breach-letters")
+CASES += [(name, FIXTURES / name / "playbook.yml", dt.date(2026, 12, 1), False) for name in REAL_PLANS]
 
 
 @pytest.mark.parametrize(("name", "playbook", "today", "public"), CASES, ids=[case[0] for case in CASES])
