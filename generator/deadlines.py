@@ -178,6 +178,25 @@ def due_words(stage: Stage) -> str:
     return "no fixed period" if stage.rule else "not set in the plan"
 
 
+def awareness_words(stage: Stage) -> str:
+    """How home says a stage that counts from awareness: "72 hours after awareness", "Without undue delay after
+    awareness, at most 72 hours", "From awareness: deadline not set in the plan"."""
+    limit = stage.no_later_than
+    limit_words = f"{limit.due}{reading(limit.due)}" if limit is not None and limit.due is not None else ""
+    if stage.clock.start != "awareness":
+        return f"At most {limit_words} after awareness"
+    if stage.clock.due is not None:
+        text = f"{stage.clock.due} after awareness{reading(stage.clock.due)}"
+    elif stage.clock.promptly:
+        said = due_words(stage)
+        text = f"{said[0].upper()}{said[1:]} after awareness"
+    else:
+        text = f"From awareness: {due_words(stage)}"
+    if limit_words and limit is not None and limit.start == "awareness":
+        text += f", at most {limit_words}"
+    return text
+
+
 def _no_period(stage: Stage, regulator: Regulator) -> str:
     """What the clock says for a stage with no period: the plan's words and start, or the catalogue's rule."""
     if stage.clock.promptly:
@@ -225,6 +244,8 @@ def due_text(item: ChecklistItem, playbook: Playbook) -> str:
     if start is None:
         return ""
     after = f"after {playbook.moment_words(start)}"
+    if item.due is None and item.promptly:
+        return f"{PROMPTLY_SAID.get(item.promptly, item.promptly)} {after}{repeat_text(item)}"
     if item.due is None:
         return f"every {item.every} {after}{until_text(item)}"
     return f"{item.due} {after}{reading(item.due)}{repeat_text(item)}"

@@ -270,11 +270,11 @@ class Regulator:
     jurisdiction: str
     law: str
     applies_when: str
-    owner: str
     submit: str
     stages: tuple[Stage, ...]
     required_content: tuple[str, ...]
     authority: str | None = None
+    owner: str | None = None  # None: the plan does not say who files
     note: Prose | None = None
     regime: Regime | None = computed(lambda data: _regime(data.get("regime")), "regime", default=None)
     calendar: Calendar | None = None
@@ -390,7 +390,10 @@ class ChecklistItem:
     id: str
     action: Prose
     owner: str | None = None  # the phase's owner when the item names none (see Phase.checklist)
-    due: Duration | None = None
+    #: None without a period: none given, or the plan's words for one it does not set ("immediately").
+    due: Duration | None = computed(lambda data: None if "due" not in data or _promptly(data["due"])
+                                    else parse_duration(data["due"]), "due", default=None)
+    promptly: str | None = computed(lambda data: _promptly(data.get("due")), "due", default=None)
     #: What the deadline or the repetition counts from; None for an item with neither.
     due_from: str | None = computed(lambda data: data.get("from", "awareness") if "due" in data or "every" in data
                                     else None, "from", default=None)

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import phones
 from . import schema as S
-from .deadlines import clock_start_words, due_text, due_words, repeat_text
+from .deadlines import awareness_words, clock_start_words, due_text, due_words, repeat_text
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
 from .model import (
@@ -284,13 +284,15 @@ def describe_channel(channel: ContactChannel) -> Markup:
 
 
 def first_hour(playbook: Playbook) -> list[tuple[Phase, ChecklistItem]]:
-    """Checklist items due within an hour of awareness, soonest first."""
-    items = [
-        (phase, item) for phase in playbook.phases for item in phase.checklist
-        if item.due_from == "awareness" and item.due is not None
-        and item.due.elapsed_minutes is not None and item.due.elapsed_minutes <= 60
-    ]
-    return sorted(items, key=lambda pair: pair[1].due.elapsed_minutes or 0)  # type: ignore[union-attr]
+    """Checklist items due within an hour of awareness, soonest first ("immediately" first of all)."""
+    def minutes(item: ChecklistItem) -> int | None:
+        if item.promptly:  # "immediately", "as soon as possible": before anything with a time
+            return 0
+        return item.due.elapsed_minutes if item.due is not None else None
+
+    items = [(phase, item) for phase in playbook.phases for item in phase.checklist
+             if item.due_from == "awareness" and (m := minutes(item)) is not None and m <= 60]
+    return sorted(items, key=lambda pair: minutes(pair[1]) or 0)
 
 
 @dataclass(frozen=True)
@@ -456,6 +458,9 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "first_hour": first_hour(playbook),
         "first_steps": first_steps(playbook),
         "call_first": call_first(playbook),
+        # Whether any checklist item has a deadline or repeats: then the incident clock shows it.
+        "clocked_items": any(item.due_from for phase in playbook.phases for item in phase.checklist),
+        "awareness_words": awareness_words,
         "matrix": approval_matrix(playbook),
         "items_owned": items_owned(playbook),
         "clock_start": clock_start,

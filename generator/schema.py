@@ -73,7 +73,9 @@ CLOCK_EVENT_OPTIONS = {
 #: start of a phase named by its id, or from a milestone another item marks.
 PHASE_START = "phase-start"
 #: How plans write a deadline that has no fixed period; kept as written and never shown as a time.
-PROMPTLY = ("asap", "as soon as possible", "without undue delay", "without delay", "immediately", "promptly")
+PROMPTLY = ("asap", "as soon as possible", "as soon as practicable", "as soon as reasonably practicable",
+            "without undue delay", "without unreasonable delay", "without delay", "immediately", "promptly",
+            "forthwith")
 #: Who does a hand-over step: the holder of the role who hands over, the one who takes over, or both.
 HANDOVER_SIDES = ("outgoing", "incoming", "both")
 #: Written for a template that deliberately has no approval step.
@@ -98,7 +100,7 @@ TEMPLATE_KINDS = (
 )
 MEDIA = (
     "website", "email", "sms", "social", "press", "letter", "portal", "intranet",
-    "phone", "video", "in-person", "briefing",
+    "phone", "video", "in-person", "briefing", "chat",
 )
 
 
@@ -356,23 +358,24 @@ REGULATOR: Schema = {
     "name": text("Authority's name.", required=True, example="Austrian Data Protection Authority (DSB)"),
     "regime": text("Id of a notification regime in the packaged catalogue; it supplies the stages, law and "
                    "required content unless they are given here.", example="gdpr-dpa"),
-    "jurisdiction": text("Where its rules apply (required without a regime).", example="Austria"),
-    "law": text("The provision that requires the notification (required without a regime).",
+    "jurisdiction": text("Where its rules apply (default: the regime's; otherwise not set in the plan).",
+                         example="Austria"),
+    "law": text("The provision that requires the notification (default: the regime's; a plan may name none).",
                 example="GDPR Art. 33"),
     "applies_when": text("When we must notify (defaults to the regime's scope).", example=None),
     "authority": ref("contacts", "Contact entry for the authority.", example="dsb-austria"),
-    "owner": ref("roles", "Role that files the notification.", required=True, example="dpo"),
+    "owner": ref("roles", "Role that files the notification (left out: not set in the plan).", example="dpo"),
     "submit": text("How to submit, step by step.", required=True),
     "calendar": mapping("Holidays and time zone for business-day deadlines.", CALENDAR),
     "counting": mapping("How its day-based periods begin and end (default: the start's time of day).", COUNTING),
     "stages": entries("Deadline stages, in order (required without a regime; replace the regime's).",
                       STAGE, minlength=1),
-    "required_content": texts("What the notification must contain (required without a regime)."),
+    "required_content": texts("What the notification must contain (default: the regime's)."),
     "note": prose("Caveats, for example where national law differs."),
 }
 
 #: Keys a regulator must have when it names no regime.
-REGULATOR_WITHOUT_REGIME = ("jurisdiction", "law", "applies_when", "stages", "required_content")
+REGULATOR_WITHOUT_REGIME = ("stages",)
 
 #: An entry of the packaged catalogue of notification regimes (generator/regimes.yml).
 REGIME: Schema = {
@@ -482,7 +485,8 @@ PHASE: Schema = {
         "id": ident("Stable id of the item, unique in the playbook; ticks are stored under it.", "assess-convene"),
         "action": prose("What to do, as an instruction; `commands` in backticks get a copy button.", required=True),
         "owner": ref("roles", "Role that does it (default: the phase's owner).", example="ciso"),
-        "due": duration("Deadline, counted from 'from'.", example="1h"),
+        "due": deadline(f"Deadline, counted from 'from': a duration, or the plan's words when it sets no period "
+                        f"({', '.join(PROMPTLY)}).", example="1h"),
         "from": _describe(f"What the deadline counts from: an event ({', '.join(CLOCK_EVENTS)}), "
                           "'phase-start' (the start of this item's phase), the id of a phase (its start), or a "
                           "milestone another item marks (default: awareness).",

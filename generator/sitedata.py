@@ -68,8 +68,8 @@ def _item_clocks(playbook: Playbook) -> dict[str, Any]:
     for phase in playbook.phases:
         for item in phase.checklist:
             start = playbook.item_start(phase, item)
-            if start is None:
-                continue
+            if start is None or (item.due is None and item.every is None):
+                continue  # no time to count: no deadline, or one in words ("immediately")
             owner = playbook.role(item.owner).name if item.owner else ""
             clocks.append({"id": item.id, "action": str(item.action), "owner": owner, "phase": phase.name,
                            "due": _duration(item.due), "every": _duration(item.every), "start": start,

@@ -203,7 +203,7 @@ def test_a_stage_due_without_undue_delay_is_shown_in_the_rules_words_never_as_a_
     assert problems(text) == []
     pages = _pages(text, tmp_path)
     assert "| Notification | without undue delay | awareness |" in pages["regulators.md"]
-    assert "after awareness**: Notification" not in pages["index.md"]
+    assert "- **Without undue delay after awareness**: Notification — " in pages["index.md"]  # in words, no time
     path = tmp_path / "playbook.yml"
     model = open_playbook(path, today=TODAY, private=False).playbook
     import datetime as dt
@@ -217,11 +217,14 @@ def test_a_stage_due_without_undue_delay_is_shown_in_the_rules_words_never_as_a_
 def test_a_stage_with_no_deadline_in_the_plan_says_not_set(tmp_path: Path) -> None:
     text = _stage_due(None)
     assert problems(text) == []
-    assert "| Notification | not set in the plan | awareness |" in _pages(text, tmp_path)["regulators.md"]
+    pages = _pages(text, tmp_path)
+    assert "| Notification | not set in the plan | awareness |" in pages["regulators.md"]
+    assert "- **From awareness: not set in the plan**: Notification — " in pages["index.md"]
     assert problems(_stage_due("soonish")) == [
         "playbook.yml:68:9: regulators[0].stages[0].due: 'soonish' is not a duration; write it like 30m, 1h, 72h, "
         "5h30m, 1 day 4h, 15-20m, about 12h, 4 business days, 1 month, or as the rule says it: asap, as soon as "
-        "possible, without undue delay, without delay, immediately, promptly"]
+        "possible, as soon as practicable, as soon as reasonably practicable, without undue delay, without "
+        "unreasonable delay, without delay, immediately, promptly, forthwith"]
 
 
 ROTA = """  - id: incident-commander
@@ -331,3 +334,26 @@ def test_rotating_roles_hand_over_sides_and_severity_scales_are_shown_as_the_pla
     assert "[Crisis team lead](../contacts.md#role-crisis-lead) &#40;outgoing and incoming holders&#41;" in handover
     text = edit(MINIMAL.read_text(), "    escalate_after: 15m\n", "    escalate_after: 15m\n    rotate_every: 6h\n")
     assert "**Rotates:** every 6 hours, to the next person on the rota." in _pages(text, tmp_path)["contacts.md"]
+
+
+def test_an_item_due_immediately_leads_the_first_hour_in_words(tmp_path: Path) -> None:
+    text = MINIMAL.read_text() + ("      - id: respond-tell\n        action: Tell the supervisor.\n"
+                                  "        due: Immediately\n        from: awareness\n")
+    assert problems(text) == []
+    home = _pages(text, tmp_path)["index.md"]
+    first_hour = home.split("## The first hour")[1].split("##")[0]
+    assert first_hour.index("Tell the supervisor.** — [Communication lead](contacts.md#role-comms-lead), "
+                            "immediately after awareness") < first_hour.index("Publish the holding statement")
+
+
+def test_a_regulator_may_leave_its_law_owner_and_content_unsaid(tmp_path: Path) -> None:
+    text = MINIMAL.read_text()
+    for line in ("    jurisdiction: Austria\n", "    law: GDPR Art. 33\n",
+                 "    applies_when: Personal data is breached.\n", "    owner: comms-lead\n    submit",
+                 "    required_content:\n      - Nature of the breach.\n"):
+        text = text.replace(line, "    submit" if line.endswith("submit") else "", 1)
+    assert problems(text) == []
+    page = _pages(text, tmp_path)["regulators.md"]
+    assert "**Law: not set in the plan** · jurisdiction not set in the plan · who files: not set in the plan" in page
+    assert "**Applies when:** not set in the plan" in page
+    assert "**The notification must contain:** not set in the plan." in page

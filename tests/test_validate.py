@@ -515,5 +515,6 @@ def test_a_malformed_duration_is_reported_once_not_as_a_missing_calendar(minimal
     assert problems(text) == [
         "playbook.yml:68:9: regulators[0].stages[0].due: '3 fortnights' is not a duration; write it like "
         "30m, 1h, 72h, 5h30m, 1 day 4h, 15-20m, about 12h, 4 business days, 1 month, or as the rule says it: asap, "
-        "as soon as possible, without undue delay, without delay, immediately, promptly"
+        "as soon as possible, as soon as practicable, as soon as reasonably practicable, without undue delay, "
+        "without unreasonable delay, without delay, immediately, promptly, forthwith"
     ]
