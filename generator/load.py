@@ -88,7 +88,7 @@ class Source:
         start = self.value_positions.get(path) or self.position(path)
         breaks = self._breaks.get(path)
         if breaks is None:  # once per value: thousands of blanks in one text cost one pass over it
-            value = _value_at(self.data, path)
+            value = value_at(self.data, path)
             text = value if isinstance(value, str) else ""
             breaks = self._breaks[path] = [match.start() for match in re.finditer("\n", text)]
         line_in_value = bisect.bisect_left(breaks, offset)
@@ -111,7 +111,8 @@ class Source:
         return self.positions.get(path, Position(1, 1))
 
 
-def _value_at(data: Any, path: KeyPath) -> Any:
+def value_at(data: Any, path: KeyPath) -> Any:
+    """The value at ``path`` in ``data``, or None where there is none."""
     for part in path:
         try:
             data = data[part]

@@ -30,7 +30,7 @@ from . import phones
 from . import schema as S
 from .durations import parse_duration
 from .errors import Problem, Severity
-from .load import KeyPath, Source, format_path
+from .load import KeyPath, Source, format_path, value_at
 from .schema import BUILTIN_VALUES, COUNTRY, IDENTIFIER, INCIDENT_BLANK, LANGUAGE, SLUG, VALUE_BLANK
 from .zones import accepted_timezones, is_timezone
 
@@ -840,6 +840,32 @@ def merge_fields_are_declared_and_used(c: _Checked) -> None:
             if merge.get("id") not in used and isinstance(merge.get("id"), str):
                 c.report.add(("templates", index, "merge_fields", f_index),
                              f"merge field '{merge['id']}' is not used in the message's text")
+
+
+#: A plain text followed on its line by `` #word``: YAML read the rest as a comment and dropped it.
+_CUT_BY_COMMENT = re.compile(r"\s+(#\S.*)$")
+
+
+@meaning
+def texts_are_not_cut_by_a_comment(c: _Checked) -> None:
+    """A plain (unquoted) text on one line, followed by `` #nimbus …``: YAML dropped everything from the
+    `` #`` on as a comment, so the text ends early. A warning: a real comment may start that way."""
+    source = c.report.source
+    for path, start in source.value_positions.items():
+        if not 0 < start.line <= len(source.lines) or source.styles.get(path):
+            continue
+        line = source.lines[start.line - 1]
+        value = value_at(c.data, path)
+        if not isinstance(value, str) or line[start.column - 1:start.column] in ("'", '"'):
+            continue
+        written = line[start.column - 1:]
+        if written.startswith(value) and (cut := _CUT_BY_COMMENT.match(written[len(value):])):
+            c.report.add(path, f"the text ends where ' #' starts a YAML comment: '{_excerpt(cut.group(1))}' was "
+                               "dropped", "warning", hint="put the whole text in quotes if it belongs to it")
+
+
+def _excerpt(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @meaning

@@ -518,3 +518,12 @@ def test_a_malformed_duration_is_reported_once_not_as_a_missing_calendar(minimal
         "as soon as possible, as soon as practicable, as soon as reasonably practicable, without undue delay, "
         "without unreasonable delay, without delay, immediately, promptly, forthwith"
     ]
+
+
+def test_a_text_cut_short_by_a_yaml_comment_is_a_warning(minimal: str) -> None:
+    text = edit(minimal, "action: Publish the holding statement.", "action: Post it in #nimbus and #comms")
+    assert problems(text) == [
+        "playbook.yml:94:9: phases[0].checklist[0].action: warning: the text ends where ' #' starts a YAML comment: "
+        "'#nimbus and #comms' was dropped; put the whole text in quotes if it belongs to it"]
+    assert problems(edit(minimal, "action: Publish the holding statement.",
+                         "action: 'Post it in #nimbus'  # a real comment")) == []
