@@ -100,6 +100,8 @@ class Document:
     timezone: str
     country: str | None = None
     paper: str | None = None
+    exercise_within: Duration | None = None
+    call_tree_test_within: Duration | None = None
     history: tuple[Change, ...] = ()
 
     @property
@@ -539,6 +541,26 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Finding:
+    finding: Prose
+    owner: str
+    status: str
+    due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    date: dt.date
+    kind: str
+    scenario: str | None = None
+    participants: tuple[str, ...] = ()
+    tested: tuple[str, ...] = ()
+    version: str | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReadinessException:
     rule: str
     reason: Prose
@@ -571,6 +593,7 @@ class Playbook:
     procedures: tuple[Procedure, ...] = ()
     statuses: tuple[Status, ...] = ()
     escalations: tuple[Escalation, ...] = ()
+    exercises: tuple[Exercise, ...] = ()
 
     @cached_property
     def out_of_band_plan(self) -> bool:

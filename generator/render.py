@@ -409,6 +409,7 @@ PAGES = (
     PageKind("severity.md.j2", "Severity levels", "severity.md", section="severities"),
     PageKind("scenarios.md.j2", "Scenarios", "scenarios.md", section="scenarios"),
     PageKind("glossary.md.j2", "Glossary", "glossary.md", section="glossary"),
+    PageKind("exercises.md.j2", "Exercises", "exercises.md", section="exercises"),
     PageKind("document.md.j2", "Document control", "document.md"),
     PageKind("reference.md.j2", "Format reference", "reference.md"),
     PageKind("print.md.j2", "The whole playbook, for print", "print.md"),

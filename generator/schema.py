@@ -201,6 +201,10 @@ DOCUMENT: Schema = {
     "country": text("ISO 3166 two-letter code of the country whose national phone numbers (written without +) "
                     "and short numbers (112) the playbook uses, unless a contact's office says otherwise.",
                     example="AT", regex=COUNTRY),
+    "exercise_within": duration("How recent the last exercise must be, once exercises are recorded "
+                                "(default: 12 months).", example="12 months"),
+    "call_tree_test_within": duration("How recent the last call-tree test must be (default: 6 months).",
+                                      example="6 months"),
     "paper": _describe("Paper size of the printed playbook and wallet cards (default: Letter where the "
                        "document's country uses it, else A4).", {"type": "string", "allowed": list(PAPER_SIZES)}, "A4"),
     "history": entries("Change history, newest first.", {
@@ -597,6 +601,28 @@ GLOSSARY_TERM: Schema = {
     "definition": text("What it means, in plain words.", required=True),
 }
 
+EXERCISE_KINDS = ("tabletop", "walkthrough", "simulation", "call-tree-test", "live")
+FINDING_STATUSES = ("open", "done", "dropped")
+
+#: An exercise of the plan, and what it found.
+EXERCISE: Schema = {
+    "id": ident(example="tabletop-2026-09"),
+    "date": date("When it took place.", required=True, example="2026-09-17"),
+    "kind": _describe("Kind of exercise.", {"type": "string", "required": True, "allowed": list(EXERCISE_KINDS)},
+                      "tabletop"),
+    "scenario": ref("scenarios", "The scenario exercised.", example="ransomware"),
+    "participants": refs("roles", "Roles that took part.", example=["crisis-lead", "comms-lead"]),
+    "tested": texts("What was tested.", example=["The first hour", "The DSB notification"]),
+    "version": text("Version of the playbook exercised.", example="3.0"),
+    "findings": entries("What it found, each with an owner, a due date and a status.", {
+        "finding": prose("What was found.", required=True, example="The deputy DPO's number was wrong."),
+        "owner": ref("roles", "Role that fixes it.", required=True, example="dpo"),
+        "due": date("By when.", example="2026-10-31"),
+        "status": _describe("Where it stands.", {"type": "string", "required": True,
+                                                 "allowed": list(FINDING_STATUSES)}, "open"),
+    }),
+}
+
 #: A readiness warning the plan deliberately does not follow, accepted after a review.
 READINESS_EXCEPTION: Schema = {
     "rule": text("The readiness rule accepted, as `playbook validate` names it in the warning.", required=True,
@@ -697,6 +723,8 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("scenario", "scenarios", SCENARIO, "Scenarios", "Incident scenarios.", page="scenarios.md#scenario-{id}"),
     Entity("term", "glossary", GLOSSARY_TERM, "Glossary", "Terms explained for non-technical readers.",
            id_field="term", title_field="term"),
+    Entity("exercise", "exercises", EXERCISE, "Exercises", "Exercises of the plan and what they found.",
+           title_field="id", page="exercises.md#exercise-{id}"),
     Entity("exception", "exceptions", READINESS_EXCEPTION, "Readiness exceptions",
            "Readiness warnings the plan deliberately does not follow, each reviewed: `--strict` accepts them.",
            id_field="rule", title_field="rule", words="readiness exception"),

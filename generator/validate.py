@@ -14,6 +14,7 @@ skipped by the later passes rather than crashing them.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -1006,6 +1007,84 @@ def key_role_reachable_out_of_band(c: _Checked) -> None:
         if role.get("key") is True and everyone and not out_of_band.intersection(everyone):
             c.warn(("roles", index), f"key role '{ident}' cannot be reached out-of-band: none of its "
                                             "contacts has a channel with out_of_band: true")
+
+
+def _before(today: dt.date, period: Any, default: str) -> dt.date:
+    """The day ``period`` (a duration as written, else ``default``) before ``today``."""
+    try:
+        duration = parse_duration(period if isinstance(period, str) else default)
+    except ValueError:
+        duration = parse_duration(default)  # the shape check reports the bad one
+    if duration.unit == "months":
+        index = today.year * 12 + today.month - 1 - duration.amount
+        year, month = divmod(index, 12)
+        return dt.date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+    days = {"weeks": 7, "days": 1, "business days": 1}.get(duration.unit)
+    if days:
+        return today - dt.timedelta(days=duration.amount * days)
+    return today - dt.timedelta(minutes=duration.elapsed_minutes or 0)
+
+
+def _document(c: _Checked) -> dict[str, Any]:
+    document = c.data.get("document")
+    return document if isinstance(document, dict) else {}
+
+
+def _exercises(c: _Checked) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, e) for i, e in _entries(c.data, "exercises") if isinstance(e.get("date"), dt.date)]
+
+
+@readiness
+def plan_exercised_recently(c: _Checked) -> None:
+    """Once exercises are recorded, the last is recent (document.exercise_within, default 12 months)."""
+    exercises = _exercises(c)
+    if not exercises:
+        return  # a plan that records no exercises is not judged on them
+    document = _document(c)
+    since = _before(c.today, document.get("exercise_within"), "12 months")
+    index, last = max(exercises, key=lambda pair: pair[1]["date"])
+    if last["date"] < since:
+        c.warn(("exercises", index, "date"), f"the last exercise was on {last['date']}, before {since}; "
+                                             "exercise the plan again")
+
+
+@readiness
+def call_tree_tested_recently(c: _Checked) -> None:
+    """Once exercises are recorded, a call-tree test is among them and recent (default 6 months)."""
+    exercises = _exercises(c)
+    if not exercises:
+        return
+    document = _document(c)
+    since = _before(c.today, document.get("call_tree_test_within"), "6 months")
+    tests = [(i, e) for i, e in exercises if e.get("kind") == "call-tree-test"]
+    if not tests:
+        c.warn(("exercises",), "no call-tree test is recorded; call everyone on the call tree and record it")
+    elif (last := max(tests, key=lambda pair: pair[1]["date"]))[1]["date"] < since:
+        c.warn(("exercises", last[0], "date"), f"the last call-tree test was on {last[1]['date']}, before {since}; "
+                                               "test the call tree again")
+
+
+@readiness
+def key_role_exercised(c: _Checked) -> None:
+    """Once exercises are recorded, every key role has taken part in one."""
+    exercises = _exercises(c)
+    if not exercises:
+        return
+    taken_part = {role for _, e in exercises for _, role in _texts(e, "participants")}
+    for index, ident, role in _filled_roles(c):
+        if role.get("key") is True and ident not in taken_part:
+            c.warn(("roles", index), f"key role '{ident}' has taken part in no recorded exercise")
+
+
+@readiness
+def findings_done_by_their_date(c: _Checked) -> None:
+    """An open finding of an exercise is not past its due date."""
+    for e_index, exercise in _entries(c.data, "exercises"):
+        for f_index, finding in _entries(exercise, "findings"):
+            due = finding.get("due")
+            if finding.get("status") == "open" and isinstance(due, dt.date) and due < c.today:
+                c.warn(("exercises", e_index, "findings", f_index),
+                       f"an open finding of exercise '{exercise.get('id')}' was due on {due}")
 
 
 def _served(c: _Checked, key: str) -> set[str]:

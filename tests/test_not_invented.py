@@ -303,8 +303,9 @@ def test_an_exception_must_name_a_rule_and_accept_a_warning() -> None:
     wrong = edit(NO_DEPUTY, "rule: role-has-a-deputy", "rule: role-has-deputy")
     assert problems(_without_deputy() + wrong)[1:] == [
         "playbook.yml:97:5: exceptions[0].rule: unknown readiness rule 'role-has-deputy'; known: role-has-a-deputy, "
-        "audience-has-a-template, checklist-item-has-an-owner, contact-details-recently-verified, "
-        "covert-phase-uses-out-of-band-channels, key-role-reachable-out-of-band, regulator-has-a-template, "
+        "audience-has-a-template, call-tree-tested-recently, checklist-item-has-an-owner, "
+        "contact-details-recently-verified, covert-phase-uses-out-of-band-channels, findings-done-by-their-date, "
+        "key-role-exercised, key-role-reachable-out-of-band, plan-exercised-recently, regulator-has-a-template, "
         "review-date-not-passed"]
 
 
