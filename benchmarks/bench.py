@@ -11,6 +11,9 @@ from __future__ import annotations
 import compileall
 import copy
 import datetime as dt
+import json
+import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -82,12 +85,37 @@ def median_time(command: list[str] | None, runs: int, cwd: Path, call: Any = Non
     return statistics.median(timed(command, cwd, call) for _ in range(runs))
 
 
+#: The two halves of a ratio ran at loads this far apart (1-minute load averages, absolute and relative):
+#: the ratio is not reported, because the machine, not the code, would explain it.
+LOAD_APART = (0.5, 0.5)
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def load_now() -> float:
+    return os.getloadavg()[0]
+
+
+def loads_apart(first: list[float], second: list[float]) -> bool:
+    """Whether two runs' loads differ too much to compare their times (see LOAD_APART)."""
+    a, b = statistics.median(first), statistics.median(second)
+    return abs(a - b) > max(LOAD_APART[0], LOAD_APART[1] * min(a, b))
+
+
 def generate_pages(playbook_path: Path, templates: Path, today: dt.date) -> None:
     render_pages(open_playbook(playbook_path, today=today).playbook, templates)
 
 
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _plain(value: Any) -> Any:
+    """Navigation with its titles as plain strings (they are Markup, which YAML cannot write)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 def plain_project(project: Path, pages: list[Any]) -> Path:
@@ -104,7 +132,7 @@ def plain_project(project: Path, pages: list[Any]) -> Path:
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "playbook" in p)]
     config["docs_dir"] = "docs"
-    config["nav"] = navigation(pages) + sorted(p.name for p in (project / "content").glob("*.md"))
+    config["nav"] = _plain(navigation(pages)) + sorted(p.name for p in (project / "content").glob("*.md"))
     config["extra"] = {**config.get("extra", {}), "polyfills": [SHIM]}
     config["extra_css"] = [STYLESHEET]
     (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -117,8 +145,11 @@ def main() -> None:
     compileall.compile_dir(ROOT / "generator", quiet=1)
     bin_dir = Path(sys.executable).parent
     example = yaml.safe_load((ROOT / "playbook.yml").read_text(encoding="utf-8"))
+    print(f"machine: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
+          f"load average now {load_now():.2f}")
     print(f"{'scale':>5} {'pages':>6} {'validate':>9} {'generate':>9} {'mkdocs':>8} {'playbook':>9} {'ratio':>6} "
-          f"{'site MB':>8} {'bundle MB':>9}")
+          f"{'site MB':>8} {'bundle MB':>9} {'load':>11}")
+    results: list[dict[str, Any]] = []
     scales = tuple(int(arg) for arg in sys.argv[1:]) or SCALES
     for factor in scales:
         with tempfile.TemporaryDirectory() as tmp:
@@ -139,15 +170,32 @@ def main() -> None:
             generate = median_time(None, RUNS["generate"], project,
                                    call=partial(generate_pages, playbook_path, project / "templates", today))
             # Plain and full builds alternate, so that drift in the machine's load hits both alike.
-            plain_times, full_times = [], []
+            plain_times, full_times, plain_loads, full_loads = [], [], [], []
             for _ in range(RUNS["build"]):
+                plain_loads.append(load_now())
                 plain_times.append(timed([str(bin_dir / "mkdocs"), "build", "-q"], plain))
+                full_loads.append(load_now())
                 full_times.append(timed([str(bin_dir / "playbook"), "build"], project))
             mkdocs, full = statistics.median(plain_times), statistics.median(full_times)
             site = folder_size(project / "site")
             bundle = next((project / "dist").glob("*/*.zip")).stat().st_size
+            apart = loads_apart(plain_loads, full_loads)
+            ratio = "   n/a" if apart else f"{full / mkdocs:>6.2f}"
+            loads = f"{statistics.median(plain_loads):.2f}/{statistics.median(full_loads):.2f}"
             print(f"{factor:>4}x {len(pages):>6} {validate:>8.3f}s {generate:>8.3f}s {mkdocs:>7.2f}s {full:>8.2f}s "
-                  f"{full / mkdocs:>6.2f} {site / 1e6:>8.1f} {bundle / 1e6:>9.2f}")
+                  f"{ratio} {site / 1e6:>8.1f} {bundle / 1e6:>9.2f} {loads:>11}")
+            if apart:
+                print(f"      the ratio is not reported: the plain and the full builds ran at loads {loads}")
+            results.append({"scale": factor, "pages": len(pages), "validate_s": validate, "generate_s": generate,
+                            "mkdocs_build_s": mkdocs, "playbook_build_s": full,
+                            "ratio": None if apart else full / mkdocs, "site_bytes": site, "bundle_bytes": bundle,
+                            "load_plain": plain_loads, "load_full": full_loads})
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    written = RESULTS / f"bench-{stamp}.json"
+    written.write_text(json.dumps({"when": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
+                                   "runs": RUNS, "results": results}, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {written.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
