@@ -86,6 +86,29 @@ def _end_time(ends: str, start: dt.time) -> dt.time:
     return dt.time(int(hour), int(minute))
 
 
+def _add_business_hours(start: dt.datetime, period: Duration, zone: ZoneInfo, calendar: Calendar | None) -> dt.datetime:
+    """``start`` plus business hours: only the time inside the calendar's service window on business days
+    counts, read on the wall clock of ``zone`` (a window on the night the clocks change has its wall-clock
+    length). The extra minutes of a compound period ("2 business hours 30m") are business minutes too."""
+    if calendar is None or calendar.window is None:
+        raise ValueError("business hours need a calendar with a service window")
+    opens, closes = calendar.window
+    remaining = dt.timedelta(minutes=period.amount * 60 + period.plus_minutes)
+    moment = start.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+    while True:
+        day = moment.date()
+        if _business_day(day, calendar):
+            window_start = dt.datetime.combine(day, opens)
+            window_end = dt.datetime.combine(day, dt.time(0)) + dt.timedelta(days=1) if closes == dt.time.max \
+                else dt.datetime.combine(day, closes)
+            moment = max(moment, window_start)
+            if moment < window_end:
+                if moment + remaining <= window_end:
+                    return _wall_clock(moment + remaining, zone)
+                remaining -= window_end - moment
+        moment = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0))
+
+
 def add(start: dt.datetime, period: Duration, zone: ZoneInfo, calendar: Calendar | None = None,
         counting: Counting | None = None, *, waits: bool = False) -> dt.datetime:
     """``start`` (aware) plus ``period``, counted in ``zone`` by the rules in this module's docstring.
@@ -94,6 +117,8 @@ def add(start: dt.datetime, period: Duration, zone: ZoneInfo, calendar: Calendar
     """
     if period.elapsed_minutes is not None:
         return (start.astimezone(UTC) + dt.timedelta(minutes=period.elapsed_minutes)).astimezone(zone)
+    if period.unit == "business hours":
+        return _add_business_hours(start, period, zone, calendar)
     ends = (counting or DEFAULT_COUNTING).ends
     local = start.astimezone(zone)
     day = local.date()

@@ -10,7 +10,7 @@ from typing import Literal
 
 from .schema import DURATION_UNITS
 
-Unit = Literal["minutes", "hours", "days", "business days", "weeks", "months"]
+Unit = Literal["minutes", "hours", "days", "business days", "business hours", "weeks", "months"]
 
 _UNITS: dict[str, Unit] = {
     spelling: unit for unit, spellings in DURATION_UNITS.items() for spelling in spellings  # type: ignore[misc]
@@ -23,8 +23,8 @@ _ABOUT = re.compile(r"^\s*(?:" + "|".join(re.escape(word) for word in ABOUT) + r
 _PART = re.compile(rf"\s*(\d{{1,4}})\s*({UNIT_PATTERN})(?![a-z])\s*(?:,|\band\b)?", re.IGNORECASE)
 _RANGE = re.compile(rf"^\s*(\d{{1,4}})\s*(?:-|\u2013|to)\s*(\d{{1,4}})\s*({UNIT_PATTERN})\s*$", re.IGNORECASE)
 _ELAPSED = {"hours": 60, "minutes": 1}
-_SINGULAR = {"minutes": "minute", "hours": "hour", "days": "day", "business days": "business day", "weeks": "week",
-             "months": "month"}
+_SINGULAR = {"minutes": "minute", "hours": "hour", "days": "day", "business days": "business day",
+             "business hours": "business hour", "weeks": "week", "months": "month"}
 
 EXAMPLES = "30m, 1h, 72h, 5h30m, 1 day 4h, 15-20m, about 12h, 4 business days, 1 month"
 

@@ -232,6 +232,16 @@ class Calendar:
     country: str
     subdivision: str | None = None
     timezone: str | None = None
+    hours: str | None = None  # the service window on business days, "08:00-17:00"
+
+    @property
+    def window(self) -> tuple[dt.time, dt.time] | None:
+        """The service window as (opens, closes); "24:00" closes at midnight."""
+        if self.hours is None:
+            return None
+        opens, closes = (part.split(":") for part in self.hours.split("-"))
+        end = dt.time.max if closes == ["24", "00"] else dt.time(int(closes[0]), int(closes[1]))
+        return dt.time(int(opens[0]), int(opens[1])), end
 
 
 @dataclass(frozen=True)
@@ -289,7 +299,7 @@ class Regulator:
     @property
     def counts_business_days(self) -> bool:
         clocks = [c for s in self.stages for c in (s.clock, s.no_later_than) if c is not None]
-        return any(c.due is not None and c.due.unit == "business days" for c in clocks)
+        return any(c.due is not None and c.due.unit in ("business days", "business hours") for c in clocks)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ PAPER_SIZES = ("A4", "letter")
 #: Countries whose standard paper is US Letter: CLDR's supplemental measurement data
 #: (<paperSize type="US-Letter" territories="BZ CA CL CO CR GT MX NI PA PH PR SV US VE"/>); A4 elsewhere.
 LETTER_COUNTRIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
+#: A service window on business days, "08:00-17:00" (business hours are counted inside it).
+SERVICE_HOURS = "([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]"
 #: An ISO 3166 two-letter country code (a cerberus ``regex`` rule, so a string).
 COUNTRY = "[A-Z]{2}"
 #: ``{{ name }}``: an organisation value, filled at build time.
@@ -45,6 +47,7 @@ DURATION_UNITS: dict[str, tuple[str, ...]] = {
     "hours": ("h", "hr", "hrs", "hour", "hours"),
     "days": ("d", "day", "days", "calendar day", "calendar days"),
     "business days": ("business day", "business days", "working day", "working days"),
+    "business hours": ("business hour", "business hours", "working hour", "working hours"),
     "weeks": ("w", "week", "weeks"),
     "months": ("month", "months"),
 }
@@ -342,6 +345,8 @@ CALENDAR: Schema = {
     "subdivision": text("Region whose holidays also count, where the country has regional ones.", example="9"),
     "timezone": text("IANA time zone business days are counted in (default: the incident's).",
                      example="Europe/Vienna", check_with="timezone"),
+    "hours": text("The service window business hours are counted in, on business days: 'HH:MM-HH:MM'.",
+                  example="08:00-17:00", regex=SERVICE_HOURS),
 }
 
 STAGE: Schema = {

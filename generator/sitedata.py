@@ -47,7 +47,8 @@ def _regulator(regulator: Regulator) -> dict[str, Any]:
     counting = regulator.counting or DEFAULT_COUNTING
     return {
         "id": regulator.id, "name": regulator.name, "inForce": regulator.in_force,
-        "calendar": {"key": _calendar_key(regulator.calendar), "timezone": regulator.calendar.timezone}
+        "calendar": {"key": _calendar_key(regulator.calendar), "timezone": regulator.calendar.timezone,
+                     "hours": regulator.calendar.hours}
         if regulator.calendar else None,
         "counting": {"ends": counting.ends, "start": counting.non_business_start},
         # Every sentence is made once, by the engine; the browser only chooses among them.

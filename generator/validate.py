@@ -580,11 +580,15 @@ def _check_clock(report: _Report, clock: dict[str, Any], path: KeyPath, earlier:
 
 
 def _business_days(due: Any) -> bool:
-    """True for a duration counted in business days, however it is spelled ("3 working days")."""
+    """True for a duration counted in business days or hours, however it is spelled ("3 working days")."""
+    return _unit(due) in ("business days", "business hours")
+
+
+def _unit(due: Any) -> str | None:
     try:
-        return isinstance(due, str) and parse_duration(due).unit == "business days"
+        return parse_duration(due).unit if isinstance(due, str) else None
     except ValueError:
-        return False  # the shape check reports it
+        return None  # the shape check reports it
 
 
 def _regimes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -658,6 +662,10 @@ def business_days_have_a_calendar(c: _Checked) -> None:
             calendars.append(((*path, "calendar", "country"), calendar["country"]))
         elif any(_business_days(clock.get("due")) for clock in clocks) and (regime or {}).get("calendar") is None:
             c.report.add(path, "business-day deadlines need a holiday calendar; add 'calendar: {country: XX}'")
+        chosen = calendar if isinstance(calendar, dict) else (regime or {}).get("calendar") or {}
+        if any(_unit(clock.get("due")) == "business hours" for clock in clocks) and chosen and "hours" not in chosen:
+            c.report.add(path, "business-hour deadlines need a service window; add 'hours: 08:00-17:00' (say) to "
+                               "the regulator's calendar")
     if calendars:
         import holidays  # only when a calendar is named: the library takes a while to import
 
@@ -922,7 +930,8 @@ def item_clocks_start_from_something(c: _Checked) -> None:
                          hint="'from' says what the deadline or the repetition counts from")
         if _business_days(item.get("due")) or _business_days(item.get("every")):
             c.report.add((*path, "due" if _business_days(item.get("due")) else "every"),
-                         "a checklist item's deadline cannot count business days: it has no holiday calendar",
+                         "a checklist item's deadline cannot count business days or hours: it has no holiday "
+                         "calendar",
                          hint="write it in hours or calendar days")
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from generator.deadlines import add
 from generator.durations import Duration, parse_duration
+from generator.model import Calendar
 
 VIENNA = ZoneInfo("Europe/Vienna")
 
@@ -62,3 +63,35 @@ def test_compound_durations_across_clock_changes() -> None:
     # back: 5 h 30 min elapsed is 04:00 UTC, 05:00 CET.
     start = dt.datetime(2026, 10, 24, 22, 30, tzinfo=dt.UTC)
     assert add(start, parse_duration("5h30m"), VIENNA) == dt.datetime(2026, 10, 25, 4, 0, tzinfo=dt.UTC)
+
+
+WINDOW = Calendar("AT", timezone="Europe/Vienna", hours="08:00-17:00")
+
+
+@pytest.mark.parametrize(("start", "period", "due"), [
+    # Friday 15:00 CET: 2 hours that day, the weekend skipped (the clocks go forward on Sunday), 2 hours on
+    # Monday from 08:00 CEST: 10:00 CEST = 08:00Z.
+    ("2026-03-27T14:00Z", "4 business hours", "2026-03-30T08:00Z"),
+    # Saturday noon: nothing counts before Monday 08:00 CEST; + 4 hours = 12:00 CEST = 10:00Z.
+    ("2026-03-28T11:00Z", "4 working hours", "2026-03-30T10:00Z"),
+    # Thursday 16:00 CET: 1 hour that day, then 1 hour 30 minutes from Friday 08:00 CET: 09:30 CET = 08:30Z.
+    ("2026-03-26T15:00Z", "2 business hours 30m", "2026-03-27T08:30Z"),
+    # Exactly at closing time the day's window is used up: the next business day's 08:00 + 1 hour.
+    ("2026-03-26T16:00Z", "1 business hour", "2026-03-27T08:00Z"),
+])
+def test_business_hours_count_only_inside_the_service_window(start: str, period: str, due: str) -> None:
+    at = dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
+    found = add(at, parse_duration(period), VIENNA, WINDOW).astimezone(dt.UTC)
+    assert found == dt.datetime.fromisoformat(due.replace("Z", "+00:00"))
+
+
+def test_business_hours_need_a_calendar_with_a_service_window() -> None:
+    from tests.conftest import MINIMAL, edit, problems
+
+    text = edit(MINIMAL.read_text(), "        due: 72h\n", "        due: 4 business hours\n")
+    assert problems(text) == ["playbook.yml:58:5: regulators[0]: business-day deadlines need a holiday calendar; "
+                              "add 'calendar: {country: XX}'"]
+    text = edit(text, "    submit: Online form.\n", "    submit: Online form.\n    calendar: {country: AT}\n")
+    assert problems(text) == ["playbook.yml:58:5: regulators[0]: business-hour deadlines need a service window; add "
+                              "'hours: 08:00-17:00' (say) to the regulator's calendar"]
+    assert problems(edit(text, "{country: AT}", "{country: AT, hours: 08:00-17:00}")) == []

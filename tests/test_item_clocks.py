@@ -77,8 +77,8 @@ def test_an_unknown_start_a_twice_marked_milestone_and_business_days_are_refused
     assert "milestone 'recover' is named like an event or a phase" in "\n".join(problems(named))
     business = _text(edit(MORE, "due: 1 day 4h", "due: 2 business days"))
     assert problems(business) == [
-        "playbook.yml:113:9: phases[1].checklist[1].due: a checklist item's deadline cannot count business days: "
-        "it has no holiday calendar; write it in hours or calendar days"]
+        "playbook.yml:113:9: phases[1].checklist[1].due: a checklist item's deadline cannot count business days or "
+        "hours: it has no holiday calendar; write it in hours or calendar days"]
 
 
 REPEATING = """      - id: respond-update

@@ -77,7 +77,37 @@
   }
 
   /* ms plus a period, counted in zone: generator/deadlines.py's add(), rule for rule. */
+  /* ms plus business hours: only the time inside the calendar's service window ("08:00-17:00") on
+     business days counts, on the wall clock of zone; generator/deadlines.py's _add_business_hours(). */
+  function addBusinessHours(ms, period, zone, calendar) {
+    var holidays = (own(DATA.holidays, calendar.key) || []);
+    var working = function (d) {
+      var weekday = new Date(d).getUTCDay();
+      return weekday !== 0 && weekday !== 6 && holidays.indexOf(isoDay(d)) < 0;
+    };
+    var minutes = function (text) { return +text.slice(0, 2) * 60 + +text.slice(3, 5); };
+    var open = minutes(calendar.hours.slice(0, 5)), close = minutes(calendar.hours.slice(6, 11));
+    var remaining = period.amount * 60 + (period.plusMinutes || 0), f = fields(ms, zone);
+    var day = dayMs(f), minute = f.h * 60 + f.mi;
+    for (var guard = 0; guard < 100000; guard += 1) {
+      if (working(day)) {
+        minute = Math.max(minute, open);
+        if (minute < close) {
+          if (minute + remaining <= close) {
+            var at = minute + remaining, date = dayFields(day + Math.floor(at / 1440) * DAY);
+            return instant({ y: date.y, m: date.m, d: date.d, h: Math.floor(at % 1440 / 60), mi: at % 60, s: 0 }, zone);
+          }
+          remaining -= close - minute;
+        }
+      }
+      day += DAY;
+      minute = 0;
+    }
+    return null;
+  }
+
   function add(ms, period, zone, calendar, counting, waits) {
+    if (period.unit === "business hours") { return addBusinessHours(ms, period, zone, calendar); }
     var plus = (period.plusMinutes || 0) * MINUTE;
     if (period.unit === "minutes") { return ms + period.amount * MINUTE + plus; }
     if (period.unit === "hours") { return ms + period.amount * 60 * MINUTE + plus; }

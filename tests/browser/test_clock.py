@@ -236,3 +236,18 @@ def test_the_browser_adds_compound_ranged_and_approximate_durations_as_by_hand(p
     ]
     batch = [[_ms(start), _duration(parse_duration(text)), zone] for start, text, zone, _ in cases]
     assert [_utc(ms) for ms in page.evaluate(ADD, batch)] == [due for *_, due in cases]
+
+
+def test_the_browser_counts_business_hours_in_the_service_window_as_by_hand(page: Any) -> None:
+    from generator.durations import parse_duration
+    from generator.sitedata import _duration
+
+    calendar = {"key": "none", "timezone": "Europe/Vienna", "hours": "08:00-17:00"}  # weekends only, no holidays
+    cases = [("2026-03-27T14:00Z", "4 business hours", "2026-03-30T08:00Z"),
+             ("2026-03-28T11:00Z", "4 working hours", "2026-03-30T10:00Z"),
+             ("2026-03-26T15:00Z", "2 business hours 30m", "2026-03-27T08:30Z"),
+             ("2026-03-26T16:00Z", "1 business hour", "2026-03-27T08:00Z")]
+    batch = [[_ms(start), _duration(parse_duration(text)), "Europe/Vienna", calendar] for start, text, _ in cases]
+    found = page.evaluate("cases => cases.map(c => window.PlaybookClock.add(c[0], c[1], c[2], c[3], null, false))",
+                          batch)
+    assert [_utc(ms) for ms in found] == [due for *_, due in cases]
