@@ -78,7 +78,7 @@ def test_new_writes_any_organisation_name_as_one_yaml_string(tmp_path: Path, nam
 def test_new_refuses_a_name_the_format_refuses_before_writing(tmp_path: Path) -> None:
     assert run_new(str(tmp_path / "x"), "--organisation", "") == (1, (
         "the new playbook would not be valid with these values:\n"
-        "playbook.yml:9:3: document.organisation: is empty; fill it in or remove the key\n"))
+        "playbook.yml:13:3: document.organisation: is empty; fill it in or remove the key\n"))
     assert not (tmp_path / "x").exists()
 
 
