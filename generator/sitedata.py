@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .build import slugify
-from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, due_text, stage_texts
+from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, due_text, stage_texts, until_text
 from .durations import Duration
 from .escape import css_string, js_data
 from .model import Calendar, Clock, Playbook, Regulator
@@ -53,6 +53,7 @@ def _regulator(regulator: Regulator) -> dict[str, Any]:
         "counting": {"ends": counting.ends, "start": counting.non_business_start},
         # Every sentence is made once, by the engine; the browser only chooses among them.
         "stages": [{"id": s.id, "name": s.name, "clock": _clock(s.clock), "limit": _clock(s.no_later_than),
+                    "every": _duration(s.every), "repeat": f"Then every {s.every}{until_text(s)}." if s.every else None,
                     "texts": stage_texts(s, regulator)} for s in regulator.stages],
     }
 

@@ -252,6 +252,7 @@ def test_clock_json_for_the_example() -> None:
         ("at-fma", "intermediate", "2026-03-30T16:30:00Z"),
         ("at-fma", "final", "2026-04-30T16:30:00Z"),
         ("rs-poverenik", "data-subjects", None),
+        ("card-schemes", "updates", None),  # chained to the alert, itself waiting for detection
     ]
     assert rows[0]["due_local"] == "2026-03-27T17:30:00+01:00"
     assert (rows[1]["status"], rows[1]["if_equal_to_awareness_utc"]) == ("waiting", "2026-03-28T09:00:00Z")

@@ -755,6 +755,17 @@
         var what = tr.appendChild(element("td", { "class": "pb-what" }, row.regulator.name + ": " + row.stage.name +
           (row.status === "due" ? "" : " [" + row.status + "]")));
         if (row.due != null) { what.appendChild(element("small", { "class": "pb-why" }, row.why)); }
+        if (row.stage.every && row.due != null) {
+          // A report that repeats (daily updates): the next time from now, and which time it is.
+          var next = row.due, count = 1, zoneOf = (row.regulator.calendar && row.regulator.calendar.timezone) ||
+            DATA.timezone;
+          while (next < Date.now() && count < 100000) {
+            next = add(next, row.stage.every, zoneOf, row.regulator.calendar, row.regulator.counting, false);
+            count += 1;
+          }
+          what.appendChild(element("small", { "class": "pb-repeat" }, row.stage.repeat + (count > 1 ? " Next: time " +
+            count + ", " + show(next, shown) + " = " + showUTC(next) + "." : "")));
+        }
         row.notes.forEach(function (note) { what.appendChild(element("small", { "class": "pb-note" }, note)); });
         if (row.other != null) {
           what.appendChild(element("small", { "class": "pb-other" },

@@ -347,3 +347,22 @@ def test_the_status_follows_the_plans_lifecycle_and_goes_into_the_log(visit: Vis
     assert visit.page.locator("#pb-status").input_value() == "false-alarm"
     assert "Run Stand-down after a false alarm." in visit.page.locator("article").inner_text()
     assert visit.errors == []
+
+
+def test_a_repeating_report_shows_its_next_time_on_the_clock(visit: Visit) -> None:
+    from zoneinfo import ZoneInfo
+
+    vienna = ZoneInfo("Europe/Vienna")
+    now = dt.datetime.now(vienna)
+    detected = (now - dt.timedelta(days=5)).replace(hour=10, minute=0, second=0, microsecond=0)
+    visit.open("incident.html")
+    visit.page.select_option("#pb-zone", "Europe/Vienna")
+    visit.page.select_option("#pb-show-zone", "Europe/Vienna")
+    enter(visit, "#pb-event-awareness", detected.strftime("%Y-%m-%dT%H:%M"))
+    enter(visit, "#pb-event-detection", detected.strftime("%Y-%m-%dT%H:%M"))
+    # The alert is due a day after detection; the updates a day after the alert, then every day at 10:00
+    # Vienna time: times 1, 2, 3 fell 3, 2 and 1 days ago; time 4 is today at 10:00, time 5 tomorrow.
+    expected = 4 if now.time() < dt.time(10, 0) else 5
+    row = visit.page.locator("#pb-deadlines tr[data-regulator=card-schemes][data-stage=updates]")
+    assert f"Then every 1 day until the acquirer closes its case. Next: time {expected}, " in row.inner_text()
+    assert visit.errors == []
