@@ -473,6 +473,8 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "due_text": lambda item: due_text(item, playbook),
         "repeat_text": repeat_text,
         "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
+        # A specimen is text as it went out: nothing in it is filled or marked, every character is shown.
+        "specimen_html": lambda text: Markup(markdown_lines(text.rstrip("\n"))),
         "reach": reach,
         "describe_channel": describe_channel,
         "call_channels": call_channels,

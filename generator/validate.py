@@ -813,7 +813,7 @@ def templates_say_where_and_when_once(c: _Checked) -> None:
 @meaning
 def companions_go_out_together(c: _Checked) -> None:
     """A companion is another message that can go out with this one: used in one of its phases."""
-    phases = {t.get("id"): set(_phase_ids(t)) for _, t in _entries(c.data, "templates")}
+    phases = {t["id"]: set(_phase_ids(t)) for _, t in _entries(c.data, "templates") if isinstance(t.get("id"), str)}
     for index, template in _entries(c.data, "templates"):
         for m_index, companion in _texts(template, "companions"):
             path = ("templates", index, "companions", m_index)
@@ -1146,7 +1146,8 @@ def _exceptions_are_current_and_used(c: _Checked) -> None:
     """An exception older than a year is reviewed again; one that accepts no warning is removed."""
     for index, exception in _entries(c.data, "exceptions"):
         rule, reviewed = exception.get("rule"), exception.get("reviewed_on")
-        if rule not in {rule_name(check) for check in READINESS_RULES} or not isinstance(reviewed, dt.date):
+        if not isinstance(rule, str) or rule not in {rule_name(check) for check in READINESS_RULES} \
+                or not isinstance(reviewed, dt.date):
             continue  # an unknown rule is an error already
         if not _current(c, exception):
             c.report.add(("exceptions", index, "reviewed_on"), f"the exception for '{rule}' was reviewed on "
