@@ -26,6 +26,7 @@ from typing import Any
 
 from .errors import BuildError, SignError, system_error_text
 from .paths import MARKER, MARKER_TEXT, check_output_folder, check_site_folder, setting_line
+from .protect import Sealer, derive
 from .schema import Edition
 from .sign import ALLOWED_SIGNERS, SIGNATURE, SigningKey, sign_file, signature_problem
 
@@ -62,9 +63,10 @@ def file_stem(organisation: str, version: str) -> str:
     return f"{slugify(organisation)}-{slugify(version)}"
 
 
-def bundle_name(organisation: str, version: str, *, public: bool) -> str:
-    """The offline bundle's folder and zip name: ``danubia-pay-ag-3-1-offline`` (``…-public-offline``)."""
-    return f"{file_stem(organisation, version)}{'-public' if public else ''}-offline"
+def bundle_name(organisation: str, version: str, *, public: bool, protected: bool = False) -> str:
+    """The offline bundle's folder and zip name: ``danubia-pay-ag-3-1-offline`` (``…-public-offline``,
+    ``…-protected-offline``)."""
+    return f"{file_stem(organisation, version)}{'-public' if public else ''}{'-protected' if protected else ''}-offline"
 
 
 def slugify(text: str) -> str:
@@ -251,11 +253,13 @@ def _mkdocs_errors() -> Iterator[None]:
 
 
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
-               edition: Edition | None = None, signing_key: Path | None = None) -> Any:
+               edition: Edition | None = None, signing_key: Path | None = None,
+               protection: Sealer | None = None) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
 
     ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
     ``signing_key``: the private key that signs the site's manifest (else $PLAYBOOK_SIGNING_KEY, if set).
+    ``protection``: the key the protected edition is sealed with (see protect.py); None for a site in clear.
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -273,6 +277,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
         if edition is not None:
             plugin.config.edition = edition
         plugin.signing_key_path = signing_key
+        plugin.protection = protection
         config["site_dir"] = str(directory)
         mkdocs_build.build(config)
     return plugin
@@ -287,25 +292,28 @@ def site_dir(config_file: Path) -> Path:
 
 
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | None = None,
-          edition: Edition | None = None, signing_key: Path | None = None) -> Built:
+          edition: Edition | None = None, signing_key: Path | None = None, passphrase: str | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
 
     ``edition`` ("internal" or "public") overrides the plugin's setting; the public bundle's name
     says so. With ``signing_key`` (or $PLAYBOOK_SIGNING_KEY) the site's manifest and the zip are signed,
-    in the staging folders, so the last good site and bundle are replaced only by signed ones.
+    in the staging folders, so the last good site and bundle are replaced only by signed ones. With
+    ``passphrase`` the site is the protected edition (protect.py), its bundle named ``…-protected-offline``.
 
     Raises:
         BuildError: MkDocs refused the configuration, the build failed, or a file could not be
-            written (a full disk, a read-only folder: said in one line).
+            written (a full disk, a read-only folder: said in one line); the passphrase was refused.
     """
+    protection = derive(passphrase) if passphrase is not None else None  # before anything is touched
     try:
-        return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition, signing_key=signing_key)
+        return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition, signing_key=signing_key,
+                      protection=protection)
     except OSError as exc:
         raise BuildError(system_error_text(exc)) from None
 
 
 def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edition: Edition | None,
-           signing_key: Path | None) -> Built:
+           signing_key: Path | None, protection: Sealer | None) -> Built:
     project = config_file.resolve().parent
     dist = dist_dir or project / "dist"
     final_site = site_dir(config_file)
@@ -316,10 +324,12 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
     staging.chmod(new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
     try:
-        plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key)
+        plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
+                            protection=protection)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         document = plugin.playbook.document
-        name = bundle_name(document.organisation, document.version, public=plugin.config.edition == "public")
+        name = bundle_name(document.organisation, document.version, public=plugin.config.edition == "public",
+                           protected=protection is not None)
         bundle = bundle_path(dist, name)
         staged = write_bundle_pair(staging, name, bundle)
         key = plugin.signing

@@ -371,6 +371,8 @@ config_option = click.option(
 )
 #: The environment variable --sign is read from when not given (CI); sign.SIGNING_VARIABLE, without the import.
 SIGNING_VARIABLE = "PLAYBOOK_SIGNING_KEY"
+#: Where --protect reads the passphrase; protect.PASSPHRASE_VARIABLE, without the import.
+PASSPHRASE_VARIABLE = "PLAYBOOK_PASSPHRASE"
 sign_option = click.option(
     "--sign", "signing_key", type=click.Path(dir_okay=True, path_type=Path), default=None, envvar=SIGNING_VARIABLE,
     help=f"Sign with this Ed25519 private key (OpenSSH), whose public half is committed as signing.pub "
@@ -386,33 +388,54 @@ sign_option = click.option(
               help="public: leave out private contact details (default: as in mkdocs.yml, else internal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 @sign_option
+@click.option("--protect", is_flag=True,
+              help=f"Encrypt the whole site with a passphrase, read from ${PASSPHRASE_VARIABLE} or asked for "
+                   "(never an option: it would show in process lists).")
 @click.pass_obj
 def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: Edition | None, verbose: bool,
-          signing_key: Path | None) -> None:
+          signing_key: Path | None, protect: bool) -> None:
     """Build the site into site/ and the offline bundle into dist/.
 
     The old site and bundle are replaced only when the build succeeded. With --sign, the site's manifest
     of every file and the zip are signed (OpenSSH signatures: `playbook verify`, or `ssh-keygen -Y verify`).
+    With --protect, every page, the search index and the incident tools' data are encrypted: the site
+    asks for the passphrase once per browser tab.
     """
     from .build import build as build_site  # imports MkDocs, so only when building
 
     _log_mkdocs(verbose)
     if not config_file.is_file():
         raise click.UsageError(f"{config_file}: no such file; run this where mkdocs.yml is, or pass -f")
+    passphrase = _passphrase() if protect else None
     with _user_errors(obj["debug"]):
         try:
-            built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key)
+            built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
+                               passphrase=passphrase)
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)
             sys.exit(1)
     click.echo(f"Site:   {built.site}")
     click.echo(f"Bundle: {built.bundle}")
+    if protect:
+        click.echo("Protected: every page asks for the passphrase once per browser tab; keep the passphrase "
+                   "apart from the stick.")
     if built.signature is not None:
         click.echo(f"Signed: {built.signature} (key {built.fingerprint})")
     elif built.public_key is not None:
         click.echo(f"Not signed: the pages name the key {built.public_key}; sign a release with --sign KEY", err=True)
     click.echo(f"Open:   {(built.site / 'index.html').as_uri()}")
+
+
+def _passphrase() -> str:
+    """The protected edition's passphrase: $PLAYBOOK_PASSPHRASE, else typed twice at a terminal."""
+    given = os.environ.get(PASSPHRASE_VARIABLE)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"--protect needs a passphrase: set {PASSPHRASE_VARIABLE}, or run at a terminal "
+                               "to be asked for it")
+    return str(click.prompt("Passphrase", hide_input=True, confirmation_prompt=True, err=True))
 
 
 @cli.command()

@@ -34,6 +34,7 @@ from .escape import markdown_text as escape
 from .git import git_commit
 from .model import Playbook, public_edition
 from .paths import outside, setting_line
+from .protect import Sealer, seal_site
 from .render import Page, navigation, render_pages, render_single
 from .schema import EDITIONS
 from .sign import (
@@ -116,9 +117,11 @@ def changes_page(playbook: Playbook, playbook_path: Path, templates: Path, *, pu
                           changes=Markup(changes), previous=older.document.version, tag=tag)]
 
 
-def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | None, edition: str) -> Page:
+def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | None, edition: str, *,
+                protected: bool = False) -> Page:
     """*Check this copy*: how to check the bundle and the site with ssh-keygen alone, with the real names."""
-    bundle = bundle_name(playbook.document.organisation, playbook.document.version, public=edition == "public")
+    bundle = bundle_name(playbook.document.organisation, playbook.document.version, public=edition == "public",
+                         protected=protected)
     # Shown inside code, where an escaped character would be typed as written: slugs, base64 and the
     # tool's own names only, none from playbook.yml as written.
     literal = {"fingerprint": public_key.fingerprint if public_key else None, "bundle": f"{bundle}.zip",
@@ -219,6 +222,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.signing_key_path: Path | None = None
         self.public_key: PublicKey | None = None
         self.signing: SigningKey | None = None
+        #: The key of the protected edition, set by `playbook build --protect`: the built site is sealed.
+        self.protection: Sealer | None = None
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -301,7 +306,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             self.pages += changes_page(playbook, playbook_path, templates,
                                        public_of=opened.playbook if public else None)
             after = next((i + 1 for i, page in enumerate(self.pages) if page.path == "document.md"), len(self.pages))
-            self.pages.insert(after, verify_page(playbook, templates, self.public_key, self.config.edition))
+            self.pages.insert(after, verify_page(playbook, templates, self.public_key, self.config.edition,
+                                                 protected=self.protection is not None))
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:
@@ -464,12 +470,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-1000)  # after every other plugin (the offline plugin writes at -100): the manifest lists all
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Sign the site: its manifest of every file's SHA-256, and the manifest's signature."""
-        if self.signing is not None:
-            try:
+        """Seal the protected edition; then sign the site: its manifest of every file's SHA-256, and the
+        manifest's signature (of the sealed files: a copy is checked without the passphrase)."""
+        try:
+            if self.protection is not None:
+                seal_site(Path(config.site_dir), self.protection)
+            if self.signing is not None:
                 sign_folder(Path(config.site_dir), self.signing)
-            except (PlaybookError, OSError) as exc:
-                raise PluginError(str(exc)) from None
+        except (PlaybookError, OSError) as exc:
+            raise PluginError(str(exc)) from None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:  # noqa: ARG002  (MkDocs passes it)
         # mkdocs serve already watches docs_dir (content/) and mkdocs.yml.
