@@ -1,0 +1,65 @@
+"""Edges of generator/deadlines.py that the mutation run found unpinned. Every expected time is
+worked out by hand from the rule in the module's docstring, never by the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator import open_playbook
+from generator.deadlines import deadlines, read_time
+from generator.model import Playbook
+from tests.conftest import MINIMAL, edit
+
+UTC = dt.UTC
+VIENNA = ZoneInfo("Europe/Vienna")
+#: The Saturday before Europe's clocks go forward (Sunday 29 March 2026, 02:00 CET → 03:00 CEST).
+AWARE = dt.datetime(2026, 3, 28, 10, 0, tzinfo=VIENNA)  # 09:00 UTC
+
+
+def playbook_with_stage(tmp_path: Path, due: str, start: str) -> Playbook:
+    text = edit(MINIMAL.read_text(), "        due: 72h\n        from: awareness\n",
+                f"        due: {due}\n        from: {start}\n")
+    (tmp_path / "playbook.yml").write_text(text)
+    return open_playbook(tmp_path / "playbook.yml").playbook
+
+
+def test_days_count_in_the_playbooks_zone_when_no_zone_is_given(tmp_path: Path) -> None:
+    # One calendar day in Vienna from Saturday 10:00 CET is Sunday 10:00 CEST: 23 hours, 08:00 UTC.
+    [deadline] = deadlines(playbook_with_stage(tmp_path, "1 day", "awareness"), {"awareness": AWARE})
+    assert deadline.due == dt.datetime(2026, 3, 29, 8, 0, tzinfo=UTC)
+
+
+def test_days_count_in_the_zone_given_rather_than_the_playbooks(tmp_path: Path) -> None:
+    # Counted in UTC, one day from Saturday 09:00 UTC is Sunday 09:00 UTC (no clock change in UTC).
+    [deadline] = deadlines(playbook_with_stage(tmp_path, "1 day", "awareness"), {"awareness": AWARE},
+                           zone=ZoneInfo("UTC"))
+    assert deadline.due == dt.datetime(2026, 3, 29, 9, 0, tzinfo=UTC)
+
+
+def test_a_stage_waiting_for_an_event_has_no_hint_until_awareness_is_known(tmp_path: Path) -> None:
+    [deadline] = deadlines(playbook_with_stage(tmp_path, "72h", "detection"), {})
+    assert (deadline.status, deadline.due, deadline.hint) == ("waiting", None, None)
+    assert deadline.explanation == ("72 hours after detection; give the time of detection "
+                                    "(first suspicion or discovery)")
+
+
+def test_a_stage_waiting_for_an_event_hints_at_its_time_if_that_event_equals_awareness(tmp_path: Path) -> None:
+    [deadline] = deadlines(playbook_with_stage(tmp_path, "72h", "detection"), {"awareness": AWARE})
+    assert (deadline.status, deadline.due) == ("waiting", None)
+    assert deadline.hint == dt.datetime(2026, 3, 31, 9, 0, tzinfo=UTC)  # 72 elapsed hours after 09:00 UTC
+
+
+@pytest.mark.parametrize("text", ["2000-01-01T00:00", "2099-12-31T23:59"])
+def test_times_in_the_first_and_last_year_the_clock_counts_are_read(text: str) -> None:
+    assert read_time(text, VIENNA) == dt.datetime.fromisoformat(text).replace(tzinfo=VIENNA)
+
+
+@pytest.mark.parametrize(("text", "year"), [("1999-12-31T23:59", 1999), ("2100-01-01T00:00", 2100)])
+def test_times_outside_the_years_the_clock_counts_are_refused(text: str, year: int) -> None:
+    with pytest.raises(ValueError) as refused:
+        read_time(text, VIENNA)
+    assert str(refused.value) == f"the time is in the year {year}; the clock counts only 2000 to 2099 - check the date"
