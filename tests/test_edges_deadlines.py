@@ -20,9 +20,10 @@ VIENNA = ZoneInfo("Europe/Vienna")
 AWARE = dt.datetime(2026, 3, 28, 10, 0, tzinfo=VIENNA)  # 09:00 UTC
 
 
-def playbook_with_stage(tmp_path: Path, due: str, start: str) -> Playbook:
+def playbook_with_stage(tmp_path: Path, due: str, start: str, more: str = "") -> Playbook:
+    """The fixture with its one regulator stage due ``due`` from ``start`` (``more``: further lines of the stage)."""
     text = edit(MINIMAL.read_text(), "        due: 72h\n        from: awareness\n",
-                f"        due: {due}\n        from: {start}\n")
+                f"        due: {due}\n        from: {start}\n{more}")
     (tmp_path / "playbook.yml").write_text(text)
     return open_playbook(tmp_path / "playbook.yml").playbook
 
@@ -63,3 +64,24 @@ def test_times_outside_the_years_the_clock_counts_are_refused(text: str, year: i
     with pytest.raises(ValueError) as refused:
         read_time(text, VIENNA)
     assert str(refused.value) == f"the time is in the year {year}; the clock counts only 2000 to 2099 - check the date"
+
+
+def test_a_time_with_a_fraction_of_a_second_in_the_spring_gap_is_refused_with_its_offsets() -> None:
+    # 02:30 on 29 March 2026 does not exist in Vienna: at 02:00 CET (+01:00) the clocks went to 03:00
+    # CEST (+02:00). Read with the offset before the change, 02:30:00.5+01:00 is 01:30:00.5 UTC, 03:30 CEST.
+    with pytest.raises(ValueError) as refused:
+        read_time("2026-03-29T02:30:00.5", VIENNA)
+    assert str(refused.value) == (
+        "2026-03-29T02:30:00.5 does not exist in Europe/Vienna: the clocks went forward that night (UTC offset "
+        "+01:00 to +02:00). Give the time the clock showed, or write the offset, e.g. 2026-03-29T02:30:00.5+01:00 "
+        "(which is 03:30 CEST)")
+
+
+def test_the_hint_of_a_waiting_stage_is_capped_by_its_outer_limit_from_the_same_event(tmp_path: Path) -> None:
+    # Awareness Tuesday 10 March 2026, 10:00 CET. If detection equals it: one month later is 10 April,
+    # 30 days later is 9 April; the earlier counts. 9 April 10:00 CEST (+02:00) is 08:00 UTC.
+    playbook = playbook_with_stage(tmp_path, "1 month", "detection",
+                                   "        no_later_than: {due: 30 days, from: detection}\n")
+    [deadline] = deadlines(playbook, {"awareness": dt.datetime(2026, 3, 10, 10, 0, tzinfo=VIENNA)})
+    assert (deadline.status, deadline.due) == ("waiting", None)
+    assert deadline.hint == dt.datetime(2026, 4, 9, 8, 0, tzinfo=UTC)
