@@ -33,3 +33,15 @@ def test_contact_details_verified_exactly_a_year_ago_are_still_current(verified_
                 f"{verified_on}, more than a year ago; call to check them and update the date; readiness rule "
                 "'contact-details-recently-verified'"]
     assert problems(text) == (expected if warned else [])
+
+
+@pytest.mark.parametrize(("date", "warned"), [("2026-05-18", False), ("2026-05-17", True)])
+def test_an_exercise_within_two_weeks_means_fourteen_days(date: str, warned: bool) -> None:
+    # TODAY is 2026-06-01; two weeks before it is 2026-05-18.
+    text = edit(MINIMAL.read_text(), "  timezone: Europe/Vienna\n",
+                "  timezone: Europe/Vienna\n  exercise_within: 2 weeks\n")
+    text += (f"exercises:\n  - id: call-round\n    date: {date}\n    kind: call-tree-test\n"
+             "    participants: [comms-lead]\n")
+    expected = [f"playbook.yml:101:5: exercises[0].date: warning: the last exercise was on {date}, before 2026-05-18; "
+                "exercise the plan again; readiness rule 'plan-exercised-recently'"]
+    assert problems(text) == (expected if warned else [])
