@@ -21,7 +21,8 @@ AWARE = dt.datetime(2026, 3, 28, 10, 0, tzinfo=VIENNA)  # 09:00 UTC
 
 
 def playbook_with_stage(tmp_path: Path, due: str, start: str, more: str = "") -> Playbook:
-    """The fixture with its one regulator stage due ``due`` from ``start`` (``more``: further lines of the stage)."""
+    """The fixture with its one regulator stage due ``due`` from ``start``; ``more``: lines after it, indented
+    8 spaces for the stage or 4 for its regulator."""
     text = edit(MINIMAL.read_text(), "        due: 72h\n        from: awareness\n",
                 f"        due: {due}\n        from: {start}\n{more}")
     (tmp_path / "playbook.yml").write_text(text)
@@ -85,3 +86,12 @@ def test_the_hint_of_a_waiting_stage_is_capped_by_its_outer_limit_from_the_same_
     [deadline] = deadlines(playbook, {"awareness": dt.datetime(2026, 3, 10, 10, 0, tzinfo=VIENNA)})
     assert (deadline.status, deadline.due) == ("waiting", None)
     assert deadline.hint == dt.datetime(2026, 4, 9, 8, 0, tzinfo=UTC)
+
+
+def test_business_hours_that_end_as_the_window_closes_are_due_at_the_close(tmp_path: Path) -> None:
+    # Monday 1 June 2026 (a working day in Austria), 13:00 CEST; 4 business hours in 08:00-17:00 end at
+    # 17:00 that day (15:00 UTC), not when the window opens again on Tuesday.
+    playbook = playbook_with_stage(tmp_path, "4 business hours", "awareness",
+                                   '    calendar: {country: AT, hours: "08:00-17:00"}\n')
+    [deadline] = deadlines(playbook, {"awareness": dt.datetime(2026, 6, 1, 13, 0, tzinfo=VIENNA)})
+    assert deadline.due == dt.datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
