@@ -95,3 +95,22 @@ def test_business_hours_that_end_as_the_window_closes_are_due_at_the_close(tmp_p
                                    '    calendar: {country: AT, hours: "08:00-17:00"}\n')
     [deadline] = deadlines(playbook, {"awareness": dt.datetime(2026, 6, 1, 13, 0, tzinfo=VIENNA)})
     assert deadline.due == dt.datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
+
+
+def test_a_chained_stage_says_what_it_counts_from_before_a_disputed_start(tmp_path: Path) -> None:
+    # Awareness Wednesday 3 June 2026 10:00; the notification is due 72 hours later, Saturday 6 June 10:00.
+    # The update, 2 business days after it, starts on a weekend: Tuesday 9 June if Monday is day 1,
+    # Wednesday 10 June if the count waits. Both readings are shown, after how the stage is counted.
+    playbook = playbook_with_stage(
+        tmp_path, "72h", "awareness",
+        "      - id: update\n        name: Update\n        due: 2 business days\n        from: notification\n"
+        "    calendar: {country: AT}\n"
+        "    counting: {non_business_start: disputed, dispute: The text does not say which day is day 1.}\n")
+    notification, update = deadlines(playbook, {"awareness": dt.datetime(2026, 6, 3, 10, 0, tzinfo=VIENNA)})
+    assert notification.due == dt.datetime(2026, 6, 6, 8, 0, tzinfo=UTC)
+    assert (update.due, update.other) == (dt.datetime(2026, 6, 9, 8, 0, tzinfo=UTC),
+                                          dt.datetime(2026, 6, 10, 8, 0, tzinfo=UTC))
+    assert update.notes == (
+        "Counted from the deadline of the notification, which is not marked as filed; once it is filed this "
+        "deadline counts from the filing.",
+        "The text does not say which day is day 1.")
