@@ -9,6 +9,7 @@ environment, so nothing in the playbook can inject markup or reach Python object
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import traceback
@@ -48,25 +49,32 @@ from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 
+#: How every environment reads templates (the compiled code depends on these).
+_SYNTAX: dict[str, Any] = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": True,
+                           "lstrip_blocks": True}
+
+
+def cache_pattern(cls: type, options: dict[str, Any]) -> str:
+    """File names of compiled templates in Jinja's cache, apart for every set of options that changes the
+    compiled code: Jinja keys a compiled template by its name and source only, so a template compiled with
+    other options (another version of this tool, say) would otherwise be served as it is."""
+    described = repr(sorted((name, value if isinstance(value, bool) else type(value).__name__)
+                            for name, value in options.items()))
+    key = hashlib.sha256(f"{cls.__name__} {described}".encode()).hexdigest()[:16]
+    return f"__crisis_playbook_{key}_%s.cache"
+
+
 def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize: Callable[[Any], Any] | None) -> Any:
     """The one factory for Jinja environments: strict about undefined names, always."""
     cls = SandboxedEnvironment if sandboxed else jinja2.Environment
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = dict(_SYNTAX)  # autoescape off: the output is Markdown; `finalize` escapes values
     if finalize is not None:
         options["finalize"] = finalize
     if loader is not None:
         # Compiled page templates are kept in Jinja's per-user cache directory (created private,
         # ownership checked by Jinja): compiling them is most of the cost of rendering.
-        options["bytecode_cache"] = jinja2.FileSystemBytecodeCache()
-    return cls(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # the output is Markdown; values are escaped by `finalize`
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        **options,
-    )
+        options["bytecode_cache"] = jinja2.FileSystemBytecodeCache(pattern=cache_pattern(cls, options))
+    return cls(loader=loader, undefined=jinja2.StrictUndefined, **options)
 
 
 def page_environment(user_templates: Path | None) -> jinja2.Environment:
