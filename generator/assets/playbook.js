@@ -77,14 +77,19 @@
   }
 
   /* ms plus a period, counted in zone: generator/deadlines.py's add(), rule for rule. */
-  /* ms plus business hours: only the time inside the calendar's service window ("08:00-17:00") on
-     business days counts, on the wall clock of zone; generator/deadlines.py's _add_business_hours(). */
-  function addBusinessHours(ms, period, zone, calendar) {
+  /* Whether a day (UTC midnight ms) is a business day of calendar: no weekend, no holiday of its data. */
+  function workingDay(calendar) {
     var holidays = (own(DATA.holidays, calendar.key) || []);
-    var working = function (d) {
+    return function (d) {
       var weekday = new Date(d).getUTCDay();
       return weekday !== 0 && weekday !== 6 && holidays.indexOf(isoDay(d)) < 0;
     };
+  }
+
+  /* ms plus business hours: only the time inside the calendar's service window ("08:00-17:00") on
+     business days counts, on the wall clock of zone; generator/deadlines.py's _add_business_hours(). */
+  function addBusinessHours(ms, period, zone, calendar) {
+    var working = workingDay(calendar);
     var minutes = function (text) { return +text.slice(0, 2) * 60 + +text.slice(3, 5); };
     var open = minutes(calendar.hours.slice(0, 5)), close = minutes(calendar.hours.slice(6, 11));
     var remaining = period.amount * 60 + (period.plusMinutes || 0), f = fields(ms, zone);
@@ -119,11 +124,7 @@
     f = fields(ms, zone);
     day = dayMs(f);
     if (period.unit === "business days") {
-      var holidays = (own(DATA.holidays, calendar.key) || []);
-      var working = function (d) {
-        var weekday = new Date(d).getUTCDay();
-        return weekday !== 0 && weekday !== 6 && holidays.indexOf(isoDay(d)) < 0;
-      };
+      var working = workingDay(calendar);
       if (waits) { while (!working(day)) { day += DAY; } }
       for (var counted = 0; counted < n;) { day += DAY; if (working(day)) { counted += 1; } }
     } else if (period.unit === "days" || period.unit === "weeks") {
