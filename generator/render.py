@@ -64,10 +64,14 @@ def cache_pattern(cls: type, options: dict[str, Any]) -> str:
     return f"__crisis_playbook_{key}_%s.cache"
 
 
-def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize: Callable[[Any], Any] | None) -> Any:
+def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize: Callable[[Any], Any] | None,
+                 translated: bool = False) -> Any:
     """The one factory for Jinja environments: strict about undefined names, always."""
     cls = SandboxedEnvironment if sandboxed else jinja2.Environment
     options: dict[str, Any] = dict(_SYNTAX)  # autoescape off: the output is Markdown; `finalize` escapes values
+    if translated:
+        # Page templates say what the generator itself writes through gettext (`_("…")`, `{% trans %}`).
+        options["extensions"] = ["jinja2.ext.i18n"]
     if finalize is not None:
         options["finalize"] = finalize
     if loader is not None:
@@ -83,7 +87,9 @@ def page_environment(user_templates: Path | None) -> jinja2.Environment:
     if user_templates is not None and user_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [packaged, jinja2.PrefixLoader({"default": packaged})]
-    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=markdown_value)
+    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=markdown_value,
+                                           translated=True)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -26,6 +26,17 @@
     return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
   }
 
+  /* What the tools say, in the site's language: DATA.strings maps each English text to its translation
+     (from the gettext catalogue, at build); "{name}" in a text marks a value put in. A text with no
+     translation is said in English. */
+  function t(text, values) {
+    var said = own(DATA.strings || {}, text);
+    said = typeof said === "string" && said ? said : text;
+    return said.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   var formatters = map();
   function fields(ms, zone) {
     var format = formatters[zone] || (formatters[zone] = new Intl.DateTimeFormat("en-US", {
