@@ -27,6 +27,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
     "timezone": {"minLength": 1},  # the list of zones depends on the machine: `playbook validate` checks it
     "deadline": {"pattern": _DEADLINE},
     "approval": {"enum": [S.NO_APPROVAL]},  # the text form; the mapping form has its own properties
+    "all_or_ids": {"enum": [S.ALL_ENTRIES]},  # the text form; the list form is ids
 }
 
 
