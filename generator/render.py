@@ -45,6 +45,7 @@ from .model import (
 )
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
+from .translations import wordings
 from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -497,6 +498,9 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
+        # A message in each language it is written in (translation files), and its text in one of them.
+        "wordings": lambda template: wordings(playbook, template.id),
+        "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),

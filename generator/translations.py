@@ -440,10 +440,30 @@ def in_language(playbook: Playbook, language: str) -> Playbook:
                                **changes)
 
 
-def languages_of(playbook: Playbook, template_id: str) -> list[tuple[str, Playbook]]:
-    """The languages a message is written in (the plan's first, then each that translates its text), each
-    with the playbook in that language; only the plan's own when no translation gives its text."""
-    own = [(playbook.document.language, playbook)]
-    translated = [t.language for t in playbook.translations
-                  if {"subject", "body", "outline"} & set(t.texts.get(("templates", template_id), {}))]
-    return own + [(language, in_language(playbook, language)) for language in translated]
+@dataclasses.dataclass(frozen=True)
+class Wording:
+    """A message in one of its languages, for its page: the message and the playbook in that language."""
+
+    language: str
+    playbook: Playbook
+    message: Any  # the Template, in that language
+    #: Added to the ids of its text on the page (``message-<id>--de``); empty for the plan's own language.
+    suffix: str
+
+    @property
+    def name(self) -> str:
+        """The language's own name for itself ("Deutsch"), as readers of that language look for it."""
+        return language_name(self.language, native=True)
+
+
+def wordings(playbook: Playbook, template_id: str) -> list[Wording]:
+    """The languages a message is written in: the plan's own first, then each translation that gives its
+    text (a subject, body or outline), in the order of document.translations."""
+    own = Wording(playbook.document.language, playbook, playbook.template(template_id), "")
+    found = [own]
+    for translation in playbook.translations:
+        if {"subject", "body", "outline"} & set(translation.texts.get(("templates", template_id), {})):
+            translated = in_language(playbook, translation.language)
+            found.append(Wording(translation.language, translated, translated.template(template_id),
+                                 f"--{translation.language}"))
+    return found

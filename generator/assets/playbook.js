@@ -978,8 +978,13 @@
       if (max) {
         panel.appendChild(element("p", { "class": text.length > max ? "pb-too-long" : "" },
           text.length + " of " + max + " characters" + (text.length > max ? ": too long" : "") + "."));
+      } else {
+        panel.appendChild(element("p", {}, t("{count} characters.", { count: text.length })));
       }
-      var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, "Copy the filled text");
+      // A message written in several languages has a composer per language: its button names the language.
+      var language = panel.getAttribute("data-language");
+      var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, language
+        ? t("Copy the filled text ({language})", { language: language }) : "Copy the filled text");
       button.addEventListener("click", function () { copy(filledText(body.querySelector("code") || body, load().facts), button); });
       panel.appendChild(button);
       var edit = element("a", { href: panel.getAttribute("data-facts-href") || "#" }, "Fill in the incident facts");
