@@ -206,3 +206,19 @@ def test_the_example_is_translated_where_a_real_institution_would_be() -> None:
     serbian = in_language(playbook, "sr-Latn")
     assert serbian.template("gdpr-notification").required_clauses == (
         "Lice za zaštitu podataka o ličnosti: {{ dpo_email }}.",)
+
+
+def test_diff_shows_a_changed_translation(tmp_path: Path) -> None:
+    _project(tmp_path)
+    (tmp_path / "old.yml").write_text((tmp_path / "playbook.yml").read_text())
+    (tmp_path / "old.de.yml").write_text(GERMAN)
+    (tmp_path / "playbook.de.yml").write_text(edit(GERMAN, "title: Erste Stellungnahme", "title: Erste Erklärung"))
+    assert invoke("diff", "old.yml", "playbook.yml", cwd=tmp_path) == (0, (
+        "Changes from old.yml to playbook.yml:\n\n"
+        "Translation: German (de)\n"
+        "  ~ holding-statement (Erste Erklärung)\n"
+        "      title: 'Erste Stellungnahme' -> 'Erste Erklärung'\n"))
+    (tmp_path / "old.de.yml").write_text(edit(GERMAN, "  - id: holding-statement\n", "  - id: holding-statment\n"))
+    code, output = invoke("diff", "old.yml", "playbook.yml", cwd=tmp_path)
+    assert (code, output.splitlines()[0]) == (1, "old.de.yml:4:5: templates[0].id: unknown template "
+                                                 "'holding-statment'; it is not in old.yml; known: holding-statement")
