@@ -94,6 +94,21 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+TRANSLATION_SCHEMA_ID = "https://crisis-playbook.example/playbook.translation.schema.json"
+
+
+def translation_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a translation file (``playbook.<language>.yml``), from the same cerberus schema."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": TRANSLATION_SCHEMA_ID,
+        "title": "Translation of a crisis-communication playbook (playbook.<language>.yml)",
+        "description": "Derived from generator/schema.py by `playbook schema --translation`. Ids, blanks and "
+                       "required clauses are checked against playbook.yml by `playbook validate`.",
+        **convert({"type": "dict", "schema": S.TRANSLATION}),
+    }
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of the format, for the reference page."""

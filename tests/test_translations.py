@@ -222,3 +222,24 @@ def test_diff_shows_a_changed_translation(tmp_path: Path) -> None:
     code, output = invoke("diff", "old.yml", "playbook.yml", cwd=tmp_path)
     assert (code, output.splitlines()[0]) == (1, "old.de.yml:4:5: templates[0].id: unknown template "
                                                  "'holding-statment'; it is not in old.yml; known: holding-statement")
+
+
+def test_playbook_schema_translation_prints_the_committed_file_and_the_example_follows_it() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from tests.conftest import ROOT, example_translations
+
+    code, output = invoke("schema", "--translation")
+    committed = ROOT / "playbook.translation.schema.json"
+    assert code == 0 and json.loads(output) == json.loads(committed.read_text()), \
+        "stale: run `playbook schema --translation > playbook.translation.schema.json`"
+    validator = jsonschema.Draft202012Validator(json.loads(output))
+    for path in example_translations():
+        assert path.read_text().startswith("# yaml-language-server: $schema=playbook.translation.schema.json\n")
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text()))) == []
+    broken = yaml.safe_load(edit(GERMAN, "  phases: all\n", "  phases: some\n"))
+    assert [e.message for e in validator.iter_errors(broken)] == [
+        "'some' is not valid under any of the given schemas"]
