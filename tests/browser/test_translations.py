@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from tests.browser.conftest import Visit
+from tests.browser.test_accessibility import violations
 
 pytestmark = pytest.mark.browser
 
@@ -53,3 +57,14 @@ def test_the_languages_stack_at_phone_width(visit: Visit) -> None:
     english, german = columns.nth(0).bounding_box(), columns.nth(1).bounding_box()
     assert german["y"] >= english["y"] + english["height"] and german["x"] == english["x"]
     assert visit.page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_message_in_several_languages_has_no_axe_violation(browser: Any, built_site: Path, width: int) -> None:
+    context = browser.new_context(offline=True, bypass_csp=True, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto((built_site / "messages/employee-memo.html").as_uri())
+        assert violations(page) == []
+    finally:
+        context.close()
