@@ -594,6 +594,8 @@ class Translation:
     document: dict[str, str] = field(default_factory=dict)
     #: (section, id, schema key) of every text of playbook.yml this language does not translate.
     untranslated: tuple[tuple[str, str, str], ...] = ()
+    #: True for playbook.yml's own texts, kept by a playbook put into another language (see in_language).
+    original: bool = False
 
 
 @dataclass(frozen=True)

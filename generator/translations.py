@@ -421,11 +421,43 @@ def _section_in(entries: tuple[Any, ...], section: str, translation: Translation
     return tuple(result)
 
 
+def _texts_of(entry: Any, kind: str) -> dict[str, Any]:
+    """The translatable texts of a model entry, as a translation file writes them (lists for tuples)."""
+    from .model import schema_keys
+
+    found = {}
+    for f in dataclasses.fields(entry):
+        key, value = schema_keys(f)[0], getattr(entry, f.name)
+        if key in S.TRANSLATABLE[kind] and value:
+            found[key] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
+    return found
+
+
+def _as_translation(playbook: Playbook, values: Any) -> Translation:
+    """The playbook's own texts as a translation into its language: kept by a playbook put into another
+    language, so that it can be put back, and its pages still show the original beside the translation."""
+    from .model import Translation
+
+    texts: dict[tuple[str, str], dict[str, Any]] = {}
+    for section in S.TRANSLATED_SECTIONS:
+        entity, inner = S.SECTION[section], _inner_entity(section)
+        for entry in getattr(playbook, section):
+            if entity.kind in S.TRANSLATABLE:
+                texts[(section, entry.id)] = _texts_of(entry, entity.kind)
+            if inner is not None:
+                texts.update({(NESTED, item.id): _texts_of(item, inner.kind) for item in getattr(entry, inner.section)})
+    return Translation(language=playbook.document.language, file="", texts=texts,
+                       values={k: playbook.values[k] for k in values if k in playbook.values},
+                       document={k: str(getattr(playbook.document, k)) for k in S.TRANSLATABLE_DOCUMENT},
+                       original=True)
+
+
 def in_language(playbook: Playbook, language: str) -> Playbook:
     """The playbook with its texts in ``language``: every translated text in place of the original, the
     organisation values that read differently in it, and ``document.language`` set to it. A text the
     translation leaves out keeps the original (:attr:`Translation.untranslated` lists them); the plan's
-    own language gives the playbook as it is.
+    own language gives the playbook as it is. The result keeps the original texts as a translation
+    (``original=True``), so it can be put back into the plan's language and its pages show both.
 
     Raises:
         KeyError: the playbook is not translated into ``language``.
@@ -433,11 +465,19 @@ def in_language(playbook: Playbook, language: str) -> Playbook:
     if language == playbook.document.language:
         return playbook
     translation = translation_of(playbook, language)
+    original = next((t for t in playbook.translations if t.original), None)
+    if original is not None and not translation.original:  # from one translation to another: through the original
+        return in_language(in_language(playbook, original.language), language)
     changes: dict[str, Any] = {section: _section_in(getattr(playbook, section), section, translation)
                                for section in S.TRANSLATED_SECTIONS}
     document = _translated(dataclasses.replace(playbook.document, language=language), translation.document)
+    if translation.original:  # back to the plan's own texts
+        others = tuple(t for t in playbook.translations if not t.original)
+    else:
+        kept = _as_translation(playbook, {k for t in playbook.translations for k in t.values})
+        others = (kept, *playbook.translations)
     return dataclasses.replace(playbook, document=document, values={**playbook.values, **translation.values},
-                               **changes)
+                               translations=others, **changes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -456,14 +496,23 @@ class Wording:
         return language_name(self.language, native=True)
 
 
+def _writes(translation: Translation, template_id: str) -> bool:
+    """Whether a translation gives a message's own text (its subject, body or outline)."""
+    return bool({"subject", "body", "outline"} & set(translation.texts.get(("templates", template_id), {})))
+
+
 def wordings(playbook: Playbook, template_id: str) -> list[Wording]:
-    """The languages a message is written in: the plan's own first, then each translation that gives its
-    text (a subject, body or outline), in the order of document.translations."""
-    own = Wording(playbook.document.language, playbook, playbook.template(template_id), "")
-    found = [own]
-    for translation in playbook.translations:
-        if {"subject", "body", "outline"} & set(translation.texts.get(("templates", template_id), {})):
-            translated = in_language(playbook, translation.language)
-            found.append(Wording(translation.language, translated, translated.template(template_id),
-                                 f"--{translation.language}"))
+    """The languages a message is written in, each with the message in it: the playbook's language first
+    when the message is written in it, then the others in the order of document.translations (the plan's
+    own language first). A playbook put into another language still shows the original beside it."""
+    own = playbook.document.language
+    translations = playbook.translations
+    current = next((t for t in translations if t.language == own and not t.original), None)
+    here = not any(t.original for t in translations) or (current is not None and _writes(current, template_id))
+    languages = [own] if here else []
+    languages += [t.language for t in translations if t.language != own and _writes(t, template_id)]
+    found: list[Wording] = []
+    for language in languages:
+        shown = in_language(playbook, language)
+        found.append(Wording(language, shown, shown.template(template_id), f"--{language}" if found else ""))
     return found

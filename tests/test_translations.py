@@ -243,3 +243,32 @@ def test_playbook_schema_translation_prints_the_committed_file_and_the_example_f
     broken = yaml.safe_load(edit(GERMAN, "  phases: all\n", "  phases: some\n"))
     assert [e.message for e in validator.iter_errors(broken)] == [
         "'some' is not valid under any of the given schemas"]
+
+
+def test_a_playbook_put_into_a_language_keeps_the_original_and_goes_back_or_on() -> None:
+    playbook = open_playbook(EXAMPLE, today=dt.date(2026, 12, 1)).playbook
+    german = in_language(playbook, "de")
+    assert [(t.language, t.original) for t in german.translations] == [("en", True), ("de", False),
+                                                                         ("sr-Latn", False)]
+    back = in_language(german, "en")
+    assert back.templates == playbook.templates and back.values == playbook.values
+    assert back.document == playbook.document and back.translations == playbook.translations
+    serbian = in_language(german, "sr-Latn")  # through the original: an untranslated text is English, not German
+    assert serbian == in_language(playbook, "sr-Latn")
+    assert serbian.template("board-briefing").body == playbook.template("board-briefing").body
+
+
+def test_a_message_page_shows_its_languages_in_a_translated_site_too() -> None:
+    from generator.translations import wordings
+
+    playbook = open_playbook(EXAMPLE, today=dt.date(2026, 12, 1)).playbook
+    assert [(w.language, w.suffix) for w in wordings(playbook, "employee-memo")] == [
+        ("en", ""), ("de", "--de"), ("sr-Latn", "--sr-Latn")]
+    assert [w.language for w in wordings(playbook, "board-briefing")] == ["en", "de"]
+    assert [w.language for w in wordings(playbook, "press-release")] == ["en"]
+    german = in_language(playbook, "de")
+    assert [(w.language, w.suffix) for w in wordings(german, "employee-memo")] == [
+        ("de", ""), ("en", "--en"), ("sr-Latn", "--sr-Latn")]
+    assert [w.language for w in wordings(german, "press-release")] == ["en"]  # not written in German
+    assert wordings(german, "board-briefing")[0].message.body.startswith("Vertraulich")
+    assert [w.language for w in wordings(in_language(playbook, "sr-Latn"), "board-briefing")] == ["en", "de"]
