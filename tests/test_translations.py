@@ -272,3 +272,19 @@ def test_a_message_page_shows_its_languages_in_a_translated_site_too() -> None:
     assert [w.language for w in wordings(german, "press-release")] == ["en"]  # not written in German
     assert wordings(german, "board-briefing")[0].message.body.startswith("Vertraulich")
     assert [w.language for w in wordings(in_language(playbook, "sr-Latn"), "board-briefing")] == ["en", "de"]
+
+
+def test_validate_lists_the_declared_untranslated_texts_as_notices_and_passes_strict(tmp_path: Path) -> None:
+    playbook = _project(tmp_path)
+    code, output = invoke("validate", "--strict", "--as-of", "2026-06-01", str(playbook))
+    assert code == 0, output
+    assert f"{tmp_path}/playbook.de.yml:17:3: not_translated.phases: notice: left in English, as declared: 1 phase: " \
+           "respond\n" in output
+    assert output.endswith(f"{playbook}: valid (0 errors, 0 warnings)\n")
+
+
+def test_a_translation_file_that_is_not_plain_yaml_is_named(tmp_path: Path) -> None:
+    playbook = _project(tmp_path, "templates: [\n")
+    code, output = invoke("validate", str(playbook))
+    assert (code, output) == (1, f"{tmp_path}/playbook.de.yml:2:1: YAML syntax error: did not find expected node "
+                                 f"content (while parsing a flow node)\n{playbook}: invalid (1 error, 0 warnings)\n")
