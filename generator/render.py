@@ -503,6 +503,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
+        "translation_reference": format_reference({"type": "dict", "schema": S.TRANSLATION}),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }
 

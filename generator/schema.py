@@ -776,7 +776,10 @@ ALL_ENTRIES = "all"
 
 def _translated_entry(entity: Entity) -> Schema:
     """The fields of an entry of ``entity`` in a translation file: its id, its texts, its nested entries."""
-    fields: Schema = {entity.id_field: ident(f"Id of the {entity.singular} in playbook.yml.")}
+    own = entity.fields[entity.id_field]  # an incident fact's id is a name (next_update), the others' slugs
+    fields: Schema = {entity.id_field: _describe(f"Id of the {entity.singular} in playbook.yml.",
+                                                 {k: v for k, v in own.items() if k != "meta"},
+                                                 own["meta"].get("example"))}
     for name in TRANSLATABLE.get(entity.kind, ()):
         fields[name] = {**entity.fields[name], "required": False}
     for inner in ENTITIES:
@@ -810,7 +813,8 @@ TRANSLATION: Schema = {
             **{section: _describe(f"'{ALL_ENTRIES}', or ids of {SECTION[section].label.lower()} (or of entries "
                                   "inside them) left untranslated.",
                                   {"type": ["string", "list"], "check_with": "all_or_ids",
-                                   "schema": {"type": "string", "check_with": "slug"}}, ALL_ENTRIES)
+                                   "schema": {"type": "string", "check_with": SECTION[section].fields[
+                                       SECTION[section].id_field]["check_with"]}}, ALL_ENTRIES)
                for section in TRANSLATED_SECTIONS},
         }),
 }

@@ -124,7 +124,8 @@ _KINDS = {"string": "text", "integer": "whole number", "boolean": "true/false", 
           "dict": "mapping", "date": "date (YYYY-MM-DD)"}
 _CHECK_KINDS = {"slug": "id", "identifier": "name", "duration": "duration", "timezone": "IANA time zone",
                 "language": "language tag", "deadline": f"duration, or one of: {', '.join(S.PROMPTLY)}",
-                "approval": f"mapping, or {S.NO_APPROVAL}"}
+                "approval": f"mapping, or {S.NO_APPROVAL}",
+                "all_or_ids": f"{S.ALL_ENTRIES}, or list of ids"}
 
 
 def _types(rules: S.Schema) -> list[str]:

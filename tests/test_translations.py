@@ -288,3 +288,11 @@ def test_a_translation_file_that_is_not_plain_yaml_is_named(tmp_path: Path) -> N
     code, output = invoke("validate", str(playbook))
     assert (code, output) == (1, f"{tmp_path}/playbook.de.yml:2:1: YAML syntax error: did not find expected node "
                                  f"content (while parsing a flow node)\n{playbook}: invalid (1 error, 0 warnings)\n")
+
+
+def test_an_incident_fact_is_translated_by_its_name(tmp_path: Path) -> None:
+    german = edit(GERMAN, "  incident_facts: all\n", "  incident_facts: [next_update]\n") + \
+        "incident_facts:\n  - {id: what_happened, label: Was ist passiert?}\n"
+    assert _problems(tmp_path, german) == []
+    playbook = open_playbook(tmp_path / "playbook.yml", today=TODAY).playbook
+    assert in_language(playbook, "de").incident_facts[0].label == "Was ist passiert?"
