@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # the model is needed only once the playbook is valid, not on
 NESTED = "checklist"
 
 
+@lru_cache(maxsize=64)
 def language_name(tag: str, *, native: bool = False) -> str:
     """The language of a BCP 47 tag in words, from CLDR (Babel): "German", or "Deutsch" with ``native``."""
     from babel import Locale, UnknownLocaleError
