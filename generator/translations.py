@@ -51,10 +51,14 @@ def translation_file(playbook: str | Path, language: str) -> Path:
     return path.with_name(f"{path.stem}.{language}{path.suffix}")
 
 
+def _document(data: dict[str, Any]) -> dict[str, Any]:
+    document = data.get("document")
+    return document if isinstance(document, dict) else {}
+
+
 def declared_languages(data: dict[str, Any]) -> list[tuple[int, str]]:
     """The well-formed tags of ``document.translations``, with their index (validation reports the others)."""
-    document = data.get("document")
-    tags = document.get("translations") if isinstance(document, dict) else None
+    tags = _document(data).get("translations")
     if not isinstance(tags, list):
         return []
     return [(i, tag) for i, tag in enumerate(tags) if isinstance(tag, str) and LANGUAGE.match(tag)]
@@ -66,7 +70,7 @@ def load_translations(path: str | Path, source: Source) -> tuple[list[tuple[str,
     and a translation file beside the playbook that is not declared (it would silently be left out)."""
     report = _Report(source)
     found: list[tuple[str, Source]] = []
-    own = (source.data.get("document") or {}).get("language")
+    own = _document(source.data).get("language")
     seen: set[str] = set()
     for index, language in declared_languages(source.data):
         where = ("document", "translations", index)
@@ -318,7 +322,7 @@ def _report_untranslated(check: _Check) -> None:
         rest = {i: keys for i, keys in missing.items() if i not in covered}
         label = "the document" if section == "document" else S.SECTION[section].label.lower()
         if covered:
-            own = language_name(str((check.original.data.get("document") or {}).get("language", "")))
+            own = language_name(str(_document(check.original.data).get("language", "")))
             report.add(("not_translated", section), f"left in {own}, as declared: "
                                                     f"{_listed(covered, label, keys=False)}", "notice")
         if rest:

@@ -296,3 +296,16 @@ def test_an_incident_fact_is_translated_by_its_name(tmp_path: Path) -> None:
     assert _problems(tmp_path, german) == []
     playbook = open_playbook(tmp_path / "playbook.yml", today=TODAY).playbook
     assert in_language(playbook, "de").incident_facts[0].label == "Was ist passiert?"
+
+
+def test_values_are_translated_only_where_playbook_yml_has_them(tmp_path: Path) -> None:
+    german = GERMAN + "values:\n  websit: https://example.test/de\n  website: https://example.test/de/\n"
+    assert _problems(tmp_path, german) == [
+        "playbook.de.yml:19:3: values.websit: unknown value 'websit'; only values of playbook.yml are translated; "
+        "known: website",
+    ]
+    without_title = edit(GERMAN, "document:\n  title: Krisenkommunikation\n", "")
+    assert _problems(tmp_path, without_title) == [
+        "playbook.de.yml: warning: no German translation of the document (title); translate them, or list them "
+        "under not_translated.document with the reason",
+    ]
