@@ -45,7 +45,7 @@ from .model import (
 )
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
-from .translations import wordings
+from .translations import language_name, wordings
 from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -500,6 +500,9 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "blanks": lambda template: blanks_of(template),
         # A message in each language it is written in (translation files), and its text in one of them.
         "wordings": lambda template: wordings(playbook, template.id),
+        # The other languages its messages are written in, named in the playbook's language.
+        "other_languages": [language_name(t.language, shown_in=playbook.document.language)
+                            for t in playbook.translations if t.language != playbook.document.language],
         "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),

@@ -33,15 +33,16 @@ NESTED = "checklist"
 
 
 @lru_cache(maxsize=64)
-def language_name(tag: str, *, native: bool = False) -> str:
-    """The language of a BCP 47 tag in words, from CLDR (Babel): "German", or "Deutsch" with ``native``."""
+def language_name(tag: str, *, native: bool = False, shown_in: str = "en") -> str:
+    """The language of a BCP 47 tag in words, from CLDR (Babel): "German" (``shown_in`` another language:
+    "Deutsch" with "de"), or with ``native`` in its own words ("srpski (latinica)")."""
     from babel import Locale, UnknownLocaleError
 
     try:
         locale = Locale.parse(tag, sep="-")
+        name = locale.get_display_name(locale if native else Locale.parse(shown_in, sep="-"))
     except (ValueError, UnknownLocaleError):
         return tag
-    name = locale.get_display_name(locale if native else "en")
     return name or tag
 
 

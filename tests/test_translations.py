@@ -309,3 +309,12 @@ def test_values_are_translated_only_where_playbook_yml_has_them(tmp_path: Path) 
         "playbook.de.yml: warning: no German translation of the document (title); translate them, or list them "
         "under not_translated.document with the reason",
     ]
+
+
+def test_the_facts_page_says_that_every_language_is_filled_from_the_same_answers() -> None:
+    from generator.render import render_pages
+
+    playbook = open_playbook(EXAMPLE, today=dt.date(2026, 12, 1)).playbook
+    facts = {page.path: page.markdown for page in render_pages(in_language(playbook, "de"))}["facts.md"]
+    assert "Messages written in other languages too &#40;Englisch, Serbisch &#40;Lateinisch&#41;&#41; are filled " \
+           "from the same answers, as typed: check each filled text before you copy it." in facts
