@@ -1,4 +1,5 @@
 """The site's own words in the playbook's language: catalogues, fallback to English, switching languages."""
+# ruff: noqa: RUF001  (Serbian Cyrillic text on purpose: its letters look like Latin ones)
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from generator import i18n, open_playbook
 from generator.render import navigation, render_pages
 from tests.conftest import EXAMPLE, ROOT, copy_example, edit, invoke
 
-SHIPPED = ["en", "de"]
+SHIPPED = ["en", "de", "sr-Cyrl", "sr-Latn"]
 
 
 @pytest.fixture(scope="module")
@@ -53,19 +54,21 @@ def test_the_shipped_languages_are_english_and_every_catalogue() -> None:
 
 
 @pytest.mark.parametrize(("tag", "locale", "material"), [
-    ("de", "de", "de"), ("de-AT", "de", "de"), ("en", "en", "en"), ("en-GB", "en", "en"),
+    ("de", "de", "de"), ("de-AT", "de", "de"), ("sr-Latn", "sr_Latn", "sh"), ("sr-Cyrl", "sr_Cyrl", "sr"),
+    ("sr", "sr_Cyrl", "sr"), ("sr-Latn-RS", "sr_Latn", "sh"), ("sr-RS", "sr_Cyrl", "sr"), ("en", "en", "en"),
+    ("en-GB", "en", "en"),
 ])
 def test_a_tag_finds_its_catalogue_and_materials_code(tag: str, locale: str, material: str) -> None:
     chosen = i18n.language(tag)
     assert (chosen.locale, chosen.material) == (locale, material)
 
 
-@pytest.mark.parametrize("tag", ["de"])
+@pytest.mark.parametrize("tag", ["de", "sr-Latn", "sr-Cyrl"])
 def test_every_shipped_catalogue_translates_every_word(tag: str) -> None:
     assert i18n.language(tag).untranslated == ()
 
 
-@pytest.mark.parametrize("tag", ["de"])
+@pytest.mark.parametrize("tag", ["de", "sr-Latn", "sr-Cyrl"])
 def test_translations_keep_the_values_they_are_given(tag: str) -> None:
     """A translation that drops or renames a %(value)s would lose a fact or fail the render."""
     path = i18n.catalogue_path(i18n.catalogue_locale(tag))
@@ -119,6 +122,8 @@ def test_switching_language_between_renders_in_one_process_gives_each_its_words(
     """Compiled templates are cached (Jinja's bytecode cache); the words are looked up at render time."""
     assert "Wen anrufen" in home(example, "de")
     assert "**[Who to call](contacts.md)**" in render_pages(example)[0].markdown
+    assert "**[Кога звати](contacts.md)**" in home(example, "sr-Cyrl")
+    assert "**[Koga zvati](contacts.md)**" in home(example, "sr-Latn")
     assert "Wen anrufen" in home(example, "de")
     assert "**[Who to call](contacts.md)**" in home(example, "en")
 
@@ -145,7 +150,7 @@ def test_a_language_without_a_catalogue_names_the_languages_there_are() -> None:
     with pytest.raises(i18n.LanguageError) as caught:
         i18n.language("fr")
     assert str(caught.value) == ("language 'fr': the site's words are not translated into it; languages with a "
-                                 "catalogue: en, de (see README, For translators)")
+                                 "catalogue: en, de, sr-Cyrl, sr-Latn (see README, For translators)")
 
 
 def test_a_tag_that_is_no_language_is_refused_the_same_way() -> None:
@@ -171,7 +176,7 @@ def test_a_language_with_no_catalogue_builds_in_english_with_a_warning_and_fails
     code, output = invoke("build", "-f", str(config), "--language", "fr")
     assert code == 0, output
     assert ("warning: language 'fr': the site's words are not translated into it; languages with a catalogue: "
-            "en, de (see README, For translators); the site's own words are in English") in output
+            "en, de, sr-Cyrl, sr-Latn (see README, For translators); the site's own words are in English") in output
     code, output = invoke("build", "-f", str(config), "--language", "fr", "--strict")
     assert code == 1
     assert "language 'fr': the site's words are not translated into it" in output
@@ -199,3 +204,19 @@ def test_a_missing_translation_warns_in_a_build_and_fails_a_strict_one(catalogue
     code, output = invoke("build", "-f", str(config), "--language", "de", "--strict")
     assert code == 1
     assert "'Who to call'" in output
+
+
+def test_serbian_plurals_take_the_form_of_the_number(example) -> None:  # type: ignore[no-untyped-def]
+    said = i18n.page_gettext(i18n.language("sr-Latn"))["ngettext"]
+    assert [str(said("%(count)s item", "%(count)s items", n) % {"count": n}) for n in (1, 3, 5, 21)] == [
+        "1 stavka", "3 stavke", "5 stavki", "21 stavka"]
+
+
+def test_cyrillic_is_the_latin_text_in_the_other_script() -> None:
+    """sr-Cyrl and sr-Latn say the same: each msgid's two translations match letter for letter (values, code and
+    the matrix letters A F O C I stay Latin)."""
+    latin = i18n.language("sr-Latn").translations
+    cyrillic = i18n.language("sr-Cyrl").translations
+    assert latin.gettext("Who to call") == "Koga zvati" and cyrillic.gettext("Who to call") == "Кога звати"
+    assert cyrillic.gettext("Deadlines") == "Рокови" and cyrillic.gettext("Approval matrix") == "Матрица одобрења"
+    assert cyrillic.gettext("These tools need JavaScript.") == "Овим алатима је потребан JavaScript."
