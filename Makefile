@@ -41,7 +41,7 @@ golden: $(VENV)/.installed-test
 ## Extract the site's own words into generator/locale/playbook.pot and merge them into every language's
 ## playbook.po (new words come in empty: the build warns about them until they are translated).
 catalogues: $(VENV)/.installed-test
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k t -k N_ --no-wrap --sort-by-file --project crisis-playbook \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k t -k tn:1,2 -k N_ --no-wrap --sort-by-file --project crisis-playbook \
 		--copyright-holder "crisis-playbook authors" -o generator/locale/playbook.pot generator
 	$(BIN)/pybabel --quiet update --no-wrap --no-fuzzy-matching -D playbook -i generator/locale/playbook.pot \
 		-d generator/locale

@@ -209,13 +209,34 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return current().ngettext(singular, plural, count)
 
 
+def local_value(value: Any, chosen: Language | None = None) -> Any:
+    """A value as the site's language writes it: a date or a moment in the locale's form (CLDR, through Babel:
+    ``02.11.2026`` in German, ``02.11.2026.`` in Serbian, 24-hour where the locale counts so); English keeps the
+    ISO form the plan is written in. Anything else is returned as it is."""
+    import datetime as dt
+
+    chosen = chosen or current()
+    if chosen.locale == SOURCE or not isinstance(value, dt.date):
+        return value
+    from babel.dates import format_date, format_datetime
+
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "medium", locale=chosen.babel)
+    return format_date(value, "medium", locale=chosen.babel)
+
+
+def page_value(value: Any) -> Markup:
+    """The page templates' ``finalize``: a value in the site's language, escaped for Markdown where it lands."""
+    return markdown_value(local_value(value))
+
+
 class Said(Markup):
     """A translated text in a page template: the generator's own words (not escaped), with the values
     put into it (``{% trans name=… %}``) escaped for Markdown, as every value is where it lands."""
 
     @classmethod
     def escape(cls, s: Any) -> Said:
-        return cls(markdown_value(s))
+        return cls(page_value(s))
 
 
 def page_gettext(chosen: Language) -> dict[str, Any]:
@@ -230,12 +251,31 @@ def page_gettext(chosen: Language) -> dict[str, Any]:
 
 
 def script_strings(chosen: Language) -> dict[str, str]:
-    """What playbook.js says, for DATA.strings: each of its msgids that the catalogue translates, translated."""
+    """What playbook.js says with t(), for DATA.strings: each of its msgids the catalogue translates, translated."""
     strings: dict[str, str] = {}
-    for message in template():
-        if message.id and isinstance(message.id, str) and any(path.endswith(SCRIPT_SOURCE)
-                                                              for path, _line in message.locations):
-            said = chosen.gettext(message.id)
-            if said != message.id:
-                strings[message.id] = said
+    for message in _script_messages():
+        if isinstance(message.id, str) and (said := chosen.gettext(message.id)) != message.id:
+            strings[message.id] = said
     return strings
+
+
+#: Numbers enough to meet every CLDR plural category of a language (1, 2-4, 5, 11, 21, 0.5…).
+_SAMPLES = (*range(0, 112), 1000, 1001, 1002, 1005)
+
+
+def script_plurals(chosen: Language) -> dict[str, dict[str, str]]:
+    """What playbook.js says with tn(), for DATA.plurals: English singular → the language's text for each CLDR
+    plural category (``one``, ``few``, ``other``…), which the browser picks with ``Intl.PluralRules``."""
+    if chosen.locale == SOURCE:
+        return {}
+    plurals: dict[str, dict[str, str]] = {}
+    for message in _script_messages():
+        if isinstance(message.id, tuple) and message.id[0] not in chosen.untranslated:
+            singular, plural = message.id[0], message.id[1]
+            plurals[singular] = {chosen.babel.plural_form(n): chosen.ngettext(singular, plural, n) for n in _SAMPLES}
+    return plurals
+
+
+def _script_messages() -> list[Any]:
+    return [message for message in template()
+            if message.id and any(path.endswith(SCRIPT_SOURCE) for path, _line in message.locations)]

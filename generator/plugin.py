@@ -32,7 +32,7 @@ from .diff import as_markdown, compare, previous_version, private_values, withou
 from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
-from .i18n import N_, Language, LanguageError, english
+from .i18n import N_, Language, LanguageError, english, local_value
 from .i18n import language as find_language
 from .model import Playbook, public_edition
 from .paths import outside, setting_line
@@ -146,8 +146,10 @@ def document_line(playbook: Playbook, language: Language | None = None) -> str:
     approver = playbook.contact(doc.approver).name
     said = (language or english()).gettext("Version %(version)s · approved by %(approver)s on %(approved)s · "
                                            "review by %(review)s")
+    chosen = language or english()
     line = Markup(said) % {"version": escape(doc.version), "approver": escape(approver),
-                           "approved": escape(doc.approved_on), "review": escape(doc.next_review)}
+                           "approved": escape(local_value(doc.approved_on, chosen)),
+                           "review": escape(local_value(doc.next_review, chosen))}
     return f'<p class="pb-doc">{line} · {escape(doc.classification)}</p>'
 
 
@@ -359,8 +361,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         doc = self.playbook.document
         commit = git_commit(self._path(config, "."))
         gettext = self.language.gettext
-        built = Markup(f'<span class="pb-built" data-built="{get_build_datetime():%Y-%m-%d}">'
-                       f"{get_build_datetime():%Y-%m-%d}</span>")
+        day = get_build_datetime().date()
+        built = Markup(f'<span class="pb-built" data-built="{day:%Y-%m-%d}">'
+                       f"{escape(local_value(day, self.language))}</span>")
         stamp = Markup(gettext("%(organisation)s crisis playbook, version %(version)s.")) % {
             "organisation": escape(doc.organisation), "version": escape(doc.version)}
         if commit:

@@ -29,7 +29,7 @@ from . import schema as S
 from .deadlines import awareness_words, clock_start_words, due_text, due_words, repeat_text
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
-from .i18n import N_, Language, _, english, page_gettext, speaking
+from .i18n import N_, Language, _, english, page_gettext, page_value, speaking
 from .model import (
     Approval,
     ChecklistItem,
@@ -92,7 +92,7 @@ def page_environment(user_templates: Path | None, language: Language | None = No
     if user_templates is not None and user_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [packaged, jinja2.PrefixLoader({"default": packaged})]
-    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=markdown_value,
+    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=page_value,
                                            translated=True)
     env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a paragraph's lines make one msgid
     env.install_gettext_callables(**page_gettext(language or english()), newstyle=True)  # type: ignore[attr-defined]

@@ -79,17 +79,18 @@ def test_translations_keep_the_values_they_are_given(tag: str) -> None:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        wanted = set(re.findall(r"%\(\w+\)s", ids[-1]))
+        values = re.compile(r"%\(\w+\)s|\{\w+\}")  # page templates' and playbook.js's
+        wanted = set(values.findall(ids[-1]))
         for string in strings:
-            assert set(re.findall(r"%\(\w+\)s", string)) <= set(re.findall(r"%\(\w+\)s", " ".join(ids))), message.id
-            assert wanted - {"%(count)s"} <= set(re.findall(r"%\(\w+\)s", string)), (message.id, string)
+            assert set(values.findall(string)) <= set(values.findall(" ".join(ids))), message.id
+            assert wanted - {"%(count)s"} <= set(values.findall(string)), (message.id, string)
 
 
 def test_the_template_holds_every_word_the_sources_say(tmp_path: Path) -> None:
     """`make catalogues` was run after the last change of a word: extracting again gives the same msgids."""
     fresh = tmp_path / "fresh.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "--quiet", "extract", "-F", "babel.cfg",
-                    "-k", "t", "-k", "N_", "-o", str(fresh), "generator"], cwd=ROOT, check=True)
+                    "-k", "t", "-k", "tn:1,2", "-k", "N_", "-o", str(fresh), "generator"], cwd=ROOT, check=True)
     with fresh.open("rb") as file:
         extracted = {m.id for m in read_po(file) if m.id}
     assert extracted == {m.id for m in i18n.template() if m.id}
@@ -220,3 +221,27 @@ def test_cyrillic_is_the_latin_text_in_the_other_script() -> None:
     assert latin.gettext("Who to call") == "Koga zvati" and cyrillic.gettext("Who to call") == "Кога звати"
     assert cyrillic.gettext("Deadlines") == "Рокови" and cyrillic.gettext("Approval matrix") == "Матрица одобрења"
     assert cyrillic.gettext("These tools need JavaScript.") == "Овим алатима је потребан JavaScript."
+
+
+def test_the_tools_get_their_words_and_plural_forms_in_the_language(example) -> None:  # type: ignore[no-untyped-def]
+    from generator.sitedata import data_script
+
+    de = data_script(example, i18n.language("de"))
+    assert '"Now":"Jetzt"' in de.replace(" ", "") and '"locale":"de"' in de.replace(" ", "")
+    plurals = i18n.script_plurals(i18n.language("sr-Latn"))
+    assert plurals["{count} day ago"] == {"one": "pre {count} dan", "few": "pre {count} dana",
+                                          "other": "pre {count} dana"}
+    english = data_script(example)
+    assert '"strings":{}' in english.replace(" ", "") and '"plurals":{}' in english.replace(" ", "")
+
+
+@pytest.mark.parametrize(("tag", "banner"), [
+    ("en", "approved by [Lukas Berger](contacts.md#contact-lukas-berger) on 2026-11-02 · next review by 2027-05-15"),
+    ("de", "freigegeben von [Lukas Berger](contacts.md#contact-lukas-berger) am 02.11.2026 · nächste Überprüfung bis "
+           "15.05.2027"),
+    # "2. 11. 2026.": the first full stop is written as a reference, as at the start of any value (a list's "2.")
+    ("sr-Latn", "odobrio/la [Lukas Berger](contacts.md#contact-lukas-berger) dana 2&#46; 11. 2026. · sledeće "
+                "preispitivanje do 15&#46; 5. 2027."),
+])
+def test_dates_on_the_pages_are_written_as_the_locale_writes_them(example, tag: str, banner: str) -> None:  # type: ignore[no-untyped-def]
+    assert banner in home(example, tag)
