@@ -510,9 +510,6 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "blanks": lambda template: blanks_of(template),
         # A message in each language it is written in (translation files), and its text in one of them.
         "wordings": lambda template: wordings(playbook, template.id),
-        # The other languages its messages are written in, named in the playbook's language.
-        "other_languages": [language_name(t.language, shown_in=playbook.document.language)
-                            for t in playbook.translations if t.language != playbook.document.language],
         "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
@@ -542,6 +539,9 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None, languag
 def _render_pages(playbook: Playbook, user_templates: Path | None, language: Language) -> list[Page]:
     env = page_environment(user_templates, language)
     common = _context(playbook)
+    # The other languages the plan's messages are written in, named in the language of the site's words.
+    common["other_languages"] = [language_name(t.language, shown_in=language.tag) for t in playbook.translations
+                                 if t.language != playbook.document.language]
     pages: list[Page] = []
 
     def add(path: str, template_name: str, title: str, what: str, **extra: Any) -> None:

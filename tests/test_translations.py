@@ -312,9 +312,13 @@ def test_values_are_translated_only_where_playbook_yml_has_them(tmp_path: Path) 
 
 
 def test_the_facts_page_says_that_every_language_is_filled_from_the_same_answers() -> None:
+    from generator import i18n
     from generator.render import render_pages
 
     playbook = open_playbook(EXAMPLE, today=dt.date(2026, 12, 1)).playbook
     facts = {page.path: page.markdown for page in render_pages(in_language(playbook, "de"))}["facts.md"]
-    assert "Messages written in other languages too &#40;Englisch, Serbisch &#40;Lateinisch&#41;&#41; are filled " \
-           "from the same answers, as typed: check each filled text before you copy it." in facts
+    assert "Messages written in other languages too (English, Serbian &#40;Latin&#41;) are filled from the same " \
+           "answers, as typed: check each filled text before you copy it." in facts
+    german = {page.path: page.markdown for page in render_pages(playbook, language=i18n.language("de"))}
+    assert "Mitteilungen, die auch in anderen Sprachen verfasst sind (Deutsch, Serbisch &#40;Lateinisch&#41;), " \
+           "werden mit denselben Antworten gefüllt" in german["facts.md"]
