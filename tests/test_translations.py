@@ -323,3 +323,18 @@ def test_the_facts_page_says_that_every_language_is_filled_from_the_same_answers
     german = {page.path: page.markdown for page in render_pages(playbook, language=i18n.language("de"))}
     assert "Mitteilungen, die auch in anderen Sprachen verfasst sind (Deutsch, Serbisch &#40;Lateinisch&#41;), " \
            "werden mit denselben Antworten gefüllt" in german["facts.md"]
+
+
+def test_a_translated_text_is_text_on_the_page_and_never_a_template(tmp_path: Path) -> None:
+    from generator.render import render_pages
+
+    hostile = edit(GERMAN, "      Etwas ist passiert: [[ what_happened ]].\n",
+                   "      <script>alert(1)</script> Etwas ist passiert: [[ what_happened ]].\n")
+    playbook = open_playbook(_project(tmp_path, hostile), today=TODAY).playbook
+    page = {p.path: p.markdown for p in render_pages(playbook)}["messages/holding-statement.md"]
+    assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62; Etwas ist passiert" in page
+    assert "<script>" not in page
+    templated = edit(GERMAN, "Etwas ist passiert:", "{% for x in range(3) %}x{% endfor %} Etwas ist passiert:")
+    assert _problems(tmp_path, templated)[0] == (
+        "playbook.de.yml:7:7: templates[0].body: '{%' is not allowed in message text; only {{ name }} and "
+        "[[ name ]] blanks are")
