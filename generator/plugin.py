@@ -133,10 +133,10 @@ def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | Non
                          **{name: Markup(value) if value else value for name, value in literal.items()})
 
 
-def signing_key_text(public_key: PublicKey | None) -> str:
+def signing_key_text(public_key: PublicKey | None, language: Language | None = None) -> str:
     """What a page says in place of :data:`SIGNING_PLACEHOLDER`: the key's fingerprint, or that there is none."""
     if public_key is None:
-        return "none: copies of this playbook are not signed"
+        return (language or english()).gettext("none: copies of this playbook are not signed")
     return f"`{public_key.fingerprint}`"
 
 
@@ -453,7 +453,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
         """Document control under every page's title (the home page has its own banner)."""
-        markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(self.public_key))
+        markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(self.public_key, self.language))
         if self.playbook is None or page.file.src_uri == "index.md":
             return markdown
         line = document_line(self.playbook, self.language)
