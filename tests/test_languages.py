@@ -169,6 +169,10 @@ def test_build_language_option_sets_the_words_materials_language_and_search(tmp_
     assert "Wen anrufen" in index and 'placeholder="Suche"' in index
     assert '"lang": ["de"]' in (tmp_path / "project" / "site" / "search" / "search_index.js").read_text() \
         or '"lang":["de"]' in (tmp_path / "project" / "site" / "search" / "search_index.js").read_text()
+    code, output = invoke("build", "-f", str(config), "--language", "sr-Latn")
+    assert code == 0, output
+    index = (tmp_path / "project" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="sr-Latn"' in index and 'placeholder="Pretraga"' in index  # Material's "sh", said rightly
 
 
 @pytest.mark.slow
