@@ -585,11 +585,14 @@ def migrate(obj: dict[str, Any], path: Path, check: bool) -> None:
 
 
 @cli.command()
-def schema() -> None:
+@click.option("--translation", is_flag=True,
+              help="The schema of a translation file (playbook.de.yml…) instead of playbook.yml's.")
+def schema(translation: bool) -> None:
     """Print the JSON Schema of playbook.yml, for editors (derived from the format's one schema)."""
-    from .schema_json import json_schema
+    from .schema_json import json_schema, translation_json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(translation_json_schema() if translation else json_schema(), indent=2,
+                          ensure_ascii=False))
 
 
 def main() -> None:

@@ -547,4 +547,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             path = self._path(config, relative)
             if path.exists():
                 server.watch(str(path))
+        playbook = self._path(config, self.config.playbook)  # and its translation files (playbook.de.yml…)
+        for translation in sorted(playbook.parent.glob(f"{playbook.stem}.*{playbook.suffix}")):
+            server.watch(str(translation))
         return server

@@ -46,6 +46,7 @@ from .model import (
 )
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
+from .translations import language_name, wordings
 from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -507,8 +508,12 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
+        # A message in each language it is written in (translation files), and its text in one of them.
+        "wordings": lambda template: wordings(playbook, template.id),
+        "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
+        "translation_reference": format_reference({"type": "dict", "schema": S.TRANSLATION}),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }
 
@@ -534,6 +539,9 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None, languag
 def _render_pages(playbook: Playbook, user_templates: Path | None, language: Language) -> list[Page]:
     env = page_environment(user_templates, language)
     common = _context(playbook)
+    # The other languages the plan's messages are written in, named in the language of the site's words.
+    common["other_languages"] = [language_name(t.language, shown_in=language.tag) for t in playbook.translations
+                                 if t.language != playbook.document.language]
     pages: list[Page] = []
 
     def add(path: str, template_name: str, title: str, what: str, **extra: Any) -> None:

@@ -1024,8 +1024,14 @@
         panel.appendChild(element("p", { "class": text.length > max ? "pb-too-long" : "" },
           text.length > max ? t("{count} of {max} characters: too long.", { count: text.length, max: max })
                             : t("{count} of {max} characters.", { count: text.length, max: max })));
+      } else {
+        panel.appendChild(element("p", {}, tn("{count} character.", "{count} characters.", text.length,
+                                               { count: text.length })));
       }
-      var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, t("Copy the filled text"));
+      // A message written in several languages has a composer per language: its button names the language.
+      var language = panel.getAttribute("data-language");
+      var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, language
+        ? t("Copy the filled text ({language})", { language: language }) : t("Copy the filled text"));
       button.addEventListener("click", function () { copy(filledText(body.querySelector("code") || body, load().facts), button); });
       panel.appendChild(button);
       var edit = element("a", { href: panel.getAttribute("data-facts-href") || "#" }, t("Fill in the incident facts"));
