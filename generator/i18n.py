@@ -32,6 +32,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from markupsafe import Markup
 
+from .durations import Duration
 from .errors import PlaybookError
 from .escape import markdown_value
 
@@ -209,14 +210,42 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return current().ngettext(singular, plural, count)
 
 
+def duration_words(duration: Duration, chosen: Language) -> str:
+    """A duration of the plan in the language's words, with the plural form its number takes (``15 Minuten``,
+    ``3 radna dana``, ``etwa 12 Stunden``, ``15-20 Minuten`` said with an en dash)."""
+    def words(amount: int, unit: str, shown: str | None = None) -> str:
+        forms = {
+            "minutes": lambda n: chosen.ngettext("%(count)s minute", "%(count)s minutes", n),
+            "hours": lambda n: chosen.ngettext("%(count)s hour", "%(count)s hours", n),
+            "days": lambda n: chosen.ngettext("%(count)s day", "%(count)s days", n),
+            "business days": lambda n: chosen.ngettext("%(count)s business day", "%(count)s business days", n),
+            "business hours": lambda n: chosen.ngettext("%(count)s business hour", "%(count)s business hours", n),
+            "weeks": lambda n: chosen.ngettext("%(count)s week", "%(count)s weeks", n),
+            "months": lambda n: chosen.ngettext("%(count)s month", "%(count)s months", n),
+        }
+        return str(forms[unit](amount) % {"count": shown or amount})
+
+    if duration.up_to is not None:  # the plural form of the later end: "15-20 minutes", with an en dash
+        text = words(duration.up_to, duration.unit, f"{duration.amount}\u2013{duration.up_to}")
+    else:
+        text = words(duration.amount, duration.unit)
+    hours, minutes = divmod(duration.plus_minutes, 60)
+    text = " ".join([text] + [words(n, unit) for n, unit in ((hours, "hours"), (minutes, "minutes")) if n])
+    return chosen.gettext("about %(duration)s") % {"duration": text} if duration.about else text
+
+
 def local_value(value: Any, chosen: Language | None = None) -> Any:
     """A value as the site's language writes it: a date or a moment in the locale's form (CLDR, through Babel:
-    ``02.11.2026`` in German, ``02.11.2026.`` in Serbian, 24-hour where the locale counts so); English keeps the
-    ISO form the plan is written in. Anything else is returned as it is."""
+    ``02.11.2026`` in German, ``2. 11. 2026.`` in Serbian, 24-hour where the locale counts so), a duration in its
+    words; English keeps the forms the plan is written in. Anything else is returned as it is."""
     import datetime as dt
 
     chosen = chosen or current()
-    if chosen.locale == SOURCE or not isinstance(value, dt.date):
+    if chosen.locale == SOURCE:
+        return value
+    if isinstance(value, Duration):
+        return duration_words(value, chosen)
+    if not isinstance(value, dt.date):
         return value
     from babel.dates import format_date, format_datetime
 

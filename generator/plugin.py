@@ -133,10 +133,10 @@ def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | Non
                          **{name: Markup(value) if value else value for name, value in literal.items()})
 
 
-def signing_key_text(public_key: PublicKey | None) -> str:
+def signing_key_text(public_key: PublicKey | None, language: Language | None = None) -> str:
     """What a page says in place of :data:`SIGNING_PLACEHOLDER`: the key's fingerprint, or that there is none."""
     if public_key is None:
-        return "none: copies of this playbook are not signed"
+        return (language or english()).gettext("none: copies of this playbook are not signed")
     return f"`{public_key.fingerprint}`"
 
 
@@ -224,6 +224,7 @@ def _theme_language_set(config: MkDocsConfig) -> bool:
 
 #: A URL that leaves the site: with a scheme (https:, data: is none of ours) or protocol-relative.
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
 #: Root-relative URLs in MkDocs' 404 page (rendered for a web server's root): outside the site under file://.
 _ROOTED = re.compile(r'((?:\b(?:href|src)=|"(?:base|search)": )")/(?!/)')
 
@@ -246,6 +247,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.protection: Sealer | None = None
         #: The language of the site's own words, settled in on_config.
         self.language: Language = english()
+        #: The ``lang`` of every page, when the plugin chose Material's language ("" otherwise: Material's stays).
+        self.html_lang = ""
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -353,6 +356,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             log.warning(chosen.missing_text())
         if not _theme_language_set(config):
             config.theme["language"] = chosen.material
+            self.html_lang = chosen.bcp47
         return chosen
 
     def _stamp_the_build(self, config: MkDocsConfig) -> None:
@@ -453,7 +457,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
         """Document control under every page's title (the home page has its own banner)."""
-        markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(self.public_key))
+        markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(self.public_key, self.language))
         if self.playbook is None or page.file.src_uri == "index.md":
             return markdown
         line = document_line(self.playbook, self.language)
@@ -500,7 +504,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-100)  # last: whatever another plugin adds is under the policy too
     def on_post_page(self, output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
-        return self._protect(output, config, get_relative_url(".", page.url))
+        return self._protect(self._html_language(output), config, get_relative_url(".", page.url))
+
+    def _html_language(self, output: str) -> str:
+        """The page's ``lang`` as the site's language's BCP 47 tag where the plugin chose Material's language:
+        Material writes its own code there, and its code for Serbian in Latin script, ``sh``, is Serbo-Croatian to a
+        screen reader (WCAG 3.1.1: the page's language is said rightly)."""
+        if not self.html_lang:
+            return output
+        return _HTML_LANG.sub(f'<html lang="{self.html_lang}"', output, count=1)
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:  # noqa: ARG002
         self.template_base_urls[template_name] = context["base_url"]
@@ -515,7 +527,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             # file://: relative to the site's root, where 404.html is. (Attributes and JSON only: no inline
             # script changes, so the policy's hashes hold.)
             output = _ROOTED.sub(r"\1./", output)
-        return self._protect(output, config, self.template_base_urls[template_name])
+        return self._protect(self._html_language(output), config, self.template_base_urls[template_name])
 
     @event_priority(-1000)  # after every other plugin (the offline plugin writes at -100): the manifest lists all
     def on_post_build(self, *, config: MkDocsConfig) -> None:

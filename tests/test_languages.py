@@ -169,6 +169,10 @@ def test_build_language_option_sets_the_words_materials_language_and_search(tmp_
     assert "Wen anrufen" in index and 'placeholder="Suche"' in index
     assert '"lang": ["de"]' in (tmp_path / "project" / "site" / "search" / "search_index.js").read_text() \
         or '"lang":["de"]' in (tmp_path / "project" / "site" / "search" / "search_index.js").read_text()
+    code, output = invoke("build", "-f", str(config), "--language", "sr-Latn")
+    assert code == 0, output
+    index = (tmp_path / "project" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="sr-Latn"' in index and 'placeholder="Pretraga"' in index  # Material's "sh", said rightly
 
 
 @pytest.mark.slow
@@ -245,3 +249,15 @@ def test_the_tools_get_their_words_and_plural_forms_in_the_language(example) -> 
 ])
 def test_dates_on_the_pages_are_written_as_the_locale_writes_them(example, tag: str, banner: str) -> None:  # type: ignore[no-untyped-def]
     assert banner in home(example, tag)
+
+
+@pytest.mark.parametrize(("tag", "written", "said"), [
+    ("en", "15m", "15 minutes"), ("de", "15m", "15 Minuten"), ("de", "1h", "1 Stunde"),
+    ("de", "about 12h", "etwa 12 Stunden"), ("de", "1 day 4h", "1 Tag 4 Stunden"),
+    ("sr-Latn", "3 business days", "3 radna dana"), ("sr-Latn", "21 days", "21 dan"), ("sr-Latn", "5h", "5 sati"),
+    ("sr-Cyrl", "15-20m", "15–20 минута"), ("sr-Cyrl", "2 weeks", "2 недеље"),
+])
+def test_a_duration_of_the_plan_is_said_in_the_language(tag: str, written: str, said: str) -> None:
+    from generator.durations import parse_duration
+
+    assert str(i18n.local_value(parse_duration(written), i18n.language(tag))) == said
