@@ -390,7 +390,8 @@ sign_option = click.option(
 @sign_option
 @click.option("--language", metavar="TAG", default=None,
               help="The language of the site's own words, as a BCP 47 tag: en, de, sr-Latn, sr-Cyrl (default: as in "
-                   "mkdocs.yml, else the playbook's document.language). The plan's own text stays as written.")
+                   "mkdocs.yml, else the playbook's document.language). The plan's texts are in it "
+                   "where the plan is translated into it (document.translations).")
 @click.option("--protect", is_flag=True,
               help=f"Encrypt the whole site with a passphrase, read from ${PASSPHRASE_VARIABLE} or asked for "
                    "(never an option: it would show in process lists).")

@@ -9,7 +9,8 @@ shipped as compiled ``.mo`` files: the ``.po`` stays the one source, nothing com
 with it, and reading the four catalogues takes milliseconds. A word a catalogue does not translate is said
 in English and named in a warning (see :attr:`Language.untranslated`), never silently.
 
-The plan's own text (roles, messages, checklists) is never translated here: it is shown as the plan says it.
+The plan's own text (roles, messages, checklists) is never translated here: its translation files give it in
+other languages (translations.py, multilingual.py).
 """
 
 from __future__ import annotations

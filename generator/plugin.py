@@ -35,6 +35,7 @@ from .git import git_commit
 from .i18n import N_, Language, LanguageError, english, local_value
 from .i18n import language as find_language
 from .model import Playbook, public_edition
+from .multilingual import plan_in_language
 from .paths import outside, setting_line
 from .protect import Sealer, seal_site
 from .render import Page, navigation, render_pages, render_single
@@ -169,7 +170,8 @@ class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """`public` leaves out every private value: private channels and private contacts' details."""
     language = c.Optional(c.Type(str))
     """The language of the site's own words (BCP 47: `de`, `sr-Latn`, `sr-Cyrl`), over the playbook's
-    `document.language`; `playbook build --language` sets it for one build. The plan's text stays as written."""
+    `document.language`; `playbook build --language` sets it for one build. The plan's texts are in it where the plan is
+    translated into it (`document.translations`); untranslated texts stay in the plan's language."""
     public_key = c.Type(str, default=DEFAULT_PUBLIC_KEY)
     """The public half of the key releases are signed with (OpenSSH Ed25519), relative to mkdocs.yml.
     The pages show its fingerprint; without the file they say that copies are not signed."""
@@ -249,6 +251,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.language: Language = english()
         #: The ``lang`` of every page, when the plugin chose Material's language ("" otherwise: Material's stays).
         self.html_lang = ""
+        #: The site's language as asked for (``--language``, ``language:``, else the plan's): its texts are in it
+        #: when the plan is translated into it.
+        self.language_tag = ""
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -328,8 +333,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             public = self.config.edition == "public"
             playbook = public_edition(opened.playbook) if public else opened.playbook
             self.language = self._choose_language(config, playbook)
+            written = playbook  # the plan as written: what changed is against the previous version as written
+            playbook = plan_in_language(playbook, self.language_tag)
             self.pages = render_pages(playbook, templates, self.language)
-            self.pages += changes_page(playbook, playbook_path, templates,
+            self.pages += changes_page(written, playbook_path, templates,
                                        public_of=opened.playbook if public else None, language=self.language)
             after = next((i + 1 for i, page in enumerate(self.pages) if page.path == "document.md"), len(self.pages))
             self.pages.insert(after, verify_page(playbook, templates, self.public_key, self.config.edition,
@@ -345,6 +352,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         follow it unless mkdocs.yml sets `theme.language`. A language with no catalogue fails a strict build and
         otherwise builds in English, with a warning; words a catalogue lacks are named in a warning."""
         tag = self.config.language or playbook.document.language
+        self.language_tag = tag
         try:
             chosen = find_language(tag)
         except LanguageError as exc:
