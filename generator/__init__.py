@@ -55,6 +55,7 @@ def _checked(path: str | Path, today: dt.date | None, display_name: str | None,
              private: PrivateFile) -> tuple[Source, list[tuple[str, Source]], list[Problem]]:
     """Load the playbook, merge the private file when there is one, load its translation files; every
     problem of them all."""
+    from .multilingual import site_language_problems
     from .translations import check_translation, load_translations
 
     source = load(path, display_name)
@@ -62,7 +63,7 @@ def _checked(path: str | Path, today: dt.date | None, display_name: str | None,
     problems = merge_private(source, found) if found is not None else []
     problems += validate(source, today=today or dt.date.today())
     translations, missing = load_translations(path, source)
-    problems += missing
+    problems += missing + site_language_problems(source)
     for language, translation in translations:
         problems += check_translation(source, translation, language)
     return source, translations, problems

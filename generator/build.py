@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError, SignError, system_error_text
+from .multilingual import build_other_languages
 from .paths import MARKER, MARKER_TEXT, check_output_folder, check_site_folder, setting_line
 from .protect import Sealer, derive
 from .schema import Edition
@@ -254,13 +255,15 @@ def _mkdocs_errors() -> Iterator[None]:
 
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
                edition: Edition | None = None, signing_key: Path | None = None,
-               protection: Sealer | None = None, language: str | None = None) -> Any:
+               protection: Sealer | None = None, language: str | None = None,
+               site_languages: tuple[str, ...] = ()) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
 
     ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
     ``signing_key``: the private key that signs the site's manifest (else $PLAYBOOK_SIGNING_KEY, if set).
     ``protection``: the key the protected edition is sealed with (see protect.py); None for a site in clear.
     ``language``: the site's own words in this language (BCP 47), over mkdocs.yml's and the playbook's.
+    ``site_languages``: set for the other languages of a site in several languages (multilingual.py).
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -281,6 +284,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
             plugin.config.language = language
         plugin.signing_key_path = signing_key
         plugin.protection = protection
+        plugin.site_languages = site_languages
         config["site_dir"] = str(directory)
         mkdocs_build.build(config)
     return plugin
@@ -330,6 +334,9 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     try:
         plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
                             protection=protection, language=language)
+        build_other_languages(plugin, staging, lambda tag, folder: build_into(
+            config_file, folder, strict=strict, edition=edition, signing_key=signing_key, protection=protection,
+            language=tag, site_languages=plugin.site_languages))
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         document = plugin.playbook.document
         name = bundle_name(document.organisation, document.version, public=plugin.config.edition == "public",

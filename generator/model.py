@@ -100,6 +100,7 @@ class Document:
     timezone: str
     country: str | None = None
     translations: tuple[str, ...] = ()  # other languages the plan's texts are written in (translation files)
+    site_languages: tuple[str, ...] = ()  # the languages one build makes the site in (multilingual.py)
     paper: str | None = None
     exercise_within: Duration | None = None
     call_tree_test_within: Duration | None = None

@@ -9,8 +9,22 @@ lists the languages one ``playbook build`` makes: the first at the site's root, 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from .errors import BuildError, Problem
+from .load import Source
 from .model import Playbook
-from .translations import in_language
+from .schema import LANGUAGE
+from .sign import sign_folder
+from .translations import declared_languages, in_language, language_name
+from .validate import _Report
+
+log = logging.getLogger("mkdocs.plugins.playbook")
 
 
 def plan_in_language(playbook: Playbook, tag: str) -> Playbook:
@@ -18,3 +32,76 @@ def plan_in_language(playbook: Playbook, tag: str) -> Playbook:
     translated = {t.language.lower(): t.language for t in playbook.translations if not t.original}
     found = translated.get(tag.lower())
     return in_language(playbook, found) if found else playbook
+
+
+def site_language_problems(source: Source) -> list[Problem]:
+    """``document.site_languages``: each the plan's language or one of its translations, each once."""
+    report = _Report(source)
+    document = source.data.get("document") if isinstance(source.data, dict) else None
+    if not isinstance(document, dict) or not isinstance(document.get("site_languages"), list):
+        return []  # absent, or not a list: the schema's check says so
+    listed = document["site_languages"]
+    own = document.get("language")
+    translated = [tag for _, tag in declared_languages(source.data)]
+    seen: set[str] = set()
+    for index, tag in enumerate(listed):
+        if not isinstance(tag, str) or not LANGUAGE.match(tag):
+            continue  # the schema's check says so
+        where = ("document", "site_languages", index)
+        if tag in seen:
+            report.add(where, f"'{tag}' is listed twice; remove one")
+        elif tag != own and tag not in translated:
+            report.add(where, f"'{tag}' is neither the plan's language ({own}) nor one of its translations "
+                              f"({', '.join(translated) or 'none'})",
+                       hint=f"translate the plan into it (document.translations), or remove '{tag}' here")
+        seen.add(tag)
+    return report.problems
+
+
+#: The template override that makes Material's language selector lead to the same page in each language.
+SWITCHER_OVERRIDES = Path(__file__).parent / "overrides_languages"
+
+
+def folder_of(tag: str, languages: tuple[str, ...]) -> str:
+    """Where a language's site is, relative to the site's root: the first language at the root, ``de/``."""
+    return "" if tag == languages[0] else f"{tag}/"
+
+
+def add_switcher(config: MkDocsConfig, languages: tuple[str, ...], current: str) -> None:
+    """Material's language selector on every page of the site in ``current``, one of ``languages``."""
+    if config.extra.get("alternate"):
+        log.warning("mkdocs.yml: extra.alternate is left out: the playbook's site in several languages "
+                    "(document.site_languages) has its own language switcher")
+    # Material's header shows its selector when extra.alternate is set; a value that is not a list keeps
+    # its <link rel="alternate"> tags out, whose sitemap.xml its script would fetch (not from file://).
+    config.extra["alternate"] = True
+    config.extra["playbook_languages"] = {
+        "current": current, "up": "../" if folder_of(current, languages) else "",
+        "sites": [{"tag": tag, "folder": folder_of(tag, languages),
+                   "name": _capitalised(language_name(tag, native=True))} for tag in languages]}
+    dirs = config.theme.dirs
+    if str(SWITCHER_OVERRIDES) not in dirs:
+        dirs.insert(0, str(SWITCHER_OVERRIDES))
+
+
+def build_other_languages(plugin: Any, site: Path, build_one: Callable[[str, Path], Any]) -> None:
+    """After the site's first language was built into ``site`` by ``plugin``: every other language of
+    ``plugin.site_languages`` into its folder, by ``build_one(tag, folder)``; then the whole site signed
+    again, so its manifest lists every file of every language (each language's own folder is signed too).
+
+    Raises:
+        BuildError: a language's build failed (its message names the language).
+    """
+    languages: tuple[str, ...] = plugin.site_languages
+    for tag in languages[1:]:
+        try:
+            build_one(tag, site / folder_of(tag, languages))
+        except BuildError as exc:
+            raise BuildError(f"the site in '{tag}' (document.site_languages): {exc}") from None
+    if len(languages) > 1 and plugin.signing is not None:
+        sign_folder(site, plugin.signing)
+
+
+def _capitalised(name: str) -> str:
+    """A language's name as a menu entry: CLDR writes some in lower case ("srpski (latinica)")."""
+    return name[:1].upper() + name[1:]

@@ -35,7 +35,7 @@ from .git import git_commit
 from .i18n import N_, Language, LanguageError, english, local_value
 from .i18n import language as find_language
 from .model import Playbook, public_edition
-from .multilingual import plan_in_language
+from .multilingual import add_switcher, plan_in_language
 from .paths import outside, setting_line
 from .protect import Sealer, seal_site
 from .render import Page, navigation, render_pages, render_single
@@ -254,6 +254,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         #: The site's language as asked for (``--language``, ``language:``, else the plan's): its texts are in it
         #: when the plan is translated into it.
         self.language_tag = ""
+        #: The languages this site is built in, the first at the root (``document.site_languages``); set by
+        #: `playbook build` for the other languages' builds; empty: one language, no switcher.
+        self.site_languages: tuple[str, ...] = ()
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -332,7 +335,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             self.config.edition = chosen  # type: ignore[assignment]  # checked against EDITIONS just above
             public = self.config.edition == "public"
             playbook = public_edition(opened.playbook) if public else opened.playbook
+            if self.config.language is None and len(playbook.document.site_languages) > 1:
+                self.site_languages = playbook.document.site_languages
             self.language = self._choose_language(config, playbook)
+            if self.site_languages:
+                add_switcher(config, self.site_languages, self.language_tag)
             written = playbook  # the plan as written: what changed is against the previous version as written
             playbook = plan_in_language(playbook, self.language_tag)
             self.pages = render_pages(playbook, templates, self.language)
@@ -351,7 +358,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         """The plugin's `language` (or `playbook build --language`), else the playbook's; Material's own words
         follow it unless mkdocs.yml sets `theme.language`. A language with no catalogue fails a strict build and
         otherwise builds in English, with a warning; words a catalogue lacks are named in a warning."""
-        tag = self.config.language or playbook.document.language
+        tag = self.config.language or (self.site_languages or (playbook.document.language,))[0]
         self.language_tag = tag
         try:
             chosen = find_language(tag)

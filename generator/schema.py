@@ -206,6 +206,13 @@ DOCUMENT: Schema = {
         "playbook.yml (playbook.de.yml, playbook.sr-Latn.yml), which gives the translated texts by id.",
         {"type": "list", "schema": {"type": "string", "empty": False, "check_with": "language"}},
         ["de", "sr-Latn"]),
+    "site_languages": _describe(
+        "The languages one `playbook build` makes the site in, as BCP 47 tags: the plan's language "
+        "(document.language) or one of document.translations each. The first is at the site's root, each other "
+        "in its own folder (de/, sr-Latn/), fully built in it (the site's words and the plan's texts), with a "
+        "language switcher on every page. Default: one language (--language, else document.language).",
+        {"type": "list", "schema": {"type": "string", "empty": False, "check_with": "language"}},
+        ["en", "de", "sr-Latn"]),
     "country": text("ISO 3166 two-letter code of the country whose national phone numbers (written without +) "
                     "and short numbers (112) the playbook uses, unless a contact's office says otherwise.",
                     example="AT", regex=COUNTRY),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from generator import open_playbook
-from generator.multilingual import plan_in_language
-from tests.conftest import EXAMPLE, copy_example, invoke
+from generator.errors import BuildError
+from generator.load import load_text
+from generator.multilingual import build_other_languages, plan_in_language, site_language_problems
+from tests.conftest import EXAMPLE, copy_example, edit, invoke
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +43,78 @@ def test_a_german_build_shows_the_plans_german_texts_and_english_where_untransla
     assert '<h1 id="holding-statement">Holding statement' in holding
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "Kommunikationshandbuch für Cyber-Vorfälle" in index
+
+
+def multilingual(config: Path, languages: str = "[en, de, sr-Latn]") -> Path:
+    """The example project at ``config`` with its site in ``languages`` (document.site_languages)."""
+    playbook = config.parent / "playbook.yml"
+    playbook.write_text(edit(playbook.read_text(encoding="utf-8"), "  translations: [de, sr-Latn]",
+                             f"  translations: [de, sr-Latn]\n  site_languages: {languages}"), encoding="utf-8")
+    return config
+
+
+def test_a_site_language_the_plan_is_not_written_in_is_refused_with_its_place() -> None:
+    text = edit(EXAMPLE.read_text(encoding="utf-8"), "  translations: [de, sr-Latn]",
+                "  translations: [de, sr-Latn]\n  site_languages: [en, fr, de, de]")
+    line = next(n for n, said in enumerate(text.splitlines(), 1) if said.startswith("  site_languages:"))
+    found = [str(p) for p in site_language_problems(load_text(text, "playbook.yml"))]
+    assert found == [
+        f"playbook.yml:{line}:24: document.site_languages[1]: 'fr' is neither the plan's language (en) nor one of "
+        "its translations (de, sr-Latn); translate the plan into it (document.translations), or remove 'fr' here",
+        f"playbook.yml:{line}:32: document.site_languages[3]: 'de' is listed twice; remove one",
+    ]
+
+
+@pytest.mark.slow
+def test_one_build_makes_every_language_each_in_its_folder_with_a_switcher(tmp_path: Path) -> None:
+    config = multilingual(copy_example(tmp_path / "project"))
+    code, output = invoke("build", "-f", str(config), "--strict")
+    assert code == 0, output
+    site = tmp_path / "project" / "site"
+    english, german, serbian = (site / "index.html", site / "de" / "index.html", site / "sr-Latn" / "index.html")
+    assert '<html lang="en"' in english.read_text(encoding="utf-8")
+    assert "Wen anrufen" in german.read_text(encoding="utf-8")  # the site's words from its catalogue
+    assert "Kommunikationshandbuch für Cyber-Vorfälle" in german.read_text(encoding="utf-8")  # the plan's texts
+    assert '<html lang="sr-Latn"' in serbian.read_text(encoding="utf-8")
+    assert (site / "sr-Latn" / "search" / "search_index.js").is_file()
+    incident = (site / "de" / "incident.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="([^"]*)" hreflang="([^"]*)"', incident) == [
+        ("./../incident.html", "en"), ("./../de/incident.html", "de"), ("./../sr-Latn/incident.html", "sr-Latn")]
+    assert '<link rel="alternate"' not in incident  # Material's script would fetch sitemap.xml for it
+
+
+@pytest.mark.slow
+def test_a_build_in_one_language_given_makes_only_that_language(tmp_path: Path) -> None:
+    config = multilingual(copy_example(tmp_path / "project"))
+    code, output = invoke("build", "-f", str(config), "--language", "de")
+    assert code == 0, output
+    site = tmp_path / "project" / "site"
+    assert not (site / "de").exists() and not (site / "sr-Latn").exists()
+    assert "md-select__link" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_language_whose_build_fails_is_named(tmp_path: Path) -> None:
+    class Plugin:
+        site_languages = ("en", "de", "sr-Latn")
+        signing = None
+
+    built: list[tuple[str, Path]] = []
+
+    def build_one(tag: str, folder: Path) -> None:
+        built.append((tag, folder))
+        if tag == "sr-Latn":
+            raise BuildError("Doc file 'x.md' contains a link 'y.md', but the target is not found")
+
+    with pytest.raises(BuildError) as caught:
+        build_other_languages(Plugin(), tmp_path, build_one)
+    assert str(caught.value) == ("the site in 'sr-Latn' (document.site_languages): Doc file 'x.md' contains a link "
+                                 "'y.md', but the target is not found")
+    assert built == [("de", tmp_path / "de"), ("sr-Latn", tmp_path / "sr-Latn")]
+
+
+def test_validate_names_a_site_language_the_plan_is_not_written_in(tmp_path: Path) -> None:
+    config = multilingual(copy_example(tmp_path / "project"), "[en, fr]")
+    code, output = invoke("validate", str(config.parent / "playbook.yml"))
+    assert code == 1
+    assert ("document.site_languages[1]: 'fr' is neither the plan's language (en) nor one of its translations "
+            "(de, sr-Latn)") in output

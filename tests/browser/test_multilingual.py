@@ -1,0 +1,54 @@
+"""The example built in English, German and Serbian (Latin) by one build, opened from file:// with the network
+off: the switcher leads to the same page in another language, and a tick is a tick in every language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.build import build
+from tests.browser.conftest import Visit
+from tests.conftest import copy_example
+from tests.test_multilingual import multilingual
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(multilingual(copy_example(tmp_path_factory.mktemp("project"))), strict=True).site
+
+
+@pytest.fixture
+def visit(browser: Any, site: Path) -> Iterator[Visit]:
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    record = Visit(page, site)
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: record.errors.append(str(error)))
+    yield record
+    context.close()
+
+
+def switch_to(visit: Visit, language: str) -> None:
+    """Open the header's language selector and choose ``language``, as a person does."""
+    visit.page.locator(".md-header .md-select button").hover()
+    visit.page.locator(f'.md-select__link[hreflang="{language}"]').click()
+    visit.page.wait_for_load_state("load")
+
+
+def test_the_switcher_leads_from_the_german_incident_page_to_the_serbian_one_and_back(visit: Visit) -> None:
+    visit.open("de/incident.html")
+    assert visit.page.get_attribute("html", "lang") == "de"
+    switch_to(visit, "sr-Latn")
+    assert visit.page.url == (visit.site / "sr-Latn" / "incident.html").as_uri()
+    assert visit.page.get_attribute("html", "lang") == "sr-Latn"
+    switch_to(visit, "de")
+    assert visit.page.url == (visit.site / "de" / "incident.html").as_uri()
+    switch_to(visit, "en")
+    assert visit.page.url == (visit.site / "incident.html").as_uri()
+    assert visit.errors == [] and visit.outside_requests() == []
