@@ -110,7 +110,8 @@ def _calendar_key(calendar: Calendar) -> str:
 def site_data(playbook: Playbook) -> dict[str, Any]:
     document = playbook.document
     return {
-        # Ticks, facts and the log are stored under this key: a new version starts clean.
+        # Ticks, facts and the log are stored under this key: a new version starts clean. Neither part is
+        # translated, so every language of a site in several languages shares them (multilingual.py).
         "key": f"crisis-playbook/{slugify(document.organisation)}/{document.version}",
         "organisation": document.organisation,
         "version": document.version,

@@ -52,3 +52,45 @@ def test_the_switcher_leads_from_the_german_incident_page_to_the_serbian_one_and
     switch_to(visit, "en")
     assert visit.page.url == (visit.site / "incident.html").as_uri()
     assert visit.errors == [] and visit.outside_requests() == []
+
+
+def tick_first_item(visit: Visit) -> str:
+    """Click the first checklist box where a person would (Material draws it over the hidden input)."""
+    box = visit.page.locator(".task-list-item input").first.bounding_box()
+    visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    visit.page.wait_for_timeout(100)
+    return visit.page.locator(".task-list-item strong").first.inner_text()
+
+
+def test_a_tick_on_the_german_checklist_is_a_tick_in_english_and_serbian(visit: Visit) -> None:
+    visit.open("de/phases/assessment.html")
+    assert not visit.page.locator(".task-list-item input").first.is_checked()
+    tick_first_item(visit)
+    for copy in ("phases/assessment.html", "sr-Latn/phases/assessment.html"):
+        visit.open(copy)
+        assert visit.page.locator(".task-list-item input").first.is_checked(), copy
+        assert visit.page.locator(".pb-tick").first.inner_text().startswith("✓ "), copy
+    visit.open("index.html")
+    assert visit.page.locator(".pb-progress[data-phase='assessment']").inner_text() == "1 of 9 done"
+    assert visit.errors == [] and visit.outside_requests() == []
+
+
+@pytest.mark.parametrize(("folder", "query", "found"), [
+    ("de/", "Mitarbeiterinnen", "Mitteilung an die Mitarbeiterinnen und Mitarbeiter"),
+    ("sr-Latn/", "zaposlenima", "Obaveštenje zaposlenima"),
+    ("", "colleagues", "Employee memo"),
+])
+def test_search_in_each_language_finds_that_languages_page_in_its_own_folder(visit: Visit, folder: str, query: str,
+                                                                            found: str) -> None:
+    visit.open(f"{folder}index.html")
+    visit.page.locator("label.md-search__icon, .md-search__input").first.click()
+    visit.page.locator("input.md-search__input").type(query, delay=20)
+    visit.page.locator("input.md-search__input").press("End")
+    results = visit.page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert any(found in text for text in results.all_inner_texts())
+    result = results.filter(has_text=found).first.locator("a").first
+    result.click()
+    visit.page.wait_for_load_state("load")
+    assert visit.page.url.startswith((visit.site / folder / "messages" / "employee-memo.html").as_uri())
+    assert visit.errors == [] and visit.outside_requests() == []
