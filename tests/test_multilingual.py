@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import open_playbook
+from generator.build import build
 from generator.errors import BuildError
 from generator.load import load_text
 from generator.multilingual import build_other_languages, plan_in_language, site_language_problems
+from generator.paths import MARKER
+from generator.sign import MANIFEST, SIGNATURE
 from tests.conftest import EXAMPLE, copy_example, edit, invoke
+from tests.test_protect import PASSPHRASE, leaks, playbook_texts, private_project, readable
+from tests.test_sign import make_key
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +130,51 @@ def test_validate_names_a_site_language_the_plan_is_not_written_in(tmp_path: Pat
     assert code == 1
     assert ("document.site_languages[1]: 'fr' is neither the plan's language (en) nor one of its translations "
             "(de, sr-Latn)") in output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen (Debian: openssh-client)")
+def test_one_signed_bundle_holds_every_language_and_verify_covers_each_file(tmp_path: Path) -> None:
+    key = make_key(tmp_path / "keys", "release")
+    project = tmp_path / "project"
+    multilingual(copy_example(project))
+    shutil.copy(key.with_suffix(".pub"), project / "signing.pub")
+    code, output = invoke("build", "--sign", str(key), cwd=project)
+    assert code == 0, output
+    site = project / "site"
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    listed = [line.split("  ", 1)[1] for line in (site / MANIFEST).read_text(encoding="utf-8").splitlines()]
+    assert {name for name in files if name not in listed} == {MANIFEST, MANIFEST + SIGNATURE, MARKER}
+    assert "de/incident.html" in listed and "sr-Latn/search/search_index.js" in listed
+    zips = list((project / "dist").glob("*/*.zip"))
+    assert [z.name for z in zips] == ["danubia-pay-ag-3-1-offline.zip"]
+    with zipfile.ZipFile(zips[0]) as bundle:
+        names = bundle.namelist()
+    assert {"danubia-pay-ag-3-1-offline/de/incident.html", "danubia-pay-ag-3-1-offline/sr-Latn/incident.html",
+            "danubia-pay-ag-3-1-offline/incident.html"} <= set(names)
+    for target in (zips[0], site):
+        code, output = invoke("verify", str(target), cwd=project)
+        assert code == 0, output
+        assert f"; {len(listed)} files match the signed manifest" in output
+    page = site / "sr-Latn" / "incident.html"
+    page.write_bytes(page.read_bytes().replace(b"<html", b"<html ", 1))
+    code, output = invoke("verify", str(site), cwd=project)
+    assert code == 1
+    assert f"{page}: changed after signing (its SHA-256 is not the signed one)" in output
+
+
+@pytest.mark.slow
+def test_a_protected_site_in_several_languages_is_sealed_in_every_language(tmp_path: Path) -> None:
+    project = private_project(tmp_path / "project")
+    multilingual(project / "mkdocs.yml")
+    built = build(project / "mkdocs.yml", passphrase=PASSPHRASE)
+    secrets = playbook_texts(project)
+    for tag in ("de", "sr-Latn"):  # the translated texts are the plan's too
+        translation = yaml.safe_load((project / f"playbook.{tag}.yml").read_text(encoding="utf-8"))
+        secrets |= {template["title"] for template in translation["templates"]} | {translation["document"]["title"]}
+    texts = readable(built)
+    assert {"site/de/search/search_index.js", "site/sr-Latn/assets/playbook/data.js",
+            "zip:danubia-pay-ag-3-1-protected-offline/de/contacts.html"} <= set(texts)
+    assert leaks(texts, secrets) == []
+    assert all("<title>Protected playbook</title>" in built.site.joinpath(p).read_text(encoding="utf-8")
+               for p in ("index.html", "de/index.html", "sr-Latn/phases/index.html", "sr-Latn/404.html"))

@@ -11,6 +11,7 @@ import pytest
 
 from generator.build import build
 from tests.browser.conftest import Visit
+from tests.browser.test_protected import PASSPHRASE, unlock
 from tests.conftest import copy_example
 from tests.test_multilingual import multilingual
 
@@ -94,3 +95,27 @@ def test_search_in_each_language_finds_that_languages_page_in_its_own_folder(vis
     visit.page.wait_for_load_state("load")
     assert visit.page.url.startswith((visit.site / folder / "messages" / "employee-memo.html").as_uri())
     assert visit.errors == [] and visit.outside_requests() == []
+
+
+@pytest.fixture(scope="module")
+def protected_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(multilingual(copy_example(tmp_path_factory.mktemp("protected"))), passphrase=PASSPHRASE).site
+
+
+def test_a_protected_site_opens_once_and_switches_language_without_asking_again(browser: Any,
+                                                                                protected_site: Path) -> None:
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    try:
+        tab = Visit(context.new_page(), protected_site)
+        tab.page.on("request", lambda request: tab.requests.append(request.url))
+        tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
+        tab.open("de/incident.html")
+        unlock(tab, PASSPHRASE)
+        assert tab.page.get_attribute("html", "lang") == "de"
+        switch_to(tab, "sr-Latn")
+        tab.page.wait_for_selector("article.md-content__inner", timeout=60_000)
+        assert tab.page.url == (protected_site / "sr-Latn" / "incident.html").as_uri()
+        assert tab.page.get_attribute("html", "lang") == "sr-Latn"
+        assert tab.errors == [] and tab.outside_requests() == []
+    finally:
+        context.close()
