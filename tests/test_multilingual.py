@@ -18,6 +18,7 @@ from generator.multilingual import build_other_languages, plan_in_language, site
 from generator.paths import MARKER
 from generator.sign import MANIFEST, SIGNATURE
 from tests.conftest import EXAMPLE, copy_example, edit, invoke
+from tests.test_build import invoke_build, snapshot
 from tests.test_protect import PASSPHRASE, leaks, playbook_texts, private_project, readable
 from tests.test_sign import make_key
 
@@ -178,3 +179,16 @@ def test_a_protected_site_in_several_languages_is_sealed_in_every_language(tmp_p
     assert leaks(texts, secrets) == []
     assert all("<title>Protected playbook</title>" in built.site.joinpath(p).read_text(encoding="utf-8")
                for p in ("index.html", "de/index.html", "sr-Latn/phases/index.html", "sr-Latn/404.html"))
+
+
+@pytest.mark.slow
+def test_two_builds_of_a_site_in_several_languages_give_a_byte_identical_site_and_bundle(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")  # 2026-03-20
+    multilingual(copy_example(tmp_path))
+    assert invoke_build(tmp_path)[0] == 0
+    site, dist = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
+    assert {"de/index.html", "sr-Latn/index.html"} <= set(site)
+    assert invoke_build(tmp_path)[0] == 0
+    assert snapshot(tmp_path / "site") == site
+    assert snapshot(tmp_path / "dist") == dist
