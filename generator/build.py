@@ -256,14 +256,15 @@ def _mkdocs_errors() -> Iterator[None]:
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
                edition: Edition | None = None, signing_key: Path | None = None,
                protection: Sealer | None = None, language: str | None = None,
-               site_languages: tuple[str, ...] = ()) -> Any:
+               site_languages: tuple[str, ...] = (), every_language: bool = False) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
 
     ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
     ``signing_key``: the private key that signs the site's manifest (else $PLAYBOOK_SIGNING_KEY, if set).
     ``protection``: the key the protected edition is sealed with (see protect.py); None for a site in clear.
     ``language``: the site's own words in this language (BCP 47), over mkdocs.yml's and the playbook's.
-    ``site_languages``: set for the other languages of a site in several languages (multilingual.py).
+    ``every_language``: this build is the first of a site in several languages, whose others follow;
+    ``site_languages``: set for those others (multilingual.py).
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -285,6 +286,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
         plugin.signing_key_path = signing_key
         plugin.protection = protection
         plugin.site_languages = site_languages
+        plugin.every_language = every_language
         config["site_dir"] = str(directory)
         mkdocs_build.build(config)
     return plugin
@@ -333,7 +335,7 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     staging.chmod(new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
     try:
         plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
-                            protection=protection, language=language)
+                            protection=protection, language=language, every_language=True)
         build_other_languages(plugin, staging, lambda tag, folder: build_into(
             config_file, folder, strict=strict, edition=edition, signing_key=signing_key, protection=protection,
             language=tag, site_languages=plugin.site_languages))

@@ -257,6 +257,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         #: The languages this site is built in, the first at the root (``document.site_languages``); set by
         #: `playbook build` for the other languages' builds; empty: one language, no switcher.
         self.site_languages: tuple[str, ...] = ()
+        #: Set by `playbook build`: this build makes every language of ``document.site_languages`` (multilingual.py).
+        self.every_language = False
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -335,8 +337,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             self.config.edition = chosen  # type: ignore[assignment]  # checked against EDITIONS just above
             public = self.config.edition == "public"
             playbook = public_edition(opened.playbook) if public else opened.playbook
-            if self.config.language is None and len(playbook.document.site_languages) > 1:
+            if self.config.language is None and len(playbook.document.site_languages) > 1 and self.every_language:
                 self.site_languages = playbook.document.site_languages
+            elif self.config.language is None and len(playbook.document.site_languages) > 1 and not self.site_languages:
+                log.info("document.site_languages: this build makes the site in its first language only; "
+                         "`playbook build` makes every language")
             self.language = self._choose_language(config, playbook)
             if self.site_languages:
                 add_switcher(config, self.site_languages, self.language_tag)
@@ -358,7 +363,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         """The plugin's `language` (or `playbook build --language`), else the playbook's; Material's own words
         follow it unless mkdocs.yml sets `theme.language`. A language with no catalogue fails a strict build and
         otherwise builds in English, with a warning; words a catalogue lacks are named in a warning."""
-        tag = self.config.language or (self.site_languages or (playbook.document.language,))[0]
+        tag = self.config.language or (self.site_languages or playbook.document.site_languages
+                                       or (playbook.document.language,))[0]
         self.language_tag = tag
         try:
             chosen = find_language(tag)

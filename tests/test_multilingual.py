@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -192,3 +194,16 @@ def test_two_builds_of_a_site_in_several_languages_give_a_byte_identical_site_an
     assert invoke_build(tmp_path)[0] == 0
     assert snapshot(tmp_path / "site") == site
     assert snapshot(tmp_path / "dist") == dist
+
+
+@pytest.mark.slow
+def test_plain_mkdocs_build_makes_the_first_language_only_and_says_so(tmp_path: Path) -> None:
+    multilingual(copy_example(tmp_path), "[de, en]")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ("document.site_languages: this build makes the site in its first language only; `playbook build` "
+            "makes every language") in done.stderr
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in index and "md-select__link" not in index
+    assert not (tmp_path / "site" / "en").exists()
