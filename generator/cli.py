@@ -562,6 +562,26 @@ def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Ed
 
 
 @cli.command()
+@click.argument("scenario")
+@config_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF (default: dist/<organisation>-<version>-exercise-<scenario>.pdf).")
+@click.option("--edition", type=click.Choice(EDITIONS), default=None,
+              help="public: leave out private contact details.")
+@click.pass_obj
+def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path | None,
+             edition: Edition | None) -> None:
+    """Print the exercise pack of SCENARIO (facilitator guide, injects, handouts) as a PDF; it is on the site too."""
+    from .commands.exercise import make_pack
+
+    _log_mkdocs(verbose=False)
+    with _user_errors(obj["debug"]):
+        printed = make_pack(config_file, scenario, output, edition=edition)
+    click.echo(f"Exercise pack: {printed.pdf} ({printed.injects} injects)")
+    click.echo(f"On the site:   {printed.page}")
+
+
+@cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="playbook.yml")
 @click.option("--check", is_flag=True, help="Only say whether PATH needs migrating (exit 1 if it does).")
 @click.pass_obj

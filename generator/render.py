@@ -29,6 +29,7 @@ from . import schema as S
 from .deadlines import awareness_words, clock_start_words, due_text, due_words, repeat_text
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
+from .exercise import call_tree, exercise_pack, t_plus
 from .model import (
     Approval,
     ChecklistItem,
@@ -396,7 +397,7 @@ class PageKind:
             plain = self.plain_title and not playbook.out_of_band_plan
             return [(self.path, self.plain_title if plain else self.title, f"page '{self.path}'", {})]
         entity = S.ENTITY[self.entity]
-        page = (entity.page or "").partition("#")[0]
+        page = self.path or (entity.page or "").partition("#")[0]  # a second page per entry names its own path
         return [(page.format(id=entry.id), getattr(entry, entity.title_field), f"{self.what} '{entry.id}'",
                  {self.variable: entry}) for entry in getattr(playbook, entity.section)]
 
@@ -424,6 +425,9 @@ PAGES = (
     PageKind("scenarios.md.j2", "Scenarios", "scenarios.md", section="scenarios"),
     PageKind("glossary.md.j2", "Glossary", "glossary.md", section="glossary"),
     PageKind("exercises.md.j2", "Exercises", "exercises.md", section="exercises"),
+    PageKind("exercise-packs.md.j2", "Exercise packs", "exercise/index.md", section="scenarios"),
+    PageKind("exercise.md.j2", path="exercise/{id}.md", entity="scenario", variable="scenario", what="exercise pack"),
+    PageKind("call-tree.md.j2", "Call-tree test", "call-tree.md"),
     PageKind("document.md.j2", "Document control", "document.md"),
     PageKind("reference.md.j2", "Format reference", "reference.md"),
     PageKind("print.md.j2", "The whole playbook, for print", "print.md"),
@@ -499,6 +503,9 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "blanks": lambda template: blanks_of(template),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
+        "exercise_pack": lambda scenario: exercise_pack(playbook, scenario),
+        "t_plus": t_plus,
+        "call_tree": lambda: call_tree(playbook),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }
 
