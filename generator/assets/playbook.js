@@ -12,6 +12,26 @@
   if (!DATA) { return; }
   var MINUTE = 60000, DAY = 86400000;
 
+  /* ---------- Exercise mode ---------- */
+
+  /* While an exercise runs, everything the team enters goes to a log of its own (a separate localStorage
+     key: never mixed with a real incident's), the clock is simulated (it starts at the real moment the
+     exercise starts and runs `speed` times faster), and every page, export and copied text says EXERCISE. */
+  var MODE = DATA.key + "/exercise-mode";
+  function readExercise() {
+    var mode = null;
+    try { mode = JSON.parse(localStorage.getItem(MODE)); } catch (e) { mode = null; }
+    return mode && typeof mode === "object" && typeof mode.realStart === "number" &&
+      typeof mode.simStart === "number" && typeof mode.speed === "number" && mode.speed > 0 ? mode : null;
+  }
+  var EXERCISE = readExercise();
+  var STORE = EXERCISE ? DATA.key + "/exercise" : DATA.key;
+  function clockNow() {
+    return EXERCISE ? Math.round(EXERCISE.simStart + (Date.now() - EXERCISE.realStart) * EXERCISE.speed) : Date.now();
+  }
+  /* Every text that leaves the tools during an exercise (an export, a copied message) carries the mark. */
+  function marked(text) { return EXERCISE ? t("EXERCISE") + " \u2014 " + text : text; }
+
   /* ---------- Time arithmetic: the same rules as generator/deadlines.py ---------- */
 
   /* Maps keyed by names from the playbook or the team have no prototype: a fact, item or zone named
@@ -239,7 +259,7 @@
   function itemDeadlines(events, ticks, countZone, now) {
     ticks = ticks || {};
     countZone = countZone || DATA.timezone;
-    now = now == null ? Date.now() : now;
+    now = now == null ? clockNow() : now;
     return (DATA.itemClocks || []).map(function (c) {
       var start = momentAt(c.start, events, ticks), tick = own(ticks, c.id);
       var row = { item: c, due: null, done: c.every ? null : (tick ? tick.at : null), why: c.why, occurrence: null };
@@ -321,18 +341,18 @@
 
   var INITIALS = "crisis-playbook/initials";
   function fresh() {
-    return { incident: { name: "", started: Date.now() }, ticks: {}, log: [], facts: {}, events: {},
+    return { incident: { name: "", started: clockNow() }, ticks: {}, log: [], facts: {}, events: {},
              typed: {}, filed: {}, zone: DATA.timezone, showZone: DATA.timezone, release: null };
   }
   /* A stored incident that cannot be read is never silently replaced: the unreadable text is kept,
      unchanged, under a backup key of its own, and the page says so (see unreadableWarning). */
-  var BACKUP = DATA.key + "/unreadable/";
+  var BACKUP = STORE + "/unreadable/";
   function readable(state) {
     return state !== null && typeof state === "object" && !Array.isArray(state) && Array.isArray(state.log) &&
       state.incident !== null && typeof state.incident === "object";
   }
   function load() {
-    var raw = localStorage.getItem(DATA.key), state = null;
+    var raw = localStorage.getItem(STORE), state = null;
     if (raw != null) {
       try { state = JSON.parse(raw); } catch (e) { state = null; }
       if (!readable(state)) {
@@ -340,13 +360,13 @@
         localStorage.setItem(backup, raw);
         state = null;
         var next = fresh();
-        next.log.push({ at: Date.now(), by: "", kind: "note",
+        next.log.push({ at: clockNow(), by: "", kind: "note",
                         text: "The incident stored in this browser could not be read; it was kept unchanged under " +
                               "the key \"" + backup + "\" and this new log was started." });
-        localStorage.setItem(DATA.key, JSON.stringify(next));
+        localStorage.setItem(STORE, JSON.stringify(next));
       }
     }
-    state = state || (raw == null ? fresh() : JSON.parse(localStorage.getItem(DATA.key)));
+    state = state || (raw == null ? fresh() : JSON.parse(localStorage.getItem(STORE)));
     state.ticks = map(state.ticks);
     state.facts = map(state.facts);
     state.events = map(state.events);
@@ -356,7 +376,7 @@
     state.showZone = canonicalZone(state.showZone || state.zone);
     return state;
   }
-  function save(state) { localStorage.setItem(DATA.key, JSON.stringify(state)); }
+  function save(state) { localStorage.setItem(STORE, JSON.stringify(state)); }
   function initials() { return localStorage.getItem(INITIALS) || ""; }
 
   var items = map();
@@ -407,7 +427,7 @@
       box.disabled = false;
       box.addEventListener("change", function () {
         state = load();
-        var entry = { at: Date.now(), by: initials(), kind: box.checked ? "ticked" : "unticked", item: id };
+        var entry = { at: clockNow(), by: initials(), kind: box.checked ? "ticked" : "unticked", item: id };
         if (box.checked) { state.ticks[id] = { at: entry.at, by: entry.by }; } else { delete state.ticks[id]; }
         state.log.push(entry);
         save(state);
@@ -447,7 +467,7 @@
         state.applies = Object.assign({}, state.applies || {});
         state.applies[key] = select.value;
         var name = select.value ? select.options[select.selectedIndex].text : "not chosen";
-        state.log.push({ at: Date.now(), by: initials(), kind: "note", text: label + " for the checklists: " + name });
+        state.log.push({ at: clockNow(), by: initials(), kind: "note", text: label + " for the checklists: " + name });
         save(state);
         chosen = state.applies;
         paint();
@@ -491,9 +511,23 @@
       // Ticks name their item; every other entry (a note, a moment, a filing, a status) carries its text.
       var text = entry.item == null ? entry.text
         : entry.kind + ": " + (item ? item.action + " (" + item.phase + ")" : entry.item);
-      return { at: new Date(entry.at).toISOString(), local: show(entry.at, state.zone), by: entry.by || "",
-               kind: entry.kind, item: entry.item || null, text: text };
+      var out = { at: new Date(entry.at).toISOString(), local: show(entry.at, state.zone), by: entry.by || "",
+                  kind: entry.kind, item: entry.item || null, text: text };
+      // What an exercise records besides: the inject revealed, the message copied, the call made and its outcome.
+      ["inject", "message", "call", "outcome", "channel", "seconds"].forEach(function (key) {
+        if (entry[key] != null) { out[key] = entry[key]; }
+      });
+      return out;
     });
+  }
+
+  function isoMap(values) {
+    var out = {};
+    Object.keys(values || {}).forEach(function (key) {
+      var at = values[key];
+      if (typeof at === "number") { out[key] = new Date(at).toISOString(); }
+    });
+    return out;
   }
 
   /* Typed text in the Markdown export: whitespace runs become one space (a cell stays one cell),
@@ -509,17 +543,27 @@
   function exportLog(state, format) {
     var name = (state.incident.name || "incident").replace(/[^A-Za-z0-9_-]+/g, "-");
     var entries = timeline(state);
+    if (EXERCISE) { name = "EXERCISE-" + name; }
     if (format === "json") {
+      // Version 1 of the log format `playbook after-action` reads: the moments, filings and ticks as recorded.
+      var ticks = {};
+      Object.keys(state.ticks).forEach(function (id) {
+        ticks[id] = { at: new Date(state.ticks[id].at).toISOString(), by: state.ticks[id].by || "" };
+      });
       download(name + "-log.json", "application/json", JSON.stringify({
+        format: "crisis-playbook-log", version: 1, mode: EXERCISE ? "exercise" : "incident",
+        exercise: EXERCISE ? { scenario: EXERCISE.scenario || null, speed: EXERCISE.speed,
+                               started: new Date(EXERCISE.simStart).toISOString() } : null,
         incident: state.incident.name, started: new Date(state.incident.started).toISOString(),
-        exported: new Date().toISOString(), playbook: { organisation: DATA.organisation, version: DATA.version },
-        timeZone: state.zone, entries: entries
+        exported: new Date(clockNow()).toISOString(), playbook: { organisation: DATA.organisation, version: DATA.version },
+        timeZone: state.zone, events: isoMap(state.events), filed: isoMap(state.filed), ticks: ticks, entries: entries
       }, null, 2));
       return;
     }
-    var lines = ["# Incident log: " + (state.incident.name ? markdownText(state.incident.name) : "unnamed incident"), "",
+    var lines = [(EXERCISE ? "# " + t("EXERCISE") + " \u2014 " : "# ") + "Incident log: " +
+      (state.incident.name ? markdownText(state.incident.name) : "unnamed incident"), "",
       "Playbook of " + markdownText(DATA.organisation) + ", version " + markdownText(DATA.version) + ". Started " +
-      show(state.incident.started, state.zone) + "; exported " + show(Date.now(), state.zone) + ".", "",
+      show(state.incident.started, state.zone) + "; exported " + show(clockNow(), state.zone) + ".", "",
       "| Time | By | What |", "|---|---|---|"];
     entries.forEach(function (e) {
       lines.push("| " + markdownText(e.local) + " | " + markdownText(e.by) + " | " + markdownText(e.text) + " |");
@@ -554,7 +598,7 @@
       select.addEventListener("change", function () {
         state = load();
         var next = statuses.filter(function (s) { return s.id === select.value; })[0];
-        state.log.push({ at: Date.now(), by: initials(), kind: "status",
+        state.log.push({ at: clockNow(), by: initials(), kind: "status",
                          text: "status: " + current.name + " \u2192 " + next.name });
         state.status = next.id;
         save(state);
@@ -574,7 +618,7 @@
     noteButton.addEventListener("click", function () {
       if (!note.value.trim()) { return; }
       state = load();
-      state.log.push({ at: Date.now(), by: initials(), kind: "note", text: note.value.trim() });
+      state.log.push({ at: clockNow(), by: initials(), kind: "note", text: note.value.trim() });
       save(state);
       note.value = "";
       incidentPanel(root, state);
@@ -603,6 +647,153 @@
     });
     buttons.appendChild(restart);
     root.appendChild(buttons);
+  }
+
+  /* ---------- Exercise mode: the banner, the exercise panel and the call-tree test ---------- */
+
+  /* A band at the top of every page while an exercise runs: EXERCISE, the simulated time, and how to end it. */
+  function exerciseBanner() {
+    if (!EXERCISE) { return; }
+    var band = element("div", { "class": "pb-exercise-band", role: "status", id: "pb-exercise-band" });
+    var text = band.appendChild(element("span"));
+    var end = band.appendChild(element("button", { type: "button", "class": "md-button", id: "pb-end-exercise" },
+      t("End the exercise")));
+    end.addEventListener("click", function () {
+      if (!window.confirm(t("End the exercise? Its log stays in this browser until the next exercise starts; export it first."))) { return; }
+      localStorage.removeItem(MODE);
+      window.location.reload();
+    });
+    var paint = function () {
+      text.textContent = t("EXERCISE") + " \u00b7 " + t("simulated time {time}, {speed}\u00d7 faster", {
+        time: show(clockNow(), DATA.timezone), speed: EXERCISE.speed }) +
+        (EXERCISE.scenario ? " \u00b7 " + EXERCISE.scenario : "") + " \u00b7 " + t("nothing here is a real incident");
+    };
+    paint();
+    window.setInterval(paint, 1000);
+    document.body.insertBefore(band, document.body.firstChild);
+    document.documentElement.classList.add("pb-exercising");
+  }
+
+  /* Start an exercise: a fresh log under the exercise key; awareness is its first simulated moment. */
+  function startExercise(scenario, speed) {
+    var at = Date.now();
+    localStorage.setItem(MODE, JSON.stringify({ scenario: scenario, speed: speed, realStart: at, simStart: at }));
+    var next = fresh();
+    next.incident = { name: t("Exercise") + (scenario ? ": " + scenario : ""), started: at };
+    next.events.awareness = at;
+    next.log.push({ at: at, by: initials(), kind: "exercise",
+                    text: "exercise started" + (scenario ? ": " + scenario : "") + " at " + speed + "x" });
+    localStorage.setItem(DATA.key + "/exercise", JSON.stringify(next));
+    window.location.reload();
+  }
+
+  function speedChoice(id) {
+    var select = element("select", { id: id });
+    [1, 10, 60, 600, 3600].forEach(function (speed) {
+      var option = select.appendChild(element("option", { value: String(speed) },
+        speed === 1 ? t("real time") : t("{speed}\u00d7 faster", { speed: speed })));
+      if (speed === 60) { option.selected = true; }
+    });
+    return select;
+  }
+
+  /* The exercise pack's page: start the exercise; while it runs, each inject is shown once its moment is
+     recorded and its time on the simulated clock has come, and the reveal goes into the log. */
+  function exercisePanel(root, state) {
+    var scenario = root.getAttribute("data-scenario");
+    var injects = own(DATA.exercises || {}, scenario) || [];
+    var cards = document.querySelectorAll(".pb-inject");
+    root.innerHTML = "";
+    if (!EXERCISE || EXERCISE.scenario !== scenario) {
+      var p = root.appendChild(element("p"));
+      var label = p.appendChild(element("label", {}, t("Speed of the simulated clock:") + " "));
+      var speed = label.appendChild(speedChoice("pb-exercise-speed"));
+      var go = p.appendChild(element("button", { type: "button", "class": "md-button md-button--primary", id: "pb-start-exercise" },
+        t("Start the exercise")));
+      go.addEventListener("click", function () {
+        if (EXERCISE && !window.confirm(t("Another exercise is running; its log is replaced. Start this one?"))) { return; }
+        startExercise(scenario, +speed.value);
+      });
+      root.appendChild(element("p", { "class": "pb-muted" }, t("The exercise keeps its own log in this browser: a real incident's log is not touched.")));
+      return;
+    }
+    var status = root.appendChild(element("p", { id: "pb-exercise-status", "aria-live": "polite" }));
+    var list = root.appendChild(element("ol", { id: "pb-injects-shown" }));
+    var reveal = function () {
+      state = load();
+      state.revealed = map(state.revealed);
+      var shown = 0, next = null, changed = false, nowAt = clockNow();
+      list.innerHTML = "";
+      injects.forEach(function (inject) {
+        var start = momentAt(inject.moment, state.events, state.ticks);
+        var due = start == null ? null : add(start, inject, DATA.timezone, null, null, false);
+        var card = document.getElementById("inject-" + inject.id);
+        var open = due != null && due <= nowAt;
+        if (open && state.revealed[inject.id] == null) {
+          state.revealed[inject.id] = due;
+          state.log.push({ at: due, by: "", kind: "inject", inject: inject.id,
+                           text: "inject: " + (card ? card.querySelector("h3").textContent.replace(/\s*¶$/, "") : inject.id) });
+          changed = true;
+        }
+        if (card) { card.hidden = !open; }
+        if (open) {
+          shown += 1;
+          var li = list.appendChild(element("li"));
+          li.appendChild(element("a", { href: "#inject-" + inject.id }, card ? card.querySelector("h3").textContent.replace(/\s*¶$/, "") : inject.id));
+        } else if (due != null && (next == null || due < next)) { next = due; }
+      });
+      if (changed) { save(state); }
+      status.textContent = t("{shown} of {total} injects shown.", { shown: shown, total: injects.length }) + " " +
+        (next != null ? t("Next at {time}.", { time: show(next, DATA.timezone) })
+                      : t("The others wait for a moment not yet recorded (the start of a phase): record it on the incident page."));
+    };
+    cards.forEach(function (card) { card.hidden = true; });
+    reveal();
+    window.setInterval(reveal, 1000);
+  }
+
+  /* The call-tree test: call each person in the plan's order and record who answered, on which channel and how
+     fast; a wrong or stale number is recorded as such (a finding). It runs as an exercise of its own. */
+  function callTreePanel(root, state) {
+    root.innerHTML = "";
+    if (!EXERCISE) {
+      var p = root.appendChild(element("p"));
+      var go = p.appendChild(element("button", { type: "button", "class": "md-button md-button--primary", id: "pb-start-call-tree" },
+        t("Start a call-tree test")));
+      go.addEventListener("click", function () { startExercise("", 1); });
+      root.appendChild(element("p", { "class": "pb-muted" }, t("It keeps its own log in this browser, marked EXERCISE: a real incident's log is not touched.")));
+      return;
+    }
+    var since = function () { return Math.round((clockNow() - EXERCISE.simStart) / 1000); };
+    var table = root.appendChild(element("table", { id: "pb-call-tree" }));
+    var head = table.appendChild(element("thead")).appendChild(element("tr"));
+    [t("Role"), t("Person"), t("Channel used"), t("Outcome")].forEach(function (text) { head.appendChild(element("th", {}, text)); });
+    var body = table.appendChild(element("tbody"));
+    (DATA.callTree || []).forEach(function (call) {
+      var tr = body.appendChild(element("tr", { "data-call": call.key }));
+      tr.appendChild(element("td", {}, call.role + " (" + call.place + ")"));
+      tr.appendChild(element("td", {}, call.contact));
+      var channel = element("select", { "aria-label": t("Channel used to call {name}", { name: call.contact }) });
+      call.channels.forEach(function (c) { channel.appendChild(element("option", { value: c }, c)); });
+      tr.appendChild(element("td")).appendChild(channel);
+      var outcome = tr.appendChild(element("td"));
+      var result = element("span", { "class": "pb-call-result" });
+      [["answered", t("Answered")], ["no-answer", t("No answer")], ["wrong-number", t("Wrong or stale number")]]
+        .forEach(function (spec) {
+          var button = outcome.appendChild(element("button", { type: "button", "class": "md-button pb-call", "data-outcome": spec[0] }, spec[1]));
+          button.addEventListener("click", function () {
+            state = load();
+            var seconds = since();
+            state.log.push({ at: clockNow(), by: initials(), kind: "call", call: call.key, outcome: spec[0],
+                             channel: channel.value, seconds: seconds,
+                             text: "call: " + call.contact + " (" + call.role + ", " + call.place + ") on " + channel.value +
+                                   ": " + spec[0] + " after " + seconds + " s" });
+            save(state);
+            result.textContent = " " + spec[1] + " \u00b7 " + seconds + " s";
+          });
+        });
+      outcome.appendChild(result);
+    });
   }
 
   /* ---------- The incident clock ---------- */
@@ -672,7 +863,7 @@
       var now = p.appendChild(element("button", { type: "button", "class": "md-button pb-now", id: "pb-now-" + event.replace(":", "-") },
         "Now"));
       now.addEventListener("click", function () {
-        input.value = localValue(Date.now(), zone.value);
+        input.value = localValue(clockNow(), zone.value);
         recompute();
       });
       echoes[event] = p.appendChild(element("span", { "class": "pb-echo", id: "pb-echo-" + event.replace(":", "-"), "aria-live": "polite" }));
@@ -708,7 +899,7 @@
           swap.addEventListener("click", function () {
             state = load();
             state.events[event] = otherMs;
-            state.log.push({ at: Date.now(), by: initials(), kind: "moment",
+            state.log.push({ at: clockNow(), by: initials(), kind: "moment",
                              text: named(event) + " recorded as " + show(otherMs, state.zone) + " (" + showUTC(otherMs) + ")" });
             save(state);
             readAll();
@@ -717,7 +908,7 @@
           });
         }
         if (logged) {
-          state.log.push({ at: Date.now(), by: initials(), kind: "moment",
+          state.log.push({ at: clockNow(), by: initials(), kind: "moment",
                            text: named(event) + " recorded as " + show(ms, state.zone) + " (" + showUTC(ms) + ")" });
         }
       });
@@ -732,7 +923,7 @@
       state = load();
       var key = row.regulator.id + "/" + row.stage.id;
       if (at == null) { delete state.filed[key]; } else { state.filed[key] = at; }
-      state.log.push({ at: Date.now(), by: initials(), kind: at == null ? "unfiled" : "filed",
+      state.log.push({ at: clockNow(), by: initials(), kind: at == null ? "unfiled" : "filed",
                        text: (at == null ? "no longer marked as filed: " : "filed: ") + row.regulator.name + ": " +
                              row.stage.name + (at == null ? "" : " at " + show(at, state.zone) + " (" + showUTC(at) + ")") });
       save(state);
@@ -771,7 +962,7 @@
           // A report that repeats (daily updates): the next time from now, and which time it is.
           var next = row.due, count = 1, zoneOf = (row.regulator.calendar && row.regulator.calendar.timezone) ||
             DATA.timezone;
-          while (next < Date.now() && count < 100000) {
+          while (next < clockNow() && count < 100000) {
             next = add(next, row.stage.every, zoneOf, row.regulator.calendar, row.regulator.counting, false);
             count += 1;
           }
@@ -802,7 +993,7 @@
         } else if (row.status === "due" || row.status === "outer limit" || row.status === "no fixed period") {
           var button = filedCell.appendChild(element("button", { type: "button", "class": "md-button pb-file-now" },
             "Filed now"));
-          button.addEventListener("click", function () { fileStage(row, Date.now()); });
+          button.addEventListener("click", function () { fileStage(row, clockNow()); });
         }
       });
       tick();
@@ -823,7 +1014,7 @@
         row.done != null ? "Ticked " + show(row.done, shown) : (c.every ? "Repeats" : "Not ticked")));
     };
     var tick = function () {
-      var now = Date.now();
+      var now = clockNow();
       table.querySelectorAll("td.pb-left[data-due]").forEach(function (cell) {
         var due = cell.getAttribute("data-due"), tr = cell.parentNode;
         if (!due) { return; }
@@ -931,6 +1122,7 @@
 
   function copy(text, button) {
     var label = button.textContent;
+    text = marked(text);
     var done = function () { button.textContent = "Copied"; window.setTimeout(function () { button.textContent = label; }, 2000); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
@@ -980,7 +1172,12 @@
           text.length + " of " + max + " characters" + (text.length > max ? ": too long" : "") + "."));
       }
       var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, "Copy the filled text");
-      button.addEventListener("click", function () { copy(filledText(body.querySelector("code") || body, load().facts), button); });
+      button.addEventListener("click", function () {
+        var current = load();
+        copy(filledText(body.querySelector("code") || body, current.facts), button);
+        current.log.push({ at: clockNow(), by: initials(), kind: "copied", message: id, text: "message copied: " + id });
+        save(current);
+      });
       panel.appendChild(button);
       var edit = element("a", { href: panel.getAttribute("data-facts-href") || "#" }, "Fill in the incident facts");
       panel.appendChild(document.createTextNode(" "));
@@ -992,7 +1189,7 @@
 
   /* An offline copy ages on a USB stick: say so once its review date has passed. */
   function reviewWarning() {
-    var f = fields(Date.now(), DATA.timezone);
+    var f = fields(clockNow(), DATA.timezone);
     var today = f.y + "-" + pad(f.m) + "-" + pad(f.d);
     var article = document.querySelector("article.md-content__inner");
     if (today <= DATA.nextReview || !article) { return; }
@@ -1132,15 +1329,17 @@
     commandCopy();
     progress(state);
     composer(state);
+    exerciseBanner();
     var panels = { "pb-incident": incidentPanel, "pb-clock": clockPanel, "pb-release": releasePanel,
-                   "pb-facts": factsPanel, "pb-applies": appliesPanel };
+                   "pb-facts": factsPanel, "pb-applies": appliesPanel, "pb-exercise": exercisePanel,
+                   "pb-calltree": callTreePanel };
     Object.keys(panels).forEach(function (id) {
       var root = document.getElementById(id);
       if (root) { panels[id](root, state); }
     });
     // Facts typed in another tab fill this page's messages as they are typed.
     window.addEventListener("storage", function (event) {
-      if (event.key === DATA.key) { composer(load()); }
+      if (event.key === STORE) { composer(load()); }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
