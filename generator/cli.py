@@ -581,6 +581,30 @@ def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path
     click.echo(f"On the site:   {printed.page}")
 
 
+@cli.command("after-action")
+@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+@playbook_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report here (Markdown; put it in content/ to add it to the site) instead of printing it.")
+@click.pass_obj
+def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None) -> None:
+    """Compare an exported exercise (or incident) LOG with the plan in PATH: deadlines met or missed, items done late
+    or never, messages copied, roles that never acted, the call tree; and propose findings to paste."""
+    from . import open_playbook
+    from .afteraction import after_action as compare
+    from .afteraction import read_log, report_markdown
+
+    with _user_errors(obj["debug"]):
+        playbook = open_playbook(path, display_name=str(path)).playbook
+        text = report_markdown(playbook, compare(playbook, read_log(log)))
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"After-action report: {output}")
+
+
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="playbook.yml")
 @click.option("--check", is_flag=True, help="Only say whether PATH needs migrating (exit 1 if it does).")
