@@ -93,7 +93,7 @@ def test_the_pack_page_says_what_each_inject_expects() -> None:
     assert "| 4 hours after the start of Covert preparation | [A journalist calls](#inject-journalist) |" in page
     deputy = page[page.index('id="inject-deputy-crisis-lead"'):page.index('id="inject-own-ceo-on-a-plane"')]
     assert "Katharina Wolf &#40;Crisis team lead&#41; has not answered for 15 minutes." in deputy
-    assert "**The plan says: call:** [Stefan Gruber](../contacts.md#contact-stefan-gruber) (Signal:" in deputy
+    assert "**The plan says to call next:** [Stefan Gruber](../contacts.md#contact-stefan-gruber) (Signal:" in deputy
     assert "- [Crisis team lead](../contacts.md#role-crisis-lead): Going public, and when." in deputy
     own = page[page.index('id="inject-own-ceo-on-a-plane"'):]
     assert "written by the organisation" in own[:400]

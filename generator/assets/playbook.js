@@ -540,6 +540,17 @@
       .replace(/[\\`*_{}\[\]|]/g, "\\$&");
   }
 
+  /* A wrong or stale number found by the call-tree test is a finding, in the export as in the after-action report. */
+  function callFindings(entries) {
+    var calls = map();
+    (DATA.callTree || []).forEach(function (call) { calls[call.key] = call; });
+    return entries.filter(function (e) { return e.kind === "call" && e.outcome === "wrong-number"; }).map(function (e) {
+      var call = calls[e.call];
+      return t("Call-tree test: the number of {who} on {channel} was wrong or stale.", {
+        who: call ? call.contact + " (" + call.role + ", " + call.place + ")" : e.call, channel: e.channel });
+    });
+  }
+
   function exportLog(state, format) {
     var name = (state.incident.name || "incident").replace(/[^A-Za-z0-9_-]+/g, "-");
     var entries = timeline(state);
@@ -556,7 +567,8 @@
                                started: new Date(EXERCISE.simStart).toISOString() } : null,
         incident: state.incident.name, started: new Date(state.incident.started).toISOString(),
         exported: new Date(clockNow()).toISOString(), playbook: { organisation: DATA.organisation, version: DATA.version },
-        timeZone: state.zone, events: isoMap(state.events), filed: isoMap(state.filed), ticks: ticks, entries: entries
+        timeZone: state.zone, events: isoMap(state.events), filed: isoMap(state.filed), ticks: ticks,
+        findings: callFindings(entries), entries: entries
       }, null, 2));
       return;
     }
@@ -568,6 +580,11 @@
     entries.forEach(function (e) {
       lines.push("| " + markdownText(e.local) + " | " + markdownText(e.by) + " | " + markdownText(e.text) + " |");
     });
+    var findings = callFindings(entries);
+    if (findings.length) {
+      lines.push("", "## " + t("Findings"), "");
+      findings.forEach(function (finding) { lines.push("- " + markdownText(finding)); });
+    }
     download(name + "-log.md", "text/markdown", lines.join("\n") + "\n");
   }
 

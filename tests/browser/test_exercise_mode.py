@@ -93,7 +93,10 @@ def test_the_call_tree_test_records_who_answered_and_wrong_numbers_become_findin
     deputy.locator("button[data-outcome=wrong-number]").click()
     visit.open("incident.html")
     _, raw = _export(visit, "#pb-export-json")
-    calls = [e for e in json.loads(raw)["entries"] if e["kind"] == "call"]
+    exported = json.loads(raw)
+    assert exported["findings"] == ["Call-tree test: the number of Stefan Gruber (Crisis team lead, deputy 1) on "
+                                    "Signal: +43 660 5559102 was wrong or stale."]
+    calls = [e for e in exported["entries"] if e["kind"] == "call"]
     assert [(c["call"], c["outcome"], c["channel"]) for c in calls] == [
         ("crisis-lead/katharina-wolf", "answered", "Mobile: +43 660 5550101"),
         ("crisis-lead/stefan-gruber", "wrong-number", "Signal: +43 660 5559102")]
