@@ -42,6 +42,7 @@ class Entry:
     item: str | None = None
     inject: str | None = None
     message: str | None = None
+    role: str | None = None
     call: str | None = None
     outcome: str | None = None
     channel: str | None = None
@@ -155,7 +156,7 @@ def read_log(path: Path) -> Log:
                                                   f"got {json.dumps(outcome)[:40]}")
         entries.append(Entry(reader.time(entry.get("at"), f"{where}.at"), reader.get(entry, "kind", str, where),
                              optional("text") or "", optional("by") or "", optional("item"), optional("inject"),
-                             optional("message"), optional("call"), outcome, optional("channel"),
+                             optional("message"), optional("role"), optional("call"), outcome, optional("channel"),
                              optional("seconds", int)))
     return Log(mode, scenario, reader.time(data.get("started"), "started"),
                reader.time(data.get("exported"), "exported"), reader.get(playbook, "organisation", str, "playbook"),
@@ -171,6 +172,8 @@ class Report:
     deadlines: list[tuple[str, str, dt.datetime | None, dt.datetime | None, str]] = field(default_factory=list)
     items: list[tuple[Phase, ChecklistItem, dt.datetime | None, dt.datetime | None, str]] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)
+    #: (message, roles that approved it, the quorum, whether the rule was met before it was first copied)
+    approvals: list[tuple[str, list[str], int, bool]] = field(default_factory=list)
     not_copied: list[str] = field(default_factory=list)
     silent_roles: list[str] = field(default_factory=list)
     acted_roles: list[str] = field(default_factory=list)
@@ -232,6 +235,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
                 what = "done late" if status == "late" else "never done"
                 report.findings.append(_finding(f"Exercise: “{item.action}” was {what} (due {_utc(due)}).", item.owner))
     report.copied = list(dict.fromkeys(e.message for e in log.entries if e.kind == "copied" and e.message))
+    _approvals(playbook, log, report)
     if scenario:
         expected = list(dict.fromkeys([*scenario.templates, *(t for _, i in exercise_pack(playbook, scenario).items
                                                               for t in i.templates)]))
@@ -260,6 +264,28 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             name = playbook.role(role).name
             report.findings.append(_finding(f"Call-tree test: nobody of the {name} answered.", role))
     return report
+
+
+def _approvals(playbook: Playbook, log: Log, report: Report) -> None:
+    """For each message copied or approved: who approved it, and whether the plan's rule (the quorum of its
+    approvers) was met before it was first copied; a message copied before that is a finding."""
+    templates = {t.id: t for t in playbook.templates}
+    touched = dict.fromkeys(e.message for e in log.entries if e.kind in ("copied", "approved") and e.message)
+    for ident in touched:
+        template = templates.get(ident or "")
+        if template is None or template.approval is None or template.approval.none:
+            continue
+        approval = template.approval
+        first_copy = next((e.at for e in log.entries if e.kind == "copied" and e.message == ident), None)
+        approved = list(dict.fromkeys(e.role for e in log.entries if e.kind == "approved" and e.message == ident
+                                      and e.role))
+        before = {e.role for e in log.entries if e.kind == "approved" and e.message == ident and e.role
+                  and (first_copy is None or e.at <= first_copy)}
+        met = len(before & set(approval.approvers)) >= approval.quorum
+        report.approvals.append((ident, approved, approval.quorum, met))
+        if first_copy is not None and not met:
+            report.findings.append(_finding(f"Exercise: the {template.title} was copied before {approval.quorum} of "
+                                            "its approvers had approved it.", template.owner))
 
 
 def _utc(moment: dt.datetime | None) -> str:
@@ -332,7 +358,16 @@ def report_markdown(playbook: Playbook, report: Report) -> str:
         lines.append(f"Copied from the composer: {', '.join(copied) if copied else 'none'}.")
         lines.append(f"Expected in this scenario and never copied: "
                      f"{', '.join(md(playbook.template(t).title) for t in report.not_copied) or 'none'}.")
-        lines += ["", "Approvals: the tools do not record approvals; check the notes of the log.", ""]
+        lines.append("")
+        if report.approvals:
+            lines += ["| Message | Approved by | Approvals needed | Before it was copied |", "|---|---|---|---|"]
+            for ident, roles, quorum, met in report.approvals:
+                names = ", ".join(md(playbook.role(r).name) for r in roles if r in {x.id for x in playbook.roles})
+                lines.append(f"| {md(playbook.template(ident).title)} | {names or 'nobody'} | {quorum} | "
+                             f"{'rule met' if met else 'rule not met'} |")
+            lines.append("")
+        else:
+            lines += ["No approval was recorded.", ""]
         lines += ["## Roles", "", "Acted (ticked an item they own): "
                   + (", ".join(md(playbook.role(r).name) for r in report.acted_roles) or "none") + ".",
                   "", "Never acted: " + (", ".join(md(playbook.role(r).name) for r in report.silent_roles) or "none")

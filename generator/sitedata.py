@@ -115,6 +115,11 @@ def exercise_data(playbook: Playbook) -> dict[str, Any]:
     return {
         "exercises": {s.id: [{"id": card.id, **card.clock} for card in exercise_pack(playbook, s).cards]
                       for s in playbook.scenarios},
+        # Who may approve each message, for recording approvals as they come (the after-action report checks the rule).
+        "approvals": {t.id: {"approvers": [{"id": r, "name": playbook.role(r).name} for r in
+                                           [*t.approval.approvers, *(c.role for c in t.approval.conditional)]],
+                             "quorum": t.approval.quorum}
+                      for t in playbook.templates if t.approval is not None and not t.approval.none},
         "callTree": [{"key": call.key, "role": call.role.name, "place": call.place, "contact": call.contact.name,
                       "channels": [f"{CHANNEL_LABELS[c.type]}: {c.value}" for c in call.channels]}
                      for call in call_tree(playbook)],

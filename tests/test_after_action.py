@@ -31,6 +31,10 @@ def _log(**changes: Any) -> dict[str, Any]:
         "entries": [
             {"at": "2026-03-27T09:00:00.000Z", "by": "", "kind": "inject", "item": None, "inject": "start",
              "text": "inject: T+0:00 · Detection and assessment starts"},
+            {"at": "2026-03-27T09:15:00.000Z", "by": "AH", "kind": "approved", "item": None,
+             "message": "holding-statement", "role": "comms-lead", "text": "approved"},
+            {"at": "2026-03-27T09:25:00.000Z", "by": "SL", "kind": "approved", "item": None,
+             "message": "holding-statement", "role": "legal", "text": "approved"},
             {"at": "2026-03-27T09:20:00.000Z", "by": "AH", "kind": "copied", "item": None,
              "message": "holding-statement", "text": "message copied: holding-statement"},
             {"at": "2026-03-27T09:30:00.000Z", "by": "", "kind": "call", "item": None, "call": "dpo/eva-huber",
@@ -66,6 +70,8 @@ def test_the_report_counts_deadlines_items_messages_roles_and_calls_from_the_log
     assert _row(output, "(covert-drafts,").endswith("| - | never | not counted: the start of Covert preparation not "
                                                     "recorded |")
     assert "Copied from the composer: Holding statement." in output
+    # Quorum 2 of 4: legal approved only after the text was copied.
+    assert "| Holding statement | Communication lead, Legal counsel | 2 | rule not met |" in output
     assert "Acted (ticked an item they own): Crisis team lead, Incident response lead." in output
     assert "| Eva Huber &#40;Data protection officer, primary&#41; | Signal: +43 660 5559110 | no answer | 30 |" \
         in output
@@ -75,6 +81,8 @@ def test_the_report_counts_deadlines_items_messages_roles_and_calls_from_the_log
     assert "  - finding: 'Exercise: the Initial notification to Austrian Financial Market Authority (FMA) - DORA " \
            "major ICT-related incident was filed late (2026-03-28 09:00 UTC).'\n    owner: ciso\n    status: open\n" \
            in findings
+    assert "  - finding: 'Exercise: the Holding statement was copied before 2 of its approvers had approved it.'\n" \
+           "    owner: comms-lead\n" in findings
     assert "  - finding: 'Call-tree test: nobody of the Data protection officer answered.'\n    owner: dpo\n" \
         in findings
     written = tmp_path / "report.md"

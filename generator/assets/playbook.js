@@ -514,7 +514,7 @@
       var out = { at: new Date(entry.at).toISOString(), local: show(entry.at, state.zone), by: entry.by || "",
                   kind: entry.kind, item: entry.item || null, text: text };
       // What an exercise records besides: the inject revealed, the message copied, the call made and its outcome.
-      ["inject", "message", "call", "outcome", "channel", "seconds"].forEach(function (key) {
+      ["inject", "message", "role", "call", "outcome", "channel", "seconds"].forEach(function (key) {
         if (entry[key] != null) { out[key] = entry[key]; }
       });
       return out;
@@ -1164,6 +1164,28 @@
     });
   }
 
+  /* An approval, recorded as it comes: who approved which message, and when (the after-action report checks the
+     plan's rule against it). */
+  function approvalRecorder(panel, id) {
+    var rule = own(DATA.approvals || {}, id);
+    if (!rule) { return; }
+    var p = element("p", { "class": "pb-approval" });
+    var label = p.appendChild(element("label", {}, t("Approved by:") + " "));
+    var role = label.appendChild(element("select", { "class": "pb-approver" }));
+    rule.approvers.forEach(function (r) { role.appendChild(element("option", { value: r.id }, r.name)); });
+    var record = p.appendChild(element("button", { type: "button", "class": "md-button pb-record-approval" },
+      t("Record the approval")));
+    var said = p.appendChild(element("span", { "class": "pb-muted", "aria-live": "polite" }));
+    record.addEventListener("click", function () {
+      var current = load(), name = role.options[role.selectedIndex].text;
+      current.log.push({ at: clockNow(), by: initials(), kind: "approved", message: id, role: role.value,
+                         text: "approved: " + id + " by " + name });
+      save(current);
+      said.textContent = " " + t("Recorded: {name}.", { name: name });
+    });
+    panel.appendChild(p);
+  }
+
   function composer(state) {
     document.querySelectorAll(".pb-compose[data-message]").forEach(function (panel) {
       var id = panel.getAttribute("data-message"), max = +panel.getAttribute("data-max-chars") || 0;
@@ -1196,6 +1218,7 @@
         save(current);
       });
       panel.appendChild(button);
+      approvalRecorder(panel, id);
       var edit = element("a", { href: panel.getAttribute("data-facts-href") || "#" }, "Fill in the incident facts");
       panel.appendChild(document.createTextNode(" "));
       panel.appendChild(edit);

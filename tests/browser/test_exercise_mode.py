@@ -52,6 +52,12 @@ def test_an_exercise_runs_offline_apart_from_the_incident_and_after_action_finds
     assert "EXERCISE" in visit.page.inner_text("#pb-exercise-band")  # every page says so
     tick_first_item(visit)  # assess-alarm
 
+    visit.open("messages/holding-statement.html")  # two of its approvers approve (quorum 2), then it is copied
+    for role in ("comms-lead", "legal"):
+        visit.page.select_option(".pb-approver", role)
+        visit.page.click(".pb-record-approval")
+    visit.page.click(".pb-copy")
+
     visit.open("incident.html")
     # The real incident is untouched, and the exercise's log is its own.
     assert visit.page.evaluate("() => localStorage.getItem(window.PLAYBOOK_DATA.key)") == real
@@ -75,6 +81,7 @@ def test_an_exercise_runs_offline_apart_from_the_incident_and_after_action_finds
     assert code == 0, output
     dora = next(line for line in output.splitlines() if "ICT-related incident: Initial notification |" in line)
     assert dora.endswith("| not filed | missed |")  # the outer limit, 24 hours after awareness, passed unfiled
+    assert "| Holding statement | Communication lead, Legal counsel | 2 | rule met |" in output
     alarm = next(line for line in output.splitlines() if "(assess-alarm," in line)
     assert alarm.endswith(" | late |") or alarm.endswith(" | on time |")  # ticked: never "never done"
     assert "- finding: 'Exercise: the Initial notification to Austrian Financial Market Authority (FMA) - DORA major " \
