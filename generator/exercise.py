@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from . import schema as S
 from .deadlines import regulator_deadlines
 from .durations import Duration, parse_duration
+from .escape import Prose
 from .model import ChecklistItem, Contact, ContactChannel, Phase, Playbook, Role, Scenario
 
 #: The incident clock marks a deadline due within this time (incident page): a deadline inject comes then.
@@ -48,7 +49,7 @@ class Card:
     roles: tuple[str, ...] = ()
     decisions: tuple[tuple[str, str], ...] = ()  #: (role id, decision) or ("", decision) for an own inject's
     questions: tuple[str, ...] = ()  #: an own inject's questions (the plan's cards ask theirs in the template)
-    text: str | None = None  #: an own inject's text
+    text: Prose | None = None  #: an own inject's text (prose: its inline Markdown is kept)
 
     @property
     def minutes(self) -> int | None:
@@ -214,7 +215,7 @@ def _own_cards(playbook: Playbook, scenario: Scenario) -> list[Card]:
                  items=tuple(found[i] for i in inject.items if i in found), templates=inject.templates,
                  regulators=inject.regulators, contacts=inject.contacts, roles=inject.roles,
                  decisions=tuple(("", d) for d in inject.decisions), questions=inject.questions,
-                 text=str(inject.text)) for inject in scenario.injects]
+                 text=inject.text) for inject in scenario.injects]
 
 
 def _order(playbook: Playbook, scenario: Scenario) -> dict[str, int]:
