@@ -52,6 +52,11 @@ class Card:
     text: Prose | None = None  #: an own inject's text (prose: its inline Markdown is kept)
 
     @property
+    def channels(self) -> tuple[str, ...]:
+        """The team channels its checklist items use."""
+        return tuple(dict.fromkeys(c for _, item in self.items for c in item.channels))
+
+    @property
     def minutes(self) -> int | None:
         """Minutes after the moment, for elapsed offsets; None for calendar offsets."""
         return 0 if self.offset is None else self.offset.elapsed_minutes

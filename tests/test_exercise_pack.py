@@ -95,6 +95,10 @@ def test_the_pack_page_says_what_each_inject_expects() -> None:
     assert "Katharina Wolf &#40;Crisis team lead&#41; has not answered for 15 minutes." in deputy
     assert "**The plan says to call next:** [Stefan Gruber](../contacts.md#contact-stefan-gruber) (Signal:" in deputy
     assert "- [Crisis team lead](../contacts.md#role-crisis-lead): Going public, and when." in deputy
+    covert = page[page.index('id="inject-phase-covert-preparation"'):page.index('id="inject-journalist"')]
+    assert "Covert phase: the attacker may still be inside." in covert
+    assert "**Channels the plan uses for them:** [Signal crisis group &#34;DP Crisis&#34;](../channels.md#" \
+           "channel-signal-crisis), [Crisis phone bridge](../channels.md#channel-phone-bridge)" in covert
     own = page[page.index('id="inject-own-ceo-on-a-plane"'):]
     assert "written by the organisation" in own[:400]
     assert "- Who speaks for the company if the story breaks before he lands?" in own
