@@ -945,6 +945,10 @@ def injects_point_at_items_and_moments(c: _Checked) -> None:
     milestones = [str(item["marks"]) for _, phase in _entries(c.data, "phases")
                   for _, item in _entries(phase, "checklist") if isinstance(item.get("marks"), str)]
     for s_index, scenario in _entries(c.data, "scenarios"):
+        if scenario.get("id") == "index":
+            c.report.add(("scenarios", s_index, "id"), "scenario id 'index' would take the place of the exercise "
+                                                       "packs' index page (exercise/index.html)",
+                         hint="choose another id")
         phases = [ident for _, ident in _texts(scenario, "phases")]
         starts = list(dict.fromkeys([*S.CLOCK_EVENTS, *phases, *milestones]))
         seen: set[str] = set()

@@ -84,6 +84,13 @@ def test_own_injects_are_checked_with_file_line_and_key_path() -> None:
     ]
 
 
+def test_a_scenario_may_not_take_the_place_of_the_packs_index_page() -> None:
+    text = EXAMPLE.read_text().replace("  - id: ddos\n", "  - id: index\n")
+    assert [p for p in problems(text) if "'index'" in p] == [
+        "playbook.yml:1521:5: scenarios[3].id: scenario id 'index' would take the place of the exercise packs' index "
+        "page (exercise/index.html); choose another id"]
+
+
 def test_the_pack_page_says_what_each_inject_expects() -> None:
     pages = {p.path: p for p in render_pages(open_playbook(EXAMPLE).playbook)}
     assert pages["exercise/ransomware.md"].title == "Ransomware"
