@@ -234,8 +234,8 @@ def exercise_pack(playbook: Playbook, scenario: Scenario) -> Pack:
     """The injects of ``scenario``'s exercise in time order (by moment, then time after it), and whom to invite."""
     phases = tuple(playbook.phase(p) for p in scenario.phases)
     pairs = _items(phases, scenario)
-    cards = [_start_card(playbook, phases[0], pairs), *_phase_cards(playbook, phases, pairs)]
-    deputy = _deputy_card(playbook, phases[0], pairs)
+    cards = [_start_card(playbook, phases[0], pairs), *_phase_cards(playbook, phases, pairs)] if phases else []
+    deputy = _deputy_card(playbook, phases[0], pairs) if phases else None  # a scenario may list no phases
     cards += [deputy] if deputy else []
     cards += _deadline_cards(playbook, scenario, pairs) + _press_cards(playbook, pairs) + _own_cards(playbook, scenario)
     order = _order(playbook, scenario)

@@ -57,6 +57,10 @@ def test_an_inject_the_plan_cannot_back_is_not_made() -> None:
     no_wait = edit(text, "    key: true\n    escalate_after: 15m\n    responsibilities:\n      - Convenes",
                    "    key: true\n    responsibilities:\n      - Convenes")
     assert "deputy-crisis-lead" not in _pack(no_wait)
+    # A scenario that lists no phases has no phase to start: only its own injects and its deadlines.
+    no_phases = edit(text, "    phases: [assessment, disclosure, follow-up, lessons-learned]\n    regulators: [at-fma]",
+                     "    phases: []\n    regulators: [at-fma]")
+    assert list(_pack(no_phases, "ddos")) == ["deadline-at-fma-initial"]
     # A scenario with no regulators has no deadline injects.
     assert "deadline-at-fma-initial" in _pack(text, "ddos")
     no_regulators = edit(text, "    regulators: [at-fma]\n    templates: [social-post", "    templates: [social-post")
