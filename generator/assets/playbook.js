@@ -668,11 +668,47 @@
 
   /* ---------- Exercise mode: the banner, the exercise panel and the call-tree test ---------- */
 
-  /* A band at the top of every page while an exercise runs: EXERCISE, the simulated time, and how to end it. */
+  /* The injects of the running exercise with their due times: each counts from its moment (awareness, a phase's
+     start, a milestone), once that moment is recorded. */
+  function injectTimes(state) {
+    return (own(DATA.exercises || {}, EXERCISE && EXERCISE.scenario || "") || []).map(function (inject) {
+      var start = momentAt(inject.moment, state.events, state.ticks);
+      return { inject: inject, due: start == null ? null : add(start, inject, DATA.timezone, null, null, false) };
+    });
+  }
+  function injectTitle(id) {
+    var card = document.getElementById("inject-" + id), heading = card && card.querySelector("h3");
+    return heading ? heading.textContent.replace(/\s*\u00b6$/, "") : id;
+  }
+  /* Every inject whose time has come goes into the log once, at its time, whichever page is open. */
+  function revealDue() {
+    var state = load(), changed = false, nowAt = clockNow();
+    state.revealed = map(state.revealed);
+    injectTimes(state).forEach(function (row) {
+      if (row.due != null && row.due <= nowAt && state.revealed[row.inject.id] == null) {
+        state.revealed[row.inject.id] = row.due;
+        state.log.push({ at: row.due, by: "", kind: "inject", inject: row.inject.id,
+                         text: "inject: " + injectTitle(row.inject.id) });
+        changed = true;
+      }
+    });
+    if (changed) { save(state); }
+    return state;
+  }
+  /* The site's root, from this page's own data.js address (pages sit at different depths). */
+  function siteRoot() {
+    var script = document.querySelector("script[src$='assets/playbook/data.js']");
+    return script ? script.getAttribute("src").replace(/assets\/playbook\/data\.js$/, "") : "";
+  }
+
+  /* A band on every page while an exercise runs: EXERCISE, the simulated time, the injects shown and the next
+     one (a link to the pack), and how to end it. */
   function exerciseBanner() {
     if (!EXERCISE) { return; }
     var band = element("div", { "class": "pb-exercise-band", role: "status", id: "pb-exercise-band" });
     var text = band.appendChild(element("span"));
+    var injects = EXERCISE.scenario ? band.appendChild(element("a", {
+      id: "pb-exercise-injects", href: siteRoot() + "exercise/" + encodeURIComponent(EXERCISE.scenario) + ".html" })) : null;
     var end = band.appendChild(element("button", { type: "button", "class": "md-button", id: "pb-end-exercise" },
       t("End the exercise")));
     end.addEventListener("click", function () {
@@ -684,6 +720,13 @@
       text.textContent = t("EXERCISE") + " \u00b7 " + t("simulated time {time}, {speed}\u00d7 faster", {
         time: show(clockNow(), DATA.timezone), speed: EXERCISE.speed }) +
         (EXERCISE.scenario ? " \u00b7 " + EXERCISE.scenario : "") + " \u00b7 " + t("nothing here is a real incident");
+      if (!injects) { return; }
+      var state = revealDue(), rows = injectTimes(state), nowAt = clockNow();
+      var shown = rows.filter(function (r) { return r.due != null && r.due <= nowAt; }).length;
+      var next = rows.filter(function (r) { return r.due != null && r.due > nowAt; })
+        .sort(function (a, b) { return a.due - b.due; })[0];
+      injects.textContent = t("{shown} of {total} injects shown", { shown: shown, total: rows.length }) +
+        (next ? "; " + t("next at {time}", { time: show(next.due, DATA.timezone) }) : "");
     };
     paint();
     window.setInterval(paint, 1000);
@@ -716,10 +759,8 @@
 
   /* The exercise pack's page: start the exercise; while it runs, each inject is shown once its moment is
      recorded and its time on the simulated clock has come, and the reveal goes into the log. */
-  function exercisePanel(root, state) {
+  function exercisePanel(root) {
     var scenario = root.getAttribute("data-scenario");
-    var injects = own(DATA.exercises || {}, scenario) || [];
-    var cards = document.querySelectorAll(".pb-inject");
     root.innerHTML = "";
     if (!EXERCISE || EXERCISE.scenario !== scenario) {
       var p = root.appendChild(element("p"));
@@ -737,41 +778,30 @@
     var status = root.appendChild(element("p", { id: "pb-exercise-status", "aria-live": "polite" }));
     var list = root.appendChild(element("ol", { id: "pb-injects-shown" }));
     var reveal = function () {
-      state = load();
-      state.revealed = map(state.revealed);
-      var shown = 0, next = null, changed = false, nowAt = clockNow();
+      var state = revealDue(), shown = 0, next = null, nowAt = clockNow(), rows = injectTimes(state);
       list.innerHTML = "";
-      injects.forEach(function (inject) {
-        var start = momentAt(inject.moment, state.events, state.ticks);
-        var due = start == null ? null : add(start, inject, DATA.timezone, null, null, false);
-        var card = document.getElementById("inject-" + inject.id);
-        var open = due != null && due <= nowAt;
-        if (open && state.revealed[inject.id] == null) {
-          state.revealed[inject.id] = due;
-          state.log.push({ at: due, by: "", kind: "inject", inject: inject.id,
-                           text: "inject: " + (card ? card.querySelector("h3").textContent.replace(/\s*¶$/, "") : inject.id) });
-          changed = true;
-        }
+      rows.forEach(function (row) {
+        var open = row.due != null && row.due <= nowAt, card = document.getElementById("inject-" + row.inject.id);
         if (card) { card.hidden = !open; }
         if (open) {
           shown += 1;
-          var li = list.appendChild(element("li"));
-          li.appendChild(element("a", { href: "#inject-" + inject.id }, card ? card.querySelector("h3").textContent.replace(/\s*¶$/, "") : inject.id));
-        } else if (due != null && (next == null || due < next)) { next = due; }
+          list.appendChild(element("li")).appendChild(element("a", { href: "#inject-" + row.inject.id },
+            injectTitle(row.inject.id)));
+        } else if (row.due != null && (next == null || row.due < next)) { next = row.due; }
       });
-      if (changed) { save(state); }
-      status.textContent = t("{shown} of {total} injects shown.", { shown: shown, total: injects.length }) + " " +
+      status.textContent = t("{shown} of {total} injects shown.", { shown: shown, total: rows.length }) + " " +
         (next != null ? t("Next at {time}.", { time: show(next, DATA.timezone) })
                       : t("The others wait for a moment not yet recorded (the start of a phase): record it on the incident page."));
     };
-    cards.forEach(function (card) { card.hidden = true; });
+    document.querySelectorAll(".pb-inject").forEach(function (card) { card.hidden = true; });
     reveal();
     window.setInterval(reveal, 1000);
   }
 
   /* The call-tree test: call each person in the plan's order and record who answered, on which channel and how
      fast; a wrong or stale number is recorded as such (a finding). It runs as an exercise of its own. */
-  function callTreePanel(root, state) {
+  function callTreePanel(root) {
+    var state;
     root.innerHTML = "";
     if (!EXERCISE) {
       var p = root.appendChild(element("p"));

@@ -50,6 +50,8 @@ def test_an_exercise_runs_offline_apart_from_the_incident_and_after_action_finds
 
     visit.open("phases/assessment.html")  # the team acts: the first item, ticked under the exercise
     assert "EXERCISE" in visit.page.inner_text("#pb-exercise-band")  # every page says so
+    assert "injects shown" in visit.page.inner_text("#pb-exercise-injects")
+    assert visit.page.get_attribute("#pb-exercise-injects", "href") == "../exercise/ransomware.html"
     tick_first_item(visit)  # assess-alarm
 
     visit.open("messages/holding-statement.html")  # two of its approvers approve (quorum 2), then it is copied
@@ -71,8 +73,10 @@ def test_an_exercise_runs_offline_apart_from_the_incident_and_after_action_finds
     assert (log["format"], log["version"], log["mode"]) == ("crisis-playbook-log", 1, "exercise")
     assert log["exercise"]["scenario"] == "ransomware" and log["exercise"]["speed"] == 3600
     assert "assess-alarm" in log["ticks"] and log["filed"] == {}
-    assert [e["inject"] for e in log["entries"] if e["kind"] == "inject"][:3] == [
-        "start", "deputy-crisis-lead", "own-ceo-on-a-plane"]
+    shown = [e["inject"] for e in log["entries"] if e["kind"] == "inject"]
+    assert shown[:3] == ["start", "deputy-crisis-lead", "own-ceo-on-a-plane"]
+    assert "deadline-at-fma-initial" in shown  # due at T+22:00 while the incident page was open: logged all the same
+    assert "journalist" not in shown  # counted from the start of Covert preparation, which nobody recorded
     assert visit.errors == []
 
     saved = tmp_path / "exercise-log.json"
