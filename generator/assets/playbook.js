@@ -705,7 +705,9 @@
      one (a link to the pack), and how to end it. */
   function exerciseBanner() {
     if (!EXERCISE) { return; }
-    var band = element("div", { "class": "pb-exercise-band", role: "status", id: "pb-exercise-band" });
+    // A named region, not a live one: the simulated time changes every second and must not be read out each time.
+    var band = element("div", { "class": "pb-exercise-band", role: "region", "aria-label": t("Exercise"),
+                                id: "pb-exercise-band" });
     var text = band.appendChild(element("span"));
     var injects = EXERCISE.scenario ? band.appendChild(element("a", {
       id: "pb-exercise-injects", href: siteRoot() + "exercise/" + encodeURIComponent(EXERCISE.scenario) + ".html" })) : null;
@@ -777,21 +779,26 @@
     }
     var status = root.appendChild(element("p", { id: "pb-exercise-status", "aria-live": "polite" }));
     var list = root.appendChild(element("ol", { id: "pb-injects-shown" }));
+    var listed = "";
     var reveal = function () {
-      var state = revealDue(), shown = 0, next = null, nowAt = clockNow(), rows = injectTimes(state);
-      list.innerHTML = "";
+      var state = revealDue(), next = null, nowAt = clockNow(), rows = injectTimes(state), open = [];
       rows.forEach(function (row) {
-        var open = row.due != null && row.due <= nowAt, card = document.getElementById("inject-" + row.inject.id);
-        if (card) { card.hidden = !open; }
-        if (open) {
-          shown += 1;
-          list.appendChild(element("li")).appendChild(element("a", { href: "#inject-" + row.inject.id },
-            injectTitle(row.inject.id)));
-        } else if (row.due != null && (next == null || row.due < next)) { next = row.due; }
+        var due = row.due != null && row.due <= nowAt, card = document.getElementById("inject-" + row.inject.id);
+        if (card) { card.hidden = !due; }
+        if (due) { open.push(row.inject.id); } else if (row.due != null && (next == null || row.due < next)) { next = row.due; }
       });
-      status.textContent = t("{shown} of {total} injects shown.", { shown: shown, total: rows.length }) + " " +
+      var shown = open.length;
+      if (open.join(" ") !== listed) {  // rebuilt only when an inject is added: focus in the list stays put
+        listed = open.join(" ");
+        list.innerHTML = "";
+        open.forEach(function (id) {
+          list.appendChild(element("li")).appendChild(element("a", { href: "#inject-" + id }, injectTitle(id)));
+        });
+      }
+      var said = t("{shown} of {total} injects shown.", { shown: shown, total: rows.length }) + " " +
         (next != null ? t("Next at {time}.", { time: show(next, DATA.timezone) })
                       : t("The others wait for a moment not yet recorded (the start of a phase): record it on the incident page."));
+      if (status.textContent !== said) { status.textContent = said; }  // a live region: said only when it changes
     };
     document.querySelectorAll(".pb-inject").forEach(function (card) { card.hidden = true; });
     reveal();
@@ -812,7 +819,10 @@
       return;
     }
     var since = function () { return Math.round((clockNow() - EXERCISE.simStart) / 1000); };
-    var table = root.appendChild(element("table", { id: "pb-call-tree" }));
+    // In Material's table wrappers, as a Markdown table is: it scrolls sideways on a phone, and scrollables() lets
+    // the keyboard reach it.
+    var table = root.appendChild(element("div", { "class": "md-typeset__scrollwrap" }))
+      .appendChild(element("div", { "class": "md-typeset__table" })).appendChild(element("table", { id: "pb-call-tree" }));
     var head = table.appendChild(element("thead")).appendChild(element("tr"));
     [t("Role"), t("Person"), t("Channel used"), t("Outcome")].forEach(function (text) { head.appendChild(element("th", {}, text)); });
     var body = table.appendChild(element("tbody"));

@@ -102,6 +102,8 @@ def test_the_call_tree_test_records_who_answered_and_wrong_numbers_become_findin
     first.locator("button[data-outcome=answered]").click()
     deputy = visit.page.locator("#pb-call-tree tr[data-call='crisis-lead/stefan-gruber']")
     deputy.locator("button[data-outcome=wrong-number]").click()
+    visit.page.set_viewport_size({"width": 390, "height": 844})  # on a phone the table scrolls, not the page
+    assert visit.page.evaluate("() => document.documentElement.scrollWidth") == 390
     visit.open("incident.html")
     _, raw = _export(visit, "#pb-export-json")
     exported = json.loads(raw)
