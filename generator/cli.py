@@ -598,6 +598,10 @@ def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None
         playbook = open_playbook(path, display_name=str(path)).playbook
         text = report_markdown(playbook, compare(playbook, read_log(log)))
         if output is not None:
+            from .paths import check_output_file
+
+            # Inside the project, and never over a file this command did not write (the playbook, say).
+            check_output_file(output, path.resolve().parent, "--output", text.split(":", 1)[0].encode())
             output.write_text(text, encoding="utf-8")
     if output is None:
         click.echo(text, nl=False)

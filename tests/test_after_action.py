@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, invoke
+from tests.conftest import EXAMPLE, copy_example, invoke
 
 
 def _log(**changes: Any) -> dict[str, Any]:
@@ -85,10 +85,18 @@ def test_the_report_counts_deadlines_items_messages_roles_and_calls_from_the_log
            "    owner: comms-lead\n" in findings
     assert "  - finding: 'Call-tree test: nobody of the Data protection officer answered.'\n    owner: dpo\n" \
         in findings
-    written = tmp_path / "report.md"
-    assert invoke("after-action", str(tmp_path / "log.json"), str(EXAMPLE), "-o", str(written)) == (
+    project = tmp_path / "project"
+    copy_example(project)
+    written = project / "content" / "after-action.md"
+    assert invoke("after-action", str(tmp_path / "log.json"), "playbook.yml", "-o", str(written), cwd=project) == (
         0, f"After-action report: {written}\n")
     assert written.read_text(encoding="utf-8") == output
+    # Written again over its own report; never over the playbook, nor outside the project.
+    assert invoke("after-action", str(tmp_path / "log.json"), "playbook.yml", "-o", str(written), cwd=project)[0] == 0
+    assert invoke("after-action", str(tmp_path / "log.json"), "playbook.yml", "-o", "playbook.yml", cwd=project) == (
+        1, "--output: 'playbook.yml' exists and was not written by this tool; outputs stay inside the project\n")
+    assert invoke("after-action", str(tmp_path / "log.json"), "playbook.yml", "-o", str(tmp_path / "out.md"),
+                  cwd=project)[0] == 1
 
 
 @pytest.mark.parametrize(("raw", "message"), [
