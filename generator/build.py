@@ -254,12 +254,13 @@ def _mkdocs_errors() -> Iterator[None]:
 
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
                edition: Edition | None = None, signing_key: Path | None = None,
-               protection: Sealer | None = None) -> Any:
+               protection: Sealer | None = None, language: str | None = None) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
 
     ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
     ``signing_key``: the private key that signs the site's manifest (else $PLAYBOOK_SIGNING_KEY, if set).
     ``protection``: the key the protected edition is sealed with (see protect.py); None for a site in clear.
+    ``language``: the site's own words in this language (BCP 47), over mkdocs.yml's and the playbook's.
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -276,6 +277,8 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
             raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
         if edition is not None:
             plugin.config.edition = edition
+        if language is not None:
+            plugin.config.language = language
         plugin.signing_key_path = signing_key
         plugin.protection = protection
         config["site_dir"] = str(directory)
@@ -292,7 +295,8 @@ def site_dir(config_file: Path) -> Path:
 
 
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | None = None,
-          edition: Edition | None = None, signing_key: Path | None = None, passphrase: str | None = None) -> Built:
+          edition: Edition | None = None, signing_key: Path | None = None, passphrase: str | None = None,
+          language: str | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
 
     ``edition`` ("internal" or "public") overrides the plugin's setting; the public bundle's name
@@ -307,13 +311,13 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
     protection = derive(passphrase) if passphrase is not None else None  # before anything is touched
     try:
         return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition, signing_key=signing_key,
-                      protection=protection)
+                      protection=protection, language=language)
     except OSError as exc:
         raise BuildError(system_error_text(exc)) from None
 
 
 def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edition: Edition | None,
-           signing_key: Path | None, protection: Sealer | None) -> Built:
+           signing_key: Path | None, protection: Sealer | None, language: str | None = None) -> Built:
     project = config_file.resolve().parent
     dist = dist_dir or project / "dist"
     final_site = site_dir(config_file)
@@ -325,7 +329,7 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     staging.chmod(new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
     try:
         plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
-                            protection=protection)
+                            protection=protection, language=language)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         document = plugin.playbook.document
         name = bundle_name(document.organisation, document.version, public=plugin.config.edition == "public",

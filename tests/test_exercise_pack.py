@@ -73,25 +73,27 @@ def test_own_injects_are_checked_with_file_line_and_key_path() -> None:
     text = edit(text, "        at: 1h\n        from: awareness\n", "        from: disclosur\n")
     text = edit(text, "        roles: [crisis-lead, spokesperson]\n", "        roles: [crisis-lead, ceo]\n")
     found = [p for p in problems(text) if "injects" in p]
+    at = text.splitlines().index("      - id: ceo-on-a-plane") + 1  # the inject's first line
     assert found == [
-        "playbook.yml:1497:9: scenarios[0].injects[0].from: unknown clock start 'disclosur'; use an event, a phase "
-        "of the scenario or a milestone an item marks; known: disclosure, assessment, awareness, classification, "
+        f"playbook.yml:{at + 2}:9: scenarios[0].injects[0].from: unknown clock start 'disclosur'; use an event, a "
+        "phase of the scenario or a milestone an item marks; known: disclosure, assessment, awareness, classification, "
         "covert-preparation, detection, determination, follow-up, lessons-learned, materiality, notification, "
         "payment, …",
-        "playbook.yml:1499:17: scenarios[0].injects[0].items[0]: unknown checklist item 'assess-bord'; known: "
+        f"playbook.yml:{at + 4}:17: scenarios[0].injects[0].items[0]: unknown checklist item 'assess-bord'; known: "
         "assess-board, assess-dora, assess-cards, assess-alarm, assess-awareness-time, assess-convene, "
         "assess-personal-data, assess-retainers, assess-severity, covert-agency, covert-drafts, covert-hotline, …",
-        "playbook.yml:1500:9: scenarios[0].injects[0].at: an inject's time cannot count business days or hours: "
+        f"playbook.yml:{at + 5}:9: scenarios[0].injects[0].at: an inject's time cannot count business days or hours: "
         "an exercise has no holiday calendar; write it in hours or calendar days",
-        "playbook.yml:1502:30: scenarios[0].injects[0].roles[1]: unknown role 'ceo'; known: ciso, cert-lead, "
+        f"playbook.yml:{at + 7}:30: scenarios[0].injects[0].roles[1]: unknown role 'ceo'; known: ciso, cert-lead, "
         "comms-lead, crisis-lead, customer-lead, dpo, hr-lead, it-ops, legal, spokesperson",
     ]
 
 
 def test_a_scenario_may_not_take_the_place_of_the_packs_index_page() -> None:
     text = EXAMPLE.read_text().replace("  - id: ddos\n", "  - id: index\n")
+    at = text.splitlines().index("  - id: index") + 1
     assert [p for p in problems(text) if "'index'" in p] == [
-        "playbook.yml:1521:5: scenarios[3].id: scenario id 'index' would take the place of the exercise packs' index "
+        f"playbook.yml:{at}:5: scenarios[3].id: scenario id 'index' would take the place of the exercise packs' index "
         "page (exercise/index.html); choose another id"]
 
 
@@ -103,7 +105,7 @@ def test_the_pack_page_says_what_each_inject_expects() -> None:
            "DORA major ICT-related incident)](#inject-deadline-at-fma-initial) | Items: 4 · Messages: 1 |" in page
     assert "| 4 hours after the start of Covert preparation | [A journalist calls](#inject-journalist) |" in page
     deputy = page[page.index('id="inject-deputy-crisis-lead"'):page.index('id="inject-own-ceo-on-a-plane"')]
-    assert "Katharina Wolf &#40;Crisis team lead&#41; has not answered for 15 minutes." in deputy
+    assert "Katharina Wolf (Crisis team lead) has not answered for 15 minutes." in deputy
     assert "**The plan says to call next:** [Stefan Gruber](../contacts.md#contact-stefan-gruber) (Signal:" in deputy
     assert "- [Crisis team lead](../contacts.md#role-crisis-lead): Going public, and when." in deputy
     covert = page[page.index('id="inject-phase-covert-preparation"'):page.index('id="inject-journalist"')]
