@@ -11,6 +11,7 @@ import pytest
 
 from generator.build import build
 from tests.browser.conftest import Visit
+from tests.browser.test_accessibility import WIDTHS, violations
 from tests.browser.test_protected import PASSPHRASE, unlock
 from tests.conftest import copy_example
 from tests.test_multilingual import multilingual
@@ -119,3 +120,17 @@ def test_a_protected_site_opens_once_and_switches_language_without_asking_again(
         assert tab.errors == [] and tab.outside_requests() == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_switcher_adds_no_axe_violation_in_any_language(browser: Any, site: Path, width: int) -> None:
+    context = browser.new_context(offline=True, bypass_csp=True, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found = {}
+    try:
+        for path in ("index.html", "de/incident.html", "sr-Latn/messages/employee-memo.html"):
+            page.goto((site / path).as_uri())
+            found[path] = violations(page)
+    finally:
+        context.close()
+    assert {path: lines for path, lines in found.items() if lines} == {}
