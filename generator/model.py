@@ -526,6 +526,24 @@ class Severity:
 
 
 @dataclass(frozen=True)
+class Inject:
+    """An event an exercise plays out, as the organisation wrote it under its scenario."""
+
+    id: str
+    title: str
+    at: Duration
+    text: Prose
+    start: str = key("from", default="awareness")  # an event, a phase id or a milestone
+    items: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    regulators: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     name: str
@@ -535,6 +553,7 @@ class Scenario:
     regulators: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     severity: str | None = None
+    injects: tuple[Inject, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .deadlines import (
 )
 from .durations import Duration
 from .escape import css_string, js_data
+from .exercise import call_tree, exercise_pack
 from .i18n import Language, english, local_value, script_plurals, script_strings, speaking
 from .model import Calendar, Clock, Playbook, Regulator
 from .schema import CLOCK_EVENT_MEANINGS
@@ -121,6 +122,25 @@ def _calendar_key(calendar: Calendar) -> str:
     return f"{calendar.country}-{calendar.subdivision}" if calendar.subdivision else calendar.country
 
 
+def exercise_data(playbook: Playbook) -> dict[str, Any]:
+    """What exercise mode needs: each scenario's injects with the moment and period of their time, and the call
+    tree in calling order with each person's channels (as the call-tree sheet lists them)."""
+    from .render import CHANNEL_LABELS
+
+    return {
+        "exercises": {s.id: [{"id": card.id, **card.clock} for card in exercise_pack(playbook, s).cards]
+                      for s in playbook.scenarios},
+        # Who may approve each message, for recording approvals as they come (the after-action report checks the rule).
+        "approvals": {t.id: {"approvers": [{"id": r, "name": playbook.role(r).name} for r in
+                                           [*t.approval.approvers, *(c.role for c in t.approval.conditional)]],
+                             "quorum": t.approval.quorum}
+                      for t in playbook.templates if t.approval is not None and not t.approval.none},
+        "callTree": [{"key": call.key, "role": call.role.name, "place": call.place, "contact": call.contact.name,
+                      "channels": [f"{CHANNEL_LABELS[c.type]}: {c.value}" for c in call.channels]}
+                     for call in call_tree(playbook)],
+    }
+
+
 def site_data(playbook: Playbook) -> dict[str, Any]:
     document = playbook.document
     return {
@@ -142,6 +162,7 @@ def site_data(playbook: Playbook) -> dict[str, Any]:
             for p in playbook.procedures
         ],
         **clock_data(playbook),
+        **exercise_data(playbook),
         # The incident's lifecycle: the first status is where it starts; changes go into the log.
         "statuses": [{"id": s.id, "name": s.name, "next": list(s.next)} for s in playbook.statuses],
         # The choices of the "what applies" selector on the phase pages.
