@@ -173,3 +173,23 @@ def test_playbook_clock_speaks_english_after_a_german_site_was_rendered_in_the_s
            "this deadline counts from the filing." in lines
     assert "Card schemes, through the acquiring bank: Status updates to the acquirer - waiting: 1 day after the " \
            "alert the acquirer; waiting for the deadline of the alert the acquirer" in lines
+
+
+@pytest.mark.parametrize(("tag", "msgid", "said"), [
+    ("de", "No answer within %(after)s? Next person.", "3 Tage ohne Antwort? Nächste Person."),
+    ("de", "No answer within %(after)s? Call %(deputy)s.", "3 Tage ohne Antwort? X anrufen."),
+    ("de", "next after %(period)s", "Wartezeit 3 Tage, dann die nächste Person"),
+    ("de", "every %(every)s", "wiederkehrend (Abstand: 1 Tag)"),
+    ("de", "After %(after)s, any %(quorum)s of: %(roles)s", "Frist 3 Tage abgelaufen: beliebige 2 von: X"),
+    ("sr-Latn", "No answer within %(after)s? Next person.", "Nema odgovora (rok: 1 sat)? Sledeća osoba."),
+    ("sr-Latn", "every %(every)s", "ponavlja se (razmak: 1 dan)"),
+    ("sr-Cyrl", "every %(every)s", "понавља се (размак: 1 дан)"),
+])
+def test_a_period_after_a_preposition_keeps_its_case(tag: str, msgid: str, said: str) -> None:
+    """A period of the plan is put where its form is right: not "binnen 3 Tage" (German wants "3 Tagen" there) nor
+    "u roku od 1 sat" (Serbian wants "1 sata"); the catalogues say it where it stands in the nominative."""
+    chosen = i18n.language(tag)
+    period = "1 day" if "every" in msgid else "1h" if tag.startswith("sr") else "3 days"
+    words = i18n.duration_words(parse_duration(period), chosen)
+    values = {"after": words, "period": words, "every": words, "deputy": "X", "quorum": 2, "roles": "X"}
+    assert chosen.gettext(msgid) % values == said
