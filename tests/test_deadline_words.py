@@ -4,6 +4,7 @@ deadline, English outside a site build (what `playbook clock` prints is unchange
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -193,3 +194,26 @@ def test_a_period_after_a_preposition_keeps_its_case(tag: str, msgid: str, said:
     words = i18n.duration_words(parse_duration(period), chosen)
     values = {"after": words, "period": words, "every": words, "deputy": "X", "quorum": 2, "roles": "X"}
     assert chosen.gettext(msgid) % values == said
+
+
+#: Serbian Latin letters to Cyrillic (the digraphs lj, nj, dž are one letter each).
+_LATIN = {"lj": "љ", "nj": "њ", "dž": "џ", "Lj": "Љ", "Nj": "Њ", "Dž": "Џ", **dict(zip(
+    "abvgdđežzijklmnoprstćufhcčšABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠ", "абвгдђежзијклмнопрстћуфхцчшАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШ",
+    strict=True))}
+
+
+def _cyrillic(latin: str) -> str:
+    pieces = re.split(r"(%\(\w+\)s|dž|Dž|lj|Lj|nj|Nj)", latin)
+    return "".join(p if p.startswith("%(") else _LATIN.get(p) or "".join(_LATIN.get(c, c) for c in p) for p in pieces)
+
+
+def test_the_cyrillic_deadline_words_are_the_latin_ones_letter_for_letter() -> None:
+    """Every msgid of the deadline engine: sr-Cyrl says what sr-Latn says, in the other script."""
+    latin, cyrillic = i18n.language("sr-Latn").translations, i18n.language("sr-Cyrl").translations
+    engine = [m for m in i18n.template() if any(path.endswith("deadlines.py") for path, _line in m.locations)]
+    assert len(engine) > 50
+    for message in engine:
+        said = (latin.pgettext(message.context, message.id), cyrillic.pgettext(message.context, message.id)) \
+            if message.context else (latin.gettext(message.id), cyrillic.gettext(message.id))
+        assert said[0] != message.id or message.id == "%(deadline)s; %(waiting)s", message.id
+        assert said[1] == _cyrillic(said[0]), message.id
