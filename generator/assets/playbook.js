@@ -345,7 +345,7 @@
   function eventName(event) { return own(DATA.eventNames || {}, event) || event; }
   function statusWords(status) {
     var words = { "not in force": t("not in force"), "no fixed period": t("no fixed period"),
-                  "outer limit": t("outer limit") };
+                  "outer limit": t("outer limit"), "waiting": t("waiting") };
     return own(words, status) || status;
   }
   function showUTC(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + "Z"; }

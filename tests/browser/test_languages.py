@@ -27,12 +27,15 @@ EXPECTED = {
            # The clock's sentences (generator/deadlines.py): a regulator stage waiting for its event, with its outer
            # limit running; a checklist item; an event's label.
            "sentences": ("24 Stunden nach Kenntnis; 4 Stunden nach Einstufung, sobald dieser Zeitpunkt bekannt ist",
-                         "15 Minuten nach Kenntnis", "Einstufung (als schwerwiegender Vorfall eingestuft):")},
+                         "15 Minuten nach Kenntnis", "Einstufung (als schwerwiegender Vorfall eingestuft):"),
+           "waiting": ("[wartet]", "24 Stunden nach Entdeckung; Zeitpunkt der Entdeckung angeben (erster Verdacht oder "
+                                   "Entdeckung)")},
     "sr-Cyrl": {"cards": ["Кога звати", "Први сат", "Рокови", "Шта сада кажемо"],
                 "nav": "Контакти", "search": ("Матрица", "Матрица одобрења"), "placeholder": "Претрага",
                 "clock": ("Сада", "Рок (UTC)"),
                 "sentences": ("24 сата након сазнања; 4 сата након класификације када то време буде познато",
-                              "15 минута након сазнања", "Класификација (класификован као озбиљан инцидент):")},
+                              "15 минута након сазнања", "Класификација (класификован као озбиљан инцидент):"),
+                "waiting": ("[чека]", "24 сата након откривања; унесите време откривања (прва сумња или откриће)")},
 }
 
 
@@ -102,6 +105,11 @@ def test_the_incident_clock_speaks_the_language(visit_language: tuple[str, Visit
     assert visit.page.locator('tr[data-regulator="at-fma"][data-stage="initial"] .pb-why').inner_text() == stage
     assert visit.page.locator('tr[data-item="assess-alarm"] .pb-why').inner_text() == item
     assert visit.page.locator('label:has(input[data-event="classification"])').inner_text().strip() == label
+    # A stage waiting for its event (detection): its status and what it waits for.
+    status, waiting = EXPECTED[tag]["waiting"]
+    row = visit.page.locator('tr[data-regulator="card-schemes"][data-stage="alert"]')
+    assert row.locator(".pb-what").inner_text().endswith(status)
+    assert row.locator(".pb-left").inner_text().startswith(waiting)
     assert visit.errors == []
 
 
