@@ -229,9 +229,8 @@ def start_words(start: str, regulator: Regulator, *, after: bool = False) -> str
 
 def clock_start_words(clock: Clock, regulator: Regulator, *, after: bool = False) -> str:
     """What starts ``clock``: "awareness", "the initial notification", "the end of the calendar year of detection"."""
-    start = start_words(clock.start, regulator, after=after)
     if not clock.from_year_end:
-        return start
+        return start_words(clock.start, regulator, after=after)
     event = start_words(clock.start, regulator, after=True)
     said = pgettext("after 'after'", "the end of the calendar year of %(event)s") if after \
         else _("the end of the calendar year of %(event)s")
