@@ -53,6 +53,8 @@ class Built:
     fingerprint: str | None = None
     #: The fingerprint of the committed public key, when there is one (releases are to be signed with it).
     public_key: str | None = None
+    #: The languages the site was built in, the first at its root (multilingual.py); empty: one language.
+    languages: tuple[str, ...] = ()
 
 
 #: File names are made of two slugs and a suffix; most file systems allow 255 bytes in a name.
@@ -355,4 +357,5 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     checksum = install_bundle_pair(staged, bundle)
     return Built(final_site, bundle, checksum, signature=signature and bundle.with_name(signature.name),
                  fingerprint=key.public.fingerprint if key else None,
-                 public_key=plugin.public_key.fingerprint if plugin.public_key else None)
+                 public_key=plugin.public_key.fingerprint if plugin.public_key else None,
+                 languages=plugin.site_languages)

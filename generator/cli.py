@@ -406,6 +406,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     asks for the passphrase once per browser tab.
     """
     from .build import build as build_site  # imports MkDocs, so only when building
+    from .multilingual import folder_of
 
     _log_mkdocs(verbose)
     if not config_file.is_file():
@@ -421,6 +422,9 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
             sys.exit(1)
     click.echo(f"Site:   {built.site}")
     click.echo(f"Bundle: {built.bundle}")
+    if built.languages:
+        click.echo("Languages: " + ", ".join(f"{tag} ({built.site.name}/{folder_of(tag, built.languages)})"
+                                            for tag in built.languages))
     if protect:
         click.echo("Protected: every page asks for the passphrase once per browser tab; keep the passphrase "
                    "apart from the stick.")

@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from mkdocs.config.defaults import MkDocsConfig
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError, Problem
 from .load import Source
@@ -23,6 +21,9 @@ from .schema import LANGUAGE
 from .sign import sign_folder
 from .translations import declared_languages, in_language, language_name
 from .validate import _Report
+
+if TYPE_CHECKING:  # `playbook validate` checks site_languages without importing MkDocs
+    from mkdocs.config.defaults import MkDocsConfig
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 

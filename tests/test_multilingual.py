@@ -82,6 +82,7 @@ def test_one_build_makes_every_language_each_in_its_folder_with_a_switcher(tmp_p
     config = multilingual(copy_example(tmp_path / "project"))
     code, output = invoke("build", "-f", str(config), "--strict")
     assert code == 0, output
+    assert "\nLanguages: en (site/), de (site/de/), sr-Latn (site/sr-Latn/)\n" in output
     site = tmp_path / "project" / "site"
     english, german, serbian = (site / "index.html", site / "de" / "index.html", site / "sr-Latn" / "index.html")
     assert '<html lang="en"' in english.read_text(encoding="utf-8")
@@ -108,6 +109,7 @@ def test_a_build_in_one_language_given_makes_only_that_language(tmp_path: Path) 
     assert code == 0, output
     site = tmp_path / "project" / "site"
     assert not (site / "de").exists() and not (site / "sr-Latn").exists()
+    assert "Languages:" not in output
     assert "md-select__link" not in (site / "index.html").read_text(encoding="utf-8")
 
 
