@@ -42,7 +42,9 @@ VARIANTS = [
 
 
 def _fixtures(folder: Path) -> list[Path]:
-    files = [ROOT / "playbook.yml", *sorted((ROOT / "tests" / "fixtures").rglob("*.yml"))]
+    # Playbooks only: a translation file beside one (playbook.de.yml) has its own schema.
+    files = [ROOT / "playbook.yml", *sorted(path for path in (ROOT / "tests" / "fixtures").rglob("*.yml")
+                                            if path.name.count(".") == 1)]
     new_playbook(folder / "new", organisation="New Org", timezone="Europe/Vienna", today=TODAY)
     files.append(folder / "new" / "playbook.yml")
     for name, old, new in VARIANTS:
@@ -89,3 +91,19 @@ def test_yaml_1_1_booleans_are_refused_with_what_to_write(tmp_path: Path, word: 
     [problem] = [str(p) for p in check(playbook, today=TODAY) if p.severity == "error"]
     assert problem == (f"{playbook}:24:5: roles[0].key: expected true or false, got the text '{word}'; write {fix}; "
                        "yes, no, on and off are text in YAML 1.2, as editors read it")
+
+
+def test_editors_accept_every_translation_file_and_refuse_an_unknown_key(tmp_path: Path) -> None:
+    """Translation files (playbook.de.yml) against their own committed JSON Schema, as an editor reads them."""
+    files = sorted([*ROOT.glob("playbook.*.yml"), *(ROOT / "tests" / "fixtures").rglob("playbook.*.yml")])
+    assert len(files) >= 4  # the example's two and the full fixture's two
+    broken = tmp_path / "playbook.de.yml"
+    text = (ROOT / "playbook.de.yml").read_text(encoding="utf-8")
+    broken.write_text(edit(text, "\ntemplates:\n", "\ntemplates:\n  - id: staff-memo\n    colour: red\n"),
+                      encoding="utf-8")
+    done = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--schemafile",
+                           str(ROOT / "playbook.translation.schema.json"), "-o", "json", *map(str, [*files, broken])],
+                          capture_output=True, text=True, check=False, timeout=120)
+    report = json.loads(done.stdout)
+    assert not report["parse_errors"], report["parse_errors"]
+    assert {error["filename"] for error in report["errors"]} == {str(broken)}
