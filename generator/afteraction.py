@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,11 @@ def read_log(path: Path) -> Log:
         raise reader.fail("", "not UTF-8 text; export the log again from the incident page") from None
     except json.JSONDecodeError as exc:
         raise ExerciseError(f"{file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except RecursionError:  # the json module recurses once per [ or {
+        raise reader.fail("", "not JSON this tool reads: nested too deeply") from None
+    except ValueError:  # Python refuses to read an integer of more than sys.get_int_max_str_digits() digits
+        raise reader.fail("", "not JSON this tool reads: a number of more than "
+                              f"{sys.get_int_max_str_digits()} digits") from None
     if not isinstance(data, dict):
         raise reader.fail("", "not an exported log: expected a JSON object")
     if data.get("format") != LOG_FORMAT:

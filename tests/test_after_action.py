@@ -102,6 +102,8 @@ def test_the_report_counts_deadlines_items_messages_roles_and_calls_from_the_log
 @pytest.mark.parametrize(("raw", "message"), [
     ('{"format": "crisis-playbook-log",\n "version": }', "log.json:2:13: not JSON: Expecting value"),
     ("[1, 2]", "log.json: not an exported log: expected a JSON object"),
+    ("[" * 100000 + "]" * 100000, "log.json: not JSON this tool reads: nested too deeply"),
+    ('{"version": ' + "9" * 5000 + "}", "log.json: not JSON this tool reads: a number of more than 4300 digits"),
     ('{"entries": []}', 'log.json: format: not an exported log of the incident tools (expected "crisis-playbook-log"); '
                         "export it with 'Export the log (JSON)' on the incident page"),
 ])
