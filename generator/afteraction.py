@@ -32,6 +32,8 @@ from .model import ChecklistItem, Phase, Playbook
 LOG_FORMAT = "crisis-playbook-log"
 LOG_VERSION = 1
 OUTCOMES = ("answered", "no-answer", "wrong-number")
+#: The years a logged time may fall in: an incident tool's clock, not a date library's whole range.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,10 @@ class _Reader:
             moment = None
         if moment is None or moment.tzinfo is None:
             raise self.fail(where, f"expected a time in ISO 8601 with its offset, like 2026-03-27T09:00:00.000Z; "
+                                   f"got {json.dumps(value)[:40]}")
+        # Deadlines are counted from these times (months, business days): far from today they overflow.
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise self.fail(where, f"expected a time between the years {FIRST_YEAR} and {LAST_YEAR}, "
                                    f"got {json.dumps(value)[:40]}")
         return moment.astimezone(dt.UTC)
 

@@ -124,6 +124,12 @@ def test_a_log_that_is_not_one_is_refused_in_one_line(tmp_path: Path, raw: str, 
     ({"events": {"awareness": "2026-03-27 09:00"}}, "events.awareness: expected a time in ISO 8601 with its offset, "
                                                     'like 2026-03-27T09:00:00.000Z; got "2026-03-27 09:00"'),
     ({"ticks": {"assess-alarm": 5}}, "ticks.assess-alarm: expected an object with 'at'"),
+    ({"events": {"awareness": "0001-01-01T00:00:00+14:00"}},
+     'events.awareness: expected a time between the years 1970 and 2999, got "0001-01-01T00:00:00+14:00"'),
+    ({"events": {"awareness": "9999-12-31T20:00:00+00:00"}},
+     'events.awareness: expected a time between the years 1970 and 2999, got "9999-12-31T20:00:00+00:00"'),
+    ({"exported": "9999-12-31T23:59:00-10:00"},
+     'exported: expected a time between the years 1970 and 2999, got "9999-12-31T23:59:00-10:00"'),
 ])
 def test_a_malformed_log_names_the_key_path(tmp_path: Path, changes: dict[str, Any], message: str) -> None:
     code, output = _run(tmp_path, _log(**changes))
