@@ -66,6 +66,7 @@ class Log:
     filed: dict[tuple[str, str], dt.datetime]
     ticks: dict[str, dt.datetime]
     entries: tuple[Entry, ...]
+    file: str = ""  #: where it was read from, for messages
 
 
 class _Reader:
@@ -173,7 +174,7 @@ def read_log(path: Path) -> Log:
     return Log(mode, scenario, reader.time(data.get("started"), "started"),
                reader.time(data.get("exported"), "exported"), reader.get(playbook, "organisation", str, "playbook"),
                reader.get(playbook, "version", str, "playbook"), reader.times(data, "events"), filed, ticks,
-               tuple(sorted(entries, key=lambda e: e.at)))
+               tuple(sorted(entries, key=lambda e: e.at)), file)
 
 
 @dataclass
@@ -204,13 +205,21 @@ def _status(due: dt.datetime | None, done: dt.datetime | None, end: dt.datetime,
 
 
 def after_action(playbook: Playbook, log: Log) -> Report:
-    """Compare ``log`` with ``playbook`` (see the module's doc)."""
+    """Compare ``log`` with ``playbook`` (see the module's doc).
+
+    Raises:
+        ExerciseError: the log is of a scenario the playbook does not have.
+    """
     report = Report(log)
     if (log.organisation, log.version) != (playbook.document.organisation, playbook.document.version):
         report.notes.append(f"The log was kept with version {log.version} of {log.organisation}'s playbook; this is "
                             f"version {playbook.document.version}: items and deadlines may have changed.")
     zone = ZoneInfo(playbook.document.timezone)
     scenario = next((s for s in playbook.scenarios if s.id == log.scenario), None)
+    if log.scenario and scenario is None:
+        known = [s.id for s in playbook.scenarios]
+        raise _Reader(log.file).fail("exercise.scenario", f"unknown scenario '{log.scenario}'; "
+                                     + (f"known: {', '.join(known)}" if known else "the playbook has no scenarios"))
     regulators = set(scenario.regulators) if scenario else {r.id for r in playbook.regulators}
     phases = [playbook.phase(p) for p in scenario.phases] if scenario else list(playbook.phases)
     events = {k: v for k, v in log.events.items() if k in S.CLOCK_EVENTS}

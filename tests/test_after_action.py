@@ -136,6 +136,14 @@ def test_a_malformed_log_names_the_key_path(tmp_path: Path, changes: dict[str, A
     assert (code, output.replace(str(tmp_path) + "/", "")) == (1, f"log.json: {message}\n")
 
 
+def test_a_log_of_a_scenario_the_plan_does_not_have_is_refused(tmp_path: Path) -> None:
+    """Not a report of the whole plan under the unknown name, with a findings entry that would not validate."""
+    code, output = _run(tmp_path, _log(exercise={"scenario": "no-such"}))
+    assert (code, output.replace(str(tmp_path) + "/", "")) == (
+        1, "log.json: exercise.scenario: unknown scenario 'no-such'; known: ransomware, data-breach, espionage, ddos, "
+           "supplier-compromise\n")
+
+
 def test_a_missing_log_is_one_line(tmp_path: Path) -> None:
     code, output = invoke("after-action", str(tmp_path / "nowhere.json"), str(EXAMPLE))
     assert (code, output) == (1, f"{tmp_path / 'nowhere.json'}: no such file\n")
