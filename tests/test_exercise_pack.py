@@ -142,6 +142,26 @@ def test_an_inject_time_the_pack_chose_is_said_to_be_the_packs_not_the_plans() -
         assert "the pack's choice" not in card(ident)
 
 
+def test_the_pack_says_the_plans_durations_in_the_sites_language() -> None:
+    """The crisis lead's 15m escalation and the journalist's 4h: German words on a German pack, as on the home page."""
+    from generator import i18n
+
+    pages = render_pages(open_playbook(EXAMPLE).playbook, None, i18n.language("de"))
+    page = next(p for p in pages if p.path == "exercise/ransomware.md").markdown
+    assert "Katharina Wolf (Crisis team lead) meldet sich seit 15 Minuten nicht." in page
+    assert "| 4 Stunden nach " in page
+
+
+def test_the_call_tree_sheet_says_its_words_in_the_sites_language() -> None:
+    from generator import i18n
+
+    pages = render_pages(open_playbook(EXAMPLE).playbook, None, i18n.language("de"))
+    page = next(p for p in pages if p.path == "call-tree.md").markdown
+    assert " · nächste nach 15 Minuten | Hauptverantwortlich | [Katharina Wolf]" in page
+    assert "| Stellvertretung 1 | [Stefan Gruber]" in page
+    assert "| primary |" not in page and "| deputy " not in page
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_playbook_exercise_prints_the_pack(tmp_path: Path) -> None:
