@@ -273,6 +273,11 @@ class Call:
         return (*self.contact.out_of_band_channels, *(c for c in self.contact.channels if not c.out_of_band))
 
     @property
+    def rank(self) -> int | None:
+        """None for a primary, else the deputy's rank (1, 2…)."""
+        return None if self.place == "primary" else int(self.place.split()[1])
+
+    @property
     def key(self) -> str:
         """How the call-tree test names the call in the log: ``<role>/<contact>``."""
         return f"{self.role.id}/{self.contact.id}"
