@@ -272,3 +272,23 @@ def test_the_plugins_language_option_in_mkdocs_yml_chooses_the_language(tmp_path
     assert code == 0, output
     index = (tmp_path / "project" / "site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="sr-Cyrl"' in index and "Кога звати" in index
+
+
+#: Words a catalogue must not use, with the site's own word for the thing (a reader at 3 a.m. must not wonder
+#: whether a "Nachricht" is something else than the "Mitteilungen" of the menu).
+TERMS = {
+    "de": {r"Nachricht": "Mitteilung", r"Out-of-Band": "Ausweichkanal", r"(?<!Stell)[Vv]ertretung": "Stellvertretung",
+           r"\bMal \{count\}": "{count}. Mal"},
+    "sr_Latn": {r"\bput \{count\}": "{count}. put"},
+    "sr_Cyrl": {r"\bпут \{count\}": "{count}. пут"},
+}
+
+
+@pytest.mark.parametrize("locale", sorted(TERMS))
+def test_a_catalogue_says_one_thing_with_one_word(locale: str) -> None:
+    with i18n.catalogue_path(locale).open("rb") as file:
+        catalog = read_po(file)
+    found = [f"{text!r} (say {word!r})" for message in catalog if message.id
+             for text in ([message.string] if isinstance(message.string, str) else message.string)
+             for term, word in TERMS[locale].items() if re.search(term, text)]
+    assert found == []
