@@ -225,6 +225,39 @@ def test_cyrillic_is_the_latin_text_in_the_other_script() -> None:
     assert latin.gettext("Who to call") == "Koga zvati" and cyrillic.gettext("Who to call") == "Кога звати"
     assert cyrillic.gettext("Deadlines") == "Рокови" and cyrillic.gettext("Approval matrix") == "Матрица одобрења"
     assert cyrillic.gettext("These tools need JavaScript.") == "Овим алатима је потребан JavaScript."
+    # Every message: the Cyrillic, with what it keeps in Latin put into Cyrillic too, is the Latin put into Cyrillic.
+    with i18n.catalogue_path("sr_Latn").open("rb") as file:
+        latin_catalog = read_po(file)
+    with i18n.catalogue_path("sr_Cyrl").open("rb") as file:
+        cyrillic_catalog = read_po(file)
+    differ = []
+    for message in latin_catalog:
+        if not message.id:
+            continue
+        other = cyrillic_catalog.get(message.id)
+        pairs = zip(_forms(message.string), _forms(other.string if other else ""), strict=False)
+        differ += [f"{message.id!r}: {cyr!r}" for lat, cyr in pairs if _cyrillic(lat) != _cyrillic(cyr)]
+        differ += [f"{message.id!r}: {cyr!r} mixes scripts in a word" for cyr in _forms(other.string if other else "")
+                   if re.search(r"[A-Za-zčćđšžČĆĐŠŽ][а-шА-Ш]|[а-шА-Ш][A-Za-zčćđšžČĆĐŠŽ]", cyr)]
+        # What stays Latin is what the English has too: names, code, values, the matrix letters.
+        source = " ".join(_forms(message.id))
+        differ += [f"{message.id!r}: {word!r} left in Latin" for cyr in _forms(other.string if other else "")
+                   for word in re.findall(r"[A-Za-zčćđšžČĆĐŠŽ]+", cyr) if word not in source]
+    assert differ == []
+
+
+#: Serbian Latin letters in Cyrillic: the digraphs first (lj, nj, dž are one letter each).
+_LETTERS = {**{a: b for a, b in zip(["lj", "nj", "dž", "Lj", "Nj", "Dž", "LJ", "NJ", "DŽ"], "љњџЉЊЏЉЊЏ", strict=True)},
+            **dict(zip("abcčćdđefghijklmnoprsštuvzžABCČĆDĐEFGHIJKLMNOPRSŠTUVZŽ",
+                       "абцчћдђефгхијклмнопрсштувзжАБЦЧЋДЂЕФГХИЈКЛМНОПРСШТУВЗЖ", strict=True))}
+
+
+def _cyrillic(text: str) -> str:
+    return re.sub("|".join(sorted(_LETTERS, key=len, reverse=True)), lambda m: _LETTERS[m.group()], text)
+
+
+def _forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else tuple(string)
 
 
 def test_the_tools_get_their_words_and_plural_forms_in_the_language(example) -> None:  # type: ignore[no-untyped-def]
