@@ -277,8 +277,9 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             who = f"{call.contact.name} ({call.role.name}, {call.place})" if call else entry.call
             report.calls.append((who, entry.channel or "", entry.outcome, entry.call, entry.seconds))
             if entry.outcome == "wrong-number":
-                report.findings.append(_finding(f"Call-tree test: the number of {who} on {entry.channel} was wrong "
-                                                "or stale.", call.role.id if call else None))
+                on = f" on {entry.channel}" if entry.channel else ""  # the log may not say which channel was called
+                report.findings.append(_finding(f"Call-tree test: the number of {who}{on} was wrong or stale.",
+                                                call.role.id if call else None))
     answered = {key.partition("/")[0] for _, _, outcome, key, _ in report.calls if outcome == "answered"}
     for role in dict.fromkeys(key.partition("/")[0] for _, _, _, key, _ in report.calls):
         if role not in answered and role in {r.id for r in playbook.roles}:

@@ -144,6 +144,17 @@ def test_a_log_of_a_scenario_the_plan_does_not_have_is_refused(tmp_path: Path) -
            "supplier-compromise\n")
 
 
+def test_a_wrong_number_logged_without_its_channel_is_a_finding_that_names_no_channel(tmp_path: Path) -> None:
+    log = _log()
+    log["entries"].append({"at": "2026-03-27T09:31:00.000Z", "kind": "call", "call": "dpo/eva-huber",
+                           "outcome": "wrong-number", "text": "call"})
+    code, output = _run(tmp_path, log)
+    assert code == 0, output
+    assert "  - finding: 'Call-tree test: the number of Eva Huber (Data protection officer, primary) was wrong or " \
+           "stale.'\n" in output
+    assert "| Eva Huber &#40;Data protection officer, primary&#41; |  | wrong or stale number | - |" in output
+
+
 def test_a_missing_log_is_one_line(tmp_path: Path) -> None:
     code, output = invoke("after-action", str(tmp_path / "nowhere.json"), str(EXAMPLE))
     assert (code, output) == (1, f"{tmp_path / 'nowhere.json'}: no such file\n")
