@@ -215,6 +215,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
         report.notes.append(f"The log was kept with version {log.version} of {log.organisation}'s playbook; this is "
                             f"version {playbook.document.version}: items and deadlines may have changed.")
     zone = ZoneInfo(playbook.document.timezone)
+    said = _said(log)
     scenario = next((s for s in playbook.scenarios if s.id == log.scenario), None)
     if log.scenario and scenario is None:
         known = [s.id for s in playbook.scenarios]
@@ -232,7 +233,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             if status in ("missed", "late"):
                 words = "was filed late" if status == "late" else "was not filed by its deadline"
                 report.findings.append(_finding(
-                    f"Exercise: the {d.stage.name} to {d.regulator.name} {words} ({_utc(d.due)}).", d.regulator.owner))
+                    f"{said}: the {d.stage.name} to {d.regulator.name} {words} ({_utc(d.due)}).", d.regulator.owner))
     milestones = {f"milestone:{m}": item.id for m, (_, item) in playbook.milestones.items()}
     for phase in phases:
         for item in phase.checklist:
@@ -254,7 +255,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             report.items.append((phase, item, due, done, status))
             if status in ("late", "never done"):
                 what = "done late" if status == "late" else "never done"
-                report.findings.append(_finding(f"Exercise: “{item.action}” was {what} (due {_utc(due)}).", item.owner))
+                report.findings.append(_finding(f"{said}: “{item.action}” was {what} (due {_utc(due)}).", item.owner))
     report.copied = list(dict.fromkeys(e.message for e in log.entries if e.kind == "copied" and e.message))
     _approvals(playbook, log, report)
     if scenario:
@@ -266,7 +267,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
         report.acted_roles = [r for r in owners if r in acted]
         report.silent_roles = [r for r in owners if r not in acted]
         for role in report.silent_roles:
-            report.findings.append(_finding(f"Exercise: the {playbook.role(role).name} ticked none of its checklist "
+            report.findings.append(_finding(f"{said}: the {playbook.role(role).name} ticked none of its checklist "
                                             "items.", role))
     calls = {call.key: call for call in call_tree(playbook)}
     for entry in log.entries:
@@ -288,6 +289,11 @@ def after_action(playbook: Playbook, log: Log) -> Report:
     return report
 
 
+def _said(log: Log) -> str:
+    """What a finding is from: an exercise, or a real incident (whose log the same tools export)."""
+    return "Exercise" if log.mode == "exercise" else "Incident"
+
+
 def _approvals(playbook: Playbook, log: Log, report: Report) -> None:
     """For each message copied or approved: who approved it, and whether the plan's rule (the quorum of its
     approvers) was met before it was first copied; a message copied before that is a finding."""
@@ -306,8 +312,8 @@ def _approvals(playbook: Playbook, log: Log, report: Report) -> None:
         met = len(before & set(approval.approvers)) >= approval.quorum
         report.approvals.append((ident, approved, approval.quorum, met))
         if first_copy is not None and not met:
-            report.findings.append(_finding(f"Exercise: the {template.title} was copied before {approval.quorum} of "
-                                            "its approvers had approved it.", template.owner))
+            report.findings.append(_finding(f"{_said(log)}: the {template.title} was copied before "
+                                            f"{approval.quorum} of its approvers had approved it.", template.owner))
 
 
 def _utc(moment: dt.datetime | None) -> str:
@@ -402,8 +408,13 @@ def report_markdown(playbook: Playbook, report: Report) -> str:
         lines += ["## Call tree", "", "| Person | Channel | Outcome | Seconds after the start |", "|---|---|---|---|"]
         lines += [f"| {md(who)} | {md(channel)} | {words[outcome]} | {seconds if seconds is not None else '-'} |"
                   for who, channel, outcome, _, seconds in report.calls] + [""]
-    proposed = findings_yaml(playbook, report).rstrip("\n")
+    if log.mode == "exercise":
+        proposed = findings_yaml(playbook, report).rstrip("\n")
+        how = "Paste under `exercises:` in playbook.yml, then set each finding's owner and due date:"
+    else:  # no exercise took place: the playbook's exercises section is not the place for them
+        proposed = yaml.safe_dump(report.findings, sort_keys=False, allow_unicode=True, width=4096).rstrip("\n")
+        how = ("This log is of a real incident, not an exercise: keep these findings with its lessons learned, "
+               "each with an owner and a due date.")
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", proposed)), default=0))
-    lines += ["## Proposed findings", "", "Paste under `exercises:` in playbook.yml, then set each finding's owner "
-              "and due date:", "", f"{fence}yaml", proposed, fence, ""]
+    lines += ["## Proposed findings", "", how, "", f"{fence}yaml", proposed, fence, ""]
     return "\n".join(lines)

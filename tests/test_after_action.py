@@ -155,6 +155,18 @@ def test_a_wrong_number_logged_without_its_channel_is_a_finding_that_names_no_ch
     assert "| Eva Huber &#40;Data protection officer, primary&#41; |  | wrong or stale number | - |" in output
 
 
+def test_a_real_incidents_log_is_not_proposed_as_an_exercise(tmp_path: Path) -> None:
+    """No exercise took place: its findings are the incident's, not an `exercises` entry (of kind call-tree-test)."""
+    log = _log(mode="incident")
+    del log["exercise"]
+    code, output = _run(tmp_path, log)
+    assert code == 0, output
+    findings = output[output.index("## Proposed findings"):]
+    assert "exercises" not in findings and "call-tree" not in findings and "Exercise:" not in findings
+    assert "- finding: 'Incident: the Initial notification to Austrian Financial Market Authority (FMA) - DORA major " \
+           "ICT-related incident was filed late (2026-03-28 09:00 UTC).'\n  owner: ciso\n  status: open\n" in findings
+
+
 def test_a_missing_log_is_one_line(tmp_path: Path) -> None:
     code, output = invoke("after-action", str(tmp_path / "nowhere.json"), str(EXAMPLE))
     assert (code, output) == (1, f"{tmp_path / 'nowhere.json'}: no such file\n")
