@@ -150,6 +150,7 @@ def test_the_pack_says_the_plans_durations_in_the_sites_language() -> None:
     page = next(p for p in pages if p.path == "exercise/ransomware.md").markdown
     assert "Katharina Wolf (Crisis team lead) meldet sich seit 15 Minuten nicht." in page
     assert "| 4 Stunden nach " in page
+    assert "ist in 2 Stunden fällig: 24 Stunden nach Kenntnisnahme." in page  # the FMA's outer limit
 
 
 def test_the_call_tree_sheet_says_its_words_in_the_sites_language() -> None:
