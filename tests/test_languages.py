@@ -157,6 +157,11 @@ def test_a_language_without_a_catalogue_names_the_languages_there_are() -> None:
 def test_a_tag_that_is_no_language_is_refused_the_same_way() -> None:
     with pytest.raises(i18n.LanguageError, match="language 'x!': the site's words are not translated into it"):
         i18n.language("x!")
+    # A tag typed or pasted wrongly is shown readably and short, on the one line of the message.
+    with pytest.raises(i18n.LanguageError, match=r"^language 'de\\nx\\x00': the site's"):
+        i18n.language("de\nx\x00")
+    with pytest.raises(i18n.LanguageError, match=r"^language 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…': the site's"):
+        i18n.language("x" * 300)
 
 
 @pytest.mark.slow
