@@ -316,7 +316,9 @@ def test_the_plugins_language_option_in_mkdocs_yml_chooses_the_language(tmp_path
 #: whether a "Nachricht" is something else than the "Mitteilungen" of the menu).
 TERMS = {
     "de": {r"Nachricht": "Mitteilung", r"Out-of-Band": "Ausweichkanal", r"(?<!Stell)[Vv]ertretung": "Stellvertretung",
-           r"\bMal \{count\}": "{count}. Mal"},
+           r"\bMal \{count\}": "{count}. Mal",
+           # a holding statement is not the DORA "Erstmeldung"; a release of the playbook is not an approval
+           r"Erstmitteilung": "erste Stellungnahme", r"Freigaben (dieses|mit)|sobald Freigaben": "Ausgaben"},
     "sr_Latn": {r"\bput \{count\}": "{count}. put"},
     "sr_Cyrl": {r"\bпут \{count\}": "{count}. пут"},
 }
