@@ -319,8 +319,8 @@ TERMS = {
            r"\bMal \{count\}": "{count}. Mal",
            # a holding statement is not the DORA "Erstmeldung"; a release of the playbook is not an approval
            r"Erstmitteilung": "erste Stellungnahme", r"Freigaben (dieses|mit)|sobald Freigaben": "Ausgaben"},
-    "sr_Latn": {r"\bput \{count\}": "{count}. put"},
-    "sr_Cyrl": {r"\bпут \{count\}": "{count}. пут"},
+    "sr_Latn": {r"\bput \{count\}": "{count}. put", r"vanpojasn": "rezervni kanal", r"prv\w+ izjav": "prvo saopštenje"},
+    "sr_Cyrl": {r"\bпут \{count\}": "{count}. пут", r"ванпојасн": "резервни канал", r"прв\w+ изјав": "прво саопштење"},
 }
 
 
