@@ -723,13 +723,10 @@ class Playbook:
 
     def moment_words(self, moment: str) -> str:
         """A moment of :meth:`item_start` in words: "awareness", "the start of Containment",
-        "external response decided"."""
-        kind, _, ident = moment.partition(":")
-        if kind == "phase":
-            return f"the start of {self.phase(ident).name}"
-        if kind == "milestone":
-            return ident.replace("-", " ")
-        return moment
+        "external response decided"; in the site's language while a site is built (English outside one)."""
+        from .deadlines import moment_words  # the deadline engine words every moment (it imports this module)
+
+        return moment_words(self, moment)
 
     def exception_for(self, rule: str, subject: str) -> ReadinessException | None:
         """The reviewed exception that accepts readiness rule ``rule`` for the entry ``subject``, if any."""

@@ -26,7 +26,16 @@ from markupsafe import Markup
 
 from . import phones
 from . import schema as S
-from .deadlines import awareness_words, clock_start_words, due_text, due_words, repeat_text
+from .deadlines import (
+    after_words,
+    awareness_words,
+    clock_start_words,
+    due_text,
+    due_words,
+    event_meaning,
+    event_name,
+    repeat_text,
+)
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
 from .exercise import call_tree, exercise_pack, t_plus
@@ -496,6 +505,10 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "clock_start": clock_start,
         "due_words": due_words,
         "clock_events": CLOCK_EVENT_MEANINGS,
+        # The clock's words in the site's language (generator/deadlines.py).
+        "event_name": event_name,
+        "event_meaning": event_meaning,
+        "after_words": after_words,
         "entities": S.SECTION,
         "data_versions": data_versions(),
         "source_link": source_link,

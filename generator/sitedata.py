@@ -9,11 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 from .build import slugify
-from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, due_text, stage_texts, until_text
+from .deadlines import (
+    DEFAULT_COUNTING,
+    EVENT_ORDER,
+    FIRST_YEAR,
+    LAST_YEAR,
+    due_text,
+    event_meaning,
+    event_name,
+    moment_words,
+    order_words,
+    repeat_sentence,
+    stage_texts,
+)
 from .durations import Duration
 from .escape import css_string, js_data
 from .exercise import call_tree, exercise_pack
-from .i18n import Language, english, local_value, script_plurals, script_strings
+from .i18n import Language, english, local_value, script_plurals, script_strings, speaking
 from .model import Calendar, Clock, Playbook, Regulator
 from .schema import CLOCK_EVENT_MEANINGS
 from .zones import canonical_zones, zone_aliases
@@ -55,7 +67,7 @@ def _regulator(regulator: Regulator) -> dict[str, Any]:
         "counting": {"ends": counting.ends, "start": counting.non_business_start},
         # Every sentence is made once, by the engine; the browser only chooses among them.
         "stages": [{"id": s.id, "name": s.name, "clock": _clock(s.clock), "limit": _clock(s.no_later_than),
-                    "every": _duration(s.every), "repeat": f"Then every {s.every}{until_text(s)}." if s.every else None,
+                    "every": _duration(s.every), "repeat": repeat_sentence(s),
                     "texts": stage_texts(s, regulator)} for s in regulator.stages],
     }
 
@@ -79,10 +91,10 @@ def _item_clocks(playbook: Playbook) -> dict[str, Any]:
                            "due": _duration(item.due), "every": _duration(item.every), "start": start,
                            "why": due_text(item, playbook)})
             if start.startswith("phase:"):
-                moments[start] = {"key": start, "label": _sentence(playbook.moment_words(start))}
+                moments[start] = {"key": start, "label": _sentence(moment_words(playbook, start))}
             elif start.startswith("milestone:"):
                 marker = playbook.milestones[start.partition(":")[2]][1]
-                moments[start] = {"key": start, "label": _sentence(playbook.moment_words(start)),
+                moments[start] = {"key": start, "label": _sentence(moment_words(playbook, start)),
                                   "markedBy": marker.id, "marker": str(marker.action)}
     return {"itemClocks": clocks, "moments": list(moments.values())}
 
@@ -94,9 +106,11 @@ def clock_data(playbook: Playbook) -> dict[str, Any]:
     return {
         "regulators": [_regulator(r) for r in playbook.regulators],
         **_item_clocks(playbook),
-        "events": CLOCK_EVENT_MEANINGS,
-        "order": [{"earlier": earlier, "later": later, "text": f"{later.capitalize()} is before {earlier}: {why}. "
-                   "Check the times."} for earlier, later, why in EVENT_ORDER],
+        # Each event's meaning, and its name as the site's language says it.
+        "events": {event: event_meaning(event) for event in CLOCK_EVENT_MEANINGS},
+        "eventNames": {event: event_name(event) for event in CLOCK_EVENT_MEANINGS},
+        "order": [{"earlier": earlier, "later": later, "text": order_words(earlier, later, why)}
+                  for earlier, later, why in EVENT_ORDER],
         "years": [FIRST_YEAR, LAST_YEAR],
         "holidays": _holidays(calendars),
         "zones": list(canonical_zones()),
@@ -185,6 +199,8 @@ def page_css(playbook: Playbook, language: Language | None = None) -> str:
 
 def data_script(playbook: Playbook, language: Language | None = None) -> str:
     chosen = language or english()
-    data = {**site_data(playbook), "strings": script_strings(chosen), "plurals": script_plurals(chosen),
+    with speaking(chosen):  # the clock's sentences (generator/deadlines.py) in the site's language
+        site = site_data(playbook)
+    data = {**site, "strings": script_strings(chosen), "plurals": script_plurals(chosen),
             "locale": chosen.bcp47}
     return f"window.PLAYBOOK_DATA = {js_data(data)};\n"

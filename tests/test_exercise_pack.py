@@ -148,7 +148,7 @@ def test_the_pack_says_the_plans_durations_in_the_sites_language() -> None:
 
     pages = render_pages(open_playbook(EXAMPLE).playbook, None, i18n.language("de"))
     page = next(p for p in pages if p.path == "exercise/ransomware.md").markdown
-    assert "Katharina Wolf (Crisis team lead) meldet sich seit 15 Minuten nicht." in page
+    assert "Katharina Wolf (Crisis team lead) hat 15 Minuten lang nicht geantwortet." in page
     assert "| 4 Stunden nach " in page
     assert "ist in 2 Stunden fällig: 24 Stunden nach Kenntnisnahme." in page  # the FMA's outer limit
 
@@ -158,7 +158,7 @@ def test_the_call_tree_sheet_says_its_words_in_the_sites_language() -> None:
 
     pages = render_pages(open_playbook(EXAMPLE).playbook, None, i18n.language("de"))
     page = next(p for p in pages if p.path == "call-tree.md").markdown
-    assert " · nächste nach 15 Minuten | Hauptverantwortlich | [Katharina Wolf]" in page
+    assert " · Wartezeit 15 Minuten, dann die nächste Person | Hauptverantwortlich | [Katharina Wolf]" in page
     assert "| Stellvertretung 1 | [Stefan Gruber]" in page
     assert "| primary |" not in page and "| deputy " not in page
 

@@ -239,7 +239,7 @@ def test_cyrillic_is_the_latin_text_in_the_other_script() -> None:
     for message in latin_catalog:
         if not message.id:
             continue
-        other = cyrillic_catalog.get(message.id)
+        other = cyrillic_catalog.get(message.id, context=message.context)
         pairs = zip(_forms(message.string), _forms(other.string if other else ""), strict=False)
         differ += [f"{message.id!r}: {cyr!r}" for lat, cyr in pairs if _cyrillic(lat) != _cyrillic(cyr)]
         differ += [f"{message.id!r}: {cyr!r} mixes scripts in a word" for cyr in _forms(other.string if other else "")

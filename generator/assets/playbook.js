@@ -342,9 +342,10 @@
       .format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
   }
   /* The engine's words for a deadline's state, as the list shows them in brackets. */
+  function eventName(event) { return own(DATA.eventNames || {}, event) || event; }
   function statusWords(status) {
     var words = { "not in force": t("not in force"), "no fixed period": t("no fixed period"),
-                  "outer limit": t("outer limit") };
+                  "outer limit": t("outer limit"), "waiting": t("waiting") };
     return own(words, status) || status;
   }
   function showUTC(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + "Z"; }
@@ -927,12 +928,13 @@
       if (own(DATA.events, c.start) != null && used.indexOf(c.start) < 0) { used.push(c.start); }
     });
     used.forEach(function (event) {
-      labels[event] = event.charAt(0).toUpperCase() + event.slice(1) + " (" + own(DATA.events, event) + ")";  // the plan's words
+      var name = eventName(event);  // the generator's words for the event, in the site's language
+      labels[event] = name.charAt(0).toUpperCase() + name.slice(1) + " (" + own(DATA.events, event) + ")";
     });
     // The start of a phase, a milestone: moments checklist deadlines count from (a milestone also by a tick).
     var named = function (key) {
       var moment = (DATA.moments || []).filter(function (m) { return m.key === key; })[0];
-      return moment ? moment.label : key;
+      return moment ? moment.label : eventName(key);
     };
     (DATA.moments || []).forEach(function (m) {
       used.push(m.key);
@@ -1081,7 +1083,7 @@
           left.appendChild(element("strong", { "class": "pb-hint" },
             " " + row.stage.texts.hint + " " + show(row.hint, shown) + " = " + showUTC(row.hint) + "."));
           var event = row.stage.clock.from, use = left.appendChild(element("button", {
-            type: "button", "class": "md-button pb-use-awareness", "data-event": event }, t("Use awareness as {event}", { event: event })));
+            type: "button", "class": "md-button pb-use-awareness", "data-event": event }, t("Use awareness as {event}", { event: eventName(event) })));
           use.addEventListener("click", function () {
             if (inputs[event]) { inputs[event].value = inputs.awareness.value; recompute(); }
           });
