@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from .model import ChecklistItem, Phase, Playbook
 LOG_FORMAT = "crisis-playbook-log"
 LOG_VERSION = 1
 OUTCOMES = ("answered", "no-answer", "wrong-number")
+#: The years a logged time may fall in: an incident tool's clock, not a date library's whole range.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Log:
     filed: dict[tuple[str, str], dt.datetime]
     ticks: dict[str, dt.datetime]
     entries: tuple[Entry, ...]
+    file: str = ""  #: where it was read from, for messages
 
 
 class _Reader:
@@ -96,6 +100,10 @@ class _Reader:
         if moment is None or moment.tzinfo is None:
             raise self.fail(where, f"expected a time in ISO 8601 with its offset, like 2026-03-27T09:00:00.000Z; "
                                    f"got {json.dumps(value)[:40]}")
+        # Deadlines are counted from these times (months, business days): far from today they overflow.
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise self.fail(where, f"expected a time between the years {FIRST_YEAR} and {LAST_YEAR}, "
+                                   f"got {json.dumps(value)[:40]}")
         return moment.astimezone(dt.UTC)
 
     def times(self, data: dict[str, Any], key: str) -> dict[str, dt.datetime]:
@@ -119,6 +127,11 @@ def read_log(path: Path) -> Log:
         raise reader.fail("", "not UTF-8 text; export the log again from the incident page") from None
     except json.JSONDecodeError as exc:
         raise ExerciseError(f"{file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except RecursionError:  # the json module recurses once per [ or {
+        raise reader.fail("", "not JSON this tool reads: nested too deeply") from None
+    except ValueError:  # Python refuses to read an integer of more than sys.get_int_max_str_digits() digits
+        raise reader.fail("", "not JSON this tool reads: a number of more than "
+                              f"{sys.get_int_max_str_digits()} digits") from None
     if not isinstance(data, dict):
         raise reader.fail("", "not an exported log: expected a JSON object")
     if data.get("format") != LOG_FORMAT:
@@ -161,7 +174,7 @@ def read_log(path: Path) -> Log:
     return Log(mode, scenario, reader.time(data.get("started"), "started"),
                reader.time(data.get("exported"), "exported"), reader.get(playbook, "organisation", str, "playbook"),
                reader.get(playbook, "version", str, "playbook"), reader.times(data, "events"), filed, ticks,
-               tuple(sorted(entries, key=lambda e: e.at)))
+               tuple(sorted(entries, key=lambda e: e.at)), file)
 
 
 @dataclass
@@ -192,13 +205,22 @@ def _status(due: dt.datetime | None, done: dt.datetime | None, end: dt.datetime,
 
 
 def after_action(playbook: Playbook, log: Log) -> Report:
-    """Compare ``log`` with ``playbook`` (see the module's doc)."""
+    """Compare ``log`` with ``playbook`` (see the module's doc).
+
+    Raises:
+        ExerciseError: the log is of a scenario the playbook does not have.
+    """
     report = Report(log)
     if (log.organisation, log.version) != (playbook.document.organisation, playbook.document.version):
         report.notes.append(f"The log was kept with version {log.version} of {log.organisation}'s playbook; this is "
                             f"version {playbook.document.version}: items and deadlines may have changed.")
     zone = ZoneInfo(playbook.document.timezone)
+    said = _said(log)
     scenario = next((s for s in playbook.scenarios if s.id == log.scenario), None)
+    if log.scenario and scenario is None:
+        known = [s.id for s in playbook.scenarios]
+        raise _Reader(log.file).fail("exercise.scenario", f"unknown scenario '{log.scenario}'; "
+                                     + (f"known: {', '.join(known)}" if known else "the playbook has no scenarios"))
     regulators = set(scenario.regulators) if scenario else {r.id for r in playbook.regulators}
     phases = [playbook.phase(p) for p in scenario.phases] if scenario else list(playbook.phases)
     events = {k: v for k, v in log.events.items() if k in S.CLOCK_EVENTS}
@@ -211,7 +233,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             if status in ("missed", "late"):
                 words = "was filed late" if status == "late" else "was not filed by its deadline"
                 report.findings.append(_finding(
-                    f"Exercise: the {d.stage.name} to {d.regulator.name} {words} ({_utc(d.due)}).", d.regulator.owner))
+                    f"{said}: the {d.stage.name} to {d.regulator.name} {words} ({_utc(d.due)}).", d.regulator.owner))
     milestones = {f"milestone:{m}": item.id for m, (_, item) in playbook.milestones.items()}
     for phase in phases:
         for item in phase.checklist:
@@ -233,7 +255,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             report.items.append((phase, item, due, done, status))
             if status in ("late", "never done"):
                 what = "done late" if status == "late" else "never done"
-                report.findings.append(_finding(f"Exercise: “{item.action}” was {what} (due {_utc(due)}).", item.owner))
+                report.findings.append(_finding(f"{said}: “{item.action}” was {what} (due {_utc(due)}).", item.owner))
     report.copied = list(dict.fromkeys(e.message for e in log.entries if e.kind == "copied" and e.message))
     _approvals(playbook, log, report)
     if scenario:
@@ -245,7 +267,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
         report.acted_roles = [r for r in owners if r in acted]
         report.silent_roles = [r for r in owners if r not in acted]
         for role in report.silent_roles:
-            report.findings.append(_finding(f"Exercise: the {playbook.role(role).name} ticked none of its checklist "
+            report.findings.append(_finding(f"{said}: the {playbook.role(role).name} ticked none of its checklist "
                                             "items.", role))
     calls = {call.key: call for call in call_tree(playbook)}
     for entry in log.entries:
@@ -256,14 +278,20 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             who = f"{call.contact.name} ({call.role.name}, {call.place})" if call else entry.call
             report.calls.append((who, entry.channel or "", entry.outcome, entry.call, entry.seconds))
             if entry.outcome == "wrong-number":
-                report.findings.append(_finding(f"Call-tree test: the number of {who} on {entry.channel} was wrong "
-                                                "or stale.", call.role.id if call else None))
+                on = f" on {entry.channel}" if entry.channel else ""  # the log may not say which channel was called
+                report.findings.append(_finding(f"Call-tree test: the number of {who}{on} was wrong or stale.",
+                                                call.role.id if call else None))
     answered = {key.partition("/")[0] for _, _, outcome, key, _ in report.calls if outcome == "answered"}
     for role in dict.fromkeys(key.partition("/")[0] for _, _, _, key, _ in report.calls):
         if role not in answered and role in {r.id for r in playbook.roles}:
             name = playbook.role(role).name
             report.findings.append(_finding(f"Call-tree test: nobody of the {name} answered.", role))
     return report
+
+
+def _said(log: Log) -> str:
+    """What a finding is from: an exercise, or a real incident (whose log the same tools export)."""
+    return "Exercise" if log.mode == "exercise" else "Incident"
 
 
 def _approvals(playbook: Playbook, log: Log, report: Report) -> None:
@@ -284,8 +312,8 @@ def _approvals(playbook: Playbook, log: Log, report: Report) -> None:
         met = len(before & set(approval.approvers)) >= approval.quorum
         report.approvals.append((ident, approved, approval.quorum, met))
         if first_copy is not None and not met:
-            report.findings.append(_finding(f"Exercise: the {template.title} was copied before {approval.quorum} of "
-                                            "its approvers had approved it.", template.owner))
+            report.findings.append(_finding(f"{_said(log)}: the {template.title} was copied before "
+                                            f"{approval.quorum} of its approvers had approved it.", template.owner))
 
 
 def _utc(moment: dt.datetime | None) -> str:
@@ -380,8 +408,13 @@ def report_markdown(playbook: Playbook, report: Report) -> str:
         lines += ["## Call tree", "", "| Person | Channel | Outcome | Seconds after the start |", "|---|---|---|---|"]
         lines += [f"| {md(who)} | {md(channel)} | {words[outcome]} | {seconds if seconds is not None else '-'} |"
                   for who, channel, outcome, _, seconds in report.calls] + [""]
-    proposed = findings_yaml(playbook, report).rstrip("\n")
+    if log.mode == "exercise":
+        proposed = findings_yaml(playbook, report).rstrip("\n")
+        how = "Paste under `exercises:` in playbook.yml, then set each finding's owner and due date:"
+    else:  # no exercise took place: the playbook's exercises section is not the place for them
+        proposed = yaml.safe_dump(report.findings, sort_keys=False, allow_unicode=True, width=4096).rstrip("\n")
+        how = ("This log is of a real incident, not an exercise: keep these findings with its lessons learned, "
+               "each with an owner and a due date.")
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", proposed)), default=0))
-    lines += ["## Proposed findings", "", "Paste under `exercises:` in playbook.yml, then set each finding's owner "
-              "and due date:", "", f"{fence}yaml", proposed, fence, ""]
+    lines += ["## Proposed findings", "", how, "", f"{fence}yaml", proposed, fence, ""]
     return "\n".join(lines)

@@ -40,8 +40,9 @@ class Card:
     title: str
     moment: str  #: what its time counts from: an event, "phase:<id>" or "milestone:<id>"
     offset: Duration | None  #: after the moment; None: at the moment itself
-    #: What the card is about, by kind: the phase, the role, the regulator and stage, the audience, the template
-    subject: dict[str, str]
+    #: What the card is about, by kind: the phase, the role, the regulator and stage (and its period, a Duration, said
+    #: in the site's language on the page), the audience, the template
+    subject: dict[str, object]
     items: tuple[tuple[Phase, ChecklistItem], ...] = ()
     templates: tuple[str, ...] = ()
     regulators: tuple[str, ...] = ()
@@ -163,7 +164,7 @@ def _deadline_cards(playbook: Playbook, scenario: Scenario, pairs: list[tuple[Ph
             cards.append(Card(f"deadline-{ident}-{deadline.stage.id}", "deadline", regulator.name, "awareness",
                               parse_duration(f"{minutes}m"),
                               {"regulator": ident, "stage": deadline.stage.id, "stage_name": deadline.stage.name,
-                               "due": str(clock.due), "status": deadline.status},
+                               "due": clock.due, "status": deadline.status},
                               items=items, templates=templates, regulators=(ident,),
                               contacts=tuple(c for c in [regulator.authority] if c), roles=roles,
                               decisions=_decisions(playbook, roles)))
@@ -271,6 +272,11 @@ class Call:
     def channels(self) -> tuple[ContactChannel, ...]:
         """The contact's channels, out-of-band ones first (the order the contacts page calls them in)."""
         return (*self.contact.out_of_band_channels, *(c for c in self.contact.channels if not c.out_of_band))
+
+    @property
+    def rank(self) -> int | None:
+        """None for a primary, else the deputy's rank (1, 2…)."""
+        return None if self.place == "primary" else int(self.place.split()[1])
 
     @property
     def key(self) -> str:

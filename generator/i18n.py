@@ -113,8 +113,13 @@ def _locale_of(tag: str) -> Locale:
         raise LanguageError(_unknown(tag)) from None
 
 
+#: A tag longer than this is cut in messages: no language tag is, and a message is one line.
+SHOWN_TAG = 40
+
+
 def _unknown(tag: str) -> str:
-    return (f"language '{tag}': the site's words are not translated into it; languages with a catalogue: "
+    shown = tag[:SHOWN_TAG].encode("unicode_escape").decode("ascii") + ("…" if len(tag) > SHOWN_TAG else "")
+    return (f"language '{shown}': the site's words are not translated into it; languages with a catalogue: "
             f"{', '.join(available())} (see README, For translators)")
 
 

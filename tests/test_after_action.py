@@ -102,6 +102,8 @@ def test_the_report_counts_deadlines_items_messages_roles_and_calls_from_the_log
 @pytest.mark.parametrize(("raw", "message"), [
     ('{"format": "crisis-playbook-log",\n "version": }', "log.json:2:13: not JSON: Expecting value"),
     ("[1, 2]", "log.json: not an exported log: expected a JSON object"),
+    ("[" * 100000 + "]" * 100000, "log.json: not JSON this tool reads: nested too deeply"),
+    ('{"version": ' + "9" * 5000 + "}", "log.json: not JSON this tool reads: a number of more than 4300 digits"),
     ('{"entries": []}', 'log.json: format: not an exported log of the incident tools (expected "crisis-playbook-log"); '
                         "export it with 'Export the log (JSON)' on the incident page"),
 ])
@@ -122,10 +124,47 @@ def test_a_log_that_is_not_one_is_refused_in_one_line(tmp_path: Path, raw: str, 
     ({"events": {"awareness": "2026-03-27 09:00"}}, "events.awareness: expected a time in ISO 8601 with its offset, "
                                                     'like 2026-03-27T09:00:00.000Z; got "2026-03-27 09:00"'),
     ({"ticks": {"assess-alarm": 5}}, "ticks.assess-alarm: expected an object with 'at'"),
+    ({"events": {"awareness": "0001-01-01T00:00:00+14:00"}},
+     'events.awareness: expected a time between the years 1970 and 2999, got "0001-01-01T00:00:00+14:00"'),
+    ({"events": {"awareness": "9999-12-31T20:00:00+00:00"}},
+     'events.awareness: expected a time between the years 1970 and 2999, got "9999-12-31T20:00:00+00:00"'),
+    ({"exported": "9999-12-31T23:59:00-10:00"},
+     'exported: expected a time between the years 1970 and 2999, got "9999-12-31T23:59:00-10:00"'),
 ])
 def test_a_malformed_log_names_the_key_path(tmp_path: Path, changes: dict[str, Any], message: str) -> None:
     code, output = _run(tmp_path, _log(**changes))
     assert (code, output.replace(str(tmp_path) + "/", "")) == (1, f"log.json: {message}\n")
+
+
+def test_a_log_of_a_scenario_the_plan_does_not_have_is_refused(tmp_path: Path) -> None:
+    """Not a report of the whole plan under the unknown name, with a findings entry that would not validate."""
+    code, output = _run(tmp_path, _log(exercise={"scenario": "no-such"}))
+    assert (code, output.replace(str(tmp_path) + "/", "")) == (
+        1, "log.json: exercise.scenario: unknown scenario 'no-such'; known: ransomware, data-breach, espionage, ddos, "
+           "supplier-compromise\n")
+
+
+def test_a_wrong_number_logged_without_its_channel_is_a_finding_that_names_no_channel(tmp_path: Path) -> None:
+    log = _log()
+    log["entries"].append({"at": "2026-03-27T09:31:00.000Z", "kind": "call", "call": "dpo/eva-huber",
+                           "outcome": "wrong-number", "text": "call"})
+    code, output = _run(tmp_path, log)
+    assert code == 0, output
+    assert "  - finding: 'Call-tree test: the number of Eva Huber (Data protection officer, primary) was wrong or " \
+           "stale.'\n" in output
+    assert "| Eva Huber &#40;Data protection officer, primary&#41; |  | wrong or stale number | - |" in output
+
+
+def test_a_real_incidents_log_is_not_proposed_as_an_exercise(tmp_path: Path) -> None:
+    """No exercise took place: its findings are the incident's, not an `exercises` entry (of kind call-tree-test)."""
+    log = _log(mode="incident")
+    del log["exercise"]
+    code, output = _run(tmp_path, log)
+    assert code == 0, output
+    findings = output[output.index("## Proposed findings"):]
+    assert "exercises" not in findings and "call-tree" not in findings and "Exercise:" not in findings
+    assert "- finding: 'Incident: the Initial notification to Austrian Financial Market Authority (FMA) - DORA major " \
+           "ICT-related incident was filed late (2026-03-28 09:00 UTC).'\n  owner: ciso\n  status: open\n" in findings
 
 
 def test_a_missing_log_is_one_line(tmp_path: Path) -> None:

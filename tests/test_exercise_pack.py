@@ -120,6 +120,49 @@ def test_the_pack_page_says_what_each_inject_expects() -> None:
     assert "| [Ransomware](ransomware.md) | 13 | 9 |" in pages["exercise/index.md"].markdown
 
 
+def test_an_inject_time_the_pack_chose_is_said_to_be_the_packs_not_the_plans() -> None:
+    """The plan sets when to call the deputy (after the role's escalation time without an answer), a deadline and an
+    item's due time; it does not say when the primary was called, when to be reminded of a deadline, or when a
+    journalist calls or an embargo leaks. Those times are the pack's, and each such card says so."""
+    page = next(p for p in render_pages(open_playbook(EXAMPLE).playbook) if p.path == "exercise/ransomware.md").markdown
+
+    def card(ident: str) -> str:
+        start = page.index(f'id="inject-{ident}"')
+        return page[start:page.index("</div>", start)]
+
+    assert "The time of this inject is the pack's choice, not the plan's: it assumes Katharina Wolf was called at " \
+           "awareness." in card("deputy-crisis-lead")
+    assert "The time of this inject is the pack's choice, not the plan's: 2 hours before the deadline, when the " \
+           "incident page starts to mark it as due soon." in card("deadline-at-fma-initial")
+    assert "The time of this inject is the pack's choice, not the plan's: it comes when this item of the plan is " \
+           "due: Draft the holding statement" in card("journalist")
+    assert "The time of this inject is the pack's choice, not the plan's: it comes when this item of the plan is " \
+           "due: Choose the lead medium" in card("embargo")
+    for ident in ("start", "phase-disclosure", "own-ceo-on-a-plane"):  # the plan's moments, the organisation's own
+        assert "the pack's choice" not in card(ident)
+
+
+def test_the_pack_says_the_plans_durations_in_the_sites_language() -> None:
+    """The crisis lead's 15m escalation and the journalist's 4h: German words on a German pack, as on the home page."""
+    from generator import i18n
+
+    pages = render_pages(open_playbook(EXAMPLE).playbook, None, i18n.language("de"))
+    page = next(p for p in pages if p.path == "exercise/ransomware.md").markdown
+    assert "Katharina Wolf (Crisis team lead) hat 15 Minuten lang nicht geantwortet." in page
+    assert "| 4 Stunden nach " in page
+    assert "ist in 2 Stunden fällig: 24 Stunden nach Kenntnisnahme." in page  # the FMA's outer limit
+
+
+def test_the_call_tree_sheet_says_its_words_in_the_sites_language() -> None:
+    from generator import i18n
+
+    pages = render_pages(open_playbook(EXAMPLE).playbook, None, i18n.language("de"))
+    page = next(p for p in pages if p.path == "call-tree.md").markdown
+    assert " · Wartezeit 15 Minuten, dann die nächste Person | Hauptverantwortlich | [Katharina Wolf]" in page
+    assert "| Stellvertretung 1 | [Stefan Gruber]" in page
+    assert "| primary |" not in page and "| deputy " not in page
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_playbook_exercise_prints_the_pack(tmp_path: Path) -> None:

@@ -157,6 +157,11 @@ def test_a_language_without_a_catalogue_names_the_languages_there_are() -> None:
 def test_a_tag_that_is_no_language_is_refused_the_same_way() -> None:
     with pytest.raises(i18n.LanguageError, match="language 'x!': the site's words are not translated into it"):
         i18n.language("x!")
+    # A tag typed or pasted wrongly is shown readably and short, on the one line of the message.
+    with pytest.raises(i18n.LanguageError, match=r"^language 'de\\nx\\x00': the site's"):
+        i18n.language("de\nx\x00")
+    with pytest.raises(i18n.LanguageError, match=r"^language 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…': the site's"):
+        i18n.language("x" * 300)
 
 
 @pytest.mark.slow
@@ -225,6 +230,39 @@ def test_cyrillic_is_the_latin_text_in_the_other_script() -> None:
     assert latin.gettext("Who to call") == "Koga zvati" and cyrillic.gettext("Who to call") == "Кога звати"
     assert cyrillic.gettext("Deadlines") == "Рокови" and cyrillic.gettext("Approval matrix") == "Матрица одобрења"
     assert cyrillic.gettext("These tools need JavaScript.") == "Овим алатима је потребан JavaScript."
+    # Every message: the Cyrillic, with what it keeps in Latin put into Cyrillic too, is the Latin put into Cyrillic.
+    with i18n.catalogue_path("sr_Latn").open("rb") as file:
+        latin_catalog = read_po(file)
+    with i18n.catalogue_path("sr_Cyrl").open("rb") as file:
+        cyrillic_catalog = read_po(file)
+    differ = []
+    for message in latin_catalog:
+        if not message.id:
+            continue
+        other = cyrillic_catalog.get(message.id, context=message.context)
+        pairs = zip(_forms(message.string), _forms(other.string if other else ""), strict=False)
+        differ += [f"{message.id!r}: {cyr!r}" for lat, cyr in pairs if _cyrillic(lat) != _cyrillic(cyr)]
+        differ += [f"{message.id!r}: {cyr!r} mixes scripts in a word" for cyr in _forms(other.string if other else "")
+                   if re.search(r"[A-Za-zčćđšžČĆĐŠŽ][а-шА-Ш]|[а-шА-Ш][A-Za-zčćđšžČĆĐŠŽ]", cyr)]
+        # What stays Latin is what the English has too: names, code, values, the matrix letters.
+        source = " ".join(_forms(message.id))
+        differ += [f"{message.id!r}: {word!r} left in Latin" for cyr in _forms(other.string if other else "")
+                   for word in re.findall(r"[A-Za-zčćđšžČĆĐŠŽ]+", cyr) if word not in source]
+    assert differ == []
+
+
+#: Serbian Latin letters in Cyrillic: the digraphs first (lj, nj, dž are one letter each).
+_LETTERS = {**{a: b for a, b in zip(["lj", "nj", "dž", "Lj", "Nj", "Dž", "LJ", "NJ", "DŽ"], "љњџЉЊЏЉЊЏ", strict=True)},
+            **dict(zip("abcčćdđefghijklmnoprsštuvzžABCČĆDĐEFGHIJKLMNOPRSŠTUVZŽ",
+                       "абцчћдђефгхијклмнопрсштувзжАБЦЧЋДЂЕФГХИЈКЛМНОПРСШТУВЗЖ", strict=True))}
+
+
+def _cyrillic(text: str) -> str:
+    return re.sub("|".join(sorted(_LETTERS, key=len, reverse=True)), lambda m: _LETTERS[m.group()], text)
+
+
+def _forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else tuple(string)
 
 
 def test_the_tools_get_their_words_and_plural_forms_in_the_language(example) -> None:  # type: ignore[no-untyped-def]
@@ -272,3 +310,25 @@ def test_the_plugins_language_option_in_mkdocs_yml_chooses_the_language(tmp_path
     assert code == 0, output
     index = (tmp_path / "project" / "site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="sr-Cyrl"' in index and "Кога звати" in index
+
+
+#: Words a catalogue must not use, with the site's own word for the thing (a reader at 3 a.m. must not wonder
+#: whether a "Nachricht" is something else than the "Mitteilungen" of the menu).
+TERMS = {
+    "de": {r"Nachricht": "Mitteilung", r"Out-of-Band": "Ausweichkanal", r"(?<!Stell)[Vv]ertretung": "Stellvertretung",
+           r"\bMal \{count\}": "{count}. Mal",
+           # a holding statement is not the DORA "Erstmeldung"; a release of the playbook is not an approval
+           r"Erstmitteilung": "erste Stellungnahme", r"Freigaben (dieses|mit)|sobald Freigaben": "Ausgaben"},
+    "sr_Latn": {r"\bput \{count\}": "{count}. put", r"vanpojasn": "rezervni kanal", r"prv\w+ izjav": "prvo saopštenje"},
+    "sr_Cyrl": {r"\bпут \{count\}": "{count}. пут", r"ванпојасн": "резервни канал", r"прв\w+ изјав": "прво саопштење"},
+}
+
+
+@pytest.mark.parametrize("locale", sorted(TERMS))
+def test_a_catalogue_says_one_thing_with_one_word(locale: str) -> None:
+    with i18n.catalogue_path(locale).open("rb") as file:
+        catalog = read_po(file)
+    found = [f"{text!r} (say {word!r})" for message in catalog if message.id
+             for text in ([message.string] if isinstance(message.string, str) else message.string)
+             for term, word in TERMS[locale].items() if re.search(term, text)]
+    assert found == []
