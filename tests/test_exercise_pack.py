@@ -176,3 +176,12 @@ def test_playbook_exercise_prints_the_pack(tmp_path: Path) -> None:
     code, output = invoke("exercise", "tsunami", cwd=tmp_path)
     assert (code, output) == (1, "unknown scenario 'tsunami'; known: ransomware, data-breach, espionage, ddos, "
                                  "supplier-compromise\n")
+
+
+def test_an_unknown_scenario_is_refused_before_chromium_is_looked_for_or_the_site_built(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    # Chromium named but missing: looking for it would fail with its own message, not the scenario's.
+    code, output = invoke("exercise", "tsunami", cwd=tmp_path, env={"PLAYBOOK_CHROMIUM": str(tmp_path / "none")})
+    assert (code, output) == (1, "unknown scenario 'tsunami'; known: ransomware, data-breach, espionage, ddos, "
+                                 "supplier-compromise\n")
+    assert not (tmp_path / "site").exists() and not (tmp_path / "dist").exists()

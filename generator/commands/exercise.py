@@ -6,12 +6,13 @@ prints; Chromium prints it offline as `playbook pdf` prints the playbook.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import build_into, file_stem
-from ..errors import ExerciseError
+from ..errors import ExerciseError, PlaybookError
 from ..paths import check_output_file
 from ..schema import Edition
 from .pdf import find_chromium, print_page
@@ -24,6 +25,36 @@ class PrintedPack:
     page: str  #: where the pack is on the site
 
 
+def _check_known(scenario: str, known: list[str]) -> None:
+    if scenario not in known:
+        raise ExerciseError(f"unknown scenario '{scenario}'; "
+                            + (f"known: {', '.join(known)}" if known else "the playbook has no scenarios"))
+
+
+def _check_scenario(config_file: Path, scenario: str) -> None:
+    """Refuse an unknown scenario from the playbook mkdocs.yml names, without building anything.
+
+    A configuration or playbook that cannot be read is left to the build, which reports it as every build does
+    (MkDocs' messages are silenced here so that they are not said twice).
+    """
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .. import open_playbook
+
+    logging.disable(logging.CRITICAL)
+    try:
+        plugin = load_config(str(config_file)).plugins.get("playbook")
+        if plugin is None:
+            return
+        playbook = open_playbook(config_file.resolve().parent / plugin.config.playbook, private=False).playbook
+    except (MkDocsException, PlaybookError, OSError):
+        return
+    finally:
+        logging.disable(logging.NOTSET)
+    _check_known(scenario, [s.id for s in playbook.scenarios])
+
+
 def make_pack(config_file: Path, scenario: str, output: Path | None = None, *,
               edition: Edition | None = None) -> PrintedPack:
     """Build the site in a scratch folder and print the exercise pack of ``scenario``.
@@ -34,14 +65,12 @@ def make_pack(config_file: Path, scenario: str, output: Path | None = None, *,
     """
     from ..exercise import exercise_pack
 
+    _check_scenario(config_file, scenario)  # before looking for Chromium and building the whole site
     chromium = find_chromium()
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch) / "site"
         playbook = build_into(config_file, site, edition=edition).playbook
-        known = [s.id for s in playbook.scenarios]
-        if scenario not in known:
-            raise ExerciseError(f"unknown scenario '{scenario}'; "
-                                + (f"known: {', '.join(known)}" if known else "the playbook has no scenarios"))
+        _check_known(scenario, [s.id for s in playbook.scenarios])
         doc = playbook.document
         target = output or config_file.resolve().parent / "dist" / (
             f"{file_stem(doc.organisation, doc.version)}-exercise-{scenario}.pdf")
