@@ -406,6 +406,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     asks for the passphrase once per browser tab.
     """
     from .build import build as build_site  # imports MkDocs, so only when building
+    from .i18n import asked_tag
     from .multilingual import folder_of
 
     _log_mkdocs(verbose)
@@ -415,7 +416,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     with _user_errors(obj["debug"]):
         try:
             built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
-                               passphrase=passphrase, language=language)
+                               passphrase=passphrase, language=asked_tag(language, "--language"))
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)

@@ -123,6 +123,19 @@ def _unknown(tag: str) -> str:
             f"{', '.join(available())} (see README, For translators)")
 
 
+def asked_tag(tag: str | None, given_as: str) -> str | None:
+    """A language tag as given (``--language``): None when not given; an empty one is refused, not taken as
+    "not given" (the site would silently be in the default language).
+
+    Raises:
+        LanguageError: the tag is empty or blank.
+    """
+    if tag is not None and not tag.strip():
+        raise LanguageError(f"{given_as} '{tag}': empty; name a language tag, one of the languages with a catalogue: "
+                            f"{', '.join(available())}")
+    return tag
+
+
 def catalogue_locale(tag: str) -> str:
     """The catalogue folder for a BCP 47 tag: the most specific one that exists, with the script CLDR
     takes as the language's usual one where the tag names none (plain ``sr`` is Serbian in Cyrillic).

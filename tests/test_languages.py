@@ -332,3 +332,13 @@ def test_a_catalogue_says_one_thing_with_one_word(locale: str) -> None:
              for text in ([message.string] if isinstance(message.string, str) else message.string)
              for term, word in TERMS[locale].items() if re.search(term, text)]
     assert found == []
+
+
+def test_an_empty_language_is_refused_not_taken_as_the_default(tmp_path: Path) -> None:
+    config = copy_example(tmp_path / "project")
+    for empty in ("", " "):
+        code, output = invoke("build", "-f", str(config), "--language", empty)
+        assert (code, output) == (1, f"--language '{empty}': empty; name a language tag, one of the languages with "
+                                     "a catalogue: en, de, sr-Cyrl, sr-Latn\n"
+                                     "Build failed; site/ and dist/ are unchanged.\n")
+    assert not (tmp_path / "project" / "site").exists()
