@@ -246,12 +246,12 @@ def at_revision(revision: str, file: Path) -> tuple[Playbook, str]:
     Raises:
         LoadError: git does not know the revision or the file in it, or it is not valid.
     """
-    from .translations import translation_file
+    from .translations import TRANSLATION_STARTS, translation_file
 
     def read(language: str) -> Source | None:
         beside = translation_file(file, language)
         found = file_at_revision(revision, beside, limit=MAX_FILE_BYTES)
-        return None if found is None else load_bytes(found, f"{revision}:{beside.name}")
+        return None if found is None else load_bytes(found, f"{revision}:{beside.name}", starts=TRANSLATION_STARTS)
 
     name = f"{revision}:{file.name}"
     shown = file_at_revision(revision, file, limit=MAX_FILE_BYTES)
@@ -267,11 +267,12 @@ def read_side(spec: str, cwd: Path) -> tuple[Playbook, str]:
         LoadError: neither a readable file nor a revision git knows, or not valid.
     """
     if (cwd / spec).is_file():
-        from .translations import translation_file
+        from .translations import TRANSLATION_STARTS, translation_file
 
         def read(language: str) -> Source | None:
             beside = translation_file(cwd / spec, language)
-            return load(beside, str(translation_file(spec, language))) if beside.is_file() else None
+            return (load(beside, str(translation_file(spec, language)), starts=TRANSLATION_STARTS)
+                    if beside.is_file() else None)
 
         return _valid(load(cwd / spec, spec), read), spec
     revision, _, inside = spec.partition(":")

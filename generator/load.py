@@ -208,7 +208,8 @@ class _PlainComposer(Composer):
             self._depth -= 1
 
 
-_STARTS = "a playbook is a YAML mapping that starts with 'document:'"
+#: What a playbook is, said where a file is empty; the loaders of other files (translation files) say their own.
+PLAYBOOK_STARTS = "a playbook is a YAML mapping that starts with 'document:'"
 _NO_ANCHORS = "anchors and aliases are refused in a playbook, write the value out in full"
 
 
@@ -250,9 +251,9 @@ _LOADERS = {name: _plain_loader(events) for name, events in EVENT_SOURCES.items(
 DEFAULT_EVENTS = "libyaml" if "libyaml" in EVENT_SOURCES else "python"
 
 
-def _decode(raw: bytes, file: str) -> str:
+def _decode(raw: bytes, file: str, starts: str = PLAYBOOK_STARTS) -> str:
     if not raw.strip():
-        raise LoadError([Problem(file, 0, 0, "", f"the file is empty; {_STARTS}")])
+        raise LoadError([Problem(file, 0, 0, "", f"the file is empty; {starts}")])
     if b"\0" in raw:
         raise LoadError([Problem(file, 0, 0, "", "this is a binary file, not YAML text")])
     try:
@@ -266,13 +267,13 @@ def _decode(raw: bytes, file: str) -> str:
         ) from None
 
 
-def _compose(text: str, file: str, events: str) -> Node:
+def _compose(text: str, file: str, events: str, starts: str = PLAYBOOK_STARTS) -> Node:
     loader: Any = None
     try:
         loader = _LOADERS[events](text)
         loader.get_event()  # StreamStart
         if loader.check_event(StreamEndEvent):
-            raise LoadError([Problem(file, 0, 0, "", f"the file holds only comments; {_STARTS}")])
+            raise LoadError([Problem(file, 0, 0, "", f"the file holds only comments; {starts}")])
         root = loader.compose_document()
         if not loader.check_event(StreamEndEvent):
             mark = loader.peek_event().start_mark
@@ -418,12 +419,15 @@ def format_path(path: KeyPath) -> str:
     return text
 
 
-def load_text(text: str, file: str = "playbook.yml", *, events: str = DEFAULT_EVENTS) -> Source:
+def load_text(text: str, file: str = "playbook.yml", *, events: str = DEFAULT_EVENTS,
+              starts: str = PLAYBOOK_STARTS) -> Source:
     """Load a playbook from text; ``file`` is the name used in messages.
 
     ``events`` picks the YAML parser ("libyaml" or "python"); both accept and refuse the same input.
+    ``starts`` says what the file should be, where it is empty or holds only comments (another kind of file:
+    a translation file).
     """
-    root = _compose(text, file, events)
+    root = _compose(text, file, events, starts)
     if not isinstance(root, MappingNode):
         position = _position(root)
         raise LoadError(
@@ -486,7 +490,7 @@ def read_bounded(path: Path, file: str) -> bytes:
     return raw
 
 
-def load(path: str | Path, display_name: str | None = None) -> Source:
+def load(path: str | Path, display_name: str | None = None, *, starts: str = PLAYBOOK_STARTS) -> Source:
     """Read and load the playbook at ``path`` (see :func:`read_bounded` for what is refused).
 
     Raises:
@@ -495,10 +499,10 @@ def load(path: str | Path, display_name: str | None = None) -> Source:
     """
     path = Path(path)
     file = display_name or str(path)
-    return load_bytes(read_bounded(path, file), file)
+    return load_bytes(read_bounded(path, file), file, starts=starts)
 
 
-def load_bytes(raw: bytes, file: str) -> Source:
+def load_bytes(raw: bytes, file: str, *, starts: str = PLAYBOOK_STARTS) -> Source:
     """Load a playbook from bytes read from anywhere (a file, a git revision); ``file`` names it.
 
     Raises:
@@ -506,4 +510,4 @@ def load_bytes(raw: bytes, file: str) -> Source:
     """
     if len(raw) > MAX_FILE_BYTES:
         raise _too_large(file, f"more than {MAX_FILE_BYTES:,}")
-    return load_text(_decode(raw, file), file)
+    return load_text(_decode(raw, file, starts), file, starts=starts)

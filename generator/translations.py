@@ -24,6 +24,11 @@ from .load import KeyPath, Source, load
 from .schema import BUILTIN_VALUES, INCIDENT_BLANK, LANGUAGE, VALUE_BLANK
 from .validate import MERGE_BLANK, _blank_problems, _entries, _normalised, _Report, _texts, shape_problems
 
+#: What a translation file is, said where one is empty or holds only comments.
+TRANSLATION_STARTS = ("a translation file is a YAML mapping of the plan's texts in its language, by the ids of "
+                      "playbook.yml (document:, templates:, …); write them, or remove the language from "
+                      "document.translations")
+
 if TYPE_CHECKING:  # the model is needed only once the playbook is valid, not on the `playbook validate` path
     from .model import Playbook, Translation
 
@@ -86,7 +91,7 @@ def load_translations(path: str | Path, source: Source) -> tuple[list[tuple[str,
                        hint=f"write it beside {Path(source.file).name}, or remove '{language}' here")
         else:
             try:
-                found.append((language, load(file, shown)))
+                found.append((language, load(file, shown, starts=TRANSLATION_STARTS)))
             except LoadError as error:
                 report.problems += error.problems
         seen.add(language)

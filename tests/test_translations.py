@@ -338,3 +338,13 @@ def test_a_translated_text_is_text_on_the_page_and_never_a_template(tmp_path: Pa
     assert _problems(tmp_path, templated)[0] == (
         "playbook.de.yml:7:7: templates[0].body: '{%' is not allowed in message text; only {{ name }} and "
         "[[ name ]] blanks are")
+
+
+@pytest.mark.parametrize(("german", "said"), [("", "is empty"), ("# nothing yet\n", "holds only comments")])
+def test_an_empty_translation_file_is_refused_as_a_translation_file_not_as_a_playbook(
+        tmp_path: Path, german: str, said: str) -> None:
+    assert _problems(tmp_path, german) == [
+        f"playbook.de.yml: the file {said}; a translation file is a YAML mapping of the plan's texts in its language, "
+        "by the ids of playbook.yml (document:, templates:, …); write them, or remove the language from "
+        "document.translations",
+    ]
