@@ -85,8 +85,8 @@ SERBIAN = {
     ("initial", "waiting"): "4 sata nakon klasifikacije; unesite vreme klasifikacije (klasifikovan kao ozbiljan "
                             "incident)",
     ("initial", "hint"): "Unesite vreme klasifikacije. Ako je isto kao vreme saznanja, rok je",
-    ("intermediate", "period"): "72 sata nakon faze prijave „Initial notification“",
-    ("intermediate", "filed_from"): "Računa se od podnošenja faze prijave „Initial notification“.",
+    ("intermediate", "period"): "72 sata nakon koraka prijave „Initial notification“",
+    ("intermediate", "filed_from"): "Računa se od podnošenja koraka prijave „Initial notification“.",
     ("filing", "period"): "4 radna dana nakon utvrđivanja značajnosti",
     ("annual", "period"): "60 dana nakon kraja kalendarske godine otkrivanja",
     ("people", "rule"): "Without undue delay nakon saznanja; bez fiksnog roka.",
@@ -96,7 +96,7 @@ SERBIAN = {
 CYRILLIC = {
     ("initial", "period"): "4 сата након класификације",
     ("initial", "limit"): "24 сата након сазнања (крајња граница за рок: 4 сата након класификације)",
-    ("intermediate", "period"): "72 сата након фазе пријаве „Initial notification“",
+    ("intermediate", "period"): "72 сата након корака пријаве „Initial notification“",
     ("filing", "period"): "4 радна дана након утврђивања значајности",
     ("annual", "period"): "60 дана након краја календарске године откривања",
     ("people", "rule"): "Without undue delay након сазнања; без фиксног рока.",

@@ -319,8 +319,11 @@ TERMS = {
            r"\bMal \{count\}": "{count}. Mal",
            # a holding statement is not the DORA "Erstmeldung"; a release of the playbook is not an approval
            r"Erstmitteilung": "erste Stellungnahme", r"Freigaben (dieses|mit)|sobald Freigaben": "Ausgaben"},
-    "sr_Latn": {r"\bput \{count\}": "{count}. put", r"vanpojasn": "rezervni kanal", r"prv\w+ izjav": "prvo saopštenje"},
-    "sr_Cyrl": {r"\bпут \{count\}": "{count}. пут", r"ванпојасн": "резервни канал", r"прв\w+ изјав": "прво саопштење"},
+    "sr_Latn": {r"\bput \{count\}": "{count}. put", r"vanpojasn": "rezervni kanal", r"prv\w+ izjav": "prvo saopštenje",
+                # a regulator's reporting stage is not a phase of the plan ("Faze"); an inject is no "ubacivanje"
+                r"(?i)faz\w* prijave|rok ove faze": "korak prijave", r"(?i)ubaciv": "događaj iz scenarija"},
+    "sr_Cyrl": {r"\bпут \{count\}": "{count}. пут", r"ванпојасн": "резервни канал", r"прв\w+ изјав": "прво саопштење",
+                r"(?i)фаз\w* пријаве|рок ове фазе": "корак пријаве", r"(?i)убацив": "догађај из сценарија"},
 }
 
 
