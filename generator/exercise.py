@@ -143,7 +143,8 @@ def _deputy_card(playbook: Playbook, first: Phase, pairs: list[tuple[Phase, Chec
 
 def _deadline_cards(playbook: Playbook, scenario: Scenario, pairs: list[tuple[Phase, ChecklistItem]]) -> list[Card]:
     """A regulator's deadline approaches: for each stage counted from awareness in elapsed time, once the incident
-    clock marks it due within two hours."""
+    clock marks it due within two hours; at awareness itself for one due within two hours of it (the clock marks
+    it from the start, and no other inject names it)."""
     cards = []
     zone = ZoneInfo(playbook.document.timezone)
     for ident in scenario.regulators:
@@ -154,17 +155,16 @@ def _deadline_cards(playbook: Playbook, scenario: Scenario, pairs: list[tuple[Ph
                     or clock.due is None or clock.due.elapsed_minutes is None:
                 continue
             left = deadline.due - _SOME_MOMENT
-            if left <= WARN_BEFORE:
-                continue  # due within two hours of awareness: the first inject already shows it
-            minutes = int((left - WARN_BEFORE).total_seconds() // 60)
+            soon = left <= WARN_BEFORE  # due within two hours of awareness: the card comes at awareness
+            minutes = 0 if soon else int((left - WARN_BEFORE).total_seconds() // 60)
             items = tuple((p, i) for p, i in pairs if ident in i.regulators)
             templates = tuple(dict.fromkeys([*(t.id for t in playbook.templates_for_regulator(ident)),
                                              *(t for _, i in items for t in i.templates)]))
             roles = tuple(r for r in [regulator.owner] if r)
             cards.append(Card(f"deadline-{ident}-{deadline.stage.id}", "deadline", regulator.name, "awareness",
-                              parse_duration(f"{minutes}m"),
+                              None if soon else parse_duration(f"{minutes}m"),
                               {"regulator": ident, "stage": deadline.stage.id, "stage_name": deadline.stage.name,
-                               "due": clock.due, "status": deadline.status},
+                               "due": clock.due, "status": deadline.status, "soon": soon},
                               items=items, templates=templates, regulators=(ident,),
                               contacts=tuple(c for c in [regulator.authority] if c), roles=roles,
                               decisions=_decisions(playbook, roles)))

@@ -185,3 +185,25 @@ def test_an_unknown_scenario_is_refused_before_chromium_is_looked_for_or_the_sit
     assert (code, output) == (1, "unknown scenario 'tsunami'; known: ransomware, data-breach, espionage, ddos, "
                                  "supplier-compromise\n")
     assert not (tmp_path / "site").exists() and not (tmp_path / "dist").exists()
+
+
+def test_a_deadline_due_within_two_hours_of_awareness_gets_its_inject_at_awareness() -> None:
+    """The card schemes' alert due 1 hour after awareness: the incident clock marks it due soon from the start, so its
+    inject comes at T+0, says the plan's period and that the time is the pack's; the 24h alert keeps T+22:00."""
+    text = EXAMPLE.read_text()
+    assert "deadline-card-schemes-alert" not in _pack(text, "supplier-compromise")  # from detection: no card
+    soon = edit(text, "        due: 24h\n        from: detection\n", "        due: 1h\n        from: awareness\n")
+    assert _pack(soon, "supplier-compromise")["deadline-card-schemes-alert"] == "awareness +None"
+    later = edit(text, "        due: 24h\n        from: detection\n", "        due: 24h\n        from: awareness\n")
+    assert _pack(later, "supplier-compromise")["deadline-card-schemes-alert"] == "awareness +1320 minutes"
+    source = load_text(soon, "playbook.yml")
+    validate(source, today=TODAY)
+    page = next(p for p in render_pages(build_model(source.data))
+                if p.path == "exercise/supplier-compromise.md").markdown
+    assert "| T+0:00 | [Alert the acquirer due 1 hour after awareness (Card schemes, through the acquiring bank)]" \
+           "(#inject-deadline-card-schemes-alert) |" in page
+    card = page[page.index('id="inject-deadline-card-schemes-alert"'):]
+    card = card[:card.index("</div>")]
+    assert "The Alert the acquirer to Card schemes, through the acquiring bank is due 1 hour after awareness." in card
+    assert "*The time of this inject is the pack's choice, not the plan's: at awareness, because the deadline is due " \
+           "within 2 hours of it and the incident page marks it as due soon from the start.*" in card
