@@ -125,16 +125,35 @@ def _phase_cards(playbook: Playbook, phases: tuple[Phase, ...],
     return cards
 
 
+def _call_item(first: Phase, pairs: list[tuple[Phase, ChecklistItem]], person: str) -> ChecklistItem | None:
+    """The first phase's first item that calls ``person`` by a time after awareness (``assess-alarm``: call the
+    crisis lead within 15 minutes)."""
+    return next((i for p, i in pairs if p.id == first.id and person in i.contacts and i.due is not None
+                 and i.due_from == "awareness" and i.due.elapsed_minutes is not None), None)
+
+
 def _deputy_card(playbook: Playbook, first: Phase, pairs: list[tuple[Phase, ChecklistItem]]) -> Card | None:
-    """The first key role the first phase needs, with a deputy and an escalation time: its holder does not answer."""
+    """The first key role the first phase needs, with a deputy and an escalation time: its holder does not answer.
+
+    Its time: the due time of the item that calls the holder, plus the role's escalation time (both the plan's);
+    without such an item, the escalation time after awareness (the pack assumes the call came then, and says so).
+    """
     needed = [first.owner, *(i.owner for p, i in pairs if p.id == first.id)]
     for role in playbook.roles:
         primaries, deputies = playbook.holders(role.id)
         if role.key and role.id in needed and primaries and deputies and role.escalate_after is not None:
             rank = playbook.deputy_rank(deputies[0], role.id)
             called = playbook.deputies_at(role.id, rank) if rank is not None else deputies[:1]
-            return Card(f"deputy-{role.id}", "deputy", role.name, "awareness", role.escalate_after,
-                        {"role": role.id, "primary": primaries[0].id},
+            item = _call_item(first, pairs, primaries[0].id)
+            wait = role.escalate_after.elapsed_minutes
+            offset = role.escalate_after
+            if item is not None and item.due is not None and item.due.elapsed_minutes is not None \
+                    and wait is not None:
+                offset = parse_duration(f"{item.due.elapsed_minutes + wait}m")
+            else:
+                item = None
+            return Card(f"deputy-{role.id}", "deputy", role.name, "awareness", offset,
+                        {"role": role.id, "primary": primaries[0].id, "call_item": item},
                         items=tuple((p, i) for p, i in pairs if p.id == first.id and i.owner == role.id),
                         contacts=tuple(c.id for c in called), roles=(role.id,),
                         decisions=_decisions(playbook, (role.id,)))

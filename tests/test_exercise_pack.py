@@ -32,7 +32,7 @@ def _pack(text: str, scenario: str = "ransomware") -> dict[str, str]:
 def test_the_ransomware_pack_times_each_inject_from_the_plan() -> None:
     assert _pack(EXAMPLE.read_text()) == {
         "start": "awareness +None",
-        "deputy-crisis-lead": "awareness +15 minutes",
+        "deputy-crisis-lead": "awareness +30 minutes",  # assess-alarm calls her within 15m, then 15m escalation
         "own-ceo-on-a-plane": "awareness +1 hour",
         "deadline-at-fma-initial": "awareness +1320 minutes",  # 24h outer limit less 2h
         "deadline-at-dsb-notification": "awareness +4200 minutes",  # 72h less 2h
@@ -130,8 +130,9 @@ def test_an_inject_time_the_pack_chose_is_said_to_be_the_packs_not_the_plans() -
         start = page.index(f'id="inject-{ident}"')
         return page[start:page.index("</div>", start)]
 
-    assert "The time of this inject is the pack's choice, not the plan's: it assumes Katharina Wolf was called at " \
-           "awareness." in card("deputy-crisis-lead")
+    assert "The time of this inject follows the plan: Katharina Wolf is to be called within 15 minutes of awareness, " \
+           "and the deputy after 15 minutes without an answer. The plan's item: Raise the alarm in the Signal crisis " \
+           "group and call the crisis lead; do not use e-mail or chat." in card("deputy-crisis-lead")
     assert "The time of this inject is the pack's choice, not the plan's: 2 hours before the deadline, when the " \
            "incident page starts to mark it as due soon." in card("deadline-at-fma-initial")
     assert "The time of this inject is the pack's choice, not the plan's: it comes when this item of the plan is " \
@@ -207,3 +208,23 @@ def test_a_deadline_due_within_two_hours_of_awareness_gets_its_inject_at_awarene
     assert "The Alert the acquirer to Card schemes, through the acquiring bank is due 1 hour after awareness." in card
     assert "*The time of this inject is the pack's choice, not the plan's: at awareness, because the deadline is due " \
            "within 2 hours of it and the incident page marks it as due soon from the start.*" in card
+
+
+def test_the_deputy_inject_comes_the_escalation_time_after_the_item_that_calls_the_role_is_due() -> None:
+    """Katharina Wolf (crisis lead, escalation time 15m) is called by assess-alarm, due 15m after awareness: T+0:30.
+    Due 40m instead: T+0:55. No item calls her: the escalation time after awareness, T+0:15, said to be the pack's."""
+    text = EXAMPLE.read_text()
+    assert _pack(text)["deputy-crisis-lead"] == "awareness +30 minutes"
+    alarm = "        owner: cert-lead\n        due: 15m\n        from: awareness\n        channels: [signal-crisis]\n"
+    later = edit(text, alarm, alarm.replace("due: 15m", "due: 40m"))
+    assert _pack(later)["deputy-crisis-lead"] == "awareness +55 minutes"
+    uncalled = edit(text, alarm + "        contacts: [katharina-wolf]\n", alarm)
+    assert _pack(uncalled)["deputy-crisis-lead"] == "awareness +15 minutes"
+    source = load_text(uncalled, "playbook.yml")
+    validate(source, today=TODAY)
+    page = next(p for p in render_pages(build_model(source.data)) if p.path == "exercise/ransomware.md").markdown
+    assert "| T+0:15 | [The Crisis team lead does not answer](#inject-deputy-crisis-lead) |" in page
+    assert "The time of this inject is the pack's choice, not the plan's: it assumes Katharina Wolf was called at " \
+           "awareness." in page
+    page = next(p for p in render_pages(open_playbook(EXAMPLE).playbook) if p.path == "exercise/ransomware.md").markdown
+    assert "| T+0:30 | [The Crisis team lead does not answer](#inject-deputy-crisis-lead) |" in page
