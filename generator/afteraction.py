@@ -4,7 +4,8 @@ The log is the JSON the incident tools export (format ``crisis-playbook-log``, v
 field by field first: a malformed log is one clear message naming the file and the key path. Then the regulator
 deadlines are counted by :mod:`generator.deadlines` from the moments the log recorded, as `playbook clock` counts
 them; checklist deadlines from their moments (an event, a phase's start, a milestone's tick); and the report
-says what was met, late or missed, what was never done, which messages were copied, which roles never acted,
+says what was met, late or missed (a filing before awareness is none of these), what was never done, which messages
+were copied, which roles never acted (ticked no item of their own and approved no message),
 how the call tree answered, and proposes ``exercises`` findings to paste into playbook.yml.
 """
 
@@ -196,6 +197,12 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
+#: The report's status of a filing logged before awareness: no deadline's clock had started, so it is not "met".
+BEFORE_AWARENESS = "filed before awareness: the clock had not started"
+#: What "acted" means on the report; the roles that did neither "never acted".
+ACTED = "Acted (ticked an item they own or approved a message)"
+
+
 def _status(due: dt.datetime | None, done: dt.datetime | None, end: dt.datetime, missing: str) -> str:
     if due is None:
         return missing
@@ -229,6 +236,11 @@ def after_action(playbook: Playbook, log: Log) -> Report:
             if d.regulator.id not in regulators or d.status in ("not in force",):
                 continue
             status = _status(d.due, d.filed, log.exported, "not counted: " + d.status)
+            if d.filed is not None and d.filed < events["awareness"]:  # no clock runs before awareness: not "met"
+                status = BEFORE_AWARENESS
+                report.findings.append(_finding(
+                    f"{said}: the {d.stage.name} to {d.regulator.name} is logged as filed before awareness "
+                    f"({_utc(d.filed)}); check the times in the log.", d.regulator.owner))
             report.deadlines.append((f"{d.regulator.name}: {d.stage.name}", d.regulator.id, d.due, d.filed, status))
             if status in ("missed", "late"):
                 words = "was filed late" if status == "late" else "was not filed by its deadline"
@@ -262,13 +274,15 @@ def after_action(playbook: Playbook, log: Log) -> Report:
         expected = list(dict.fromkeys([*scenario.templates, *(t for _, i in exercise_pack(playbook, scenario).items
                                                               for t in i.templates)]))
         report.not_copied = [t for t in expected if t not in report.copied]
-        owners = [r.id for r in exercise_pack(playbook, scenario).roles]
-        acted = {item.owner for phase, item, _, done, _ in report.items if done and item.owner}
-        report.acted_roles = [r for r in owners if r in acted]
-        report.silent_roles = [r for r in owners if r not in acted]
+        owners = {r.id for r in exercise_pack(playbook, scenario).roles}
+        # A role acted when it ticked an item it owns or approved a message (ACTED says so on the report).
+        acted = {item.owner for phase, item, _, done, _ in report.items if done and item.owner} \
+            | {role for _, roles, _, _ in report.approvals for role in roles}
+        report.acted_roles = [r.id for r in playbook.roles if r.id in acted]
+        report.silent_roles = [r.id for r in playbook.roles if r.id in owners and r.id not in acted]
         for role in report.silent_roles:
             report.findings.append(_finding(f"{said}: the {playbook.role(role).name} ticked none of its checklist "
-                                            "items.", role))
+                                            "items and approved no message.", role))
     calls = {call.key: call for call in call_tree(playbook)}
     for entry in log.entries:
         if entry.kind == "inject" and entry.inject:
@@ -396,7 +410,7 @@ def report_markdown(playbook: Playbook, report: Report) -> str:
             lines.append("")
         else:
             lines += ["No approval was recorded.", ""]
-        lines += ["## Roles", "", "Acted (ticked an item they own): "
+        lines += ["## Roles", "", f"{ACTED}: "
                   + (", ".join(md(playbook.role(r).name) for r in report.acted_roles) or "none") + ".",
                   "", "Never acted: " + (", ".join(md(playbook.role(r).name) for r in report.silent_roles) or "none")
                   + ".", ""]

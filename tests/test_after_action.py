@@ -72,12 +72,18 @@ def test_the_report_counts_deadlines_items_messages_roles_and_calls_from_the_log
     assert "Copied from the composer: Holding statement." in output
     # Quorum 2 of 4: legal approved only after the text was copied.
     assert "| Holding statement | Communication lead, Legal counsel | 2 | rule not met |" in output
-    assert "Acted (ticked an item they own): Crisis team lead, Incident response lead." in output
+    # Communication lead and Legal counsel ticked no item, but approved the holding statement: they acted.
+    assert "Acted (ticked an item they own or approved a message): Crisis team lead, Communication lead, " \
+           "Incident response lead, Legal counsel." in output  # in the plan's order of roles
+    assert "Never acted: Spokesperson, Chief information security officer, Data protection officer, HR lead, " \
+           "Customer care lead." in output
+    assert "the Communication lead ticked none" not in output and "the Legal counsel ticked none" not in output
     assert "| Eva Huber &#40;Data protection officer, primary&#41; | Signal: +43 660 5559110 | no answer | 30 |" \
         in output
     findings = output[output.index("```yaml\n"):]
     assert "- id: ransomware-2026-03-27\n  date: 2026-03-27\n  kind: simulation\n  scenario: ransomware\n" \
-           "  participants:\n  - crisis-lead\n  - cert-lead\n  version: '3.1'\n  findings:\n" in findings
+           "  participants:\n  - crisis-lead\n  - comms-lead\n  - cert-lead\n  - legal\n  version: '3.1'\n" \
+           "  findings:\n" in findings
     assert "  - finding: 'Exercise: the Initial notification to Austrian Financial Market Authority (FMA) - DORA " \
            "major ICT-related incident was filed late (2026-03-28 09:00 UTC).'\n    owner: ciso\n    status: open\n" \
            in findings
@@ -170,3 +176,15 @@ def test_a_real_incidents_log_is_not_proposed_as_an_exercise(tmp_path: Path) -> 
 def test_a_missing_log_is_one_line(tmp_path: Path) -> None:
     code, output = invoke("after-action", str(tmp_path / "nowhere.json"), str(EXAMPLE))
     assert (code, output) == (1, f"{tmp_path / 'nowhere.json'}: no such file\n")
+
+
+def test_a_filing_logged_before_awareness_is_not_counted_as_met(tmp_path: Path) -> None:
+    """The DORA initial notification logged as filed at 08:00 UTC, an hour before awareness (09:00 UTC): its clock
+    had not started, so it is reported as such, not as met."""
+    code, output = _run(tmp_path, _log(filed={"at-fma/initial": "2026-03-27T08:00:00.000Z"}))
+    assert code == 0, output
+    assert _row(output, "DORA major ICT-related incident: Initial notification |").endswith(
+        "| 2026-03-28 10:00 CET | 2026-03-27 09:00 CET | filed before awareness: the clock had not started |")
+    assert "Exercise: the Initial notification to Austrian Financial Market Authority (FMA) - DORA major " \
+           "ICT-related incident is logged as filed before awareness (2026-03-27 08:00 UTC); check the times in " \
+           "the log." in output
