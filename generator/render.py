@@ -39,7 +39,7 @@ from .deadlines import (
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
 from .exercise import call_tree, exercise_pack, t_plus
-from .i18n import N_, Language, _, english, page_gettext, page_value, speaking
+from .i18n import N_, Language, _, current, english, page_gettext, page_value, speaking
 from .model import (
     Approval,
     ChecklistItem,
@@ -526,7 +526,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
         # A message in each language it is written in (translation files), and its text in one of them.
-        "wordings": lambda template: wordings(playbook, template.id),
+        "wordings": lambda template: wordings(playbook, template.id, current().tag),  # the site's language first
         "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),

@@ -522,8 +522,20 @@ def _writes(translation: Translation, template_id: str) -> bool:
     return bool({"subject", "body", "outline"} & set(translation.texts.get(("templates", template_id), {})))
 
 
-def wordings(playbook: Playbook, template_id: str) -> list[Wording]:
-    """The languages a message is written in, each with the message in it: the playbook's language first
+def _lookup(tag: str, languages: list[str]) -> str | None:
+    """The one of ``languages`` a reader of ``tag`` reads (BCP 47 lookup, RFC 4647: ``de-AT`` finds ``de``)."""
+    wanted = tag.lower().split("-")
+    while wanted:
+        found = next((language for language in languages if language.lower() == "-".join(wanted)), None)
+        if found is not None:
+            return found
+        wanted.pop()
+    return None
+
+
+def wordings(playbook: Playbook, template_id: str, site_language: str | None = None) -> list[Wording]:
+    """The languages a message is written in, each with the message in it: the site's language first when the
+    message is written in it (``site_language``, the tag the site is built in), else the playbook's language
     when the message is written in it, then the others in the order of document.translations (the plan's
     own language first). A playbook put into another language still shows the original beside it."""
     own = playbook.document.language
@@ -532,6 +544,9 @@ def wordings(playbook: Playbook, template_id: str) -> list[Wording]:
     here = not any(t.original for t in translations) or (current is not None and _writes(current, template_id))
     languages = [own] if here else []
     languages += [t.language for t in translations if t.language != own and _writes(t, template_id)]
+    site = _lookup(site_language, languages) if site_language else None
+    if site is not None:  # a site built in German whose plan is not put into it (de-AT): German first all the same
+        languages = [site, *(language for language in languages if language != site)]
     found: list[Wording] = []
     for language in languages:
         shown = in_language(playbook, language)

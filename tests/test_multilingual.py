@@ -212,3 +212,26 @@ def test_plain_mkdocs_build_makes_the_first_language_only_and_says_so(tmp_path: 
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="de"' in index and "md-select__link" not in index
     assert not (tmp_path / "site" / "en").exists()
+
+
+def test_a_message_page_lists_the_sites_language_first_when_the_message_is_written_in_it() -> None:
+    """A site in Austrian German (de-AT): its words come from the German catalogue and the plan, not translated into
+    de-AT, stays in English; the staff memo is written in en, de and sr-Latn, and German, the site's language, comes
+    first. A site in English keeps the plan's order; a site in Serbian Cyrillic has no wording of its own."""
+    from generator import i18n, open_playbook
+    from generator.multilingual import plan_in_language
+    from generator.render import render_pages
+    from tests.conftest import EXAMPLE
+
+    playbook = open_playbook(EXAMPLE).playbook
+
+    def order(tag: str) -> list[str]:
+        pages = render_pages(plan_in_language(playbook, tag), None, i18n.language(tag))
+        page = next(p for p in pages if p.path == "messages/employee-memo.md").markdown
+        return re.findall(r'<div class="pb-language" lang="([^"]+)"', page)
+
+    assert order("de-AT") == ["de", "en", "sr-Latn"]
+    assert order("de") == ["de", "en", "sr-Latn"]
+    assert order("en") == ["en", "de", "sr-Latn"]
+    assert order("sr-Cyrl") == ["en", "de", "sr-Latn"]
+    assert order("sr-Latn") == ["sr-Latn", "en", "de"]
