@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def test_migrate_rewrites_a_format_1_file_keeping_every_other_line(tmp_path: Pat
     old = "\n".join(line for line in EXAMPLE.read_text().splitlines() if not line.startswith("format:")) + "\n"
     playbook.write_text(old)
     playbook.chmod(0o640)
+    translations = sorted(EXAMPLE.parent.glob("playbook.*.yml"))  # the example's translation files, as they are
+    for path in translations:
+        shutil.copy(path, tmp_path / path.name)
     assert invoke("migrate", "--check", cwd=tmp_path) == (
         1, "playbook.yml: format 1; `playbook migrate playbook.yml` rewrites it as format 2\n")
     assert playbook.read_text() == old  # --check writes nothing
@@ -59,7 +63,8 @@ def test_migrate_rewrites_a_format_1_file_keeping_every_other_line(tmp_path: Pat
     assert playbook.stat().st_mode & 0o777 == 0o640
     assert invoke("validate", cwd=tmp_path)[0] == 0
     assert invoke("migrate", cwd=tmp_path) == (0, "playbook.yml: already format 2; nothing to do\n")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["playbook.yml"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(  # no temporary file left
+        ["playbook.yml", *(path.name for path in translations)])
 
 
 def test_migrate_refuses_a_format_it_does_not_know_and_writes_nothing(tmp_path: Path) -> None:
