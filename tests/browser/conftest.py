@@ -32,6 +32,18 @@ class Visit:
         self.page.goto((self.site / path).as_uri())
         self.page.wait_for_load_state("load")
 
+    def search(self, query: str) -> Any:
+        """Types ``query`` into the site's search and waits for the first result; returns the results."""
+        self.page.locator("label.md-search__icon, .md-search__input").first.click()
+        field = self.page.locator("input.md-search__input")
+        field.type(query, delay=20)
+        # Letters a US keyboard has not (Cyrillic) are typed as inserted text, with no key events; Material
+        # searches on keyup, which a person's keyboard sends: one key press stands in for it.
+        field.press("End")
+        results = self.page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=10_000)
+        return results
+
     def outside_requests(self) -> list[str]:
         inside = self.site.resolve().as_uri() + "/"
         return [url for url in self.requests if not url.startswith((inside, "data:", "blob:"))]

@@ -81,13 +81,7 @@ def test_search_for_a_translated_word_finds_its_page(visit_language: tuple[str, 
     tag, visit = visit_language
     query, found = EXPECTED[tag]["search"]
     visit.open("index.html")
-    visit.page.locator("label.md-search__icon, .md-search__input").first.click()
-    visit.page.locator("input.md-search__input").type(query, delay=20)
-    # Letters a US keyboard has not (Cyrillic) are typed as inserted text, with no key events; Material searches
-    # on keyup, which a person's keyboard sends: one key press stands in for it.
-    visit.page.locator("input.md-search__input").press("End")
-    results = visit.page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
+    results = visit.search(query)
     assert any(found in text for text in results.all_inner_texts())
     assert visit.errors == [] and visit.outside_requests() == []
 

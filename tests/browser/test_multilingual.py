@@ -85,11 +85,7 @@ def test_a_tick_on_the_german_checklist_is_a_tick_in_english_and_serbian(visit: 
 def test_search_in_each_language_finds_that_languages_page_in_its_own_folder(visit: Visit, folder: str, query: str,
                                                                             found: str) -> None:
     visit.open(f"{folder}index.html")
-    visit.page.locator("label.md-search__icon, .md-search__input").first.click()
-    visit.page.locator("input.md-search__input").type(query, delay=20)
-    visit.page.locator("input.md-search__input").press("End")
-    results = visit.page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
+    results = visit.search(query)
     assert any(found in text for text in results.all_inner_texts())
     result = results.filter(has_text=found).first.locator("a").first
     result.click()
