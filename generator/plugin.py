@@ -29,6 +29,7 @@ from . import csp, open_playbook
 from .a11y import THEME_OVERRIDES, label_task_boxes
 from .build import bundle_name
 from .diff import as_markdown, compare, previous_version, private_values, without_private
+from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
@@ -146,6 +147,20 @@ def document_line(playbook: Playbook) -> str:
             f"{doc.approved_on} · review by {doc.next_review} · {escape(doc.classification)}</p>")
 
 
+def page_markdown(plugin: PlaybookPlugin, markdown: str, src_uri: str) -> str:
+    """A page's Markdown as the engine renders it: document control under its title (the home page has its
+    own banner) and the signing key's fingerprint filled in. For either engine (see engines.py)."""
+    markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(plugin.public_key))
+    if plugin.playbook is None or src_uri == "index.md":
+        return markdown
+    line = document_line(plugin.playbook)
+    lines = markdown.split("\n")
+    for index, text in enumerate(lines):
+        if text.startswith("# "):
+            return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
+    return f"{line}\n\n{markdown}"
+
+
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     csp_scripts = c.ListOfItems(c.Type(str), default=[])
     """Hashes (sha256-…) of inline scripts in template overrides that the Content-Security-Policy
@@ -160,6 +175,9 @@ class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Private contact details kept out of the repository, merged when the file exists."""
     edition = c.Choice(EDITIONS, default="internal")
     """`public` leaves out every private value: private channels and private contacts' details."""
+    engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
+    """The engine `playbook build` builds with (`--engine` wins): mkdocs, or zensical (see engines.py).
+    Plain `mkdocs build` and `mkdocs serve` are MkDocs whatever this says."""
     public_key = c.Type(str, default=DEFAULT_PUBLIC_KEY)
     """The public half of the key releases are signed with (OpenSSH Ed25519), relative to mkdocs.yml.
     The pages show its fingerprint; without the file they say that copies are not signed."""
@@ -403,16 +421,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         return files
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
-        """Document control under every page's title (the home page has its own banner)."""
-        markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(self.public_key))
-        if self.playbook is None or page.file.src_uri == "index.md":
-            return markdown
-        line = document_line(self.playbook)
-        lines = markdown.split("\n")
-        for index, text in enumerate(lines):
-            if text.startswith("# "):
-                return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
-        return f"{line}\n\n{markdown}"
+        return page_markdown(self, markdown, page.file.src_uri)
 
     def _probe(self, config: MkDocsConfig, base_url: str, env: Any) -> set[str]:
         """Hashes of the inline scripts of the theme's error page at ``base_url``, rendered with an
