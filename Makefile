@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint unit golden bench bench-serve bench-hostile mutants clean
+.PHONY: site test lint unit golden bench bench-serve bench-hostile mutants catalogues clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ unit: $(VENV)/.installed-test
 ## Rewrite the golden Markdown files after an intended change; review `git diff tests/golden` after.
 golden: $(VENV)/.installed-test
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
+
+## Extract the site's own words into generator/locale/playbook.pot and merge them into every language's
+## playbook.po (new words come in empty: the build warns about them until they are translated).
+catalogues: $(VENV)/.installed-test
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k t -k tn:1,2 -k N_ --no-wrap --sort-by-file --project crisis-playbook \
+		--copyright-holder "crisis-playbook authors" -o generator/locale/playbook.pot generator
+	$(BIN)/pybabel --quiet update --no-wrap --no-fuzzy-matching -D playbook -i generator/locale/playbook.pot \
+		-d generator/locale
 
 ## Time validation, page generation and both engines' builds at 1x, 4x, 16x and 64x the example; print sizes.
 bench: $(VENV)/.installed-test

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,18 +52,26 @@ class Opened:
 
 
 def _checked(path: str | Path, today: dt.date | None, display_name: str | None,
-             private: PrivateFile) -> tuple[Source, list[Problem]]:
-    """Load the playbook, merge the private file when there is one; every problem of both."""
+             private: PrivateFile) -> tuple[Source, list[tuple[str, Source]], list[Problem]]:
+    """Load the playbook, merge the private file when there is one, load its translation files; every
+    problem of them all."""
+    from .translations import check_translation, load_translations
+
     source = load(path, display_name)
     found = private_file(path, private)
     problems = merge_private(source, found) if found is not None else []
     problems += validate(source, today=today or dt.date.today())
-    return source, problems
+    translations, missing = load_translations(path, source)
+    problems += missing
+    for language, translation in translations:
+        problems += check_translation(source, translation, language)
+    return source, translations, problems
 
 
 def check(path: str | Path, *, today: dt.date | None = None, display_name: str | None = None,
           private: PrivateFile = None) -> list[Problem]:
-    """Every problem in the playbook at ``path`` (and its private file), errors and warnings.
+    """Every problem in the playbook at ``path`` (and its private file and translation files), errors and
+    warnings.
 
     ``private`` is the private contacts file; by default ``contacts.private.yml`` beside the playbook,
     used when it exists.
@@ -71,7 +79,7 @@ def check(path: str | Path, *, today: dt.date | None = None, display_name: str |
     Raises:
         LoadError: a file cannot be read as plain YAML.
     """
-    return _checked(path, today, display_name, private)[1]
+    return _checked(path, today, display_name, private)[2]
 
 
 def open_playbook(path: str | Path, *, strict: bool = False, today: dt.date | None = None,
@@ -83,9 +91,13 @@ def open_playbook(path: str | Path, *, strict: bool = False, today: dt.date | No
         ValidationError: the playbook has errors (or, with ``strict``, warnings).
     """
     from .model import build_model  # not needed on the `playbook validate` path
+    from .translations import read_translation
 
-    source, problems = _checked(path, today, display_name, private)
+    source, translations, problems = _checked(path, today, display_name, private)
     warnings = [p for p in problems if p.severity == "warning"]  # not notices: an accepted exception, say
     if any(p.severity == "error" for p in problems) or (strict and warnings):
         raise ValidationError([p for p in problems if p.severity != "notice"])  # what failed, not what passed
-    return Opened(build_model(source.data), warnings)
+    playbook = build_model(source.data)
+    playbook = replace(playbook, translations=tuple(read_translation(source, translation, language)
+                                                    for language, translation in translations))
+    return Opened(playbook, warnings)

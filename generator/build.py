@@ -254,12 +254,13 @@ def _mkdocs_errors() -> Iterator[None]:
 
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
                edition: Edition | None = None, signing_key: Path | None = None,
-               protection: Sealer | None = None) -> Any:
+               protection: Sealer | None = None, language: str | None = None) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
 
     ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
     ``signing_key``: the private key that signs the site's manifest (else $PLAYBOOK_SIGNING_KEY, if set).
     ``protection``: the key the protected edition is sealed with (see protect.py); None for a site in clear.
+    ``language``: the site's own words in this language (BCP 47), over mkdocs.yml's and the playbook's.
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -276,6 +277,8 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
             raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
         if edition is not None:
             plugin.config.edition = edition
+        if language is not None:
+            plugin.config.language = language
         plugin.signing_key_path = signing_key
         plugin.protection = protection
         config["site_dir"] = str(directory)
@@ -302,7 +305,7 @@ def _settings(config_file: Path) -> tuple[Path, str]:
 
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | None = None,
           edition: Edition | None = None, signing_key: Path | None = None, passphrase: str | None = None,
-          engine: str | None = None) -> Built:
+          language: str | None = None, engine: str | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
 
     ``edition`` ("internal" or "public") overrides the plugin's setting; the public bundle's name
@@ -318,14 +321,14 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
     protection = derive(passphrase) if passphrase is not None else None  # before anything is touched
     try:
         return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition, signing_key=signing_key,
-                      protection=protection, engine=engine)
+                      protection=protection, language=language, engine=engine)
     except OSError as exc:
         raise BuildError(system_error_text(exc)) from None
 
 
 def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | None = None,
                         edition: Edition | None = None, signing_key: Path | None = None,
-                        protection: Sealer | None = None) -> Any:
+                        protection: Sealer | None = None, language: str | None = None) -> Any:
     """What :func:`build_into` does, with Zensical as the engine (engines.py): the playbook's pages written
     to a work folder beside ``directory``, built, finished, checked, then sealed and signed into
     ``directory``. Returns the plugin that generated the pages.
@@ -342,7 +345,7 @@ def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | No
     work = Path(tempfile.mkdtemp(prefix=f".{directory.name}-zensical-", dir=directory.parent))
     try:
         prepared = engines.prepare(config_file, work, strict=strict, edition=edition, signing_key=signing_key,
-                                   protection=protection)
+                                   protection=protection, language=language)
         built = engines.zensical_build(prepared, strict=prepared.strict)
         engines.finish(prepared, built)
         problems = engines.zensical_problems(built)
@@ -365,7 +368,8 @@ def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | No
 
 
 def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edition: Edition | None,
-           signing_key: Path | None, protection: Sealer | None, engine: str | None = None) -> Built:
+           signing_key: Path | None, protection: Sealer | None, language: str | None = None,
+           engine: str | None = None) -> Built:
     project = config_file.resolve().parent
     dist = dist_dir or project / "dist"
     final_site, configured_engine = _settings(config_file)
@@ -379,7 +383,7 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
         chosen = engine or configured_engine
         build_engine = build_with_zensical if chosen == "zensical" else build_into
         plugin = build_engine(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
-                              protection=protection)
+                              protection=protection, language=language)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         document = plugin.playbook.document
         name = bundle_name(document.organisation, document.version, public=plugin.config.edition == "public",

@@ -390,6 +390,9 @@ sign_option = click.option(
               help="public: leave out private contact details (default: as in mkdocs.yml, else internal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 @sign_option
+@click.option("--language", metavar="TAG", default=None,
+              help="The language of the site's own words, as a BCP 47 tag: en, de, sr-Latn, sr-Cyrl (default: as in "
+                   "mkdocs.yml, else the playbook's document.language). The plan's own text stays as written.")
 @click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None,
               help="The engine that builds the pages (default: the playbook plugin's engine in mkdocs.yml, "
                    "else mkdocs).")
@@ -398,7 +401,7 @@ sign_option = click.option(
                    "(never an option: it would show in process lists).")
 @click.pass_obj
 def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: Edition | None, verbose: bool,
-          signing_key: Path | None, engine: str | None, protect: bool) -> None:
+          signing_key: Path | None, language: str | None, engine: str | None, protect: bool) -> None:
     """Build the site into site/ and the offline bundle into dist/.
 
     The old site and bundle are replaced only when the build succeeded. With --sign, the site's manifest
@@ -415,7 +418,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     with _user_errors(obj["debug"]):
         try:
             built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
-                               passphrase=passphrase, engine=engine)
+                               passphrase=passphrase, language=language, engine=engine)
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)
@@ -587,11 +590,14 @@ def migrate(obj: dict[str, Any], path: Path, check: bool) -> None:
 
 
 @cli.command()
-def schema() -> None:
+@click.option("--translation", is_flag=True,
+              help="The schema of a translation file (playbook.de.yml…) instead of playbook.yml's.")
+def schema(translation: bool) -> None:
     """Print the JSON Schema of playbook.yml, for editors (derived from the format's one schema)."""
-    from .schema_json import json_schema
+    from .schema_json import json_schema, translation_json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(translation_json_schema() if translation else json_schema(), indent=2,
+                          ensure_ascii=False))
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -99,6 +100,48 @@ def compare(old: Playbook, new: Playbook) -> dict[str, list[Change]]:
                     changes.append(Change("changed", key, after[key][0], differing))
         if changes:
             result[entity.label if entity is not None else S.SECTION_LABELS[section]] = changes
+    result.update(_compare_translations(old, new))
+    return result
+
+
+def _translation_entries(playbook: Playbook, language: str) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+    """(section, id) → (label, flattened texts) of every entry a language translates, its document and values."""
+    from .translations import translation_of
+
+    try:
+        translation = translation_of(playbook, language)
+    except KeyError:
+        return {}
+    entries: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    if translation.document:
+        entries[("document", "document")] = (WHOLE_SECTIONS["document"], _flatten(translation.document))
+    if translation.values:
+        entries[("values", "values")] = (WHOLE_SECTIONS["values"], _flatten(translation.values))
+    for (section, ident), texts in translation.texts.items():
+        entity = S.SECTION.get(section, S.ENTITY["checklist_item"])  # items and steps are kept as "checklist"
+        title = texts.get(entity.title_field)
+        entries[(section, ident)] = (str(title) if title else f"{entity.singular} '{ident}'", _flatten(texts))
+    return entries
+
+
+def _compare_translations(old: Playbook, new: Playbook) -> dict[str, list[Change]]:
+    """Changes of each language's translated texts, under "Translation: German (de)": a text changed,
+    an entry translated or no longer translated, a language added or dropped."""
+    from .translations import language_name
+
+    result: dict[str, list[Change]] = {}
+    languages = [t.language for t in old.translations]
+    languages += [t.language for t in new.translations if t.language not in languages]
+    for language in languages:
+        before, after = _translation_entries(old, language), _translation_entries(new, language)
+        changes = [Change("removed", k[1], before[k][0]) for k in before if k not in after]
+        changes += [Change("added", k[1], after[k][0]) for k in after if k not in before]
+        for key in (k for k in after if k in before):
+            differing = _differing(before[key][1], after[key][1])
+            if differing:
+                changes.append(Change("changed", key[1], after[key][0], differing))
+        if changes:
+            result[f"Translation: {language_name(language)} ({language})"] = changes
     return result
 
 
@@ -174,13 +217,27 @@ def as_markdown(changes: dict[str, list[Change]], old_name: str, new_name: str) 
     return "\n".join(lines) + "\n"
 
 
-def _valid(source: Source) -> Playbook:
+def _valid(source: Source, read: Callable[[str], Source | None] = lambda _: None) -> Playbook:
+    """The model of ``source``, with the translation files ``read`` finds for its languages (one it
+    does not find is left out: `playbook validate` reports it).
+
+    Raises:
+        LoadError: the playbook or a translation file has errors.
+    """
+    from .translations import check_translation, declared_languages, read_translation
+
     if S.format_of(source.data) == 1:  # an older version of the file: compared as if migrated
         source.data["format"] = S.FORMAT_VERSION
     errors = [p for p in validate(source, today=dt.date.today()) if p.severity == "error"]
+    translations = []
+    for _, language in declared_languages(source.data):
+        translation = read(language)
+        if translation is not None:
+            errors += [p for p in check_translation(source, translation, language) if p.severity == "error"]
+            translations.append(read_translation(source, translation, language))
     if errors:
         raise LoadError(errors)
-    return build_model(source.data)
+    return dataclasses.replace(build_model(source.data), translations=tuple(translations))
 
 
 def at_revision(revision: str, file: Path) -> tuple[Playbook, str]:
@@ -189,11 +246,18 @@ def at_revision(revision: str, file: Path) -> tuple[Playbook, str]:
     Raises:
         LoadError: git does not know the revision or the file in it, or it is not valid.
     """
+    from .translations import translation_file
+
+    def read(language: str) -> Source | None:
+        beside = translation_file(file, language)
+        found = file_at_revision(revision, beside, limit=MAX_FILE_BYTES)
+        return None if found is None else load_bytes(found, f"{revision}:{beside.name}")
+
     name = f"{revision}:{file.name}"
     shown = file_at_revision(revision, file, limit=MAX_FILE_BYTES)
     if shown is None:
         raise LoadError([Problem(name, 0, 0, "", "neither a file nor a git revision with a playbook.yml")])
-    return _valid(load_bytes(shown, name)), name
+    return _valid(load_bytes(shown, name), read), name
 
 
 def read_side(spec: str, cwd: Path) -> tuple[Playbook, str]:
@@ -203,7 +267,13 @@ def read_side(spec: str, cwd: Path) -> tuple[Playbook, str]:
         LoadError: neither a readable file nor a revision git knows, or not valid.
     """
     if (cwd / spec).is_file():
-        return _valid(load(cwd / spec, spec)), spec
+        from .translations import translation_file
+
+        def read(language: str) -> Source | None:
+            beside = translation_file(cwd / spec, language)
+            return load(beside, str(translation_file(spec, language))) if beside.is_file() else None
+
+        return _valid(load(cwd / spec, spec), read), spec
     revision, _, inside = spec.partition(":")
     try:
         return at_revision(revision, cwd / (inside or "playbook.yml"))

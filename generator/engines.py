@@ -113,8 +113,8 @@ def _write_generated(plugin: Any, docs: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page_markdown(plugin, page.markdown, page.path), encoding="utf-8")
     files: dict[str, bytes] = {path: source.read_bytes() for path, source in SHIPPED.items()}
-    files[SCRIPTS[0]] = data_script(plugin.playbook).encode("utf-8")
-    files[PAGE_STYLESHEET] = page_css(plugin.playbook).encode("utf-8")
+    files[SCRIPTS[0]] = data_script(plugin.playbook, plugin.language).encode("utf-8")
+    files[PAGE_STYLESHEET] = page_css(plugin.playbook, plugin.language).encode("utf-8")
     for path, content in files.items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +129,7 @@ def _theme(config: Any, raw: dict[str, Any], work: Path) -> dict[str, Any]:
     theme = raw.get("theme") or {}
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     theme.setdefault("variant", "classic")
+    theme["language"] = config.theme["language"]  # as the plugin settled it (the site's language)
     theme.pop("custom_dir", None)
     if config.theme.custom_dir:
         shutil.copytree(config.theme.custom_dir, work / "overrides")
@@ -137,7 +138,7 @@ def _theme(config: Any, raw: dict[str, Any], work: Path) -> dict[str, Any]:
 
 
 def prepare(config_file: Path, work: Path, *, strict: bool | None = None, edition: str | None = None,
-            signing_key: Path | None = None, protection: Any = None) -> Prepared:
+            signing_key: Path | None = None, protection: Any = None, language: str | None = None) -> Prepared:
     """Write the playbook's site sources for an engine into ``work``: ``work/docs`` and ``work/mkdocs.yml``.
 
     Raises:
@@ -154,6 +155,8 @@ def prepare(config_file: Path, work: Path, *, strict: bool | None = None, editio
             raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
         if edition is not None:
             plugin.config.edition = edition
+        if language is not None:
+            plugin.config.language = language
         plugin.signing_key_path = signing_key
         plugin.protection = protection
         plugin.on_config(config)
@@ -269,7 +272,7 @@ def finish(prepared: Prepared, site: Path) -> None:
     for page in pages:
         relative = page.relative_to(site)
         html = page.read_text(encoding="utf-8")
-        html = label_task_boxes(html)
+        html = prepared.plugin._html_language(label_task_boxes(html))
         if relative.as_posix() == "404.html":
             html = _relative_404(html)
         policy = csp.policy(allowed[len(relative.parts) - 1] | listed)

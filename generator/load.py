@@ -78,14 +78,23 @@ class Source:
     lines: list[str] = field(default_factory=list)
     #: Offsets of the line breaks in string values, per path; built on first use (see text_position).
     _breaks: dict[KeyPath, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    #: The written pieces of plain and quoted multi-line texts, per path; built on first use.
+    _folds: dict[KeyPath, list[tuple[int, int, int, int]]] = field(default_factory=dict, repr=False, compare=False)
 
     def text_position(self, path: KeyPath, offset: int) -> Position:
         """Where character ``offset`` of the string value at ``path`` is written.
 
-        Exact for block scalars (``|``) and single-line values; for folded or
-        multi-line flow scalars it names the right line or the one before.
+        Exact for literal block scalars (``|``) and for plain or quoted ones written over several
+        lines (read back through YAML's line folding); escapes in a double-quoted text and folded
+        blocks (``>``) may shift the column, never the line.
         """
         start = self.value_positions.get(path) or self.position(path)
+        if not self.styles.get(path):
+            if not self.lines or not 0 < start.line <= len(self.lines):
+                return start
+            pieces = self._folded_pieces(path, start)
+            piece_offset, number, column, length = pieces[bisect.bisect_right(pieces, (offset, 1 << 62)) - 1]
+            return Position(number, column + min(offset - piece_offset, length))
         breaks = self._breaks.get(path)
         if breaks is None:  # once per value: thousands of blanks in one text cost one pass over it
             value = value_at(self.data, path)
@@ -93,16 +102,41 @@ class Source:
             breaks = self._breaks[path] = [match.start() for match in re.finditer("\n", text)]
         line_in_value = bisect.bisect_left(breaks, offset)
         in_line = offset - (breaks[line_in_value - 1] + 1 if line_in_value else 0)
-        if self.styles.get(path):
-            line = start.line + 1 + line_in_value
-            text_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-            indent = len(text_line) - len(text_line.lstrip(" "))
-            return Position(line, indent + in_line + 1)
-        if line_in_value == 0:
-            first_char = self.lines[start.line - 1][start.column - 1:start.column] if self.lines else ""
-            quoted = first_char in ("'", '"')
-            return Position(start.line, start.column + in_line + quoted)
-        return Position(start.line + line_in_value, 1)
+        line = start.line + 1 + line_in_value
+        text_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        indent = len(text_line) - len(text_line.lstrip(" "))
+        return Position(line, indent + in_line + 1)
+
+    def _folded_pieces(self, path: KeyPath, start: Position) -> list[tuple[int, int, int, int]]:
+        """The written pieces of a plain or quoted text starting at ``start``, once per value: for each
+        source line, the value offset it starts at, its line, column and length. YAML folds such a
+        text: a line break between two written lines is one space, each empty line between them one
+        line break of the value."""
+        pieces = self._folds.get(path)
+        if pieces is not None:
+            return pieces
+        value = value_at(self.data, path)
+        size = len(value) if isinstance(value, str) else 0
+        first_char = self.lines[start.line - 1][start.column - 1:start.column]
+        number, column = start.line, start.column + (first_char in ("'", '"'))
+        line = self.lines[number - 1]
+        length = len(line.rstrip()) - (column - 1)
+        pieces, offset = [], 0
+        while True:
+            pieces.append((offset, number, column, length))
+            offset += length
+            empty = 0
+            while number < len(self.lines) and not self.lines[number].strip():
+                number, empty = number + 1, empty + 1
+            offset += max(empty, 1)  # the space, or one break per empty line
+            if offset >= size or number >= len(self.lines):
+                break
+            number += 1
+            line = self.lines[number - 1]
+            column = len(line) - len(line.lstrip()) + 1
+            length = len(line.strip())
+        self._folds[path] = pieces
+        return pieces
 
     def position(self, path: KeyPath) -> Position:
         """Where ``path`` is written, or its nearest written ancestor."""
@@ -274,6 +308,9 @@ _YAML_TRAPS = (
                                        'colon, put the whole text in quotes ("Call the bank: ask for fraud")'),
     ("did not find expected ',' or '}'", "inside {…} a text with a colon or a comma must be in quotes "
                                          '({note: "home: weekends only"})'),
+    ("did not find expected ',' or ']'", "inside […] each item is separated by a comma: an item with a colon or "
+                                         "a comma of its own must be in quotes "
+                                         '(["Call the bank: ask for fraud", email])'),
 )
 
 

@@ -99,6 +99,7 @@ class Document:
     language: str
     timezone: str
     country: str | None = None
+    translations: tuple[str, ...] = ()  # other languages the plan's texts are written in (translation files)
     paper: str | None = None
     exercise_within: Duration | None = None
     call_tree_test_within: Duration | None = None
@@ -580,6 +581,24 @@ class ReadinessException:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """The plan's texts in another language, from its translation file (``playbook.<language>.yml``);
+    made by :func:`generator.translations.read_translation`, not from playbook.yml."""
+
+    language: str
+    file: str
+    #: (section, id) → {schema key: translated text}: ``("templates", "employee-memo")``; checklist items and
+    #: procedure steps under ``"checklist"`` (their ids are unique across the playbook).
+    texts: dict[tuple[str, str], dict[str, Any]]
+    values: dict[str, str] = field(default_factory=dict)
+    document: dict[str, str] = field(default_factory=dict)
+    #: (section, id, schema key) of every text of playbook.yml this language does not translate.
+    untranslated: tuple[tuple[str, str, str], ...] = ()
+    #: True for playbook.yml's own texts, kept by a playbook put into another language (see in_language).
+    original: bool = False
+
+
+@dataclass(frozen=True)
 class Playbook:
     """The whole playbook; one field per top-level key of the format."""
 
@@ -604,6 +623,8 @@ class Playbook:
     statuses: tuple[Status, ...] = ()
     escalations: tuple[Escalation, ...] = ()
     exercises: tuple[Exercise, ...] = ()
+    #: The languages of document.translations with their texts; read from the translation files, not playbook.yml.
+    translations: tuple[Translation, ...] = field(default=(), metadata={"keys": ("translations",), "beside": True})
 
     @cached_property
     def out_of_band_plan(self) -> bool:

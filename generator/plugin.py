@@ -35,6 +35,8 @@ from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
+from .i18n import N_, Language, LanguageError, english, local_value
+from .i18n import language as find_language
 from .model import Playbook, public_edition
 from .paths import outside, setting_line
 from .protect import Sealer, seal_site
@@ -102,8 +104,8 @@ def _same_file(path: str, other: Path) -> bool:
         return False
 
 
-def changes_page(playbook: Playbook, playbook_path: Path, templates: Path, *, public_of: Playbook | None = None) \
-        -> list[Page]:
+def changes_page(playbook: Playbook, playbook_path: Path, templates: Path, *, public_of: Playbook | None = None,
+                 language: Language | None = None) -> list[Page]:
     """A "What changed" page against the previous version's git tag, when there is one. In the public
     edition (``playbook`` is the public edition of ``public_of``) both sides are public editions and
     any value private in either version shows as (private): an old private number never reappears."""
@@ -116,12 +118,12 @@ def changes_page(playbook: Playbook, playbook_path: Path, templates: Path, *, pu
     else:
         changed = without_private(compare(public_edition(older), playbook), private_values(older, public_of))
     changes = as_markdown(changed, f"version {older.document.version} ({tag})", f"version {playbook.document.version}")
-    return [render_single(playbook, templates, "changes.md", "changes.md.j2", "What changed",
+    return [render_single(playbook, templates, "changes.md", "changes.md.j2", N_("What changed"), language=language,
                           changes=Markup(changes), previous=older.document.version, tag=tag)]
 
 
 def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | None, edition: str, *,
-                protected: bool = False) -> Page:
+                protected: bool = False, language: Language | None = None) -> Page:
     """*Check this copy*: how to check the bundle and the site with ssh-keygen alone, with the real names."""
     bundle = bundle_name(playbook.document.organisation, playbook.document.version, public=edition == "public",
                          protected=protected)
@@ -130,32 +132,37 @@ def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | Non
     literal = {"fingerprint": public_key.fingerprint if public_key else None, "bundle": f"{bundle}.zip",
                "namespace": NAMESPACE, "principal": PRINCIPAL, "manifest": MANIFEST, "signature": SIGNATURE,
                "allowed_signers": ALLOWED_SIGNERS}
-    return render_single(playbook, templates, VERIFY_PAGE, "verify.md.j2", "Check this copy",
+    return render_single(playbook, templates, VERIFY_PAGE, "verify.md.j2", N_("Check this copy"), language=language,
                          **{name: Markup(value) if value else value for name, value in literal.items()})
 
 
-def signing_key_text(public_key: PublicKey | None) -> str:
+def signing_key_text(public_key: PublicKey | None, language: Language | None = None) -> str:
     """What a page says in place of :data:`SIGNING_PLACEHOLDER`: the key's fingerprint, or that there is none."""
     if public_key is None:
-        return "none: copies of this playbook are not signed"
+        return (language or english()).gettext("none: copies of this playbook are not signed")
     return f"`{public_key.fingerprint}`"
 
 
-def document_line(playbook: Playbook) -> str:
+def document_line(playbook: Playbook, language: Language | None = None) -> str:
     """Version, approval, review date and marking: shown on every page, on screen and on paper."""
     doc = playbook.document
     approver = playbook.contact(doc.approver).name
-    return (f'<p class="pb-doc">Version {escape(doc.version)} · approved by {escape(approver)} on '
-            f"{doc.approved_on} · review by {doc.next_review} · {escape(doc.classification)}</p>")
+    said = (language or english()).gettext("Version %(version)s · approved by %(approver)s on %(approved)s · "
+                                           "review by %(review)s")
+    chosen = language or english()
+    line = Markup(said) % {"version": escape(doc.version), "approver": escape(approver),
+                           "approved": escape(local_value(doc.approved_on, chosen)),
+                           "review": escape(local_value(doc.next_review, chosen))}
+    return f'<p class="pb-doc">{line} · {escape(doc.classification)}</p>'
 
 
 def page_markdown(plugin: PlaybookPlugin, markdown: str, src_uri: str) -> str:
     """A page's Markdown as the engine renders it: document control under its title (the home page has its
     own banner) and the signing key's fingerprint filled in. For either engine (see engines.py)."""
-    markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(plugin.public_key))
+    markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(plugin.public_key, plugin.language))
     if plugin.playbook is None or src_uri == "index.md":
         return markdown
-    line = document_line(plugin.playbook)
+    line = document_line(plugin.playbook, plugin.language)
     lines = markdown.split("\n")
     for index, text in enumerate(lines):
         if text.startswith("# "):
@@ -196,6 +203,9 @@ class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Private contact details kept out of the repository, merged when the file exists."""
     edition = c.Choice(EDITIONS, default="internal")
     """`public` leaves out every private value: private channels and private contacts' details."""
+    language = c.Optional(c.Type(str))
+    """The language of the site's own words (BCP 47: `de`, `sr-Latn`, `sr-Cyrl`), over the playbook's
+    `document.language`; `playbook build --language` sets it for one build. The plan's text stays as written."""
     engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
     """The engine `playbook build` builds with (`--engine` wins): mkdocs, or zensical (see engines.py).
     Plain `mkdocs build` and `mkdocs serve` are MkDocs whatever this says."""
@@ -241,8 +251,19 @@ def csp_problems(config: MkDocsConfig) -> list[str]:
     return problems
 
 
+def _theme_language_set(config: MkDocsConfig) -> bool:
+    """Whether mkdocs.yml itself sets ``theme.language`` (MkDocs keeps no other record of what the user wrote)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # user_configs: kept through MkDocs 1.x
+        written = list(config.user_configs)
+    return any(isinstance(theme := raw.get("theme"), dict) and "language" in theme for raw in written)
+
+
 #: A URL that leaves the site: with a scheme (https:, data: is none of ours) or protocol-relative.
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
 #: Root-relative URLs in MkDocs' 404 page (rendered for a web server's root): outside the site under file://.
 _ROOTED = re.compile(r'((?:\b(?:href|src)=|"(?:base|search)": )")/(?!/)')
 
@@ -263,6 +284,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.signing: SigningKey | None = None
         #: The key of the protected edition, set by `playbook build --protect`: the built site is sealed.
         self.protection: Sealer | None = None
+        #: The language of the site's own words, settled in on_config.
+        self.language: Language = english()
+        #: The ``lang`` of every page, when the plugin chose Material's language ("" otherwise: Material's stays).
+        self.html_lang = ""
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -341,28 +366,56 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             self.config.edition = chosen  # type: ignore[assignment]  # checked against EDITIONS just above
             public = self.config.edition == "public"
             playbook = public_edition(opened.playbook) if public else opened.playbook
-            self.pages = render_pages(playbook, templates)
+            self.language = self._choose_language(config, playbook)
+            self.pages = render_pages(playbook, templates, self.language)
             self.pages += changes_page(playbook, playbook_path, templates,
-                                       public_of=opened.playbook if public else None)
+                                       public_of=opened.playbook if public else None, language=self.language)
             after = next((i + 1 for i, page in enumerate(self.pages) if page.path == "document.md"), len(self.pages))
             self.pages.insert(after, verify_page(playbook, templates, self.public_key, self.config.edition,
-                                                 protected=self.protection is not None))
+                                                 protected=self.protection is not None, language=self.language))
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:
             log.warning(str(warning))
         self.playbook = playbook
 
+    def _choose_language(self, config: MkDocsConfig, playbook: Playbook) -> Language:
+        """The plugin's `language` (or `playbook build --language`), else the playbook's; Material's own words
+        follow it unless mkdocs.yml sets `theme.language`. A language with no catalogue fails a strict build and
+        otherwise builds in English, with a warning; words a catalogue lacks are named in a warning."""
+        tag = self.config.language or playbook.document.language
+        try:
+            chosen = find_language(tag)
+        except LanguageError as exc:
+            if config.strict or self.config.strict:
+                raise PluginError(str(exc)) from None
+            log.warning(f"{exc}; the site's own words are in English")
+            chosen = english(tag)
+        if chosen.untranslated:
+            log.warning(chosen.missing_text())
+        if not _theme_language_set(config):
+            config.theme["language"] = chosen.material
+            self.html_lang = chosen.bcp47
+        return chosen
+
     def _stamp_the_build(self, config: MkDocsConfig) -> None:
         """Organisation, version, build date, commit and edition in every page's footer."""
         assert self.playbook is not None  # _generate_pages ran
         doc = self.playbook.document
         commit = git_commit(self._path(config, "."))
-        edition = " Public edition, without private contact details." if self.config.edition == "public" else ""
-        stamp = (f"{escape(doc.organisation)} crisis playbook, version {escape(doc.version)}. "
-                 f'Built <span class="pb-built" data-built="{get_build_datetime():%Y-%m-%d}">'
-                 f"{get_build_datetime():%Y-%m-%d}</span>"
-                 + (f" from commit {escape(commit)}" if commit else "") + "." + edition)
+        gettext = self.language.gettext
+        day = get_build_datetime().date()
+        built = Markup(f'<span class="pb-built" data-built="{day:%Y-%m-%d}">'
+                       f"{escape(local_value(day, self.language))}</span>")
+        stamp = Markup(gettext("%(organisation)s crisis playbook, version %(version)s.")) % {
+            "organisation": escape(doc.organisation), "version": escape(doc.version)}
+        if commit:
+            stamp += " " + Markup(gettext("Built %(date)s from commit %(commit)s.")) % {"date": built,
+                                                                                   "commit": escape(commit)}
+        else:
+            stamp += " " + Markup(gettext("Built %(date)s.")) % {"date": built}
+        if self.config.edition == "public":
+            stamp += " " + Markup(gettext("Public edition, without private contact details."))
         config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
 
     def _set_navigation(self, config: MkDocsConfig) -> None:
@@ -440,8 +493,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         assert self.playbook is not None  # on_config ran
         files.append(File.generated(config, SCRIPTS[0],
-                                    content=data_script(self.playbook)))
-        files.append(File.generated(config, PAGE_STYLESHEET, content=page_css(self.playbook)))
+                                    content=data_script(self.playbook, self.language)))
+        files.append(File.generated(config, PAGE_STYLESHEET, content=page_css(self.playbook, self.language)))
         return files
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
@@ -487,7 +540,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-100)  # last: whatever another plugin adds is under the policy too
     def on_post_page(self, output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
-        return self._protect(output, config, get_relative_url(".", page.url))
+        return self._protect(self._html_language(output), config, get_relative_url(".", page.url))
+
+    def _html_language(self, output: str) -> str:
+        """The page's ``lang`` as the site's language's BCP 47 tag where the plugin chose Material's language:
+        Material writes its own code there, and its code for Serbian in Latin script, ``sh``, is Serbo-Croatian to a
+        screen reader (WCAG 3.1.1: the page's language is said rightly)."""
+        if not self.html_lang:
+            return output
+        return _HTML_LANG.sub(f'<html lang="{self.html_lang}"', output, count=1)
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:  # noqa: ARG002
         self.template_base_urls[template_name] = context["base_url"]
@@ -502,7 +563,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             # file://: relative to the site's root, where 404.html is. (Attributes and JSON only: no inline
             # script changes, so the policy's hashes hold.)
             output = _ROOTED.sub(r"\1./", output)
-        return self._protect(output, config, self.template_base_urls[template_name])
+        return self._protect(self._html_language(output), config, self.template_base_urls[template_name])
 
     @event_priority(-1000)  # after every other plugin (the offline plugin writes at -100): the manifest lists all
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -522,4 +583,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             path = self._path(config, relative)
             if path.exists():
                 server.watch(str(path))
+        playbook = self._path(config, self.config.playbook)  # and its translation files (playbook.de.yml…)
+        for translation in sorted(playbook.parent.glob(f"{playbook.stem}.*{playbook.suffix}")):
+            server.watch(str(translation))
         return server

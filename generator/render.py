@@ -29,6 +29,7 @@ from . import schema as S
 from .deadlines import awareness_words, clock_start_words, due_text, due_words, repeat_text
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
+from .i18n import N_, Language, _, english, page_gettext, page_value, speaking
 from .model import (
     Approval,
     ChecklistItem,
@@ -45,6 +46,7 @@ from .model import (
 )
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
+from .translations import language_name, wordings
 from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -81,15 +83,20 @@ def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize:
     return cls(loader=loader, undefined=jinja2.StrictUndefined, **options)
 
 
-def page_environment(user_templates: Path | None) -> jinja2.Environment:
+def page_environment(user_templates: Path | None, language: Language | None = None) -> jinja2.Environment:
+    """The page templates' environment, saying the generator's words in ``language`` (English if None).
+
+    Translations are looked up as each page renders (newstyle gettext calls in the compiled code), so the
+    compiled templates in the bytecode cache serve every language."""
     packaged = jinja2.FileSystemLoader(str(PACKAGED_TEMPLATES))
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None and user_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [packaged, jinja2.PrefixLoader({"default": packaged})]
-    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=markdown_value,
+    env: jinja2.Environment = _environment(jinja2.ChoiceLoader(loaders), sandboxed=False, finalize=page_value,
                                            translated=True)
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: a paragraph's lines make one msgid
+    env.install_gettext_callables(**page_gettext(language or english()), newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -167,7 +174,7 @@ class Links:
 
     def href(self, kind: str, ident: str) -> Markup:
         """Where the entry is shown: the page pattern of its entity in :data:`schema.ENTITIES`."""
-        page, _, anchor = (S.ENTITY[kind].page or "").partition("#")
+        page, _hash, anchor = (S.ENTITY[kind].page or "").partition("#")
         return self.to(page.format(id=ident), anchor.format(id=ident))
 
     def link(self, kind: str, ident: str) -> Markup:
@@ -202,17 +209,19 @@ class Links:
 
     def fills(self, contact: Contact) -> Markup:
         """The roles a contact fills: ``Communication lead (deputy 1), …``."""
-        return Markup(", ".join(f"{self.role(f.role)} ({'primary' if f.primary else f'deputy {f.rank}'})"
-                                for f in contact.fills))
+        def held(fill: Any) -> str:
+            return _("primary") if fill.primary else _("deputy %(rank)s") % {"rank": fill.rank}
+
+        return Markup(", ".join(f"{self.role(fill.role)} ({markdown_text(held(fill))})" for fill in contact.fills))
 
     def condition(self, entry: ChecklistItem | Template | Stage) -> Markup:
         """When ``entry`` applies, as the plan says it (``Card data may be affected · severity SEV1 or SEV2 ·
         scenario Ransomware``); empty when it always applies."""
         parts: list[str] = [markdown_value(entry.when)] if entry.when else []
         if entry.severities:
-            parts.append(f"severity {self.many('severity', entry.severities, ' or ')}")
+            parts.append(_("severity %(levels)s") % {"levels": self.many("severity", entry.severities, _(" or "))})
         if entry.scenarios:
-            parts.append(f"scenario {self.many('scenario', entry.scenarios, ' or ')}")
+            parts.append(_("scenario %(scenarios)s") % {"scenarios": self.many("scenario", entry.scenarios, _(" or "))})
         return Markup(" · ".join(parts))
 
     def item(self, item: ChecklistItem) -> Markup:
@@ -222,11 +231,12 @@ class Links:
         return Markup(" · ".join(parts))
 
 
+#: What a channel type is called on a page (translated where it is shown).
 CHANNEL_LABELS = {
-    "phone": "Phone", "mobile": "Mobile", "email": "E-mail", "signal": "Signal", "threema": "Threema",
-    "whatsapp": "WhatsApp", "satphone": "Satellite phone", "radio": "Radio", "meeting-point": "Meeting point",
-    "portal": "Website", "chat": "Chat", "pager": "Pager", "issue-tracker": "Issue tracker",
-    "shared-document": "Shared document",
+    "phone": N_("Phone"), "mobile": N_("Mobile"), "email": N_("E-mail"), "signal": "Signal", "threema": "Threema",
+    "whatsapp": "WhatsApp", "satphone": N_("Satellite phone"), "radio": N_("Radio"),
+    "meeting-point": N_("Meeting point"), "portal": N_("Website"), "chat": N_("Chat"), "pager": N_("Pager"),
+    "issue-tracker": N_("Issue tracker"), "shared-document": N_("Shared document"),
 }
 
 
@@ -248,10 +258,11 @@ def reach(channel: ContactChannel) -> Markup:
 
 #: What an outside contact's service is called on its card.
 SERVICE_LABELS = {
-    "law-firm": "Law firm", "forensic-firm": "Forensic firm", "insurer": "Insurer", "police": "Police",
-    "csirt": "CSIRT", "data-protection-authority": "Data-protection authority",
-    "financial-supervisor": "Financial supervisor", "pr-agency": "PR agency", "it-provider": "IT provider",
-    "bank": "Bank", "card-scheme": "Card scheme", "other": "Other service",
+    "law-firm": N_("Law firm"), "forensic-firm": N_("Forensic firm"), "insurer": N_("Insurer"),
+    "police": N_("Police"), "csirt": "CSIRT", "data-protection-authority": N_("Data-protection authority"),
+    "financial-supervisor": N_("Financial supervisor"), "pr-agency": N_("PR agency"),
+    "it-provider": N_("IT provider"), "bank": N_("Bank"), "card-scheme": N_("Card scheme"),
+    "other": N_("Other service"),
 }
 #: The words people search for when they need that service.
 SERVICE_WORDS = {
@@ -289,9 +300,9 @@ def describe_channels(channels: tuple[ContactChannel, ...], separator: str) -> M
 
 def describe_channel(channel: ContactChannel) -> Markup:
     """``Signal: +43 660 … out-of-band (note)``."""
-    text = f"{CHANNEL_LABELS[channel.type]}: {reach(channel)}"
+    text = f"{markdown_text(_(CHANNEL_LABELS[channel.type]))}: {reach(channel)}"
     if channel.out_of_band:
-        text += ' <span class="pb-oob">out-of-band</span>'
+        text += f' <span class="pb-oob">{markdown_text(_("out-of-band"))}</span>'
     if channel.note:
         text += f" ({markdown_value(channel.note)})"
     return Markup(text)
@@ -330,7 +341,7 @@ def approval_matrix(playbook: Playbook) -> ApprovalMatrix:
         return " ".join(letter for letter in found if letter)
 
     rows = tuple((t, tuple(letters(t, role.id) for role in playbook.roles)) for t in playbook.templates)
-    used = [i for i, role in enumerate(playbook.roles) if any(cells[i] for _, cells in rows)]
+    used = [i for i, role in enumerate(playbook.roles) if any(cells[i] for _message, cells in rows)]
     return ApprovalMatrix(tuple(playbook.roles[i].id for i in used),
                           tuple((t, tuple(cells[i] for i in used)) for t, cells in rows))
 
@@ -394,7 +405,7 @@ class PageKind:
             return []
         if self.entity is None:
             plain = self.plain_title and not playbook.out_of_band_plan
-            return [(self.path, self.plain_title if plain else self.title, f"page '{self.path}'", {})]
+            return [(self.path, _(self.plain_title if plain else self.title), f"page '{self.path}'", {})]
         entity = S.ENTITY[self.entity]
         page = (entity.page or "").partition("#")[0]
         return [(page.format(id=entry.id), getattr(entry, entity.title_field), f"{self.what} '{entry.id}'",
@@ -403,31 +414,31 @@ class PageKind:
 
 #: Every generated page, in navigation order: the pages made once, and those made per entry.
 PAGES = (
-    PageKind("home.md.j2", "Home", "index.md"),
-    PageKind("incident.md.j2", "Incident clock and log", "incident.md"),
-    PageKind("facts.md.j2", "Incident facts", "facts.md", section="incident_facts"),
-    PageKind("phases.md.j2", "Phases", "phases/index.md"),
+    PageKind("home.md.j2", N_("Home"), "index.md"),
+    PageKind("incident.md.j2", N_("Incident clock and log"), "incident.md"),
+    PageKind("facts.md.j2", N_("Incident facts"), "facts.md", section="incident_facts"),
+    PageKind("phases.md.j2", N_("Phases"), "phases/index.md"),
     PageKind("phase.md.j2", entity="phase", variable="phase", what="phase"),
-    PageKind("procedures.md.j2", "Procedures", "procedures/index.md", section="procedures"),
+    PageKind("procedures.md.j2", N_("Procedures"), "procedures/index.md", section="procedures"),
     PageKind("procedure.md.j2", entity="procedure", variable="procedure", what="procedure"),
-    PageKind("contacts.md.j2", "Contacts", "contacts.md"),
-    PageKind("channels.md.j2", "Out-of-band channels", "channels.md", plain_title="Team channels"),
-    PageKind("regulators.md.j2", "Regulators and deadlines", "regulators.md", section="regulators"),
-    PageKind("messages.md.j2", "Messages", "messages/index.md"),
+    PageKind("contacts.md.j2", N_("Contacts"), "contacts.md"),
+    PageKind("channels.md.j2", N_("Out-of-band channels"), "channels.md", plain_title=N_("Team channels")),
+    PageKind("regulators.md.j2", N_("Regulators and deadlines"), "regulators.md", section="regulators"),
+    PageKind("messages.md.j2", N_("Messages"), "messages/index.md"),
     PageKind("message.md.j2", entity="template", variable="message", what="message template"),
-    PageKind("approvals.md.j2", "Approval matrix", "approvals.md", section="templates"),
-    PageKind("escalations.md.j2", "Escalations", "escalations.md", section="escalations"),
-    PageKind("roles.md.j2", "Roles", "roles.md"),
-    PageKind("audiences.md.j2", "Audiences", "audiences.md"),
-    PageKind("offices.md.j2", "Offices and time zones", "offices.md", section="offices"),
-    PageKind("severity.md.j2", "Severity levels", "severity.md", section="severities"),
-    PageKind("scenarios.md.j2", "Scenarios", "scenarios.md", section="scenarios"),
-    PageKind("glossary.md.j2", "Glossary", "glossary.md", section="glossary"),
-    PageKind("exercises.md.j2", "Exercises", "exercises.md", section="exercises"),
-    PageKind("document.md.j2", "Document control", "document.md"),
-    PageKind("reference.md.j2", "Format reference", "reference.md"),
-    PageKind("print.md.j2", "The whole playbook, for print", "print.md"),
-    PageKind("cards.md.j2", "Wallet cards", "cards.md"),
+    PageKind("approvals.md.j2", N_("Approval matrix"), "approvals.md", section="templates"),
+    PageKind("escalations.md.j2", N_("Escalations"), "escalations.md", section="escalations"),
+    PageKind("roles.md.j2", N_("Roles"), "roles.md"),
+    PageKind("audiences.md.j2", N_("Audiences"), "audiences.md"),
+    PageKind("offices.md.j2", N_("Offices and time zones"), "offices.md", section="offices"),
+    PageKind("severity.md.j2", N_("Severity levels"), "severity.md", section="severities"),
+    PageKind("scenarios.md.j2", N_("Scenarios"), "scenarios.md", section="scenarios"),
+    PageKind("glossary.md.j2", N_("Glossary"), "glossary.md", section="glossary"),
+    PageKind("exercises.md.j2", N_("Exercises"), "exercises.md", section="exercises"),
+    PageKind("document.md.j2", N_("Document control"), "document.md"),
+    PageKind("reference.md.j2", N_("Format reference"), "reference.md"),
+    PageKind("print.md.j2", N_("The whole playbook, for print"), "print.md"),
+    PageKind("cards.md.j2", N_("Wallet cards"), "cards.md"),
 )
 #: The page that holds the others, for print; and what it holds, in reading order (page templates of PAGES).
 PRINT_PAGE = "print.md"
@@ -497,23 +508,40 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
+        # A message in each language it is written in (translation files), and its text in one of them.
+        "wordings": lambda template: wordings(playbook, template.id),
+        "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
+        "translation_reference": format_reference({"type": "dict", "schema": S.TRANSLATION}),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }
 
 
 def render_single(playbook: Playbook, user_templates: Path | None, path: str, template_name: str, title: str,
-                  **extra: Any) -> Page:
+                  *, language: Language | None = None, **extra: Any) -> Page:
     """One page outside the fixed set (the "What changed" page), rendered like the others."""
-    context = {**_context(playbook), "links": Links(path, playbook), "title": title, **extra}
-    return Page(path, title, _render(page_environment(user_templates), template_name, f"page '{path}'", context))
+    chosen = language or english()
+    with speaking(chosen):
+        context = {**_context(playbook), "links": Links(path, playbook), "title": chosen.gettext(title), **extra}
+        markdown = _render(page_environment(user_templates, chosen), template_name, f"page '{path}'", context)
+    return Page(path, chosen.gettext(title), markdown)
 
 
-def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list[Page]:
-    """Every generated page, in navigation order."""
-    env = page_environment(user_templates)
+def render_pages(playbook: Playbook, user_templates: Path | None = None, language: Language | None = None) \
+        -> list[Page]:
+    """Every generated page, in navigation order, saying the generator's words in ``language`` (English if None)."""
+    chosen = language or english()
+    with speaking(chosen):
+        return _render_pages(playbook, user_templates, chosen)
+
+
+def _render_pages(playbook: Playbook, user_templates: Path | None, language: Language) -> list[Page]:
+    env = page_environment(user_templates, language)
     common = _context(playbook)
+    # The other languages the plan's messages are written in, named in the language of the site's words.
+    common["other_languages"] = [language_name(t.language, shown_in=language.tag) for t in playbook.translations
+                                 if t.language != playbook.document.language]
     pages: list[Page] = []
 
     def add(path: str, template_name: str, title: str, what: str, **extra: Any) -> None:
@@ -530,7 +558,7 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None) -> list
         kinds = {kind.template: kind for kind in PAGES}
         parts: list[Markup] = []
         for template_name in PRINT_PARTS:
-            for _, _, what, extra in kinds[template_name].pages(playbook):
+            for _path, _title, what, extra in kinds[template_name].pages(playbook):
                 # A part per entry is titled like its page's error context; a single part by its template.
                 parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
         return parts
@@ -576,7 +604,7 @@ def blanks_of(template: Template) -> list[str]:
 
 
 #: What the site says where the plan leaves a value open.
-NOT_SET = "not set in the plan"
+NOT_SET = N_("not set in the plan")
 
 
 def approval_rule(template: Template) -> str:
@@ -584,8 +612,10 @@ def approval_rule(template: Template) -> str:
     that the plan does not say."""
     approval = template.approval
     if approval is None:
-        return NOT_SET
+        return _(NOT_SET)
     if approval.none:
-        return "no approval step"
+        return _("no approval step")
     count = len(approval.approvers)
-    return f"all of {count}" if approval.everyone else f"any {approval.quorum} of {count}"
+    if approval.everyone:
+        return _("all of %(count)s") % {"count": count}
+    return _("any %(quorum)s of %(count)s") % {"quorum": approval.quorum, "count": count}

@@ -201,6 +201,11 @@ DOCUMENT: Schema = {
                      check_with="language"),
     "timezone": text("IANA time zone of the organisation's head office.", required=True,
                      example="Europe/Vienna", check_with="timezone"),
+    "translations": _describe(
+        "Other languages the plan's texts are written in, as BCP 47 tags. Each has its translation file beside "
+        "playbook.yml (playbook.de.yml, playbook.sr-Latn.yml), which gives the translated texts by id.",
+        {"type": "list", "schema": {"type": "string", "empty": False, "check_with": "language"}},
+        ["de", "sr-Latn"]),
     "country": text("ISO 3166 two-letter code of the country whose national phone numbers (written without +) "
                     "and short numbers (112) the playbook uses, unless a contact's office says otherwise.",
                     example="AT", regex=COUNTRY),
@@ -741,6 +746,78 @@ SECTION = {entity.section: entity for entity in ENTITIES if entity.within is Non
 
 def _section(entity: Entity) -> Schema:
     return entries(entity.description, entity.fields, required=entity.required, minlength=int(entity.required))
+
+
+# --- translation files ---------------------------------------------------------------------
+
+#: The texts a translation file (``playbook.<language>.yml``) may give in its language, per entity kind.
+#: Everything else of an entry (ids, durations, references, contact details) is the same in every language.
+TRANSLATABLE: dict[str, tuple[str, ...]] = {
+    "incident_fact": ("label", "hint"),
+    "role": ("name", "summary", "responsibilities", "decisions"),
+    "channel": ("name", "how_to_join", "use_for"),
+    "audience": ("name", "description", "reach"),
+    "office": ("name",),
+    "template": ("title", "subject", "body", "outline", "required_clauses", "optional_lines"),
+    "phase": ("name", "goal", "starts_when"),
+    "checklist_item": ("action", "note"),
+    "procedure": ("name", "use_when"),
+    "procedure_step": ("action", "note"),
+    "escalation": ("name", "trigger"),
+    "status": ("name", "means"),
+    "severity": ("name", "means"),
+    "scenario": ("name", "description"),
+}
+#: The document's texts a translation file may give.
+TRANSLATABLE_DOCUMENT = ("title",)
+#: What ``not_translated`` says for a whole section: every entry the file does not translate.
+ALL_ENTRIES = "all"
+
+
+def _translated_entry(entity: Entity) -> Schema:
+    """The fields of an entry of ``entity`` in a translation file: its id, its texts, its nested entries."""
+    own = entity.fields[entity.id_field]  # an incident fact's id is a name (next_update), the others' slugs
+    fields: Schema = {entity.id_field: _describe(f"Id of the {entity.singular} in playbook.yml.",
+                                                 {k: v for k, v in own.items() if k != "meta"},
+                                                 own["meta"].get("example"))}
+    for name in TRANSLATABLE.get(entity.kind, ()):
+        fields[name] = {**entity.fields[name], "required": False}
+    for inner in ENTITIES:
+        if inner.within == entity.section:
+            fields[inner.section] = entries(f"{inner.label}, by id.", _translated_entry(inner))
+    return fields
+
+
+#: The sections a translation file may have: those whose entries (or nested entries) have texts.
+TRANSLATED_SECTIONS = tuple(e.section for e in ENTITIES if e.within is None and (
+    e.kind in TRANSLATABLE or any(i.within == e.section and i.kind in TRANSLATABLE for i in ENTITIES)))
+
+#: A translation file, ``playbook.<language>.yml`` beside playbook.yml: the texts of one language,
+#: mirroring playbook.yml's ids; what it leaves in the original language deliberately, it says.
+TRANSLATION: Schema = {
+    "document": mapping("Document control in this language.", {
+        name: {**DOCUMENT[name], "required": False} for name in TRANSLATABLE_DOCUMENT}),
+    "values": _describe("Organisation values that read differently in this language (opening hours, an address "
+                        "written the local way); the others are used as in playbook.yml.",
+                        {"type": "dict", "keysrules": {"type": "string", "check_with": "identifier"},
+                         "valuesrules": {"type": "string", "empty": False}}),
+    **{section: entries(f"{SECTION[section].label} in this language, by id.", _translated_entry(SECTION[section]))
+       for section in TRANSLATED_SECTIONS},
+    "not_translated": mapping(
+        "Texts this file deliberately leaves in the plan's language, per section: 'all' (every entry of the "
+        "section this file does not translate) or a list of ids. They are listed as notices, not warnings.", {
+            "reason": text("Why they stay untranslated, in the plan's words.", required=True,
+                           example="Only messages that go out in German are translated; the team works in English."),
+            "document": _describe("'all' to leave the document's title untranslated.",
+                                  {"type": "string", "allowed": [ALL_ENTRIES]}, ALL_ENTRIES),
+            **{section: _describe(f"'{ALL_ENTRIES}', or ids of {SECTION[section].label.lower()} (or of entries "
+                                  "inside them) left untranslated.",
+                                  {"type": ["string", "list"], "check_with": "all_or_ids",
+                                   "schema": {"type": "string", "check_with": SECTION[section].fields[
+                                       SECTION[section].id_field]["check_with"]}}, ALL_ENTRIES)
+               for section in TRANSLATED_SECTIONS},
+        }),
+}
 
 
 #: The whole file: document control, organisation values, then one list per top-level entity.

@@ -27,6 +27,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
     "timezone": {"minLength": 1},  # the list of zones depends on the machine: `playbook validate` checks it
     "deadline": {"pattern": _DEADLINE},
     "approval": {"enum": [S.NO_APPROVAL]},  # the text form; the mapping form has its own properties
+    "all_or_ids": {"enum": [S.ALL_ENTRIES]},  # the text form; the list form is ids
 }
 
 
@@ -93,6 +94,21 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+TRANSLATION_SCHEMA_ID = "https://crisis-playbook.example/playbook.translation.schema.json"
+
+
+def translation_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a translation file (``playbook.<language>.yml``), from the same cerberus schema."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": TRANSLATION_SCHEMA_ID,
+        "title": "Translation of a crisis-communication playbook (playbook.<language>.yml)",
+        "description": "Derived from generator/schema.py by `playbook schema --translation`. Ids, blanks and "
+                       "required clauses are checked against playbook.yml by `playbook validate`.",
+        **convert({"type": "dict", "schema": S.TRANSLATION}),
+    }
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of the format, for the reference page."""
@@ -108,7 +124,8 @@ _KINDS = {"string": "text", "integer": "whole number", "boolean": "true/false", 
           "dict": "mapping", "date": "date (YYYY-MM-DD)"}
 _CHECK_KINDS = {"slug": "id", "identifier": "name", "duration": "duration", "timezone": "IANA time zone",
                 "language": "language tag", "deadline": f"duration, or one of: {', '.join(S.PROMPTLY)}",
-                "approval": f"mapping, or {S.NO_APPROVAL}"}
+                "approval": f"mapping, or {S.NO_APPROVAL}",
+                "all_or_ids": f"{S.ALL_ENTRIES}, or list of ids"}
 
 
 def _types(rules: S.Schema) -> list[str]:

@@ -12,6 +12,7 @@ from .build import slugify
 from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, due_text, stage_texts, until_text
 from .durations import Duration
 from .escape import css_string, js_data
+from .i18n import Language, english, local_value, script_plurals, script_strings
 from .model import Calendar, Clock, Playbook, Regulator
 from .schema import CLOCK_EVENT_MEANINGS
 from .zones import canonical_zones, zone_aliases
@@ -142,16 +143,27 @@ def site_data(playbook: Playbook) -> dict[str, Any]:
     }
 
 
-def page_css(playbook: Playbook) -> str:
+def page_css(playbook: Playbook, language: Language | None = None) -> str:
     """The printed page: the plan's paper size, and on every page its organisation, version, approval
     date and marking, with "page x of y" (CSS page-margin boxes, which Chromium prints)."""
     doc = playbook.document
-    line = f"{doc.organisation} · version {doc.version} · approved {doc.approved_on} · {doc.classification}"
+    chosen = language or english()
+    gettext = chosen.gettext
+    line = gettext("%(organisation)s · version %(version)s · approved %(approved)s · %(classification)s") % {
+        "organisation": doc.organisation, "version": doc.version, "approved": local_value(doc.approved_on, chosen),
+        "classification": doc.classification}
+    # "page x of y": the words around the two counters, as the catalogue orders them
+    before, _, rest = gettext("page %(page)s of %(pages)s").partition("%(page)s")
+    between, _, after = rest.partition("%(pages)s")
+    counters = f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}"
     return (f"@page {{\n  size: {doc.paper_size};\n  margin: 14mm 12mm 16mm;\n"
             f"  @bottom-left {{ content: {css_string(line)}; font: 8pt sans-serif; }}\n"
-            f'  @bottom-right {{ content: "page " counter(page) " of " counter(pages); font: 8pt sans-serif; }}\n'
+            f"  @bottom-right {{ content: {counters}; font: 8pt sans-serif; }}\n"
             "}\n")
 
 
-def data_script(playbook: Playbook) -> str:
-    return f"window.PLAYBOOK_DATA = {js_data(site_data(playbook))};\n"
+def data_script(playbook: Playbook, language: Language | None = None) -> str:
+    chosen = language or english()
+    data = {**site_data(playbook), "strings": script_strings(chosen), "plurals": script_plurals(chosen),
+            "locale": chosen.bcp47}
+    return f"window.PLAYBOOK_DATA = {js_data(data)};\n"

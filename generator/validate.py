@@ -218,6 +218,11 @@ class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
             hint = f"; did you mean {', '.join(close)}?" if close else "; use an IANA name like Europe/Vienna"
             self._error(field, f"unknown time zone '{value}'{hint}")
 
+    def _check_with_all_or_ids(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and value != S.ALL_ENTRIES:
+            self._error(field, f"{_shown(value)} is neither '{S.ALL_ENTRIES}' nor a list of ids; write "
+                               f"'{S.ALL_ENTRIES}' or [id, id]")
+
     def _check_with_language(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not LANGUAGE.match(value):
             self._error(field, f"'{value}' is not a language tag; write it like 'en', 'de' or 'sr-Latn'")

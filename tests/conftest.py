@@ -26,14 +26,19 @@ GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
 
 
 def copy_example(project: Path) -> Path:
-    """Copy the example project (playbook, mkdocs.yml, content/, templates/) into ``project``;
-    returns the path of its mkdocs.yml."""
+    """Copy the example project (playbook, its translation files, mkdocs.yml, content/, templates/) into
+    ``project``; returns the path of its mkdocs.yml."""
     project.mkdir(parents=True, exist_ok=True)
-    for name in ("playbook.yml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
+    for path in (ROOT / "playbook.yml", *example_translations(), ROOT / "mkdocs.yml"):
+        shutil.copy(path, project / path.name)
     for name in ("content", "templates"):
         shutil.copytree(ROOT / name, project / name)
     return project / "mkdocs.yml"
+
+
+def example_translations() -> list[Path]:
+    """The example's translation files (playbook.de.yml…), which go wherever its playbook.yml goes."""
+    return sorted(ROOT.glob("playbook.*.yml"))
 
 
 def invoke(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[int, str]:

@@ -148,7 +148,7 @@ def test_bundle_names_are_slugs() -> None:
     assert slugify("a " * 200) == "-".join("a" * 40)  # a file name stays short enough for any file system
 
 
-def test_serve_watches_the_playbook_and_the_templates(tmp_path: Path) -> None:
+def test_serve_watches_the_playbook_its_translations_and_the_templates(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 
     config = load_config(str(copy_example(tmp_path)))
@@ -162,7 +162,8 @@ def test_serve_watches_the_playbook_and_the_templates(tmp_path: Path) -> None:
 
     server = Server()
     config.plugins["playbook"].on_serve(server, config=config, builder=None)
-    assert server.watched == [str(tmp_path / "playbook.yml"), str(tmp_path / "templates")]
+    assert server.watched == [str(tmp_path / "playbook.yml"), str(tmp_path / "templates"),
+                              str(tmp_path / "playbook.de.yml"), str(tmp_path / "playbook.sr-Latn.yml")]
 
 
 def test_broken_mkdocs_configuration_says_what_is_wrong(tmp_path: Path) -> None:

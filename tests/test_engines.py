@@ -200,3 +200,17 @@ def test_the_protected_edition_is_refused_under_zensical_before_anything_is_touc
     assert output.startswith("--engine zensical: the protected edition (--protect) is built with MkDocs only:")
     assert output.endswith("Build with --engine mkdocs.\nBuild failed; site/ and dist/ are unchanged.\n")
     assert not (tmp_path / "site").exists() and not (tmp_path / "dist").exists()
+
+
+def test_a_site_in_another_language_is_the_same_from_both_engines(tmp_path: Path) -> None:
+    built = {}
+    for engine in engines.ENGINES:
+        project = copy_example(tmp_path / engine).parent
+        code, output = invoke("build", "--engine", engine, "--language", "de", cwd=project)
+        assert code == 0, output
+        built[engine] = project / "site"
+    assert main_content(built["zensical"]) == main_content(built["mkdocs"])
+    for engine, site in built.items():
+        home = (site / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="de"' in home, engine
+        assert "Version 3.1 · freigegeben von Lukas Berger" in (site / "contacts.html").read_text(encoding="utf-8"), engine

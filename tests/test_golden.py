@@ -48,3 +48,16 @@ def test_generated_markdown_matches_the_golden_files(update_golden: bool, name: 
     assert sorted(rendered) == sorted(expected), "pages were added or removed; run `make golden`"
     for path, markdown in rendered.items():
         assert markdown == expected[path], f"{path} differs from tests/golden/{name}/{path}; run `make golden`"
+
+
+def test_the_full_home_page_in_german_matches_its_golden_file(update_golden: bool) -> None:
+    """One page in another language: the site's own words from the German catalogue, the plan's as written."""
+    from generator.i18n import language
+
+    model = open_playbook(FULL, strict=True, today=dt.date(2026, 11, 22), private=False).playbook
+    home = render_pages(model, None, language("de"))[0].markdown
+    golden = GOLDEN / "full-de" / "index.md"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(home, encoding="utf-8")
+    assert home == golden.read_text(encoding="utf-8"), "run `make golden` and review tests/golden/full-de/index.md"

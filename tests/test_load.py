@@ -132,6 +132,13 @@ class TestRefusedConstructs:
     ("channel: {type: email, note: call: never}\n",
      "playbook.yml:1:34: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping); "
      'inside {…} a text with a colon or a comma must be in quotes ({note: "home: weekends only"})'),
+    ("channel: {type: email,\n  note: call: never}\n",
+     "playbook.yml:2:13: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping); "
+     'inside {…} a text with a colon or a comma must be in quotes ({note: "home: weekends only"})'),
+    ("steps: [Call the bank: ask: fraud, email]\n",
+     "playbook.yml:1:27: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence); "
+     "inside […] each item is separated by a comma: an item with a colon or a comma of its own must be in quotes "
+     '(["Call the bank: ask for fraud", email])'),
 ])
 def test_the_usual_yaml_traps_come_with_what_to_do(text: str, expected: str) -> None:
     with pytest.raises(LoadError) as caught:

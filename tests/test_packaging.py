@@ -62,7 +62,7 @@ def test_regulators_page_shows_the_data_versions() -> None:
     assert versions["tzdata"] == f"{version('tzdata')} (IANA {__import__('tzdata').IANA_VERSION})"
     assert versions["holidays"] == version("holidays")
     zones = versions["zones"].replace("(", "&#40;").replace(")", "&#41;")
-    assert (f"Computed with time-zone data\n{zones} and public holidays from holidays "
+    assert (f"Computed with time-zone data {zones} and public holidays from holidays "
             f"{versions['holidays']}.") in pages["regulators.md"]
 
 

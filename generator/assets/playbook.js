@@ -31,10 +31,20 @@
      translation is said in English. */
   function t(text, values) {
     var said = own(DATA.strings || {}, text);
-    said = typeof said === "string" && said ? said : text;
-    return said.replace(/\{(\w+)\}/g, function (whole, name) {
+    return fill(typeof said === "string" && said ? said : text, values);
+  }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
       return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
     });
+  }
+  /* A text that changes with a number: DATA.plurals maps its English singular to the language's forms by
+     CLDR plural category (Intl.PluralRules says which the number takes); English without a translation. */
+  function tn(one, other, count, values) {
+    var forms = own(DATA.plurals || {}, one), category = "other";
+    try { category = new Intl.PluralRules(DATA.locale || "en").select(count); } catch (e) { category = "other"; }
+    var said = forms && (own(forms, category) || own(forms, "other"));
+    return fill(typeof said === "string" && said ? said : (count === 1 ? one : other), values);
   }
 
   var formatters = map();
@@ -264,8 +274,8 @@
     if (!m) { return null; }
     var f = { y: +m[1], m: +m[2], d: +m[3], h: +m[4], mi: +m[5], s: 0 };
     if (f.y < DATA.years[0] || f.y > DATA.years[1]) {
-      return { error: "The year " + f.y + " is outside the years the clock counts (" + DATA.years[0] + " to " +
-               DATA.years[1] + "); check the date." };
+      return { error: t("The year {year} is outside the years the clock counts ({first} to {last}); check the date.",
+                        { year: f.y, first: DATA.years[0], last: DATA.years[1] }) };
     }
     var r = readings(f, zone);
     if (r.before !== r.after && r.firstFits && r.secondFits) {
@@ -288,10 +298,34 @@
       .formatToParts(new Date(ms)).filter(function (p) { return p.type === "timeZoneName"; })[0];
     return part ? part.value : zone;
   }
+  /* A moment as people read it. In English the tools' own compact form (Mon 2026-03-02 09:00 CET), which the
+     clock parity tests pin; in another language the locale's own (Intl, DATA.locale: "pon 2. 3. 2026. 09:00"
+     for Serbian), always 24-hour, with the zone's short name. The arithmetic above never reads this. */
+  var displays = map();
   function show(ms, zone) {
-    var f = fields(ms, zone), weekday = WEEKDAYS[new Date(Date.UTC(f.y, f.m - 1, f.d)).getUTCDay()];
-    return weekday + " " + f.y + "-" + pad(f.m) + "-" + pad(f.d) + " " + pad(f.h) + ":" + pad(f.mi) + " " +
-      zoneName(ms, zone);
+    var locale = DATA.locale || "en";
+    if (locale === "en") {
+      var f = fields(ms, zone), weekday = WEEKDAYS[new Date(Date.UTC(f.y, f.m - 1, f.d)).getUTCDay()];
+      return weekday + " " + f.y + "-" + pad(f.m) + "-" + pad(f.d) + " " + pad(f.h) + ":" + pad(f.mi) + " " +
+        zoneName(ms, zone);
+    }
+    var format = displays[zone] || (displays[zone] = new Intl.DateTimeFormat(locale, {
+      timeZone: zone, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23" }));
+    return format.format(new Date(ms)) + " " + zoneName(ms, zone);
+  }
+  /* A date of the plan (YYYY-MM-DD) in the site's language: as written in English, the locale's form otherwise. */
+  function showDate(iso) {
+    var locale = DATA.locale || "en", m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (locale === "en" || !m) { return iso; }
+    return new Intl.DateTimeFormat(locale, { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" })
+      .format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+  }
+  /* The engine's words for a deadline's state, as the list shows them in brackets. */
+  function statusWords(status) {
+    var words = { "not in force": t("not in force"), "no fixed period": t("no fixed period"),
+                  "outer limit": t("outer limit") };
+    return own(words, status) || status;
   }
   function showUTC(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + "Z"; }
   function span(ms) {
@@ -341,8 +375,8 @@
         state = null;
         var next = fresh();
         next.log.push({ at: Date.now(), by: "", kind: "note",
-                        text: "The incident stored in this browser could not be read; it was kept unchanged under " +
-                              "the key \"" + backup + "\" and this new log was started." });
+                        text: t("The incident stored in this browser could not be read; it was kept unchanged under " +
+                                "the key \"{key}\" and this new log was started.", { key: backup }) });
         localStorage.setItem(DATA.key, JSON.stringify(next));
       }
     }
@@ -439,15 +473,16 @@
     function choice(key, label, options) {
       var id = "pb-applies-" + key;
       var select = element("select", { id: id });
-      select.appendChild(element("option", { value: "" }, "not chosen: show every item"));
+      select.appendChild(element("option", { value: "" }, t("not chosen: show every item")));
       options.forEach(function (option) { select.appendChild(element("option", { value: option.id }, option.name)); });
       select.value = chosen[key] || "";
       select.addEventListener("change", function () {
         state = load();
         state.applies = Object.assign({}, state.applies || {});
         state.applies[key] = select.value;
-        var name = select.value ? select.options[select.selectedIndex].text : "not chosen";
-        state.log.push({ at: Date.now(), by: initials(), kind: "note", text: label + " for the checklists: " + name });
+        var name = select.value ? select.options[select.selectedIndex].text : t("not chosen");
+        state.log.push({ at: Date.now(), by: initials(), kind: "note",
+                         text: t("{choice} for the checklists: {name}", { choice: label, name: name }) });
         save(state);
         chosen = state.applies;
         paint();
@@ -467,11 +502,12 @@
         li.hidden = !show;
         if (!show) { hidden += 1; }
       });
-      status.textContent = hidden ? hidden + (hidden === 1 ? " item does" : " items do") +
-        " not apply to this incident and " + (hidden === 1 ? "is" : "are") + " hidden." : "Every item is shown.";
+      status.textContent = hidden ? tn("{count} item does not apply to this incident and is hidden.",
+                                       "{count} items do not apply to this incident and are hidden.", hidden,
+                                       { count: hidden }) : t("Every item is shown.");
     }
-    if (DATA.severities.length) { choice("severity", "Severity", DATA.severities); }
-    if (DATA.scenarios.length) { choice("scenario", "Scenario", DATA.scenarios); }
+    if (DATA.severities.length) { choice("severity", t("Severity"), DATA.severities); }
+    if (DATA.scenarios.length) { choice("scenario", t("Scenario"), DATA.scenarios); }
     root.appendChild(status);
     paint();
   }
@@ -517,10 +553,12 @@
       }, null, 2));
       return;
     }
-    var lines = ["# Incident log: " + (state.incident.name ? markdownText(state.incident.name) : "unnamed incident"), "",
-      "Playbook of " + markdownText(DATA.organisation) + ", version " + markdownText(DATA.version) + ". Started " +
-      show(state.incident.started, state.zone) + "; exported " + show(Date.now(), state.zone) + ".", "",
-      "| Time | By | What |", "|---|---|---|"];
+    var lines = ["# " + t("Incident log: {name}", { name: state.incident.name ? markdownText(state.incident.name)
+                                                                             : t("unnamed incident") }), "",
+      t("Playbook of {organisation}, version {version}. Started {started}; exported {exported}.", {
+        organisation: markdownText(DATA.organisation), version: markdownText(DATA.version),
+        started: show(state.incident.started, state.zone), exported: show(Date.now(), state.zone) }), "",
+      "| " + t("Time") + " | " + t("By") + " | " + t("What") + " |", "|---|---|---|"];
     entries.forEach(function (e) {
       lines.push("| " + markdownText(e.local) + " | " + markdownText(e.by) + " | " + markdownText(e.text) + " |");
     });
@@ -536,7 +574,7 @@
       root.appendChild(p);
       return control;
     };
-    var name = row("Incident name:", element("input", { type: "text", id: "pb-incident-name", size: "30" }));
+    var name = row(t("Incident name:"), element("input", { type: "text", id: "pb-incident-name", size: "30" }));
     name.value = state.incident.name;
     name.addEventListener("change", function () { state = load(); state.incident.name = name.value; save(state); });
     var statuses = DATA.statuses || [];
@@ -550,27 +588,28 @@
           if (s.id === current.id) { option.selected = true; }
         }
       });
-      row("Status:", select);
+      row(t("Status:"), select);
       select.addEventListener("change", function () {
         state = load();
         var next = statuses.filter(function (s) { return s.id === select.value; })[0];
         state.log.push({ at: Date.now(), by: initials(), kind: "status",
-                         text: "status: " + current.name + " \u2192 " + next.name });
+                         text: t("status: {from} \u2192 {to}", { from: current.name, to: next.name }) });
         state.status = next.id;
         save(state);
         incidentPanel(root, state);
       });
     }
-    var who = row("Your initials:", element("input", { type: "text", id: "pb-initials", size: "5" }));
+    var who = row(t("Your initials:"), element("input", { type: "text", id: "pb-initials", size: "5" }));
     who.value = initials();
     who.addEventListener("change", function () { localStorage.setItem(INITIALS, who.value.trim()); });
     root.appendChild(element("p", { "class": "pb-muted" },
-      "Started " + show(state.incident.started, state.zone) + ". " + Object.keys(state.ticks).length +
-      " checklist items ticked. Everything is kept in this browser only."));
+      t("Started {started}.", { started: show(state.incident.started, state.zone) }) + " " +
+      tn("{count} checklist item ticked.", "{count} checklist items ticked.", Object.keys(state.ticks).length,
+         { count: Object.keys(state.ticks).length }) + " " + t("Everything is kept in this browser only.")));
 
-    var note = element("textarea", { id: "pb-note", rows: "2", cols: "50", "aria-label": "Note for the log",
-                                       placeholder: "What happened, what was decided" });
-    var noteButton = element("button", { type: "button", id: "pb-add-note", "class": "md-button" }, "Add to the log");
+    var note = element("textarea", { id: "pb-note", rows: "2", cols: "50", "aria-label": t("Note for the log"),
+                                       placeholder: t("What happened, what was decided") });
+    var noteButton = element("button", { type: "button", id: "pb-add-note", "class": "md-button" }, t("Add to the log"));
     noteButton.addEventListener("click", function () {
       if (!note.value.trim()) { return; }
       state = load();
@@ -583,19 +622,20 @@
     root.appendChild(noteButton);
 
     var buttons = element("p", { "class": "pb-buttons" });
-    [["pb-export-md", "Export the log (Markdown)", "md"], ["pb-export-json", "Export the log (JSON)", "json"]]
+    [["pb-export-md", t("Export the log (Markdown)"), "md"], ["pb-export-json", t("Export the log (JSON)"), "json"]]
       .forEach(function (spec) {
         var button = element("button", { type: "button", id: spec[0], "class": "md-button" }, spec[1]);
         button.addEventListener("click", function () { exportLog(load(), spec[2]); });
         buttons.appendChild(button);
       });
     var restart = element("button", { type: "button", id: "pb-new-incident", "class": "md-button" },
-      "Start a new incident");
+      t("Start a new incident"));
     restart.addEventListener("click", function () {
       var named = name.value.trim();
-      if (!window.confirm("Start a new incident" + (named ? " named \"" + named + "\"" : "") +
-          "? All ticks, notes, facts and times of the current one are cleared from this browser. " +
-          "Export the log first if you need it.")) { return; }
+      var clearing = t("All ticks, notes, facts and times of the current one are cleared from this browser. " +
+                       "Export the log first if you need it.");
+      if (!window.confirm((named ? t("Start a new incident named \"{name}\"?", { name: named })
+                                 : t("Start a new incident?")) + " " + clearing)) { return; }
       var next = fresh();
       next.incident.name = named;
       save(next);
@@ -640,7 +680,7 @@
       if (own(DATA.events, c.start) != null && used.indexOf(c.start) < 0) { used.push(c.start); }
     });
     used.forEach(function (event) {
-      labels[event] = event.charAt(0).toUpperCase() + event.slice(1) + " (" + own(DATA.events, event) + ")";
+      labels[event] = event.charAt(0).toUpperCase() + event.slice(1) + " (" + own(DATA.events, event) + ")";  // the plan's words
     });
     // The start of a phase, a milestone: moments checklist deadlines count from (a milestone also by a tick).
     var named = function (key) {
@@ -649,7 +689,7 @@
     };
     (DATA.moments || []).forEach(function (m) {
       used.push(m.key);
-      labels[m.key] = m.label + (m.markedBy ? " (or tick \u201c" + m.marker + "\u201d)" : "");
+      labels[m.key] = m.markedBy ? t("{moment} (or tick \u201c{item}\u201d)", { moment: m.label, item: m.marker }) : m.label;
     });
     // The deadline list comes first: in the worst hour it is what the page is for.
     var warnings = root.appendChild(element("div", { id: "pb-order", role: "alert" }));
@@ -657,10 +697,10 @@
     var form = root.appendChild(element("div", { "class": "pb-form" }));
     var zones = form.appendChild(element("p"));
     var zone = zoneSelect("pb-zone", state.zone), showZone = zoneSelect("pb-show-zone", state.showZone);
-    var zoneLabel = zones.appendChild(element("label", {}, "Times below are typed in: "));
+    var zoneLabel = zones.appendChild(element("label", {}, t("Times below are typed in:") + " "));
     zoneLabel.appendChild(zone);
     zones.appendChild(document.createTextNode(" "));
-    var showLabel = zones.appendChild(element("label", {}, "Deadlines are shown in: "));
+    var showLabel = zones.appendChild(element("label", {}, t("Deadlines are shown in:") + " "));
     showLabel.appendChild(showZone);
     var inputs = {}, echoes = {};
     used.forEach(function (event) {
@@ -670,7 +710,7 @@
       var label = p.appendChild(element("label", {}, labels[event] + ": "));
       label.appendChild(input);
       var now = p.appendChild(element("button", { type: "button", "class": "md-button pb-now", id: "pb-now-" + event.replace(":", "-") },
-        "Now"));
+        t("Now")));
       now.addEventListener("click", function () {
         input.value = localValue(Date.now(), zone.value);
         recompute();
@@ -687,29 +727,30 @@
         echo.textContent = "";
         echo.className = "pb-echo";
         if (!value) { delete state.events[event]; delete state.typed[event]; return; }
-        if (read == null) { echo.textContent = "Not a date and time."; return; }
+        if (read == null) { echo.textContent = t("Not a date and time."); return; }
         if (read.error) { echo.textContent = read.error; echo.className = "pb-echo pb-problem"; delete state.events[event]; return; }
         var chosen = own(state.events, event);
         var ms = read.kind === "twice" && (chosen === read.alt) ? read.alt : read.ms;
         var logged = own(state.events, event) !== ms;
         state.events[event] = ms;
         state.typed[event] = value;
-        echo.textContent = "read as " + show(ms, state.zone) + " = " + showUTC(ms);
+        echo.textContent = t("read as {time} = {utc}", { time: show(ms, state.zone), utc: showUTC(ms) });
         if (read.kind === "gap") {
-          echo.textContent += ". This time does not exist in " + state.zone + " (the clocks went forward); " +
-            "it was read as the time shown.";
+          echo.textContent += ". " + t("This time does not exist in {zone} (the clocks went forward); it was read " +
+            "as the time shown.", { zone: state.zone });
           echo.className = "pb-echo pb-problem";
         } else if (read.kind === "twice") {
           var otherMs = ms === read.ms ? read.alt : read.ms;
-          echo.textContent += ". This time happened twice in " + state.zone + " (the clocks went back). ";
+          echo.textContent += ". " + t("This time happened twice in {zone} (the clocks went back).", { zone: state.zone }) + " ";
           echo.className = "pb-echo pb-problem";
           var swap = echo.appendChild(element("button", { type: "button", "class": "md-button pb-other-time" },
-            "Use the other one: " + show(otherMs, state.zone) + " = " + showUTC(otherMs)));
+            t("Use the other one: {time} = {utc}", { time: show(otherMs, state.zone), utc: showUTC(otherMs) })));
           swap.addEventListener("click", function () {
             state = load();
             state.events[event] = otherMs;
             state.log.push({ at: Date.now(), by: initials(), kind: "moment",
-                             text: named(event) + " recorded as " + show(otherMs, state.zone) + " (" + showUTC(otherMs) + ")" });
+                             text: t("{moment} recorded as {time} ({utc})", { moment: named(event),
+                                     time: show(otherMs, state.zone), utc: showUTC(otherMs) }) });
             save(state);
             readAll();
             save(state);
@@ -718,7 +759,8 @@
         }
         if (logged) {
           state.log.push({ at: Date.now(), by: initials(), kind: "moment",
-                           text: named(event) + " recorded as " + show(ms, state.zone) + " (" + showUTC(ms) + ")" });
+                           text: t("{moment} recorded as {time} ({utc})", { moment: named(event),
+                                   time: show(ms, state.zone), utc: showUTC(ms) }) });
         }
       });
     };
@@ -733,8 +775,11 @@
       var key = row.regulator.id + "/" + row.stage.id;
       if (at == null) { delete state.filed[key]; } else { state.filed[key] = at; }
       state.log.push({ at: Date.now(), by: initials(), kind: at == null ? "unfiled" : "filed",
-                       text: (at == null ? "no longer marked as filed: " : "filed: ") + row.regulator.name + ": " +
-                             row.stage.name + (at == null ? "" : " at " + show(at, state.zone) + " (" + showUTC(at) + ")") });
+                       text: at == null
+                         ? t("no longer marked as filed: {regulator}: {stage}", { regulator: row.regulator.name,
+                                                                                  stage: row.stage.name })
+                         : t("filed: {regulator}: {stage} at {time} ({utc})", { regulator: row.regulator.name,
+                             stage: row.stage.name, time: show(at, state.zone), utc: showUTC(at) }) });
       save(state);
       render();
     };
@@ -746,7 +791,7 @@
       });
       table.innerHTML = "";
       var head = table.appendChild(element("thead")).appendChild(element("tr"));
-      ["Due (" + shown + ")", "Due (UTC)", "Regulator: stage", "Time left", "Filed"].forEach(function (text) {
+      [t("Due ({zone})", { zone: shown }), t("Due (UTC)"), t("Regulator: stage"), t("Time left"), t("Filed")].forEach(function (text) {
         head.appendChild(element("th", {}, text));
       });
       var body = table.appendChild(element("tbody"));
@@ -765,7 +810,7 @@
         tr.appendChild(element("td", { "class": "pb-due" }, row.due != null ? show(row.due, shown) : "—"));
         tr.appendChild(element("td", {}, row.due != null ? showUTC(row.due) : "—"));
         var what = tr.appendChild(element("td", { "class": "pb-what" }, row.regulator.name + ": " + row.stage.name +
-          (row.status === "due" ? "" : " [" + row.status + "]")));
+          (row.status === "due" ? "" : " [" + statusWords(row.status) + "]")));
         if (row.due != null) { what.appendChild(element("small", { "class": "pb-why" }, row.why)); }
         if (row.stage.every && row.due != null) {
           // A report that repeats (daily updates): the next time from now, and which time it is.
@@ -775,13 +820,13 @@
             next = add(next, row.stage.every, zoneOf, row.regulator.calendar, row.regulator.counting, false);
             count += 1;
           }
-          what.appendChild(element("small", { "class": "pb-repeat" }, row.stage.repeat + (count > 1 ? " Next: time " +
-            count + ", " + show(next, shown) + " = " + showUTC(next) + "." : "")));
+          what.appendChild(element("small", { "class": "pb-repeat" }, row.stage.repeat + (count > 1 ? " " +
+            t("Next: time {count}, {time} = {utc}.", { count: count, time: show(next, shown), utc: showUTC(next) }) : "")));
         }
         row.notes.forEach(function (note) { what.appendChild(element("small", { "class": "pb-note" }, note)); });
         if (row.other != null) {
           what.appendChild(element("small", { "class": "pb-other" },
-            "Other reading: " + show(row.other, shown) + " = " + showUTC(row.other)));
+            t("Other reading: {time} = {utc}", { time: show(row.other, shown), utc: showUTC(row.other) })));
         }
         var left = tr.appendChild(element("td", { "class": "pb-left",
           "data-due": row.due == null || row.filed != null ? "" : String(row.due) }, row.due == null ? row.why : ""));
@@ -789,7 +834,7 @@
           left.appendChild(element("strong", { "class": "pb-hint" },
             " " + row.stage.texts.hint + " " + show(row.hint, shown) + " = " + showUTC(row.hint) + "."));
           var event = row.stage.clock.from, use = left.appendChild(element("button", {
-            type: "button", "class": "md-button pb-use-awareness", "data-event": event }, "Use awareness as " + event));
+            type: "button", "class": "md-button pb-use-awareness", "data-event": event }, t("Use awareness as {event}", { event: event })));
           use.addEventListener("click", function () {
             if (inputs[event]) { inputs[event].value = inputs.awareness.value; recompute(); }
           });
@@ -797,11 +842,11 @@
         var filedCell = tr.appendChild(element("td", { "class": "pb-filed" }));
         if (row.filed != null) {
           filedCell.textContent = show(row.filed, shown) + " ";
-          var undo = filedCell.appendChild(element("button", { type: "button", "class": "md-button pb-unfile" }, "Not filed"));
+          var undo = filedCell.appendChild(element("button", { type: "button", "class": "md-button pb-unfile" }, t("Not filed")));
           undo.addEventListener("click", function () { fileStage(row, null); });
         } else if (row.status === "due" || row.status === "outer limit" || row.status === "no fixed period") {
           var button = filedCell.appendChild(element("button", { type: "button", "class": "md-button pb-file-now" },
-            "Filed now"));
+            t("Filed now")));
           button.addEventListener("click", function () { fileStage(row, Date.now()); });
         }
       });
@@ -812,15 +857,15 @@
       var tr = body.appendChild(element("tr", { "data-item": c.id, "data-status": status, "class": "pb-item-row" }));
       tr.appendChild(element("td", { "class": "pb-due" }, row.due != null ? show(row.due, shown) : "—"));
       tr.appendChild(element("td", {}, row.due != null ? showUTC(row.due) : "—"));
-      var what = tr.appendChild(element("td", { "class": "pb-what" }, "Checklist: " + c.action +
-        (c.owner ? " — " + c.owner : "") + " (" + c.phase + ")" + (status === "waiting" ? " [waiting]" : "") +
-        (row.occurrence ? " [time " + row.occurrence + "]" : "")));
+      var what = tr.appendChild(element("td", { "class": "pb-what" }, t("Checklist:") + " " + c.action +
+        (c.owner ? " — " + c.owner : "") + " (" + c.phase + ")" + (status === "waiting" ? " [" + t("waiting") + "]" : "") +
+        (row.occurrence ? " [" + t("time {count}", { count: row.occurrence }) + "]" : "")));
       what.appendChild(element("small", { "class": "pb-why" }, row.why));
       tr.appendChild(element("td", { "class": "pb-left",
         "data-due": row.due == null || row.done != null ? "" : String(row.due) },
-        row.due == null ? "Enter the time of " + named(c.start) + "." : ""));
+        row.due == null ? t("Enter the time of {moment}.", { moment: named(c.start) }) : ""));
       tr.appendChild(element("td", { "class": "pb-filed" },
-        row.done != null ? "Ticked " + show(row.done, shown) : (c.every ? "Repeats" : "Not ticked")));
+        row.done != null ? t("Ticked {time}", { time: show(row.done, shown) }) : (c.every ? t("Repeats") : t("Not ticked"))));
     };
     var tick = function () {
       var now = Date.now();
@@ -828,7 +873,7 @@
         var due = cell.getAttribute("data-due"), tr = cell.parentNode;
         if (!due) { return; }
         var left = +due - now;
-        cell.textContent = left >= 0 ? "in " + span(left) : "OVERDUE by " + span(left);
+        cell.textContent = left >= 0 ? t("in {left}", { left: span(left) }) : t("OVERDUE by {late}", { late: span(left) });
         tr.classList.toggle("pb-overdue", left < 0);
         tr.classList.toggle("pb-soon", left >= 0 && left <= SOON);
         tr.classList.toggle("pb-very-soon", left >= 0 && left <= VERY_SOON);
@@ -859,12 +904,12 @@
   function releasePanel(root, state) {
     root.innerHTML = "";
     var zone = zoneSelect("pb-release-zone", (state.release && state.release.zone) || DATA.timezone);
-    zone.setAttribute("aria-label", "Time zone of the release time");  // the label names only the time
+    zone.setAttribute("aria-label", t("Time zone of the release time"));  // the label names only the time
     var when = element("input", { type: "datetime-local", id: "pb-release-time" });
     if (state.release) { when.value = localValue(state.release.at, state.release.zone); }
-    var label = element("label", {}, "Release at: ");
+    var label = element("label", {}, t("Release at:") + " ");
     label.appendChild(when);
-    label.appendChild(document.createTextNode(" in "));
+    label.appendChild(document.createTextNode(" " + t("in") + " "));
     label.appendChild(zone);
     root.appendChild(element("p")).appendChild(label);
     var table = root.appendChild(element("table", { id: "pb-release-table" }));
@@ -878,7 +923,7 @@
       embargo.textContent = "";
       if (at == null) { return; }
       var head = table.appendChild(element("thead")).appendChild(element("tr"));
-      ["Where", "Time zone", "Local time"].forEach(function (text) { head.appendChild(element("th", {}, text)); });
+      [t("Where"), t("Time zone"), t("Local time")].forEach(function (text) { head.appendChild(element("th", {}, text)); });
       var body = table.appendChild(element("tbody"));
       DATA.places.forEach(function (place) {
         var tr = body.appendChild(element("tr"));
@@ -887,8 +932,8 @@
         });
       });
       if (DATA.embargoed.length) {
-        embargo.textContent = "Embargo lifts for " + DATA.embargoed.join(", ") + " at " + show(at, zone.value) +
-          " (" + showUTC(at) + "): brief them before, under embargo until then.";
+        embargo.textContent = t("Embargo lifts for {audiences} at {time} ({utc}): brief them before, under embargo " +
+          "until then.", { audiences: DATA.embargoed.join(", "), time: show(at, zone.value), utc: showUTC(at) });
       }
     };
     when.addEventListener("change", render);
@@ -905,7 +950,7 @@
       var label = p.appendChild(element("label", { "for": "pb-fact-" + fact.id }, fact.label));
       label.appendChild(element("br"));
       var input = p.appendChild(element("textarea", { id: "pb-fact-" + fact.id, rows: "2", cols: "60",
-        placeholder: fact.example ? "e.g. " + fact.example : "" }));
+        placeholder: fact.example ? t("e.g. {example}", { example: fact.example }) : "" }));
       input.value = state.facts[fact.id] || "";
       if (fact.hint) { p.appendChild(element("br")); p.appendChild(element("small", {}, fact.hint)); }
       input.addEventListener("input", function () {
@@ -931,7 +976,7 @@
 
   function copy(text, button) {
     var label = button.textContent;
-    var done = function () { button.textContent = "Copied"; window.setTimeout(function () { button.textContent = label; }, 2000); };
+    var done = function () { button.textContent = t("Copied"); window.setTimeout(function () { button.textContent = label; }, 2000); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
     } else { fallbackCopy(text); done(); }
@@ -949,7 +994,7 @@
   function commandCopy() {
     document.querySelectorAll("code.pb-code").forEach(function (code) {
       if (code.nextElementSibling && code.nextElementSibling.classList.contains("pb-copy-code")) { return; }
-      var button = element("button", { type: "button", "class": "pb-copy-code", "aria-label": "Copy " + code.textContent }, "Copy");
+      var button = element("button", { type: "button", "class": "pb-copy-code", "aria-label": t("Copy {text}", { text: code.textContent }) }, t("Copy"));
       button.addEventListener("click", function () { copy(code.textContent, button); });
       code.after(button);
     });
@@ -973,16 +1018,23 @@
       var body = document.getElementById("message-" + id), text = body ? filledText(body.querySelector("code") || body, state.facts) : "";
       panel.innerHTML = "";
       panel.appendChild(element("p", { "class": blanks.length ? "pb-empty" : "pb-ready" }, blanks.length
-        ? "Still empty: " + blanks.map(function (b) { return "[[ " + b + " ]]"; }).join(", ") + "."
-        : "Every blank is filled."));
+        ? t("Still empty: {blanks}.", { blanks: blanks.map(function (b) { return "[[ " + b + " ]]"; }).join(", ") })
+        : t("Every blank is filled.")));
       if (max) {
         panel.appendChild(element("p", { "class": text.length > max ? "pb-too-long" : "" },
-          text.length + " of " + max + " characters" + (text.length > max ? ": too long" : "") + "."));
+          text.length > max ? t("{count} of {max} characters: too long.", { count: text.length, max: max })
+                            : t("{count} of {max} characters.", { count: text.length, max: max })));
+      } else {
+        panel.appendChild(element("p", {}, tn("{count} character.", "{count} characters.", text.length,
+                                               { count: text.length })));
       }
-      var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, "Copy the filled text");
+      // A message written in several languages has a composer per language: its button names the language.
+      var language = panel.getAttribute("data-language");
+      var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, language
+        ? t("Copy the filled text ({language})", { language: language }) : t("Copy the filled text"));
       button.addEventListener("click", function () { copy(filledText(body.querySelector("code") || body, load().facts), button); });
       panel.appendChild(button);
-      var edit = element("a", { href: panel.getAttribute("data-facts-href") || "#" }, "Fill in the incident facts");
+      var edit = element("a", { href: panel.getAttribute("data-facts-href") || "#" }, t("Fill in the incident facts"));
       panel.appendChild(document.createTextNode(" "));
       panel.appendChild(edit);
     });
@@ -997,9 +1049,9 @@
     var article = document.querySelector("article.md-content__inner");
     if (today <= DATA.nextReview || !article) { return; }
     var box = element("div", { "class": "admonition warning pb-review-passed" });
-    box.appendChild(element("p", { "class": "admonition-title" }, "This copy may be out of date"));
-    box.appendChild(element("p", {}, "Version " + DATA.version + " was due for review on " + DATA.nextReview +
-      ". Check that you have the current version, and that the phone numbers still work."));
+    box.appendChild(element("p", { "class": "admonition-title" }, t("This copy may be out of date")));
+    box.appendChild(element("p", {}, t("Version {version} was due for review on {date}. Check that you have the current " +
+      "version, and that the phone numbers still work.", { version: DATA.version, date: showDate(DATA.nextReview) })));
     article.insertBefore(box, article.firstChild);
   }
 
@@ -1012,13 +1064,15 @@
     }
     if (!keys.length || !article) { return; }
     var box = element("div", { "class": "admonition danger pb-unreadable", role: "alert" });
-    box.appendChild(element("p", { "class": "admonition-title" }, "A stored incident could not be read"));
-    box.appendChild(element("p", {}, "This browser held incident data that could not be read. It was not deleted: " +
-      "it is kept unchanged under the key" + (keys.length > 1 ? "s " : " ") + keys.join(", ") +
-      ", and a new log was started. Download it before clearing this browser's data."));
+    box.appendChild(element("p", { "class": "admonition-title" }, t("A stored incident could not be read")));
+    box.appendChild(element("p", {}, tn("This browser held incident data that could not be read. It was not deleted: it is " +
+      "kept unchanged under the key {keys}, and a new log was started. Download it before clearing this browser's data.",
+      "This browser held incident data that could not be read. It was not deleted: it is kept unchanged under the keys " +
+      "{keys}, and a new log was started. Download it before clearing this browser's data.", keys.length,
+      { keys: keys.join(", ") })));
     keys.forEach(function (key) {
       var button = box.appendChild(element("button", { type: "button", "class": "md-button pb-download-unreadable" },
-        "Download " + key.slice(BACKUP.length)));
+        t("Download {key}", { key: key.slice(BACKUP.length) })));
       button.addEventListener("click", function () {
         download("unreadable-incident-" + key.slice(BACKUP.length).replace(/[^0-9A-Za-z-]/g, "-") + ".txt",
                  "text/plain", localStorage.getItem(key) || "");
@@ -1037,7 +1091,7 @@
       if (wrap.scrollWidth > wrap.clientWidth + 1) {
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", "Table (scrolls sideways)");
+        wrap.setAttribute("aria-label", t("Table (scrolls sideways)"));
       } else if (wrap.getAttribute("role") === "region") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
@@ -1079,11 +1133,12 @@
     document.querySelectorAll("[role=region].md-typeset__scrollwrap, [role=region].md-typeset__table")
       .forEach(function (wrap) {
         var title = sectionTitle(wrap);
-        wrap.setAttribute("aria-label", unique((title ? "Table: " + title : "Table") + ", scrolls sideways"));
+        wrap.setAttribute("aria-label", unique(title ? t("Table: {title}, scrolls sideways", { title: title })
+                                                     : t("Table, scrolls sideways")));
       });
     document.querySelectorAll("nav.md-code__nav:not([aria-label])").forEach(function (nav) {
       var title = sectionTitle(nav);
-      nav.setAttribute("aria-label", unique("Copy " + (title ? "text: " + title : "text")));
+      nav.setAttribute("aria-label", unique(title ? t("Copy text: {title}", { title: title }) : t("Copy text")));
     });
   }
 
@@ -1113,7 +1168,8 @@
       if (isNaN(built)) { return; }
       var today = new Date(), days = Math.floor((Date.UTC(today.getFullYear(), today.getMonth(), today.getDate()) - built) / 86400000);
       if (days < 0) { return; }
-      var words = days === 0 ? "today" : days === 1 ? "yesterday" : days + " days ago";
+      var words = days === 0 ? t("today") : days === 1 ? t("yesterday")
+        : tn("{count} day ago", "{count} days ago", days, { count: days });
       node.appendChild(element("span", { "class": "pb-age" }, " (" + words + ")"));
     });
   }

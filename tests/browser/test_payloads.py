@@ -29,7 +29,7 @@ from generator.build import build
 from generator.load import load_text
 from generator.validate import validate
 from tests.browser.conftest import Visit
-from tests.conftest import EXAMPLE, MINIMAL, copy_example, edit
+from tests.conftest import EXAMPLE, MINIMAL, copy_example, edit, example_translations
 
 pytestmark = pytest.mark.browser
 
@@ -230,11 +230,15 @@ def plan(data: dict[str, Any]) -> Plan:
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, list[Path]]:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    # Without the translation files: a poisoned original no longer has the blanks its translations keep.
+    data["document"].pop("translations", None)
     attack_plan = plan(data)
     sites = []
     for number, (poisoned_data, _) in enumerate(attack_plan.builds):
         project = tmp_path_factory.mktemp(f"attack{number}")
         config = copy_example(project)
+        for translation in example_translations():
+            (project / translation.name).unlink()
         text = config.read_text(encoding="utf-8")
         config.write_text(edit(text, "  features:\n", "  features:\n" + "".join(f"    - {f}\n" for f in MORE_TITLES)),
                           encoding="utf-8")

@@ -20,4 +20,7 @@
   addEventListener("error", function (event) {
     parent.dispatchEvent(new ErrorEvent("error", { filename: url, error: event.error }));
   });
+  // Material's search worker finds its own folder from the first script[src] of the frame (to load lunr's
+  // stemmers for a language other than English): that must be the worker, not this file.
+  document.currentScript.remove();
 }());
