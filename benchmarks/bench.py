@@ -35,6 +35,9 @@ from generator.validate import references
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = (1, 4, 16, 64)
 RUNS = {"validate": 7, "generate": 5, "build": 5}
+#: Rounds of builds when BENCH_BUILD_RUNS says otherwise (a 64x round of four builds takes many minutes on
+#: a loaded machine); the figures then say how many rounds they are the median of.
+BUILD_RUNS_VARIABLE = "BENCH_BUILD_RUNS"
 #: Entities copied at larger scales (every top-level one of the registry); incident facts, values and the
 #: reviewed readiness exceptions stay shared, like a real organisation's.
 COPIED = tuple(e for e in schema.ENTITIES if e.within is None and e.kind not in ("incident_fact", "exception"))
@@ -171,6 +174,10 @@ def main() -> None:
           f"{'zip KB/page M':>13} {'Z':>5} | {'peak MB':>7} | {'load':>4}")
     results: list[dict[str, Any]] = []
     scales = tuple(int(arg) for arg in sys.argv[1:]) or SCALES
+    runs = {**RUNS, "build": int(os.environ.get(BUILD_RUNS_VARIABLE) or RUNS["build"])}
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    written = RESULTS / f"bench-{stamp}.json"
     for factor in scales:
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp)
@@ -194,7 +201,7 @@ def main() -> None:
             loads: dict[str, list[float]] = {}
             peak = 0
             sizes: dict[str, tuple[int, int]] = {}
-            for _ in range(RUNS["build"]):
+            for _ in range(runs["build"]):
                 for name, command, folder in _builds(bin_dir, project, plain):
                     loads.setdefault(name, []).append(load_now())
                     elapsed, resident = run_measured(command, folder)
@@ -226,11 +233,9 @@ def main() -> None:
                             "site_bytes": {engine: size[0] for engine, size in sizes.items()},
                             "bundle_bytes": {engine: size[1] for engine, size in sizes.items()},
                             "peak_resident_bytes": peak, "loads": loads})
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    written = RESULTS / f"bench-{stamp}.json"
-    written.write_text(json.dumps({"when": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
-                                   "runs": RUNS, "results": results}, indent=2) + "\n", encoding="utf-8")
+            # After every scale: a long run stopped at 64x keeps the smaller scales' figures.
+            written.write_text(json.dumps({"when": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
+                                           "runs": runs, "results": results}, indent=2) + "\n", encoding="utf-8")
     print(f"results: {written.relative_to(ROOT)}")
 
 
