@@ -43,7 +43,7 @@ golden: $(VENV)/.installed-test
 catalogues: $(VENV)/.installed-test
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k t -k tn:1,2 -k N_ --no-wrap --sort-by-file --project crisis-playbook \
 		--copyright-holder "crisis-playbook authors" -o generator/locale/playbook.pot generator
-	$(BIN)/pybabel --quiet update --no-wrap --no-fuzzy-matching -D playbook -i generator/locale/playbook.pot \
+	$(BIN)/pybabel --quiet update --no-wrap --no-fuzzy-matching --ignore-pot-creation-date -D playbook -i generator/locale/playbook.pot \
 		-d generator/locale
 
 ## Time validation, page generation and both engines' builds at 1x, 4x, 16x and 64x the example; print sizes.

@@ -187,7 +187,7 @@ def main() -> None:
     for factor in scales:
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp)
-            for name in ("mkdocs.yml",):
+            for name in ("mkdocs.yml", *(path.name for path in ROOT.glob("playbook.*.yml"))):  # translations too
                 shutil.copy(ROOT / name, project / name)
             shutil.copytree(ROOT / "content", project / "content")
             shutil.copytree(ROOT / "templates", project / "templates")

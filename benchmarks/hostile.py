@@ -207,12 +207,19 @@ def run(args: list[str], cwd: Path, timeout: float) -> Run:
     return Run(seconds, cpu, peak, done.returncode, done.stdout + "\n".join(stderr))
 
 
+def copy_translations(folder: Path) -> None:
+    """The example's translation files (playbook.de.yml…) into ``folder``, beside a playbook made from it."""
+    for translation in ROOT.glob("playbook.*.yml"):
+        shutil.copy(translation, folder / translation.name)
+
+
 def project(folder: Path, text: str) -> Path:
     """A copy of the example project in ``folder`` with ``text`` as its playbook."""
     for name in ("content", "templates"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    copy_translations(folder)
     (folder / "playbook.yml").write_text(text, encoding="utf-8")
     return folder
 

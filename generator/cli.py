@@ -570,6 +570,54 @@ def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Ed
 
 
 @cli.command()
+@click.argument("scenario")
+@config_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF (default: dist/<organisation>-<version>-exercise-<scenario>.pdf).")
+@click.option("--edition", type=click.Choice(EDITIONS), default=None,
+              help="public: leave out private contact details.")
+@click.pass_obj
+def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path | None,
+             edition: Edition | None) -> None:
+    """Print the exercise pack of SCENARIO (facilitator guide, injects, handouts) as a PDF; it is on the site too."""
+    from .commands.exercise import make_pack
+
+    _log_mkdocs(verbose=False)
+    with _user_errors(obj["debug"]):
+        printed = make_pack(config_file, scenario, output, edition=edition)
+    click.echo(f"Exercise pack: {printed.pdf} ({printed.injects} injects)")
+    click.echo(f"On the site:   {printed.page}")
+
+
+@cli.command("after-action")
+@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+@playbook_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report here (Markdown; put it in content/ to add it to the site) instead of printing it.")
+@click.pass_obj
+def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None) -> None:
+    """Compare an exported exercise (or incident) LOG with the plan in PATH: deadlines met or missed, items done late
+    or never, messages copied, roles that never acted, the call tree; and propose findings to paste."""
+    from . import open_playbook
+    from .afteraction import after_action as compare
+    from .afteraction import read_log, report_markdown
+
+    with _user_errors(obj["debug"]):
+        playbook = open_playbook(path, display_name=str(path)).playbook
+        text = report_markdown(playbook, compare(playbook, read_log(log)))
+        if output is not None:
+            from .paths import check_output_file
+
+            # Inside the project, and never over a file this command did not write (the playbook, say).
+            check_output_file(output, path.resolve().parent, "--output", text.split(":", 1)[0].encode())
+            output.write_text(text, encoding="utf-8")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"After-action report: {output}")
+
+
+@cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="playbook.yml")
 @click.option("--check", is_flag=True, help="Only say whether PATH needs migrating (exit 1 if it does).")
 @click.pass_obj

@@ -36,6 +36,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .durations import Duration
+from .i18n import N_, SOURCE, _, current, duration_words
 from .model import Calendar, ChecklistItem, Clock, Counting, Playbook, Regulator, Stage, Template
 from .schema import CLOCK_EVENT_MEANINGS, CLOCK_EVENTS
 
@@ -50,11 +51,12 @@ DeadlineStatus = Literal["due", "outer limit", "waiting", "no fixed period", "no
 
 #: Events that cannot come before another: (earlier, later, why).
 EVENT_ORDER = (
-    ("detection", "awareness", "awareness is a reasonable certainty, which cannot come before the first suspicion"),
-    ("awareness", "classification", "an incident cannot be classified before anyone is aware of it"),
-    ("awareness", "materiality", "materiality is determined about an incident someone is aware of"),
-    ("awareness", "determination", "it cannot be determined that an incident occurred before awareness of it"),
-    ("awareness", "assessment", "a breach cannot be assessed before anyone is aware of it"),
+    ("detection", "awareness",
+     N_("awareness is a reasonable certainty, which cannot come before the first suspicion")),
+    ("awareness", "classification", N_("an incident cannot be classified before anyone is aware of it")),
+    ("awareness", "materiality", N_("materiality is determined about an incident someone is aware of")),
+    ("awareness", "determination", N_("it cannot be determined that an incident occurred before awareness of it")),
+    ("awareness", "assessment", N_("a breach cannot be assessed before anyone is aware of it")),
 )
 
 DEFAULT_COUNTING = Counting()
@@ -152,44 +154,128 @@ def counting_zone(regulator: Regulator, playbook_zone: ZoneInfo) -> ZoneInfo:
 
 
 # --- The words: made once, here, for the CLI, the site and the browser --------------------------
+#
+# Each sentence is one msgid with its values as placeholders (never words glued together), so a language can
+# order and inflect it; outside a site build (`playbook clock`, tests) the language is English and the sentences
+# are exactly the msgids. The plan's and the rule's own words (stage names, "without undue delay", notes) are
+# put in as written.
 
-def start_words(start: str, regulator: Regulator) -> str:
-    """What starts a clock, in words: the event, or "the initial notification" for a chained stage."""
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the site's language, where the same English word takes different forms (see ``context``)."""
+    return current().translations.pgettext(context, message)
+
+
+def _english() -> bool:
+    return current().locale == SOURCE
+
+
+def _duration(period: Duration) -> str:
+    """A period of the plan in the site's words ("72 hours", "72 Stunden", "72 sata")."""
+    return str(period) if _english() else duration_words(period, current())
+
+
+def event_name(event: str) -> str:
+    """A clock event as a label names it: "awareness", "Kenntnis", "saznanje"."""
+    names = {"awareness": pgettext("clock event", "awareness"), "detection": pgettext("clock event", "detection"),
+             "classification": pgettext("clock event", "classification"),
+             "materiality": pgettext("clock event", "materiality"),
+             "determination": pgettext("clock event", "determination"),
+             "assessment": pgettext("clock event", "assessment"), "payment": pgettext("clock event", "payment")}
+    return names.get(event, event)
+
+
+def _event_after(event: str) -> str:
+    """A clock event in a sentence after "after" or "the time of" (Serbian puts it in the genitive: "saznanja")."""
+    names = {"awareness": pgettext("clock event, after 'after'", "awareness"),
+             "detection": pgettext("clock event, after 'after'", "detection"),
+             "classification": pgettext("clock event, after 'after'", "classification"),
+             "materiality": pgettext("clock event, after 'after'", "materiality"),
+             "determination": pgettext("clock event, after 'after'", "determination"),
+             "assessment": pgettext("clock event, after 'after'", "assessment"),
+             "payment": pgettext("clock event, after 'after'", "payment")}
+    return names.get(event, event)
+
+
+def event_meaning(event: str) -> str:
+    """What a clock event means (schema.CLOCK_EVENT_MEANINGS), in the site's language."""
+    meanings = {"awareness": _("reasonable certainty that an incident happened"),
+                "detection": _("first suspicion or discovery"),
+                "classification": _("classified as a major incident"),
+                "materiality": _("determined to be material"),
+                "determination": _("determined that a reportable incident occurred"),
+                "assessment": _("assessed as a breach that must be notified"),
+                "payment": _("a ransom or extortion payment was made")}
+    return meanings.get(event, CLOCK_EVENT_MEANINGS.get(event, event))
+
+
+def _stage_name(name: str) -> str:
+    """A stage's name inside an English sentence starts small ("the initial notification"); other languages
+    quote it as the plan wrote it."""
+    return f"{name[0].lower()}{name[1:]}" if _english() else name
+
+
+def start_words(start: str, regulator: Regulator, *, after: bool = False) -> str:
+    """What starts a clock, in words: the event, or "the initial notification" for a chained stage. ``after``: the
+    form that follows "after", "the time of" or "the deadline of" in a sentence."""
     if start in CLOCK_EVENTS:
-        return start
+        return _event_after(start) if after else event_name(start)
     for stage in regulator.stages:
         if stage.id == start:
-            return f"the {stage.name[0].lower()}{stage.name[1:]}"
+            name = _stage_name(stage.name)
+            return (pgettext("a stage, after 'after'", "the %(stage)s") if after
+                    else pgettext("a stage, as a clock's start", "the %(stage)s")) % {"stage": name}
     return start
 
 
-def clock_start_words(clock: Clock, regulator: Regulator) -> str:
+def clock_start_words(clock: Clock, regulator: Regulator, *, after: bool = False) -> str:
     """What starts ``clock``: "awareness", "the initial notification", "the end of the calendar year of detection"."""
-    start = start_words(clock.start, regulator)
-    return f"the end of the calendar year of {start}" if clock.from_year_end else start
+    if not clock.from_year_end:
+        return start_words(clock.start, regulator, after=after)
+    event = start_words(clock.start, regulator, after=True)
+    said = pgettext("after 'after'", "the end of the calendar year of %(event)s") if after \
+        else _("the end of the calendar year of %(event)s")
+    return said % {"event": event}
+
+
+def after_words(clock: Clock, regulator: Regulator) -> str:
+    """"72 hours after awareness", "60 days after the end of the calendar year of detection"."""
+    assert clock.due is not None
+    return _("%(period)s after %(start)s") % {"period": _duration(clock.due),
+                                               "start": clock_start_words(clock, regulator, after=True)}
 
 
 def period_words(clock: Clock, regulator: Regulator) -> str:
-    """"72 hours after awareness", "60 days after the end of the calendar year of detection"."""
+    """:func:`after_words`, with how the engine reads a range or an approximate time."""
     assert clock.due is not None
-    return f"{clock.due} after {clock_start_words(clock, regulator)}{reading(clock.due)}"
+    return f"{after_words(clock, regulator)}{reading(clock.due)}"
 
 
 def reading(due: Duration) -> str:
     """How the engine reads a range or an approximate time, said beside it."""
     if due.up_to is not None:
-        return " (the earlier end counts)"
-    return " (approximate in the plan; counted as written)" if due.about else ""
+        return " " + _("(the earlier end counts)")
+    return " " + _("(approximate in the plan; counted as written)") if due.about else ""
 
 
 def _give(start: str, regulator: Regulator) -> str:
-    meaning = CLOCK_EVENT_MEANINGS.get(start)
-    return f"give the time of {start} ({meaning})" if meaning else \
-        f"waiting for the deadline of {start_words(start, regulator)}"
+    if start in CLOCK_EVENT_MEANINGS:
+        return _("give the time of %(event)s (%(meaning)s)") % {"event": _event_after(start),
+                                                                "meaning": event_meaning(start)}
+    return _("waiting for the deadline of %(stage)s") % {"stage": start_words(start, regulator, after=True)}
 
 
-#: How the site says each of schema.PROMPTLY.
-PROMPTLY_SAID = {"asap": "as soon as possible"}
+#: How the site says each of schema.PROMPTLY that it words itself; the others are the rule's words, kept as written.
+PROMPTLY_SAID = {"asap": N_("as soon as possible")}
+
+
+def promptly_words(promptly: str) -> str:
+    """A deadline without a fixed period: "as soon as possible" (the generator's words for ``asap``, translated),
+    else as the plan or the rule says it ("without undue delay")."""
+    return _(PROMPTLY_SAID[promptly]) if promptly in PROMPTLY_SAID else promptly
+
+
+def _capital(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}"
 
 
 def due_words(stage: Stage) -> str:
@@ -197,45 +283,44 @@ def due_words(stage: Stage) -> str:
     period" (a catalogue rule that gives none), or that the plan does not set one."""
     clock = stage.clock
     if clock.due is not None:
-        return str(clock.due)
+        return _duration(clock.due)
     if clock.promptly:
-        return PROMPTLY_SAID.get(clock.promptly, clock.promptly)
-    return "no fixed period" if stage.rule else "not set in the plan"
+        return promptly_words(clock.promptly)
+    return _("no fixed period") if stage.rule else _("not set in the plan")
 
 
 def awareness_words(stage: Stage) -> str:
     """How home says a stage that counts from awareness: "72 hours after awareness", "Without undue delay after
     awareness, at most 72 hours", "From awareness: deadline not set in the plan"."""
     limit = stage.no_later_than
-    limit_words = f"{limit.due}{reading(limit.due)}" if limit is not None and limit.due is not None else ""
+    limit_words = f"{_duration(limit.due)}{reading(limit.due)}" if limit is not None and limit.due is not None else ""
     if stage.clock.start != "awareness":
-        return f"At most {limit_words} after awareness"
+        return _("At most %(limit)s after awareness") % {"limit": limit_words}
     if stage.clock.due is not None:
-        text = f"{stage.clock.due} after awareness{reading(stage.clock.due)}"
+        text = _("%(period)s after awareness") % {"period": _duration(stage.clock.due)} + reading(stage.clock.due)
     elif stage.clock.promptly:
-        said = due_words(stage)
-        text = f"{said[0].upper()}{said[1:]} after awareness"
+        text = _("%(due)s after awareness") % {"due": _capital(due_words(stage))}
     else:
-        text = f"From awareness: {due_words(stage)}"
+        text = _("From awareness: %(due)s") % {"due": due_words(stage)}
     if limit_words and limit is not None and limit.start == "awareness":
-        text += f", at most {limit_words}"
+        text = _("%(deadline)s, at most %(limit)s") % {"deadline": text, "limit": limit_words}
     return text
 
 
 def _no_period(stage: Stage, regulator: Regulator) -> str:
     """What the clock says for a stage with no period: the plan's words and start, or the catalogue's rule."""
     if stage.clock.promptly:
-        said = due_words(stage)
-        text = f"{said[0].upper()}{said[1:]} after {clock_start_words(stage.clock, regulator)}; no fixed period."
+        text = _("%(due)s after %(start)s; no fixed period.") % {
+            "due": _capital(due_words(stage)), "start": clock_start_words(stage.clock, regulator, after=True)}
     else:
-        text = stage.rule or "Deadline not set in the plan."
+        text = stage.rule or _("Deadline not set in the plan.")
     return f"{text} {stage.note}" if stage.note else text
 
 
 def stage_texts(stage: Stage, regulator: Regulator) -> dict[str, str]:
     """Every sentence the clock may show for ``stage``; the engine and the browser choose among them."""
     rule = _no_period(stage, regulator) if stage.clock.due is None else stage.note or stage.rule or ""
-    texts = {"rule": rule, "not_in_force": "The rule is not in force; no deadline runs."}
+    texts = {"rule": rule, "not_in_force": _("The rule is not in force; no deadline runs.")}
     counting = regulator.counting
     if counting is not None and counting.rule:
         texts["counting"] = counting.rule
@@ -243,17 +328,21 @@ def stage_texts(stage: Stage, regulator: Regulator) -> dict[str, str]:
         return texts
     period = period_words(stage.clock, regulator)
     texts["period"] = period
-    texts["waiting"] = f"{period}; {_give(stage.clock.start, regulator)}"
+    texts["waiting"] = _("%(deadline)s; %(waiting)s") % {"deadline": period,
+                                                         "waiting": _give(stage.clock.start, regulator)}
     if stage.clock.start in CLOCK_EVENTS and stage.clock.start != "awareness":
-        texts["hint"] = f"Enter the time of {stage.clock.start}. If it equals awareness, due at"
+        texts["hint"] = _("Enter the time of %(event)s. If it equals awareness, due at") % {
+            "event": _event_after(stage.clock.start)}
     if stage.clock.start not in CLOCK_EVENTS:
-        texts["chained"] = (f"Counted from the deadline of {start_words(stage.clock.start, regulator)}, which is "
-                            "not marked as filed; once it is filed this deadline counts from the filing.")
-        texts["filed_from"] = f"Counted from the filing of {start_words(stage.clock.start, regulator)}."
+        earlier = start_words(stage.clock.start, regulator, after=True)
+        texts["chained"] = _("Counted from the deadline of %(stage)s, which is not marked as filed; once it is filed "
+                             "this deadline counts from the filing.") % {"stage": earlier}
+        texts["filed_from"] = _("Counted from the filing of %(stage)s.") % {"stage": earlier}
     if stage.no_later_than is not None and stage.no_later_than.due is not None:
         outer = period_words(stage.no_later_than, regulator)
-        texts["limit"] = f"{outer} (outer limit of {period})"
-        texts["limit_waiting"] = f"{outer}; {period} once that time is known"
+        texts["limit"] = _("%(limit)s (outer limit of %(period)s)") % {"limit": outer, "period": period}
+        texts["limit_waiting"] = _("%(limit)s; %(period)s once that time is known") % {"limit": outer,
+                                                                                       "period": period}
     if stage.limit_dispute:
         texts["limit_dispute"] = stage.limit_dispute
     if counting is not None and counting.non_business_start == "disputed" and counting.dispute \
@@ -262,23 +351,52 @@ def stage_texts(stage: Stage, regulator: Regulator) -> dict[str, str]:
     return texts
 
 
+def moment_words(playbook: Playbook, moment: str, *, after: bool = False) -> str:
+    """A moment a checklist deadline counts from (:meth:`Playbook.item_start`) in the site's words: "awareness",
+    "the start of Containment", "external response decided" (a milestone, named as the plan names it)."""
+    kind, _sep, ident = moment.partition(":")
+    if kind == "phase":
+        name = playbook.phase(ident).name
+        return (pgettext("after 'after'", "the start of %(phase)s") if after
+                else _("the start of %(phase)s")) % {"phase": name}
+    if kind == "milestone":
+        return pgettext("a milestone", "%(milestone)s") % {"milestone": ident.replace("-", " ")}
+    return _event_after(moment) if after else event_name(moment)
+
+
 def due_text(item: ChecklistItem, playbook: Playbook) -> str:
     """"1 hour after awareness", "4 hours after the start of Containment", "30 minutes after external
     response decided"; nothing for an item without a deadline."""
     start = playbook.item_start(playbook.phase_of[item.id], item)
     if start is None:
         return ""
-    after = f"after {playbook.moment_words(start)}"
+    moment = moment_words(playbook, start, after=True)
     if item.due is None and item.promptly:
-        return f"{PROMPTLY_SAID.get(item.promptly, item.promptly)} {after}{repeat_text(item)}"
+        return _("%(due)s after %(moment)s") % {"due": promptly_words(item.promptly), "moment": moment} \
+            + repeat_text(item)
     if item.due is None:
-        return f"every {item.every} {after}{until_text(item)}"
-    return f"{item.due} {after}{reading(item.due)}{repeat_text(item)}"
+        assert item.every is not None
+        values = {"period": _duration(item.every), "moment": moment, "until": item.until}
+        return (_("every %(period)s after %(moment)s until %(until)s") if item.until
+                else _("every %(period)s after %(moment)s")) % values
+    return _("%(due)s after %(moment)s") % {"due": _duration(item.due), "moment": moment} + reading(item.due) \
+        + repeat_text(item)
 
 
 def repeat_text(entry: ChecklistItem | Stage | Template) -> str:
     """", then every 1 day until the supervisor closes the case", or nothing for a duty that does not repeat."""
-    return f", then every {entry.every}{until_text(entry)}" if entry.every else ""
+    if not entry.every:
+        return ""
+    values = {"period": _duration(entry.every), "until": entry.until}
+    return (_(", then every %(period)s until %(until)s") if entry.until else _(", then every %(period)s")) % values
+
+
+def repeat_sentence(entry: ChecklistItem | Stage | Template) -> str | None:
+    """"Then every 1 day until the supervisor closes the case.", for the incident clock; None if it does not repeat."""
+    if not entry.every:
+        return None
+    values = {"period": _duration(entry.every), "until": entry.until}
+    return (_("Then every %(period)s until %(until)s.") if entry.until else _("Then every %(period)s.")) % values
 
 
 def until_text(entry: ChecklistItem | Stage | Template) -> str:
@@ -375,7 +493,7 @@ def regulator_deadlines(regulator: Regulator, events: dict[str, dt.datetime], zo
         limit, limit_chained = due_of(stage.no_later_than, events)
         disputed_start = "start_dispute" in texts
         if disputed_start and main is not None:
-            later, _ = due_of(stage.clock, events, waits=True)
+            later, _chained = due_of(stage.clock, events, waits=True)
             if later != main:
                 other = later
                 notes.append(texts["start_dispute"])
@@ -467,10 +585,13 @@ def read_time(text: str, zone: ZoneInfo, what: str = "time") -> dt.datetime:
         f"(the second, {second.tzname()})")
 
 
+def order_words(earlier: str, later: str, why: str) -> str:
+    """Two events given in an impossible order, in words ("Classification is before awareness: …")."""
+    return _("%(later)s is before %(earlier)s: %(why)s. Check the times.") % {
+        "later": _capital(event_name(later)), "earlier": _event_after(earlier), "why": _(why)}
+
+
 def order_problems(events: dict[str, dt.datetime]) -> list[str]:
     """Events given in an impossible order, in words."""
-    problems = []
-    for earlier, later, why in EVENT_ORDER:
-        if earlier in events and later in events and events[later] < events[earlier]:
-            problems.append(f"{later.capitalize()} is before {earlier}: {why}. Check the times.")
-    return problems
+    return [order_words(earlier, later, why) for earlier, later, why in EVENT_ORDER
+            if earlier in events and later in events and events[later] < events[earlier]]

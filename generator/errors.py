@@ -156,3 +156,7 @@ class VerifyError(PlaybookError):
         else:
             text = "\n".join([*problems, f"{target}: not verified ({len(problems)} problems): do not trust this copy"])
         super().__init__(text)
+
+
+class ExerciseError(PlaybookError):
+    """An exercise cannot be made (an unknown scenario), or an exercise log cannot be read."""

@@ -526,6 +526,24 @@ class Severity:
 
 
 @dataclass(frozen=True)
+class Inject:
+    """An event an exercise plays out, as the organisation wrote it under its scenario."""
+
+    id: str
+    title: str
+    at: Duration
+    text: Prose
+    start: str = key("from", default="awareness")  # an event, a phase id or a milestone
+    items: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    regulators: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     name: str
@@ -535,6 +553,7 @@ class Scenario:
     regulators: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     severity: str | None = None
+    injects: tuple[Inject, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -704,13 +723,10 @@ class Playbook:
 
     def moment_words(self, moment: str) -> str:
         """A moment of :meth:`item_start` in words: "awareness", "the start of Containment",
-        "external response decided"."""
-        kind, _, ident = moment.partition(":")
-        if kind == "phase":
-            return f"the start of {self.phase(ident).name}"
-        if kind == "milestone":
-            return ident.replace("-", " ")
-        return moment
+        "external response decided"; in the site's language while a site is built (English outside one)."""
+        from .deadlines import moment_words  # the deadline engine words every moment (it imports this module)
+
+        return moment_words(self, moment)
 
     def exception_for(self, rule: str, subject: str) -> ReadinessException | None:
         """The reviewed exception that accepts readiness rule ``rule`` for the entry ``subject``, if any."""

@@ -26,9 +26,19 @@ from markupsafe import Markup
 
 from . import phones
 from . import schema as S
-from .deadlines import awareness_words, clock_start_words, due_text, due_words, repeat_text
+from .deadlines import (
+    after_words,
+    awareness_words,
+    clock_start_words,
+    due_text,
+    due_words,
+    event_meaning,
+    event_name,
+    repeat_text,
+)
 from .errors import RenderError
 from .escape import html_attribute, markdown_lines, markdown_text, markdown_value, url
+from .exercise import call_tree, exercise_pack, t_plus
 from .i18n import N_, Language, _, english, page_gettext, page_value, speaking
 from .model import (
     Approval,
@@ -407,7 +417,7 @@ class PageKind:
             plain = self.plain_title and not playbook.out_of_band_plan
             return [(self.path, _(self.plain_title if plain else self.title), f"page '{self.path}'", {})]
         entity = S.ENTITY[self.entity]
-        page = (entity.page or "").partition("#")[0]
+        page = self.path or (entity.page or "").partition("#")[0]  # a second page per entry names its own path
         return [(page.format(id=entry.id), getattr(entry, entity.title_field), f"{self.what} '{entry.id}'",
                  {self.variable: entry}) for entry in getattr(playbook, entity.section)]
 
@@ -435,6 +445,9 @@ PAGES = (
     PageKind("scenarios.md.j2", N_("Scenarios"), "scenarios.md", section="scenarios"),
     PageKind("glossary.md.j2", N_("Glossary"), "glossary.md", section="glossary"),
     PageKind("exercises.md.j2", N_("Exercises"), "exercises.md", section="exercises"),
+    PageKind("exercise-packs.md.j2", N_("Exercise packs"), "exercise/index.md", section="scenarios"),
+    PageKind("exercise.md.j2", path="exercise/{id}.md", entity="scenario", variable="scenario", what="exercise pack"),
+    PageKind("call-tree.md.j2", N_("Call-tree test"), "call-tree.md"),
     PageKind("document.md.j2", N_("Document control"), "document.md"),
     PageKind("reference.md.j2", N_("Format reference"), "reference.md"),
     PageKind("print.md.j2", N_("The whole playbook, for print"), "print.md"),
@@ -492,6 +505,10 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "clock_start": clock_start,
         "due_words": due_words,
         "clock_events": CLOCK_EVENT_MEANINGS,
+        # The clock's words in the site's language (generator/deadlines.py).
+        "event_name": event_name,
+        "event_meaning": event_meaning,
+        "after_words": after_words,
         "entities": S.SECTION,
         "data_versions": data_versions(),
         "source_link": source_link,
@@ -513,6 +530,9 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
+        "exercise_pack": lambda scenario: exercise_pack(playbook, scenario),
+        "t_plus": t_plus,
+        "call_tree": lambda: call_tree(playbook),
         "translation_reference": format_reference({"type": "dict", "schema": S.TRANSLATION}),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }

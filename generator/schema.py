@@ -561,6 +561,27 @@ STATUS: Schema = {
     "procedure": ref("procedures", "Procedure to run on entering this status.", example="stand-down"),
 }
 
+#: An event an exercise of a scenario plays out, written by the organisation (the exercise pack adds it to the
+#: injects it makes from the plan itself).
+INJECT: Schema = {
+    "id": ident(example="ceo-abroad"),
+    "title": text("Short title of the inject, shown on its card.", required=True, example="The CEO is abroad"),
+    "at": duration("When it happens, counted from 'from' (elapsed time or calendar days).", required=True,
+                   example="3h"),
+    "from": _describe("What 'at' counts from: an event (awareness, detection…), the id of a phase (its start) or a "
+                      "milestone a checklist item marks (default: awareness).",
+                      {"type": "string", "check_with": "slug"}, "awareness"),
+    "text": prose("What the facilitator reads out or hands over.", required=True,
+                  example="The CEO's assistant says she is on a plane until 18:00."),
+    "items": texts("Checklist items (and procedure steps) it should trigger, by id.", example=["assess-board"]),
+    "templates": refs("templates", "Messages it should lead to.", example=["board-briefing"]),
+    "regulators": refs("regulators", "Regulators it concerns.", example=["at-fma"]),
+    "contacts": refs("contacts", "Contacts it involves.", example=["lukas-berger"]),
+    "roles": refs("roles", "Roles it is addressed to.", example=["crisis-lead"]),
+    "decisions": texts("Decisions it expects, in the plan's words.", example=["Who briefs the board instead"]),
+    "questions": texts("Questions for the discussion after it.", example=["Who may speak for the CEO?"]),
+}
+
 SCENARIO: Schema = {
     "id": ident(example="ransomware"),
     "name": text("Name of the scenario.", required=True, example="Ransomware"),
@@ -570,6 +591,8 @@ SCENARIO: Schema = {
     "procedures": refs("procedures", "On-demand procedures this scenario may need."),
     "regulators": refs("regulators", "Regulators likely to need notifying."),
     "templates": refs("templates", "Templates most likely needed."),
+    "injects": entries("The organisation's own injects for an exercise of this scenario (`playbook exercise`); "
+                       "the exercise pack adds those it makes from the plan.", INJECT),
 }
 
 SEVERITY_SCALE: Schema = {

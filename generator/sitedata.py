@@ -9,10 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 from .build import slugify
-from .deadlines import DEFAULT_COUNTING, EVENT_ORDER, FIRST_YEAR, LAST_YEAR, due_text, stage_texts, until_text
+from .deadlines import (
+    DEFAULT_COUNTING,
+    EVENT_ORDER,
+    FIRST_YEAR,
+    LAST_YEAR,
+    due_text,
+    event_meaning,
+    event_name,
+    moment_words,
+    order_words,
+    repeat_sentence,
+    stage_texts,
+)
 from .durations import Duration
 from .escape import css_string, js_data
-from .i18n import Language, english, local_value, script_plurals, script_strings
+from .exercise import call_tree, exercise_pack
+from .i18n import Language, english, local_value, script_plurals, script_strings, speaking
 from .model import Calendar, Clock, Playbook, Regulator
 from .schema import CLOCK_EVENT_MEANINGS
 from .zones import canonical_zones, zone_aliases
@@ -54,7 +67,7 @@ def _regulator(regulator: Regulator) -> dict[str, Any]:
         "counting": {"ends": counting.ends, "start": counting.non_business_start},
         # Every sentence is made once, by the engine; the browser only chooses among them.
         "stages": [{"id": s.id, "name": s.name, "clock": _clock(s.clock), "limit": _clock(s.no_later_than),
-                    "every": _duration(s.every), "repeat": f"Then every {s.every}{until_text(s)}." if s.every else None,
+                    "every": _duration(s.every), "repeat": repeat_sentence(s),
                     "texts": stage_texts(s, regulator)} for s in regulator.stages],
     }
 
@@ -78,10 +91,10 @@ def _item_clocks(playbook: Playbook) -> dict[str, Any]:
                            "due": _duration(item.due), "every": _duration(item.every), "start": start,
                            "why": due_text(item, playbook)})
             if start.startswith("phase:"):
-                moments[start] = {"key": start, "label": _sentence(playbook.moment_words(start))}
+                moments[start] = {"key": start, "label": _sentence(moment_words(playbook, start))}
             elif start.startswith("milestone:"):
                 marker = playbook.milestones[start.partition(":")[2]][1]
-                moments[start] = {"key": start, "label": _sentence(playbook.moment_words(start)),
+                moments[start] = {"key": start, "label": _sentence(moment_words(playbook, start)),
                                   "markedBy": marker.id, "marker": str(marker.action)}
     return {"itemClocks": clocks, "moments": list(moments.values())}
 
@@ -93,9 +106,11 @@ def clock_data(playbook: Playbook) -> dict[str, Any]:
     return {
         "regulators": [_regulator(r) for r in playbook.regulators],
         **_item_clocks(playbook),
-        "events": CLOCK_EVENT_MEANINGS,
-        "order": [{"earlier": earlier, "later": later, "text": f"{later.capitalize()} is before {earlier}: {why}. "
-                   "Check the times."} for earlier, later, why in EVENT_ORDER],
+        # Each event's meaning, and its name as the site's language says it.
+        "events": {event: event_meaning(event) for event in CLOCK_EVENT_MEANINGS},
+        "eventNames": {event: event_name(event) for event in CLOCK_EVENT_MEANINGS},
+        "order": [{"earlier": earlier, "later": later, "text": order_words(earlier, later, why)}
+                  for earlier, later, why in EVENT_ORDER],
         "years": [FIRST_YEAR, LAST_YEAR],
         "holidays": _holidays(calendars),
         "zones": list(canonical_zones()),
@@ -105,6 +120,25 @@ def clock_data(playbook: Playbook) -> dict[str, Any]:
 
 def _calendar_key(calendar: Calendar) -> str:
     return f"{calendar.country}-{calendar.subdivision}" if calendar.subdivision else calendar.country
+
+
+def exercise_data(playbook: Playbook) -> dict[str, Any]:
+    """What exercise mode needs: each scenario's injects with the moment and period of their time, and the call
+    tree in calling order with each person's channels (as the call-tree sheet lists them)."""
+    from .render import CHANNEL_LABELS
+
+    return {
+        "exercises": {s.id: [{"id": card.id, **card.clock} for card in exercise_pack(playbook, s).cards]
+                      for s in playbook.scenarios},
+        # Who may approve each message, for recording approvals as they come (the after-action report checks the rule).
+        "approvals": {t.id: {"approvers": [{"id": r, "name": playbook.role(r).name} for r in
+                                           [*t.approval.approvers, *(c.role for c in t.approval.conditional)]],
+                             "quorum": t.approval.quorum}
+                      for t in playbook.templates if t.approval is not None and not t.approval.none},
+        "callTree": [{"key": call.key, "role": call.role.name, "place": call.place, "contact": call.contact.name,
+                      "channels": [f"{CHANNEL_LABELS[c.type]}: {c.value}" for c in call.channels]}
+                     for call in call_tree(playbook)],
+    }
 
 
 def site_data(playbook: Playbook) -> dict[str, Any]:
@@ -128,6 +162,7 @@ def site_data(playbook: Playbook) -> dict[str, Any]:
             for p in playbook.procedures
         ],
         **clock_data(playbook),
+        **exercise_data(playbook),
         # The incident's lifecycle: the first status is where it starts; changes go into the log.
         "statuses": [{"id": s.id, "name": s.name, "next": list(s.next)} for s in playbook.statuses],
         # The choices of the "what applies" selector on the phase pages.
@@ -164,6 +199,8 @@ def page_css(playbook: Playbook, language: Language | None = None) -> str:
 
 def data_script(playbook: Playbook, language: Language | None = None) -> str:
     chosen = language or english()
-    data = {**site_data(playbook), "strings": script_strings(chosen), "plurals": script_plurals(chosen),
+    with speaking(chosen):  # the clock's sentences (generator/deadlines.py) in the site's language
+        site = site_data(playbook)
+    data = {**site, "strings": script_strings(chosen), "plurals": script_plurals(chosen),
             "locale": chosen.bcp47}
     return f"window.PLAYBOOK_DATA = {js_data(data)};\n"

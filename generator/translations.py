@@ -299,8 +299,8 @@ def _check_values_and_document(check: _Check) -> None:
 
 
 def _report_untranslated(check: _Check) -> None:
-    """Untranslated texts: a notice per section for what ``not_translated`` covers, a warning per section
-    (listing the entries) for the rest; an id listed there that the file translates, or that does not
+    """Untranslated texts: one notice for what ``not_translated`` covers, a warning per section (listing
+    the entries) for the rest; an id listed there that the file translates, or that does not
     exist, is an error."""
     report, data = check.report, check.report.source.data
     declared = data.get("not_translated") or {}
@@ -312,6 +312,7 @@ def _report_untranslated(check: _Check) -> None:
             if (section, _parent(check.original.data, section, ident)) not in check.translated:
                 continue  # said with its phase or procedure
         by_section.setdefault(section, {}).setdefault(ident, []).append(key)
+    declared_parts: list[str] = []
     for section in ("document", *S.TRANSLATED_SECTIONS):
         listed = declared.get(section)
         if isinstance(listed, list):
@@ -321,16 +322,19 @@ def _report_untranslated(check: _Check) -> None:
         covered = {i: keys for i, keys in missing.items() if listed == S.ALL_ENTRIES or (
             isinstance(listed, list) and (i in listed or _parent(check.original.data, section, i) in listed))}
         rest = {i: keys for i, keys in missing.items() if i not in covered}
-        label = "the document" if section == "document" else S.SECTION[section].label.lower()
         if covered:
-            own = language_name(str(_document(check.original.data).get("language", "")))
-            report.add(("not_translated", section), f"left in {own}, as declared: "
-                                                    f"{_listed(covered, label, keys=False)}", "notice")
+            entries = set(_originals(check.original.data, section)) if section != "document" else set()
+            whole = f"all {_counted(len(entries), section)}" if len(entries) > 1 else f"its {_counted(1, section)}"
+            declared_parts.append(whole if entries and set(covered) == entries
+                                  else _listed(covered, section, keys=False))
         if rest:
             where = (section,) if section in data else ()
-            report.add(where, f"no {check.name} translation of {_listed(rest, label)}", "warning",
+            report.add(where, f"no {check.name} translation of {_listed(rest, section)}", "warning",
                        hint=f"translate them, or list them under not_translated.{section} with the reason",
                        at=None if where else (0, 0))
+    if declared_parts:  # one notice for the file: what it leaves out is the plan's choice, not a problem
+        own = language_name(str(_document(check.original.data).get("language", "")))
+        report.add(("not_translated",), f"left in {own}, as declared: {'; '.join(declared_parts)}", "notice")
 
 
 def _check_listed(check: _Check, section: str, listed: list[str], owner: dict[str, str]) -> None:
@@ -363,13 +367,18 @@ def _parent(data: dict[str, Any], section: str, ident: str) -> str | None:
 LISTED = 12
 
 
-def _listed(entries: dict[str, list[str]], label: str, *, keys: bool = True) -> str:
+def _counted(count: int, section: str) -> str:
+    """``2 message templates``, ``1 template``: the section's label, or its entity's name for one."""
+    return f"{count} {S.SECTION[section].label.lower() if count != 1 else S.SECTION[section].singular}"
+
+
+def _listed(entries: dict[str, list[str]], section: str, *, keys: bool = True) -> str:
     """``2 message templates: a (subject), b (body)``; with ``keys=False`` the ids only."""
-    if "" in entries:  # the document
-        return f"{label} ({', '.join(entries[''])})"
+    if section == "document":
+        return f"the document ({', '.join(entries[''])})"
     names = [f"{ident} ({', '.join(fields)})" if keys else ident for ident, fields in entries.items()]
     more = f", and {len(names) - LISTED} more" if len(names) > LISTED else ""
-    return f"{len(entries)} {label if len(entries) != 1 else label.rstrip('s')}: {', '.join(names[:LISTED])}{more}"
+    return f"{_counted(len(entries), section)}: {', '.join(names[:LISTED])}{more}"
 
 
 # --- the model in another language -----------------------------------------------------------

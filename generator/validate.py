@@ -941,6 +941,43 @@ def item_clocks_start_from_something(c: _Checked) -> None:
 
 
 @meaning
+def injects_point_at_items_and_moments(c: _Checked) -> None:
+    """A scenario's own inject names checklist items that exist, counts from an event, a phase of its scenario or a
+    milestone, and counts no business days (an exercise has no holiday calendar); its ids are unique in the
+    scenario (the exercise log names injects by them)."""
+    items = {str(item.get("id")) for section in ("phases", "procedures") for _, holder in _entries(c.data, section)
+             for _, item in _entries(holder, "checklist")}
+    milestones = [str(item["marks"]) for _, phase in _entries(c.data, "phases")
+                  for _, item in _entries(phase, "checklist") if isinstance(item.get("marks"), str)]
+    for s_index, scenario in _entries(c.data, "scenarios"):
+        if scenario.get("id") == "index":
+            c.report.add(("scenarios", s_index, "id"), "scenario id 'index' would take the place of the exercise "
+                                                       "packs' index page (exercise/index.html)",
+                         hint="choose another id")
+        phases = [ident for _, ident in _texts(scenario, "phases")]
+        starts = list(dict.fromkeys([*S.CLOCK_EVENTS, *phases, *milestones]))
+        seen: set[str] = set()
+        for i_index, inject in _entries(scenario, "injects"):
+            path: KeyPath = ("scenarios", s_index, "injects", i_index)
+            ident = inject.get("id")
+            if isinstance(ident, str) and ident in seen:
+                c.report.add((*path, "id"), f"duplicate inject id '{ident}' in scenario '{scenario.get('id')}'")
+            seen.add(str(ident))
+            start = inject.get("from")
+            if isinstance(start, str) and SLUG.match(start) and start not in starts:
+                c.report.add((*path, "from"), f"unknown clock start '{start}'",
+                             hint=f"use an event, a phase of the scenario or a milestone an item marks; "
+                                  f"{c.report.suggestions.known('clock start', starts, start)}")
+            if _business_days(inject.get("at")):
+                c.report.add((*path, "at"), "an inject's time cannot count business days or hours: an exercise "
+                                            "has no holiday calendar", hint="write it in hours or calendar days")
+            for n, item in _texts(inject, "items"):
+                if item not in items:
+                    c.report.add((*path, "items", n), f"unknown checklist item '{item}'",
+                                 hint=c.report.suggestions.known("checklist item", sorted(items), item))
+
+
+@meaning
 def checklist_item_ids_are_unique(c: _Checked) -> None:
     """Checklist item ids are unique across all phases and procedures (ticks are stored under them)."""
     report = c.report

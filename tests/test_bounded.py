@@ -4,6 +4,7 @@ input of each class validated in a subprocess under a timeout, so quadratic work
 from __future__ import annotations
 
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -82,7 +83,9 @@ def test_only_the_first_problems_are_printed_the_rest_counted_by_kind() -> None:
 
 def _many_unknown_keys(tmp_path: Path, count: int) -> Path:
     path = tmp_path / "playbook.yml"
-    path.write_text(hostile.unknown_keys(count), encoding="utf-8")
+    # Without the example's translations, whose notices would join the count of what is left out.
+    text = re.sub(r"\n  translations: .*", "", hostile.unknown_keys(count))
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -261,3 +261,14 @@ def test_a_duration_of_the_plan_is_said_in_the_language(tag: str, written: str, 
     from generator.durations import parse_duration
 
     assert str(i18n.local_value(parse_duration(written), i18n.language(tag))) == said
+
+
+@pytest.mark.slow
+def test_the_plugins_language_option_in_mkdocs_yml_chooses_the_language(tmp_path: Path) -> None:
+    config = copy_example(tmp_path / "project")
+    config.write_text(edit(config.read_text(encoding="utf-8"), "      templates: templates\n",
+                           "      templates: templates\n      language: sr\n"), encoding="utf-8")
+    code, output = invoke("build", "-f", str(config))
+    assert code == 0, output
+    index = (tmp_path / "project" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="sr-Cyrl"' in index and "Кога звати" in index

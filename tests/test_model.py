@@ -73,7 +73,7 @@ def test_every_dataclass_of_the_model_is_checked() -> None:
         "ChecklistItem", "Severity", "Cadence", "Scenario", "Term", "Regime",
         "ReadinessException", "Procedure", "ProcedureStep", "Status",
         "Escalation", "ConditionalApprover", "Fallback", "Recipients", "MergeField", "WriterNote",
-        "SeverityScale", "Exercise", "Finding",
+        "SeverityScale", "Exercise", "Finding", "Inject",
     }
 
 

@@ -94,8 +94,8 @@ def test_home_lists_the_first_steps_of_a_plan_without_due_times(tmp_path: Path) 
                                                                      private=False).playbook)
                 if page.path == "index.md")
     assert "-   **[First steps](#first-steps)**\n\n    What the plan does first, and who does it.\n" in home
-    assert "## First steps\n\nNo checklist item is due within an hour of awareness. The first 2 steps of " \
-           "[Respond](phases/respond.md), in the plan's order:\n\n" \
+    assert "## First steps { #first-steps }\n\nNo checklist item is due within an hour of awareness. " \
+           "The first 2 steps of [Respond](phases/respond.md), in the plan's order:\n\n" \
            "- [ ] <span class=\"pb-item\" data-item=\"respond-publish\"></span>**Publish the holding statement.** — " \
            "[Communication lead](contacts.md#role-comms-lead)\n" \
            "- [ ] <span class=\"pb-item\" data-item=\"respond-call\"></span>**Call the insurance hotline.** — " \

@@ -49,13 +49,14 @@ def _problems(tmp_path: Path, german: str | None = GERMAN, languages: str = "[de
 def test_a_complete_translation_has_no_problems_and_notices_what_it_leaves_out(tmp_path: Path) -> None:
     found = check(_project(tmp_path), today=TODAY, display_name="playbook.yml")
     assert [str(p) for p in found if p.file == "playbook.de.yml"] == [
-        "playbook.de.yml:13:3: not_translated.incident_facts: notice: left in English, as declared: 2 incident "
-        "facts: what_happened, next_update",
-        "playbook.de.yml:14:3: not_translated.roles: notice: left in English, as declared: 1 role: comms-lead",
-        "playbook.de.yml:15:3: not_translated.channels: notice: left in English, as declared: 1 channel: signal-group",
-        "playbook.de.yml:16:3: not_translated.audiences: notice: left in English, as declared: 1 audience: media",
-        "playbook.de.yml:17:3: not_translated.phases: notice: left in English, as declared: 1 phase: respond",
+        "playbook.de.yml:11:1: not_translated: notice: left in English, as declared: all 2 incident facts; its 1 "
+        "role; its 1 channel; its 1 audience; its 1 phase",
     ]
+    without_facts = edit(GERMAN, "  incident_facts: all\n", "  incident_facts: [next_update]\n") + \
+        "incident_facts:\n  - {id: what_happened, label: Was ist passiert?}\n"
+    found = check(_project(tmp_path, without_facts), today=TODAY, display_name="playbook.yml")
+    assert str(found[-1]).startswith("playbook.de.yml:11:1: not_translated: notice: left in English, as declared: "
+                                     "1 incident fact: next_update; its 1 role;")
 
 
 def test_a_german_text_that_lost_a_required_clause_fails_with_file_line_and_key_path(tmp_path: Path) -> None:
@@ -96,7 +97,7 @@ def test_a_translation_file_nobody_declared_is_a_warning(tmp_path: Path) -> None
 def test_an_id_that_is_not_in_the_playbook_is_an_error(tmp_path: Path) -> None:
     german = edit(GERMAN, "  - id: holding-statement", "  - id: holding-statment")
     assert _problems(tmp_path, german) == [
-        "playbook.de.yml:3:1: templates: warning: no German translation of 1 message template: holding-statement "
+        "playbook.de.yml:3:1: templates: warning: no German translation of 1 template: holding-statement "
         "(title, body, required_clauses); translate them, or list them under not_translated.templates with the "
         "reason",
         "playbook.de.yml:4:5: templates[0].id: unknown template 'holding-statment'; it is not in playbook.yml; "
@@ -116,7 +117,7 @@ def test_a_checklist_item_is_found_in_its_own_phase(tmp_path: Path) -> None:
 def test_a_text_without_a_translation_is_a_warning_listing_it(tmp_path: Path) -> None:
     german = edit(GERMAN, "    title: Erste Stellungnahme\n", "")
     assert _problems(tmp_path, german) == [
-        "playbook.de.yml:3:1: templates: warning: no German translation of 1 message template: holding-statement "
+        "playbook.de.yml:3:1: templates: warning: no German translation of 1 template: holding-statement "
         "(title); translate them, or list them under not_translated.templates with the reason",
     ]
     code, output = invoke("validate", "--strict", str(tmp_path / "playbook.yml"))
@@ -149,7 +150,7 @@ def test_required_clauses_are_as_many_as_the_originals(tmp_path: Path) -> None:
     without = edit(GERMAN, "    required_clauses:\n      - Nächstes Update bis [[ next_update ]] auf {{ website }}.\n",
                    "")
     assert _problems(tmp_path, without) == [
-        "playbook.de.yml:3:1: templates: warning: no German translation of 1 message template: holding-statement "
+        "playbook.de.yml:3:1: templates: warning: no German translation of 1 template: holding-statement "
         "(required_clauses); translate them, or list them under not_translated.templates with the reason",
         "playbook.de.yml:6:5: templates[0].body: the original has 1 required clause, which must stay in this body; "
         "translate them under required_clauses",
@@ -278,8 +279,8 @@ def test_validate_lists_the_declared_untranslated_texts_as_notices_and_passes_st
     playbook = _project(tmp_path)
     code, output = invoke("validate", "--strict", "--as-of", "2026-06-01", str(playbook))
     assert code == 0, output
-    assert f"{tmp_path}/playbook.de.yml:17:3: not_translated.phases: notice: left in English, as declared: 1 phase: " \
-           "respond\n" in output
+    assert f"{tmp_path}/playbook.de.yml:11:1: not_translated: notice: left in English, as declared: all 2 incident " \
+           "facts; its 1 role; its 1 channel; its 1 audience; its 1 phase\n" in output
     assert output.endswith(f"{playbook}: valid (0 errors, 0 warnings)\n")
 
 
@@ -322,3 +323,18 @@ def test_the_facts_page_says_that_every_language_is_filled_from_the_same_answers
     german = {page.path: page.markdown for page in render_pages(playbook, language=i18n.language("de"))}
     assert "Mitteilungen, die auch in anderen Sprachen verfasst sind (Deutsch, Serbisch &#40;Lateinisch&#41;), " \
            "werden mit denselben Antworten gefüllt" in german["facts.md"]
+
+
+def test_a_translated_text_is_text_on_the_page_and_never_a_template(tmp_path: Path) -> None:
+    from generator.render import render_pages
+
+    hostile = edit(GERMAN, "      Etwas ist passiert: [[ what_happened ]].\n",
+                   "      <script>alert(1)</script> Etwas ist passiert: [[ what_happened ]].\n")
+    playbook = open_playbook(_project(tmp_path, hostile), today=TODAY).playbook
+    page = {p.path: p.markdown for p in render_pages(playbook)}["messages/holding-statement.md"]
+    assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62; Etwas ist passiert" in page
+    assert "<script>" not in page
+    templated = edit(GERMAN, "Etwas ist passiert:", "{% for x in range(3) %}x{% endfor %} Etwas ist passiert:")
+    assert _problems(tmp_path, templated)[0] == (
+        "playbook.de.yml:7:7: templates[0].body: '{%' is not allowed in message text; only {{ name }} and "
+        "[[ name ]] blanks are")

@@ -12,6 +12,26 @@
   if (!DATA) { return; }
   var MINUTE = 60000, DAY = 86400000;
 
+  /* ---------- Exercise mode ---------- */
+
+  /* While an exercise runs, everything the team enters goes to a log of its own (a separate localStorage
+     key: never mixed with a real incident's), the clock is simulated (it starts at the real moment the
+     exercise starts and runs `speed` times faster), and every page, export and copied text says EXERCISE. */
+  var MODE = DATA.key + "/exercise-mode";
+  function readExercise() {
+    var mode = null;
+    try { mode = JSON.parse(localStorage.getItem(MODE)); } catch (e) { mode = null; }
+    return mode && typeof mode === "object" && typeof mode.realStart === "number" &&
+      typeof mode.simStart === "number" && typeof mode.speed === "number" && mode.speed > 0 ? mode : null;
+  }
+  var EXERCISE = readExercise();
+  var STORE = EXERCISE ? DATA.key + "/exercise" : DATA.key;
+  function clockNow() {
+    return EXERCISE ? Math.round(EXERCISE.simStart + (Date.now() - EXERCISE.realStart) * EXERCISE.speed) : Date.now();
+  }
+  /* Every text that leaves the tools during an exercise (an export, a copied message) carries the mark. */
+  function marked(text) { return EXERCISE ? t("EXERCISE") + " \u2014 " + text : text; }
+
   /* ---------- Time arithmetic: the same rules as generator/deadlines.py ---------- */
 
   /* Maps keyed by names from the playbook or the team have no prototype: a fact, item or zone named
@@ -249,7 +269,7 @@
   function itemDeadlines(events, ticks, countZone, now) {
     ticks = ticks || {};
     countZone = countZone || DATA.timezone;
-    now = now == null ? Date.now() : now;
+    now = now == null ? clockNow() : now;
     return (DATA.itemClocks || []).map(function (c) {
       var start = momentAt(c.start, events, ticks), tick = own(ticks, c.id);
       var row = { item: c, due: null, done: c.every ? null : (tick ? tick.at : null), why: c.why, occurrence: null };
@@ -322,9 +342,10 @@
       .format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
   }
   /* The engine's words for a deadline's state, as the list shows them in brackets. */
+  function eventName(event) { return own(DATA.eventNames || {}, event) || event; }
   function statusWords(status) {
     var words = { "not in force": t("not in force"), "no fixed period": t("no fixed period"),
-                  "outer limit": t("outer limit") };
+                  "outer limit": t("outer limit"), "waiting": t("waiting") };
     return own(words, status) || status;
   }
   function showUTC(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + "Z"; }
@@ -355,18 +376,18 @@
 
   var INITIALS = "crisis-playbook/initials";
   function fresh() {
-    return { incident: { name: "", started: Date.now() }, ticks: {}, log: [], facts: {}, events: {},
+    return { incident: { name: "", started: clockNow() }, ticks: {}, log: [], facts: {}, events: {},
              typed: {}, filed: {}, zone: DATA.timezone, showZone: DATA.timezone, release: null };
   }
   /* A stored incident that cannot be read is never silently replaced: the unreadable text is kept,
      unchanged, under a backup key of its own, and the page says so (see unreadableWarning). */
-  var BACKUP = DATA.key + "/unreadable/";
+  var BACKUP = STORE + "/unreadable/";
   function readable(state) {
     return state !== null && typeof state === "object" && !Array.isArray(state) && Array.isArray(state.log) &&
       state.incident !== null && typeof state.incident === "object";
   }
   function load() {
-    var raw = localStorage.getItem(DATA.key), state = null;
+    var raw = localStorage.getItem(STORE), state = null;
     if (raw != null) {
       try { state = JSON.parse(raw); } catch (e) { state = null; }
       if (!readable(state)) {
@@ -374,13 +395,13 @@
         localStorage.setItem(backup, raw);
         state = null;
         var next = fresh();
-        next.log.push({ at: Date.now(), by: "", kind: "note",
+        next.log.push({ at: clockNow(), by: "", kind: "note",
                         text: t("The incident stored in this browser could not be read; it was kept unchanged under " +
                                 "the key \"{key}\" and this new log was started.", { key: backup }) });
-        localStorage.setItem(DATA.key, JSON.stringify(next));
+        localStorage.setItem(STORE, JSON.stringify(next));
       }
     }
-    state = state || (raw == null ? fresh() : JSON.parse(localStorage.getItem(DATA.key)));
+    state = state || (raw == null ? fresh() : JSON.parse(localStorage.getItem(STORE)));
     state.ticks = map(state.ticks);
     state.facts = map(state.facts);
     state.events = map(state.events);
@@ -390,7 +411,7 @@
     state.showZone = canonicalZone(state.showZone || state.zone);
     return state;
   }
-  function save(state) { localStorage.setItem(DATA.key, JSON.stringify(state)); }
+  function save(state) { localStorage.setItem(STORE, JSON.stringify(state)); }
   function initials() { return localStorage.getItem(INITIALS) || ""; }
 
   var items = map();
@@ -441,7 +462,7 @@
       box.disabled = false;
       box.addEventListener("change", function () {
         state = load();
-        var entry = { at: Date.now(), by: initials(), kind: box.checked ? "ticked" : "unticked", item: id };
+        var entry = { at: clockNow(), by: initials(), kind: box.checked ? "ticked" : "unticked", item: id };
         if (box.checked) { state.ticks[id] = { at: entry.at, by: entry.by }; } else { delete state.ticks[id]; }
         state.log.push(entry);
         save(state);
@@ -481,7 +502,7 @@
         state.applies = Object.assign({}, state.applies || {});
         state.applies[key] = select.value;
         var name = select.value ? select.options[select.selectedIndex].text : t("not chosen");
-        state.log.push({ at: Date.now(), by: initials(), kind: "note",
+        state.log.push({ at: clockNow(), by: initials(), kind: "note",
                          text: t("{choice} for the checklists: {name}", { choice: label, name: name }) });
         save(state);
         chosen = state.applies;
@@ -527,9 +548,23 @@
       // Ticks name their item; every other entry (a note, a moment, a filing, a status) carries its text.
       var text = entry.item == null ? entry.text
         : entry.kind + ": " + (item ? item.action + " (" + item.phase + ")" : entry.item);
-      return { at: new Date(entry.at).toISOString(), local: show(entry.at, state.zone), by: entry.by || "",
-               kind: entry.kind, item: entry.item || null, text: text };
+      var out = { at: new Date(entry.at).toISOString(), local: show(entry.at, state.zone), by: entry.by || "",
+                  kind: entry.kind, item: entry.item || null, text: text };
+      // What an exercise records besides: the inject revealed, the message copied, the call made and its outcome.
+      ["inject", "message", "role", "call", "outcome", "channel", "seconds"].forEach(function (key) {
+        if (entry[key] != null) { out[key] = entry[key]; }
+      });
+      return out;
     });
+  }
+
+  function isoMap(values) {
+    var out = {};
+    Object.keys(values || {}).forEach(function (key) {
+      var at = values[key];
+      if (typeof at === "number") { out[key] = new Date(at).toISOString(); }
+    });
+    return out;
   }
 
   /* Typed text in the Markdown export: whitespace runs become one space (a cell stays one cell),
@@ -542,26 +577,52 @@
       .replace(/[\\`*_{}\[\]|]/g, "\\$&");
   }
 
+  /* A wrong or stale number found by the call-tree test is a finding, in the export as in the after-action report. */
+  function callFindings(entries) {
+    var calls = map();
+    (DATA.callTree || []).forEach(function (call) { calls[call.key] = call; });
+    return entries.filter(function (e) { return e.kind === "call" && e.outcome === "wrong-number"; }).map(function (e) {
+      var call = calls[e.call];
+      return t("Call-tree test: the number of {who} on {channel} was wrong or stale.", {
+        who: call ? call.contact + " (" + call.role + ", " + call.place + ")" : e.call, channel: e.channel });
+    });
+  }
+
   function exportLog(state, format) {
     var name = (state.incident.name || "incident").replace(/[^A-Za-z0-9_-]+/g, "-");
     var entries = timeline(state);
+    if (EXERCISE) { name = "EXERCISE-" + name; }
     if (format === "json") {
+      // Version 1 of the log format `playbook after-action` reads: the moments, filings and ticks as recorded.
+      var ticks = {};
+      Object.keys(state.ticks).forEach(function (id) {
+        ticks[id] = { at: new Date(state.ticks[id].at).toISOString(), by: state.ticks[id].by || "" };
+      });
       download(name + "-log.json", "application/json", JSON.stringify({
+        format: "crisis-playbook-log", version: 1, mode: EXERCISE ? "exercise" : "incident",
+        exercise: EXERCISE ? { scenario: EXERCISE.scenario || null, speed: EXERCISE.speed,
+                               started: new Date(EXERCISE.simStart).toISOString() } : null,
         incident: state.incident.name, started: new Date(state.incident.started).toISOString(),
-        exported: new Date().toISOString(), playbook: { organisation: DATA.organisation, version: DATA.version },
-        timeZone: state.zone, entries: entries
+        exported: new Date(clockNow()).toISOString(), playbook: { organisation: DATA.organisation, version: DATA.version },
+        timeZone: state.zone, events: isoMap(state.events), filed: isoMap(state.filed), ticks: ticks,
+        findings: callFindings(entries), entries: entries
       }, null, 2));
       return;
     }
-    var lines = ["# " + t("Incident log: {name}", { name: state.incident.name ? markdownText(state.incident.name)
+    var lines = ["# " + (EXERCISE ? t("EXERCISE") + " \u2014 " : "") + t("Incident log: {name}", { name: state.incident.name ? markdownText(state.incident.name)
                                                                              : t("unnamed incident") }), "",
       t("Playbook of {organisation}, version {version}. Started {started}; exported {exported}.", {
         organisation: markdownText(DATA.organisation), version: markdownText(DATA.version),
-        started: show(state.incident.started, state.zone), exported: show(Date.now(), state.zone) }), "",
+        started: show(state.incident.started, state.zone), exported: show(clockNow(), state.zone) }), "",
       "| " + t("Time") + " | " + t("By") + " | " + t("What") + " |", "|---|---|---|"];
     entries.forEach(function (e) {
       lines.push("| " + markdownText(e.local) + " | " + markdownText(e.by) + " | " + markdownText(e.text) + " |");
     });
+    var findings = callFindings(entries);
+    if (findings.length) {
+      lines.push("", "## " + t("Findings"), "");
+      findings.forEach(function (finding) { lines.push("- " + markdownText(finding)); });
+    }
     download(name + "-log.md", "text/markdown", lines.join("\n") + "\n");
   }
 
@@ -592,7 +653,7 @@
       select.addEventListener("change", function () {
         state = load();
         var next = statuses.filter(function (s) { return s.id === select.value; })[0];
-        state.log.push({ at: Date.now(), by: initials(), kind: "status",
+        state.log.push({ at: clockNow(), by: initials(), kind: "status",
                          text: t("status: {from} \u2192 {to}", { from: current.name, to: next.name }) });
         state.status = next.id;
         save(state);
@@ -613,7 +674,7 @@
     noteButton.addEventListener("click", function () {
       if (!note.value.trim()) { return; }
       state = load();
-      state.log.push({ at: Date.now(), by: initials(), kind: "note", text: note.value.trim() });
+      state.log.push({ at: clockNow(), by: initials(), kind: "note", text: note.value.trim() });
       save(state);
       note.value = "";
       incidentPanel(root, state);
@@ -643,6 +704,193 @@
     });
     buttons.appendChild(restart);
     root.appendChild(buttons);
+  }
+
+  /* ---------- Exercise mode: the banner, the exercise panel and the call-tree test ---------- */
+
+  /* The injects of the running exercise with their due times: each counts from its moment (awareness, a phase's
+     start, a milestone), once that moment is recorded. */
+  function injectTimes(state) {
+    return (own(DATA.exercises || {}, EXERCISE && EXERCISE.scenario || "") || []).map(function (inject) {
+      var start = momentAt(inject.moment, state.events, state.ticks);
+      return { inject: inject, due: start == null ? null : add(start, inject, DATA.timezone, null, null, false) };
+    });
+  }
+  function injectTitle(id) {
+    var card = document.getElementById("inject-" + id), heading = card && card.querySelector("h3");
+    return heading ? heading.textContent.replace(/\s*\u00b6$/, "") : id;
+  }
+  /* Every inject whose time has come goes into the log once, at its time, whichever page is open. */
+  function revealDue() {
+    var state = load(), changed = false, nowAt = clockNow();
+    state.revealed = map(state.revealed);
+    injectTimes(state).forEach(function (row) {
+      if (row.due != null && row.due <= nowAt && state.revealed[row.inject.id] == null) {
+        state.revealed[row.inject.id] = row.due;
+        state.log.push({ at: row.due, by: "", kind: "inject", inject: row.inject.id,
+                         text: "inject: " + injectTitle(row.inject.id) });
+        changed = true;
+      }
+    });
+    if (changed) { save(state); }
+    return state;
+  }
+  /* The site's root, from this page's own data.js address (pages sit at different depths). */
+  function siteRoot() {
+    var script = document.querySelector("script[src$='assets/playbook/data.js']");
+    return script ? script.getAttribute("src").replace(/assets\/playbook\/data\.js$/, "") : "";
+  }
+
+  /* A band on every page while an exercise runs: EXERCISE, the simulated time, the injects shown and the next
+     one (a link to the pack), and how to end it. */
+  function exerciseBanner() {
+    if (!EXERCISE) { return; }
+    // A named region, not a live one: the simulated time changes every second and must not be read out each time.
+    var band = element("div", { "class": "pb-exercise-band", role: "region", "aria-label": t("Exercise"),
+                                id: "pb-exercise-band" });
+    var text = band.appendChild(element("span"));
+    var injects = EXERCISE.scenario ? band.appendChild(element("a", {
+      id: "pb-exercise-injects", href: siteRoot() + "exercise/" + encodeURIComponent(EXERCISE.scenario) + ".html" })) : null;
+    var end = band.appendChild(element("button", { type: "button", "class": "md-button", id: "pb-end-exercise" },
+      t("End the exercise")));
+    end.addEventListener("click", function () {
+      if (!window.confirm(t("End the exercise? Its log stays in this browser until the next exercise starts; export it first."))) { return; }
+      localStorage.removeItem(MODE);
+      window.location.reload();
+    });
+    var paint = function () {
+      text.textContent = t("EXERCISE") + " \u00b7 " + t("simulated time {time}, {speed}\u00d7 faster", {
+        time: show(clockNow(), DATA.timezone), speed: EXERCISE.speed }) +
+        (EXERCISE.scenario ? " \u00b7 " + EXERCISE.scenario : "") + " \u00b7 " + t("nothing here is a real incident");
+      if (!injects) { return; }
+      var state = revealDue(), rows = injectTimes(state), nowAt = clockNow();
+      var shown = rows.filter(function (r) { return r.due != null && r.due <= nowAt; }).length;
+      var next = rows.filter(function (r) { return r.due != null && r.due > nowAt; })
+        .sort(function (a, b) { return a.due - b.due; })[0];
+      injects.textContent = t("{shown} of {total} injects shown", { shown: shown, total: rows.length }) +
+        (next ? "; " + t("next at {time}", { time: show(next.due, DATA.timezone) }) : "");
+    };
+    paint();
+    window.setInterval(paint, 1000);
+    document.body.insertBefore(band, document.body.firstChild);
+    document.documentElement.classList.add("pb-exercising");
+  }
+
+  /* Start an exercise: a fresh log under the exercise key; awareness is its first simulated moment. */
+  function startExercise(scenario, speed) {
+    var at = Date.now();
+    localStorage.setItem(MODE, JSON.stringify({ scenario: scenario, speed: speed, realStart: at, simStart: at }));
+    var next = fresh();
+    next.incident = { name: t("Exercise") + (scenario ? ": " + scenario : ""), started: at };
+    next.events.awareness = at;
+    next.log.push({ at: at, by: initials(), kind: "exercise",
+                    text: "exercise started" + (scenario ? ": " + scenario : "") + " at " + speed + "x" });
+    localStorage.setItem(DATA.key + "/exercise", JSON.stringify(next));
+    window.location.reload();
+  }
+
+  function speedChoice(id) {
+    var select = element("select", { id: id });
+    [1, 10, 60, 600, 3600].forEach(function (speed) {
+      var option = select.appendChild(element("option", { value: String(speed) },
+        speed === 1 ? t("real time") : t("{speed}\u00d7 faster", { speed: speed })));
+      if (speed === 60) { option.selected = true; }
+    });
+    return select;
+  }
+
+  /* The exercise pack's page: start the exercise; while it runs, each inject is shown once its moment is
+     recorded and its time on the simulated clock has come, and the reveal goes into the log. */
+  function exercisePanel(root) {
+    var scenario = root.getAttribute("data-scenario");
+    root.innerHTML = "";
+    if (!EXERCISE || EXERCISE.scenario !== scenario) {
+      var p = root.appendChild(element("p"));
+      var label = p.appendChild(element("label", {}, t("Speed of the simulated clock:") + " "));
+      var speed = label.appendChild(speedChoice("pb-exercise-speed"));
+      var go = p.appendChild(element("button", { type: "button", "class": "md-button md-button--primary", id: "pb-start-exercise" },
+        t("Start the exercise")));
+      go.addEventListener("click", function () {
+        if (EXERCISE && !window.confirm(t("Another exercise is running; its log is replaced. Start this one?"))) { return; }
+        startExercise(scenario, +speed.value);
+      });
+      root.appendChild(element("p", { "class": "pb-muted" }, t("The exercise keeps its own log in this browser: a real incident's log is not touched.")));
+      return;
+    }
+    var status = root.appendChild(element("p", { id: "pb-exercise-status", "aria-live": "polite" }));
+    var list = root.appendChild(element("ol", { id: "pb-injects-shown" }));
+    var listed = "";
+    var reveal = function () {
+      var state = revealDue(), next = null, nowAt = clockNow(), rows = injectTimes(state), open = [];
+      rows.forEach(function (row) {
+        var due = row.due != null && row.due <= nowAt, card = document.getElementById("inject-" + row.inject.id);
+        if (card) { card.hidden = !due; }
+        if (due) { open.push(row.inject.id); } else if (row.due != null && (next == null || row.due < next)) { next = row.due; }
+      });
+      var shown = open.length;
+      if (open.join(" ") !== listed) {  // rebuilt only when an inject is added: focus in the list stays put
+        listed = open.join(" ");
+        list.innerHTML = "";
+        open.forEach(function (id) {
+          list.appendChild(element("li")).appendChild(element("a", { href: "#inject-" + id }, injectTitle(id)));
+        });
+      }
+      var said = t("{shown} of {total} injects shown.", { shown: shown, total: rows.length }) + " " +
+        (next != null ? t("Next at {time}.", { time: show(next, DATA.timezone) })
+                      : t("The others wait for a moment not yet recorded (the start of a phase): record it on the incident page."));
+      if (status.textContent !== said) { status.textContent = said; }  // a live region: said only when it changes
+    };
+    document.querySelectorAll(".pb-inject").forEach(function (card) { card.hidden = true; });
+    reveal();
+    window.setInterval(reveal, 1000);
+  }
+
+  /* The call-tree test: call each person in the plan's order and record who answered, on which channel and how
+     fast; a wrong or stale number is recorded as such (a finding). It runs as an exercise of its own. */
+  function callTreePanel(root) {
+    var state;
+    root.innerHTML = "";
+    if (!EXERCISE) {
+      var p = root.appendChild(element("p"));
+      var go = p.appendChild(element("button", { type: "button", "class": "md-button md-button--primary", id: "pb-start-call-tree" },
+        t("Start a call-tree test")));
+      go.addEventListener("click", function () { startExercise("", 1); });
+      root.appendChild(element("p", { "class": "pb-muted" }, t("It keeps its own log in this browser, marked EXERCISE: a real incident's log is not touched.")));
+      return;
+    }
+    var since = function () { return Math.round((clockNow() - EXERCISE.simStart) / 1000); };
+    // In Material's table wrappers, as a Markdown table is: it scrolls sideways on a phone, and scrollables() lets
+    // the keyboard reach it.
+    var table = root.appendChild(element("div", { "class": "md-typeset__scrollwrap" }))
+      .appendChild(element("div", { "class": "md-typeset__table" })).appendChild(element("table", { id: "pb-call-tree" }));
+    var head = table.appendChild(element("thead")).appendChild(element("tr"));
+    [t("Role"), t("Person"), t("Channel used"), t("Outcome")].forEach(function (text) { head.appendChild(element("th", {}, text)); });
+    var body = table.appendChild(element("tbody"));
+    (DATA.callTree || []).forEach(function (call) {
+      var tr = body.appendChild(element("tr", { "data-call": call.key }));
+      tr.appendChild(element("td", {}, call.role + " (" + call.place + ")"));
+      tr.appendChild(element("td", {}, call.contact));
+      var channel = element("select", { "aria-label": t("Channel used to call {name}", { name: call.contact }) });
+      call.channels.forEach(function (c) { channel.appendChild(element("option", { value: c }, c)); });
+      tr.appendChild(element("td")).appendChild(channel);
+      var outcome = tr.appendChild(element("td"));
+      var result = element("span", { "class": "pb-call-result" });
+      [["answered", t("Answered")], ["no-answer", t("No answer")], ["wrong-number", t("Wrong or stale number")]]
+        .forEach(function (spec) {
+          var button = outcome.appendChild(element("button", { type: "button", "class": "md-button pb-call", "data-outcome": spec[0] }, spec[1]));
+          button.addEventListener("click", function () {
+            state = load();
+            var seconds = since();
+            state.log.push({ at: clockNow(), by: initials(), kind: "call", call: call.key, outcome: spec[0],
+                             channel: channel.value, seconds: seconds,
+                             text: "call: " + call.contact + " (" + call.role + ", " + call.place + ") on " + channel.value +
+                                   ": " + spec[0] + " after " + seconds + " s" });
+            save(state);
+            result.textContent = " " + spec[1] + " \u00b7 " + seconds + " s";
+          });
+        });
+      outcome.appendChild(result);
+    });
   }
 
   /* ---------- The incident clock ---------- */
@@ -680,12 +928,13 @@
       if (own(DATA.events, c.start) != null && used.indexOf(c.start) < 0) { used.push(c.start); }
     });
     used.forEach(function (event) {
-      labels[event] = event.charAt(0).toUpperCase() + event.slice(1) + " (" + own(DATA.events, event) + ")";  // the plan's words
+      var name = eventName(event);  // the generator's words for the event, in the site's language
+      labels[event] = name.charAt(0).toUpperCase() + name.slice(1) + " (" + own(DATA.events, event) + ")";
     });
     // The start of a phase, a milestone: moments checklist deadlines count from (a milestone also by a tick).
     var named = function (key) {
       var moment = (DATA.moments || []).filter(function (m) { return m.key === key; })[0];
-      return moment ? moment.label : key;
+      return moment ? moment.label : eventName(key);
     };
     (DATA.moments || []).forEach(function (m) {
       used.push(m.key);
@@ -712,7 +961,7 @@
       var now = p.appendChild(element("button", { type: "button", "class": "md-button pb-now", id: "pb-now-" + event.replace(":", "-") },
         t("Now")));
       now.addEventListener("click", function () {
-        input.value = localValue(Date.now(), zone.value);
+        input.value = localValue(clockNow(), zone.value);
         recompute();
       });
       echoes[event] = p.appendChild(element("span", { "class": "pb-echo", id: "pb-echo-" + event.replace(":", "-"), "aria-live": "polite" }));
@@ -748,7 +997,7 @@
           swap.addEventListener("click", function () {
             state = load();
             state.events[event] = otherMs;
-            state.log.push({ at: Date.now(), by: initials(), kind: "moment",
+            state.log.push({ at: clockNow(), by: initials(), kind: "moment",
                              text: t("{moment} recorded as {time} ({utc})", { moment: named(event),
                                      time: show(otherMs, state.zone), utc: showUTC(otherMs) }) });
             save(state);
@@ -758,7 +1007,7 @@
           });
         }
         if (logged) {
-          state.log.push({ at: Date.now(), by: initials(), kind: "moment",
+          state.log.push({ at: clockNow(), by: initials(), kind: "moment",
                            text: t("{moment} recorded as {time} ({utc})", { moment: named(event),
                                    time: show(ms, state.zone), utc: showUTC(ms) }) });
         }
@@ -774,7 +1023,7 @@
       state = load();
       var key = row.regulator.id + "/" + row.stage.id;
       if (at == null) { delete state.filed[key]; } else { state.filed[key] = at; }
-      state.log.push({ at: Date.now(), by: initials(), kind: at == null ? "unfiled" : "filed",
+      state.log.push({ at: clockNow(), by: initials(), kind: at == null ? "unfiled" : "filed",
                        text: at == null
                          ? t("no longer marked as filed: {regulator}: {stage}", { regulator: row.regulator.name,
                                                                                   stage: row.stage.name })
@@ -816,7 +1065,7 @@
           // A report that repeats (daily updates): the next time from now, and which time it is.
           var next = row.due, count = 1, zoneOf = (row.regulator.calendar && row.regulator.calendar.timezone) ||
             DATA.timezone;
-          while (next < Date.now() && count < 100000) {
+          while (next < clockNow() && count < 100000) {
             next = add(next, row.stage.every, zoneOf, row.regulator.calendar, row.regulator.counting, false);
             count += 1;
           }
@@ -834,7 +1083,7 @@
           left.appendChild(element("strong", { "class": "pb-hint" },
             " " + row.stage.texts.hint + " " + show(row.hint, shown) + " = " + showUTC(row.hint) + "."));
           var event = row.stage.clock.from, use = left.appendChild(element("button", {
-            type: "button", "class": "md-button pb-use-awareness", "data-event": event }, t("Use awareness as {event}", { event: event })));
+            type: "button", "class": "md-button pb-use-awareness", "data-event": event }, t("Use awareness as {event}", { event: eventName(event) })));
           use.addEventListener("click", function () {
             if (inputs[event]) { inputs[event].value = inputs.awareness.value; recompute(); }
           });
@@ -847,7 +1096,7 @@
         } else if (row.status === "due" || row.status === "outer limit" || row.status === "no fixed period") {
           var button = filedCell.appendChild(element("button", { type: "button", "class": "md-button pb-file-now" },
             t("Filed now")));
-          button.addEventListener("click", function () { fileStage(row, Date.now()); });
+          button.addEventListener("click", function () { fileStage(row, clockNow()); });
         }
       });
       tick();
@@ -868,7 +1117,7 @@
         row.done != null ? t("Ticked {time}", { time: show(row.done, shown) }) : (c.every ? t("Repeats") : t("Not ticked"))));
     };
     var tick = function () {
-      var now = Date.now();
+      var now = clockNow();
       table.querySelectorAll("td.pb-left[data-due]").forEach(function (cell) {
         var due = cell.getAttribute("data-due"), tr = cell.parentNode;
         if (!due) { return; }
@@ -976,6 +1225,7 @@
 
   function copy(text, button) {
     var label = button.textContent;
+    text = marked(text);
     var done = function () { button.textContent = t("Copied"); window.setTimeout(function () { button.textContent = label; }, 2000); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
@@ -998,6 +1248,28 @@
       button.addEventListener("click", function () { copy(code.textContent, button); });
       code.after(button);
     });
+  }
+
+  /* An approval, recorded as it comes: who approved which message, and when (the after-action report checks the
+     plan's rule against it). */
+  function approvalRecorder(panel, id) {
+    var rule = own(DATA.approvals || {}, id);
+    if (!rule) { return; }
+    var p = element("p", { "class": "pb-approval" });
+    var label = p.appendChild(element("label", {}, t("Approved by:") + " "));
+    var role = label.appendChild(element("select", { "class": "pb-approver" }));
+    rule.approvers.forEach(function (r) { role.appendChild(element("option", { value: r.id }, r.name)); });
+    var record = p.appendChild(element("button", { type: "button", "class": "md-button pb-record-approval" },
+      t("Record the approval")));
+    var said = p.appendChild(element("span", { "class": "pb-muted", "aria-live": "polite" }));
+    record.addEventListener("click", function () {
+      var current = load(), name = role.options[role.selectedIndex].text;
+      current.log.push({ at: clockNow(), by: initials(), kind: "approved", message: id, role: role.value,
+                         text: "approved: " + id + " by " + name });
+      save(current);
+      said.textContent = " " + t("Recorded: {name}.", { name: name });
+    });
+    panel.appendChild(p);
   }
 
   function composer(state) {
@@ -1032,8 +1304,14 @@
       var language = panel.getAttribute("data-language");
       var button = element("button", { type: "button", "class": "md-button md-button--primary pb-copy" }, language
         ? t("Copy the filled text ({language})", { language: language }) : t("Copy the filled text"));
-      button.addEventListener("click", function () { copy(filledText(body.querySelector("code") || body, load().facts), button); });
+      button.addEventListener("click", function () {
+        var current = load();
+        copy(filledText(body.querySelector("code") || body, current.facts), button);
+        current.log.push({ at: clockNow(), by: initials(), kind: "copied", message: id, text: "message copied: " + id });
+        save(current);
+      });
       panel.appendChild(button);
+      approvalRecorder(panel, id);
       var edit = element("a", { href: panel.getAttribute("data-facts-href") || "#" }, t("Fill in the incident facts"));
       panel.appendChild(document.createTextNode(" "));
       panel.appendChild(edit);
@@ -1044,7 +1322,7 @@
 
   /* An offline copy ages on a USB stick: say so once its review date has passed. */
   function reviewWarning() {
-    var f = fields(Date.now(), DATA.timezone);
+    var f = fields(clockNow(), DATA.timezone);
     var today = f.y + "-" + pad(f.m) + "-" + pad(f.d);
     var article = document.querySelector("article.md-content__inner");
     if (today <= DATA.nextReview || !article) { return; }
@@ -1188,15 +1466,17 @@
     commandCopy();
     progress(state);
     composer(state);
+    exerciseBanner();
     var panels = { "pb-incident": incidentPanel, "pb-clock": clockPanel, "pb-release": releasePanel,
-                   "pb-facts": factsPanel, "pb-applies": appliesPanel };
+                   "pb-facts": factsPanel, "pb-applies": appliesPanel, "pb-exercise": exercisePanel,
+                   "pb-calltree": callTreePanel };
     Object.keys(panels).forEach(function (id) {
       var root = document.getElementById(id);
       if (root) { panels[id](root, state); }
     });
     // Facts typed in another tab fill this page's messages as they are typed.
     window.addEventListener("storage", function (event) {
-      if (event.key === DATA.key) { composer(load()); }
+      if (event.key === STORE) { composer(load()); }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

@@ -1,0 +1,135 @@
+"""Exercise packs (issue 17, part 2): injects made from the plan, the organisation's own, the pages and the PDF.
+
+The expected times are worked out by hand from the example playbook: the crisis lead's escalation time is 15m;
+the DORA initial notification's outer limit is 24h after awareness, the DSB's and the Serbian Commissioner's
+72h; the incident clock marks a deadline 2 hours before it is due.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from generator import open_playbook
+from generator.exercise import exercise_pack
+from generator.load import load_text
+from generator.model import build_model
+from generator.render import render_pages
+from generator.validate import validate
+from tests.conftest import EXAMPLE, TODAY, copy_example, edit, invoke, problems
+
+
+def _pack(text: str, scenario: str = "ransomware") -> dict[str, str]:
+    source = load_text(text, "playbook.yml")
+    validate(source, today=TODAY)
+    playbook = build_model(source.data)
+    pack = exercise_pack(playbook, playbook.entry("scenario", scenario))
+    return {card.id: f"{card.moment} +{card.offset}" for card in pack.cards}
+
+
+def test_the_ransomware_pack_times_each_inject_from_the_plan() -> None:
+    assert _pack(EXAMPLE.read_text()) == {
+        "start": "awareness +None",
+        "deputy-crisis-lead": "awareness +15 minutes",
+        "own-ceo-on-a-plane": "awareness +1 hour",
+        "deadline-at-fma-initial": "awareness +1320 minutes",  # 24h outer limit less 2h
+        "deadline-at-dsb-notification": "awareness +4200 minutes",  # 72h less 2h
+        "deadline-rs-poverenik-notification": "awareness +4200 minutes",
+        "phase-covert-preparation": "phase:covert-preparation +None",
+        "journalist": "phase:covert-preparation +4 hours",  # the holding statement's draft is due
+        "embargo": "phase:covert-preparation +12 hours",  # the embargo is agreed
+        "phase-notification": "phase:notification +None",
+        "phase-disclosure": "phase:disclosure +None",
+        "phase-follow-up": "phase:follow-up +None",
+        "phase-lessons-learned": "phase:lessons-learned +None",
+    }
+
+
+def test_an_inject_the_plan_cannot_back_is_not_made() -> None:
+    text = EXAMPLE.read_text()
+    # No press messages: no media audience, so no journalist calls and no embargo leaks.
+    no_press = edit(edit(text, "kind: press-release", "kind: other"), "kind: media-briefing", "kind: other")
+    no_press = edit(no_press, "    medium: press\n", "    medium: website\n")
+    assert not {"journalist", "embargo"} & set(_pack(no_press))
+    # The crisis lead with no escalation time: the plan says nothing of how long to wait, so no inject for it.
+    no_wait = edit(text, "    key: true\n    escalate_after: 15m\n    responsibilities:\n      - Convenes",
+                   "    key: true\n    responsibilities:\n      - Convenes")
+    assert "deputy-crisis-lead" not in _pack(no_wait)
+    # A scenario that lists no phases has no phase to start: only its own injects and its deadlines.
+    no_phases = edit(text, "    phases: [assessment, disclosure, follow-up, lessons-learned]\n    regulators: [at-fma]",
+                     "    phases: []\n    regulators: [at-fma]")
+    assert list(_pack(no_phases, "ddos")) == ["deadline-at-fma-initial"]
+    # A scenario with no regulators has no deadline injects.
+    assert "deadline-at-fma-initial" in _pack(text, "ddos")
+    no_regulators = edit(text, "    regulators: [at-fma]\n    templates: [social-post", "    templates: [social-post")
+    assert not [card for card in _pack(no_regulators, "ddos") if card.startswith("deadline-")]
+
+
+def test_own_injects_are_checked_with_file_line_and_key_path() -> None:
+    text = edit(EXAMPLE.read_text(), "        items: [assess-board]\n",
+                "        items: [assess-bord]\n        at: 2 business days\n", 1)
+    text = edit(text, "        at: 1h\n        from: awareness\n", "        from: disclosur\n")
+    text = edit(text, "        roles: [crisis-lead, spokesperson]\n", "        roles: [crisis-lead, ceo]\n")
+    found = [p for p in problems(text) if "injects" in p]
+    at = text.splitlines().index("      - id: ceo-on-a-plane") + 1  # the inject's first line
+    assert found == [
+        f"playbook.yml:{at + 2}:9: scenarios[0].injects[0].from: unknown clock start 'disclosur'; use an event, a "
+        "phase of the scenario or a milestone an item marks; known: disclosure, assessment, awareness, classification, "
+        "covert-preparation, detection, determination, follow-up, lessons-learned, materiality, notification, "
+        "payment, …",
+        f"playbook.yml:{at + 4}:17: scenarios[0].injects[0].items[0]: unknown checklist item 'assess-bord'; known: "
+        "assess-board, assess-dora, assess-cards, assess-alarm, assess-awareness-time, assess-convene, "
+        "assess-personal-data, assess-retainers, assess-severity, covert-agency, covert-drafts, covert-hotline, …",
+        f"playbook.yml:{at + 5}:9: scenarios[0].injects[0].at: an inject's time cannot count business days or hours: "
+        "an exercise has no holiday calendar; write it in hours or calendar days",
+        f"playbook.yml:{at + 7}:30: scenarios[0].injects[0].roles[1]: unknown role 'ceo'; known: ciso, cert-lead, "
+        "comms-lead, crisis-lead, customer-lead, dpo, hr-lead, it-ops, legal, spokesperson",
+    ]
+
+
+def test_a_scenario_may_not_take_the_place_of_the_packs_index_page() -> None:
+    text = EXAMPLE.read_text().replace("  - id: ddos\n", "  - id: index\n")
+    at = text.splitlines().index("  - id: index") + 1
+    assert [p for p in problems(text) if "'index'" in p] == [
+        f"playbook.yml:{at}:5: scenarios[3].id: scenario id 'index' would take the place of the exercise packs' index "
+        "page (exercise/index.html); choose another id"]
+
+
+def test_the_pack_page_says_what_each_inject_expects() -> None:
+    pages = {p.path: p for p in render_pages(open_playbook(EXAMPLE).playbook)}
+    assert pages["exercise/ransomware.md"].title == "Ransomware"
+    page = pages["exercise/ransomware.md"].markdown
+    assert "| T+22:00 | [Initial notification due in 2 hours (Austrian Financial Market Authority &#40;FMA&#41; - " \
+           "DORA major ICT-related incident)](#inject-deadline-at-fma-initial) | Items: 4 · Messages: 1 |" in page
+    assert "| 4 hours after the start of Covert preparation | [A journalist calls](#inject-journalist) |" in page
+    deputy = page[page.index('id="inject-deputy-crisis-lead"'):page.index('id="inject-own-ceo-on-a-plane"')]
+    assert "Katharina Wolf (Crisis team lead) has not answered for 15 minutes." in deputy
+    assert "**The plan says to call next:** [Stefan Gruber](../contacts.md#contact-stefan-gruber) (Signal:" in deputy
+    assert "- [Crisis team lead](../contacts.md#role-crisis-lead): Going public, and when." in deputy
+    covert = page[page.index('id="inject-phase-covert-preparation"'):page.index('id="inject-journalist"')]
+    assert "Covert phase: the attacker may still be inside." in covert
+    assert "**Channels the plan uses for them:** [Signal crisis group &#34;DP Crisis&#34;](../channels.md#" \
+           "channel-signal-crisis), [Crisis phone bridge](../channels.md#channel-phone-bridge)" in covert
+    own = page[page.index('id="inject-own-ceo-on-a-plane"'):]
+    assert "written by the organisation" in own[:400]
+    assert "- Who speaks for the company if the story breaks before he lands?" in own
+    assert page.count('<div class="pb-handout"') == 9  # every role to invite gets a handout
+    assert pages["exercise/index.md"].title == "Exercise packs"
+    assert "| [Ransomware](ransomware.md) | 13 | 9 |" in pages["exercise/index.md"].markdown
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_playbook_exercise_prints_the_pack(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    code, output = invoke("exercise", "ransomware", cwd=tmp_path)
+    pdf = tmp_path / "dist" / "danubia-pay-ag-3-1-exercise-ransomware.pdf"
+    assert (code, output) == (0, f"Exercise pack: {pdf} (13 injects)\nOn the site:   exercise/ransomware.html\n")
+    text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages)
+    assert "Exercise: Ransomware" in text and "Handout: Crisis team lead" in text
+    assert "T+70:00" in text
+    code, output = invoke("exercise", "tsunami", cwd=tmp_path)
+    assert (code, output) == (1, "unknown scenario 'tsunami'; known: ransomware, data-breach, espionage, ddos, "
+                                 "supplier-compromise\n")
