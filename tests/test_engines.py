@@ -213,4 +213,5 @@ def test_a_site_in_another_language_is_the_same_from_both_engines(tmp_path: Path
     for engine, site in built.items():
         home = (site / "index.html").read_text(encoding="utf-8")
         assert '<html lang="de"' in home, engine
-        assert "Version 3.1 · freigegeben von Lukas Berger" in (site / "contacts.html").read_text(encoding="utf-8"), engine
+        contacts = (site / "contacts.html").read_text(encoding="utf-8")
+        assert "Version 3.1 · freigegeben von Lukas Berger" in contacts, engine
