@@ -71,8 +71,8 @@ def main() -> None:
     edits = int(sys.argv[1]) if len(sys.argv) > 1 else EDITS
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        for name in ("playbook.yml", "mkdocs.yml"):
-            shutil.copy(ROOT / name, project / name)
+        for path in (ROOT / "mkdocs.yml", ROOT / "playbook.yml", *ROOT.glob("playbook.*.yml")):  # translations too
+            shutil.copy(path, project / path.name)
         for name in ("content", "templates"):
             shutil.copytree(ROOT / name, project / name)
         playbook = project / "playbook.yml"
