@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint unit golden bench bench-hostile mutants catalogues clean
+.PHONY: site test lint unit golden bench bench-serve bench-hostile mutants catalogues clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,9 +46,13 @@ catalogues: $(VENV)/.installed-test
 	$(BIN)/pybabel --quiet update --no-wrap --no-fuzzy-matching --ignore-pot-creation-date -D playbook -i generator/locale/playbook.pot \
 		-d generator/locale
 
-## Time validation, page generation and builds at 1x, 4x and 16x the example; print sizes.
+## Time validation, page generation and both engines' builds at 1x, 4x, 16x and 64x the example; print sizes.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench
+
+## Time live editing: from saving playbook.yml to the reloaded page in Chromium, under `playbook serve`.
+bench-serve: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.serve
 
 ## Mutation run: single-line mutants of validate, deadlines, diff, load and render against the fast suite.
 mutants: $(VENV)/.installed-test

@@ -1,9 +1,11 @@
 """Build-time and size benchmark: `make bench` (or `python -m benchmarks.bench 1 4`). Prints figures.
 
-For synthetic playbooks at 1x, 4x and 16x the example's size it reports the median of several
-runs of: `playbook validate`; page generation (load, validate, model, render); a plain
-`mkdocs build` of the same generated pages without the plugin; the full `playbook build`;
-and the sizes of the site and of the offline bundle.
+For synthetic playbooks at 1x, 4x, 16x and 64x the example's size it reports the median of several
+runs of: `playbook validate`; page generation (load, validate, model, render); for each engine (MkDocs,
+Zensical) the engine's own plain build of the same generated pages (written by the engine-neutral step,
+engines.prepare) and the full `playbook build --engine …`, run in turn so that the machine's drift hits
+all alike; the ratios full ÷ plain per engine and Zensical ÷ MkDocs; the largest resident size of any
+build; and the sizes of the site and of the offline bundle per page, for each engine.
 """
 
 from __future__ import annotations
@@ -26,14 +28,19 @@ from typing import Any
 
 import yaml
 
-from generator import open_playbook, schema
-from generator.plugin import SHIM, SHIPPED, STYLESHEET
-from generator.render import navigation, render_pages
+from generator import engines, open_playbook, schema
+from generator.load import MAX_FILE_BYTES
+from generator.render import render_pages
 from generator.validate import references
 
 ROOT = Path(__file__).resolve().parent.parent
-SCALES = (1, 4, 16)
+#: 64x the example (3.8 MB) is over the 2 MiB a playbook may have: it is reported as not measured, and
+#: 32x (1.9 MB), the largest power of two that fits, is measured in its place.
+SCALES = (1, 4, 16, 32, 64)
 RUNS = {"validate": 7, "generate": 5, "build": 5}
+#: Rounds of builds when BENCH_BUILD_RUNS says otherwise (a 64x round of four builds takes many minutes on
+#: a loaded machine); the figures then say how many rounds they are the median of.
+BUILD_RUNS_VARIABLE = "BENCH_BUILD_RUNS"
 #: Entities copied at larger scales (every top-level one of the registry); incident facts, values and the
 #: reviewed readiness exceptions stay shared, like a real organisation's.
 COPIED = tuple(e for e in schema.ENTITIES if e.within is None and e.kind not in ("incident_fact", "exception"))
@@ -81,6 +88,21 @@ def timed(command: list[str] | None, cwd: Path, call: Any = None) -> float:
     return time.perf_counter() - started
 
 
+def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time of ``command`` and the largest resident size (bytes) of the process, from the kernel's
+    own accounting of that one child (wait4)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            output.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed:\n{output.read().decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
 def median_time(command: list[str] | None, runs: int, cwd: Path, call: Any = None) -> float:
     return statistics.median(timed(command, cwd, call) for _ in range(runs))
 
@@ -109,48 +131,59 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _plain(value: Any) -> Any:
-    """Navigation with its titles as plain strings (they are Markup, which YAML cannot write)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return str(value)
-
-
-def plain_project(project: Path, pages: list[Any]) -> Path:
-    """The same pages, assets and theme as a plain MkDocs project, without the playbook plugin."""
+def plain_project(project: Path) -> Path:
+    """The same generated pages, navigation and assets as a plain project for either engine, without the
+    playbook plugin: written by the engine-neutral step itself (engines.prepare), as the Zensical build uses
+    them. ``plain/mkdocs.yml`` builds with `mkdocs build` and with `zensical build`."""
     plain = project / "plain"
-    docs = plain / "docs"
-    shutil.copytree(project / "content", docs)
-    for page in pages:
-        (docs / page.path).parent.mkdir(parents=True, exist_ok=True)
-        (docs / page.path).write_text(page.markdown, encoding="utf-8")
-    for site_path, source in SHIPPED.items():
-        (docs / site_path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, docs / site_path)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text())
-    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "playbook" in p)]
-    config["docs_dir"] = "docs"
-    config["nav"] = _plain(navigation(pages)) + sorted(p.name for p in (project / "content").glob("*.md"))
-    config["extra"] = {**config.get("extra", {}), "polyfills": [SHIM]}
-    config["extra_css"] = [STYLESHEET]
-    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    engines.prepare(project / "mkdocs.yml", plain)
     return plain
+
+
+#: The builds timed at each scale, in the order they run in each round: (name, command, folder).
+def _builds(bin_dir: Path, project: Path, plain: Path) -> list[tuple[str, list[str], Path]]:
+    return [
+        ("mkdocs_plain", [str(bin_dir / "mkdocs"), "build", "-q", "-f", "mkdocs.yml"], plain),
+        ("mkdocs_full", [str(bin_dir / "playbook"), "build", "--engine", "mkdocs"], project),
+        ("zensical_plain", [str(bin_dir / "zensical"), "build", "--clean", "-f", "mkdocs.yml"], plain),
+        ("zensical_full", [str(bin_dir / "playbook"), "build", "--engine", "zensical"], project),
+    ]
+
+
+def _ratio(top: str, bottom: str, times: dict[str, list[float]], loads: dict[str, list[float]]) -> float | None:
+    """Median ``top`` ÷ median ``bottom``; None when the two ran at loads too far apart to compare."""
+    if loads_apart(loads[top], loads[bottom]):
+        return None
+    return statistics.median(times[top]) / statistics.median(times[bottom])
+
+
+def _shown(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.2f}"
 
 
 def main() -> None:
     # An installed wheel is byte-compiled by pip; an editable checkout is not, and where
     # PYTHONDONTWRITEBYTECODE is set every run would recompile the package (0.2-0.4 s here).
-    compileall.compile_dir(ROOT / "generator", quiet=1)
+    import generator
+
+    compileall.compile_dir(Path(generator.__file__).parent, quiet=1)
     bin_dir = Path(sys.executable).parent
     example = yaml.safe_load((ROOT / "playbook.yml").read_text(encoding="utf-8"))
+    # The translated editions (playbook.<language>.yml) name the example's entries, not their copies: the
+    # bench measures the playbook's own language.
+    example["document"].pop("translations", None)
     print(f"machine: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
           f"load average now {load_now():.2f}")
-    print(f"{'scale':>5} {'pages':>6} {'validate':>9} {'generate':>9} {'mkdocs':>8} {'playbook':>9} {'ratio':>6} "
-          f"{'site MB':>8} {'bundle MB':>9} {'load':>11}")
+    print(f"{'scale':>5} {'pages':>5} {'validate':>8} {'generate':>8} | {'mkdocs':>6} {'full':>6} {'ratio':>5} | "
+          f"{'zensical':>8} {'full':>6} {'ratio':>5} | {'Z/M':>4} | {'KB/page M':>9} {'Z':>5} | "
+          f"{'zip KB/page M':>13} {'Z':>5} | {'peak MB':>7} | {'load':>4}")
     results: list[dict[str, Any]] = []
     scales = tuple(int(arg) for arg in sys.argv[1:]) or SCALES
+    runs = {**RUNS, "build": int(os.environ.get(BUILD_RUNS_VARIABLE) or RUNS["build"])}
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    written = RESULTS / f"bench-{stamp}.json"
     for factor in scales:
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp)
@@ -161,40 +194,59 @@ def main() -> None:
             playbook_path = project / "playbook.yml"
             playbook_path.write_text(yaml.safe_dump(scaled(example, factor), sort_keys=False, allow_unicode=True),
                                      encoding="utf-8")
+            size = playbook_path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                print(f"{factor:>4}x not measured: its playbook.yml is {size:,} bytes, over the limit of "
+                      f"{MAX_FILE_BYTES:,} bytes that `playbook validate` and `build` refuse beyond (load.py)")
+                continue
             today = dt.date.today()
             pages = render_pages(open_playbook(playbook_path, today=today).playbook, project / "templates")
-            plain = plain_project(project, pages)
+            plain = plain_project(project)
 
             validate = median_time([str(bin_dir / "playbook"), "validate", "playbook.yml"], RUNS["validate"],
                                    project)
             generate = median_time(None, RUNS["generate"], project,
                                    call=partial(generate_pages, playbook_path, project / "templates", today))
-            # Plain and full builds alternate, so that drift in the machine's load hits both alike.
-            plain_times, full_times, plain_loads, full_loads = [], [], [], []
-            for _ in range(RUNS["build"]):
-                plain_loads.append(load_now())
-                plain_times.append(timed([str(bin_dir / "mkdocs"), "build", "-q"], plain))
-                full_loads.append(load_now())
-                full_times.append(timed([str(bin_dir / "playbook"), "build"], project))
-            mkdocs, full = statistics.median(plain_times), statistics.median(full_times)
-            site = folder_size(project / "site")
-            bundle = next((project / "dist").glob("*/*.zip")).stat().st_size
-            apart = loads_apart(plain_loads, full_loads)
-            ratio = "   n/a" if apart else f"{full / mkdocs:>6.2f}"
-            loads = f"{statistics.median(plain_loads):.2f}/{statistics.median(full_loads):.2f}"
-            print(f"{factor:>4}x {len(pages):>6} {validate:>8.3f}s {generate:>8.3f}s {mkdocs:>7.2f}s {full:>8.2f}s "
-                  f"{ratio} {site / 1e6:>8.1f} {bundle / 1e6:>9.2f} {loads:>11}")
-            if apart:
-                print(f"      the ratio is not reported: the plain and the full builds ran at loads {loads}")
-            results.append({"scale": factor, "pages": len(pages), "validate_s": validate, "generate_s": generate,
-                            "mkdocs_build_s": mkdocs, "playbook_build_s": full,
-                            "ratio": None if apart else full / mkdocs, "site_bytes": site, "bundle_bytes": bundle,
-                            "load_plain": plain_loads, "load_full": full_loads})
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    written = RESULTS / f"bench-{stamp}.json"
-    written.write_text(json.dumps({"when": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
-                                   "runs": RUNS, "results": results}, indent=2) + "\n", encoding="utf-8")
+            # The four builds run in turn, round after round, so that drift in the machine's load hits all alike.
+            times: dict[str, list[float]] = {}
+            loads: dict[str, list[float]] = {}
+            peak = 0
+            sizes: dict[str, tuple[int, int]] = {}
+            for _ in range(runs["build"]):
+                for name, command, folder in _builds(bin_dir, project, plain):
+                    loads.setdefault(name, []).append(load_now())
+                    elapsed, resident = run_measured(command, folder)
+                    times.setdefault(name, []).append(elapsed)
+                    peak = max(peak, resident)
+                    if name.endswith("_full"):
+                        bundle = next((project / "dist").glob("*/*.zip")).stat().st_size
+                        sizes[name.split("_")[0]] = (folder_size(project / "site"), bundle)
+            site_pages = sum(1 for _ in (project / "site").rglob("*.html"))
+            ratios = {"mkdocs": _ratio("mkdocs_full", "mkdocs_plain", times, loads),
+                      "zensical": _ratio("zensical_full", "zensical_plain", times, loads),
+                      "zensical_vs_mkdocs": _ratio("zensical_full", "mkdocs_full", times, loads)}
+            median = {name: statistics.median(values) for name, values in times.items()}
+            load = statistics.median(value for values in loads.values() for value in values)
+            per_page = {engine: (site / site_pages / 1e3, bundle / site_pages / 1e3)
+                        for engine, (site, bundle) in sizes.items()}
+            print(f"{factor:>4}x {site_pages:>5} {validate:>7.3f}s {generate:>7.3f}s | "
+                  f"{median['mkdocs_plain']:>5.2f}s {median['mkdocs_full']:>5.2f}s {_shown(ratios['mkdocs']):>5} | "
+                  f"{median['zensical_plain']:>7.2f}s {median['zensical_full']:>5.2f}s "
+                  f"{_shown(ratios['zensical']):>5} | {_shown(ratios['zensical_vs_mkdocs']):>4} | "
+                  f"{per_page['mkdocs'][0]:>9.1f} {per_page['zensical'][0]:>5.1f} | "
+                  f"{per_page['mkdocs'][1]:>13.1f} {per_page['zensical'][1]:>5.1f} | {peak / 1e6:>7.0f} | {load:>4.1f}")
+            for name, ratio in ratios.items():
+                if ratio is None:
+                    print(f"      {name}: the ratio is not reported: its two builds ran at loads too far apart")
+            results.append({"scale": factor, "pages": site_pages, "generated_pages": len(pages),
+                            "validate_s": validate, "generate_s": generate,
+                            "build_s": times, "median_build_s": median, "ratios": ratios,
+                            "site_bytes": {engine: size[0] for engine, size in sizes.items()},
+                            "bundle_bytes": {engine: size[1] for engine, size in sizes.items()},
+                            "peak_resident_bytes": peak, "loads": loads})
+            # After every scale: a long run stopped at 64x keeps the smaller scales' figures.
+            written.write_text(json.dumps({"when": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
+                                           "runs": runs, "results": results}, indent=2) + "\n", encoding="utf-8")
     print(f"results: {written.relative_to(ROOT)}")
 
 

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, SignError, system_error_text
+from .errors import BuildError, PlaybookError, SignError, system_error_text
 from .multilingual import build_other_languages
 from .paths import MARKER, MARKER_TEXT, check_output_folder, check_site_folder, setting_line
-from .protect import Sealer, derive
+from .protect import Sealer, derive, seal_site
 from .schema import Edition
-from .sign import ALLOWED_SIGNERS, SIGNATURE, SigningKey, sign_file, signature_problem
+from .sign import ALLOWED_SIGNERS, SIGNATURE, SigningKey, sign_file, sign_folder, signature_problem
 
 
 class _ErrorCollector(logging.Handler):
@@ -296,21 +296,31 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
 
 def site_dir(config_file: Path) -> Path:
     """Where the configuration puts the site."""
+    return _settings(config_file)[0]
+
+
+def _settings(config_file: Path) -> tuple[Path, str]:
+    """Where the configuration puts the site, and the engine its playbook plugin names (else MkDocs)."""
     from mkdocs.config import load_config
 
+    from .engines import DEFAULT_ENGINE
+
     with _mkdocs_errors():
-        return Path(load_config(str(config_file)).site_dir)
+        config = load_config(str(config_file))
+    plugin = config.plugins.get("playbook")
+    return Path(config.site_dir), str(plugin.config.engine) if plugin is not None else DEFAULT_ENGINE
 
 
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | None = None,
           edition: Edition | None = None, signing_key: Path | None = None, passphrase: str | None = None,
-          language: str | None = None) -> Built:
+          language: str | None = None, engine: str | None = None) -> Built:
     """Build the site described by ``config_file`` (mkdocs.yml) and its offline bundle.
 
     ``edition`` ("internal" or "public") overrides the plugin's setting; the public bundle's name
     says so. With ``signing_key`` (or $PLAYBOOK_SIGNING_KEY) the site's manifest and the zip are signed,
     in the staging folders, so the last good site and bundle are replaced only by signed ones. With
     ``passphrase`` the site is the protected edition (protect.py), its bundle named ``…-protected-offline``.
+    ``engine``: "mkdocs" or "zensical" (engines.py); None: the plugin's ``engine:`` setting, else MkDocs.
 
     Raises:
         BuildError: MkDocs refused the configuration, the build failed, or a file could not be
@@ -319,16 +329,64 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
     protection = derive(passphrase) if passphrase is not None else None  # before anything is touched
     try:
         return _build(config_file, dist_dir=dist_dir, strict=strict, edition=edition, signing_key=signing_key,
-                      protection=protection, language=language)
+                      protection=protection, language=language, engine=engine)
     except OSError as exc:
         raise BuildError(system_error_text(exc)) from None
 
 
+def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | None = None,
+                        edition: Edition | None = None, signing_key: Path | None = None,
+                        protection: Sealer | None = None, language: str | None = None) -> Any:
+    """What :func:`build_into` does, with Zensical as the engine (engines.py): the playbook's pages written
+    to a work folder beside ``directory``, built, finished, checked, then sealed and signed into
+    ``directory``. Returns the plugin that generated the pages.
+
+    Raises:
+        BuildError: as build_into; or Zensical's site does not meet a guarantee (named in the message).
+    """
+    from . import engines
+
+    if protection is not None:
+        raise BuildError("--engine zensical: the protected edition (--protect) is built with MkDocs only: Zensical "
+                         "writes its search index where the sealing does not reach (search.js, search.json), so "
+                         "it would stay readable without the passphrase. Build with --engine mkdocs.")
+    work = Path(tempfile.mkdtemp(prefix=f".{directory.name}-zensical-", dir=directory.parent))
+    try:
+        prepared = engines.prepare(config_file, work, strict=strict, edition=edition, signing_key=signing_key,
+                                   protection=protection, language=language)
+        languages = prepared.plugin.playbook.document.site_languages
+        if prepared.plugin.config.language is None and len(languages) > 1:
+            raise BuildError(f"--engine zensical: a site in several languages (document.site_languages: "
+                             f"{', '.join(languages)}) is built with MkDocs only: its language switcher is a "
+                             "template override of Material's that is not checked under Zensical. Build with "
+                             "--engine mkdocs, or one language with --language.")
+        built = engines.zensical_build(prepared, strict=prepared.strict)
+        engines.finish(prepared, built)
+        problems = engines.zensical_problems(built)
+        if problems:
+            raise BuildError("--engine zensical: the site Zensical built does not meet these guarantees, so it "
+                             "was not used:\n  " + "\n  ".join(problems) + "\n  Build with --engine mkdocs.")
+        for item in built.iterdir():
+            shutil.move(str(item), directory / item.name)
+        plugin = prepared.plugin
+        try:
+            if protection is not None:
+                seal_site(directory, protection)
+            if plugin.signing is not None:
+                sign_folder(directory, plugin.signing)
+        except (PlaybookError, OSError) as exc:
+            raise BuildError(str(exc)) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return plugin
+
+
 def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edition: Edition | None,
-           signing_key: Path | None, protection: Sealer | None, language: str | None = None) -> Built:
+           signing_key: Path | None, protection: Sealer | None, language: str | None = None,
+           engine: str | None = None) -> Built:
     project = config_file.resolve().parent
     dist = dist_dir or project / "dist"
-    final_site = site_dir(config_file)
+    final_site, configured_engine = _settings(config_file)
     check_site_folder(final_site, project, setting_line(config_file, "site_dir"))
     check_output_folder(dist, project, "dist", "bundle folder")
     final_site.parent.mkdir(parents=True, exist_ok=True)
@@ -336,11 +394,15 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
     staging.chmod(new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues
     try:
-        plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
-                            protection=protection, language=language, every_language=True)
-        build_other_languages(plugin, staging, lambda tag, folder: build_into(
-            config_file, folder, strict=strict, edition=edition, signing_key=signing_key, protection=protection,
-            language=tag, site_languages=plugin.site_languages))
+        if (engine or configured_engine) == "zensical":
+            plugin = build_with_zensical(config_file, staging, strict=strict, edition=edition,
+                                         signing_key=signing_key, protection=protection, language=language)
+        else:
+            plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
+                                protection=protection, language=language, every_language=True)
+            build_other_languages(plugin, staging, lambda tag, folder: build_into(
+                config_file, folder, strict=strict, edition=edition, signing_key=signing_key, protection=protection,
+                language=tag, site_languages=plugin.site_languages))
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         document = plugin.playbook.document
         name = bundle_name(document.organisation, document.version, public=plugin.config.edition == "public",

@@ -373,6 +373,8 @@ config_option = click.option(
 SIGNING_VARIABLE = "PLAYBOOK_SIGNING_KEY"
 #: Where --protect reads the passphrase; protect.PASSPHRASE_VARIABLE, without the import.
 PASSPHRASE_VARIABLE = "PLAYBOOK_PASSPHRASE"
+#: The engines `build --engine` takes; engines.ENGINES, without the import.
+ENGINE_NAMES = ("mkdocs", "zensical")
 sign_option = click.option(
     "--sign", "signing_key", type=click.Path(dir_okay=True, path_type=Path), default=None, envvar=SIGNING_VARIABLE,
     help=f"Sign with this Ed25519 private key (OpenSSH), whose public half is committed as signing.pub "
@@ -392,12 +394,15 @@ sign_option = click.option(
               help="The language of the site's own words, as a BCP 47 tag: en, de, sr-Latn, sr-Cyrl (default: as in "
                    "mkdocs.yml, else the playbook's document.language). The plan's texts are in it "
                    "where the plan is translated into it (document.translations).")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None,
+              help="The engine that builds the pages (default: the playbook plugin's engine in mkdocs.yml, "
+                   "else mkdocs).")
 @click.option("--protect", is_flag=True,
               help=f"Encrypt the whole site with a passphrase, read from ${PASSPHRASE_VARIABLE} or asked for "
                    "(never an option: it would show in process lists).")
 @click.pass_obj
 def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: Edition | None, verbose: bool,
-          signing_key: Path | None, language: str | None, protect: bool) -> None:
+          signing_key: Path | None, language: str | None, engine: str | None, protect: bool) -> None:
     """Build the site into site/ and the offline bundle into dist/.
 
     The old site and bundle are replaced only when the build succeeded. With --sign, the site's manifest
@@ -416,7 +421,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     with _user_errors(obj["debug"]):
         try:
             built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
-                               passphrase=passphrase, language=asked_tag(language, "--language"))
+                               passphrase=passphrase, language=asked_tag(language, "--language"), engine=engine)
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -29,6 +31,7 @@ from . import csp, open_playbook
 from .a11y import THEME_OVERRIDES, label_task_boxes
 from .build import bundle_name
 from .diff import as_markdown, compare, previous_version, private_values, without_private
+from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
@@ -154,6 +157,39 @@ def document_line(playbook: Playbook, language: Language | None = None) -> str:
     return f'<p class="pb-doc">{line} · {escape(doc.classification)}</p>'
 
 
+def page_markdown(plugin: PlaybookPlugin, markdown: str, src_uri: str) -> str:
+    """A page's Markdown as the engine renders it: document control under its title (the home page has its
+    own banner) and the signing key's fingerprint filled in. For either engine (see engines.py)."""
+    markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(plugin.public_key, plugin.language))
+    if plugin.playbook is None or src_uri == "index.md":
+        return markdown
+    line = document_line(plugin.playbook, plugin.language)
+    lines = markdown.split("\n")
+    for index, text in enumerate(lines):
+        if text.startswith("# "):
+            return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
+    return f"{line}\n\n{markdown}"
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates, kept for the life of the process. Jinja keys a template by its name and
+    file name and checks its source: a changed template is compiled again. The theme environment's
+    options are MkDocs' own, the same for every build of a process."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+THEME_BYTECODE = _MemoryBytecodeCache()
+
+
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     csp_scripts = c.ListOfItems(c.Type(str), default=[])
     """Hashes (sha256-…) of inline scripts in template overrides that the Content-Security-Policy
@@ -172,6 +208,9 @@ class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """The language of the site's own words (BCP 47: `de`, `sr-Latn`, `sr-Cyrl`), over the playbook's
     `document.language`; `playbook build --language` sets it for one build. The plan's texts are in it where the plan is
     translated into it (`document.translations`); untranslated texts stay in the plan's language."""
+    engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
+    """The engine `playbook build` builds with (`--engine` wins): mkdocs, or zensical (see engines.py).
+    Plain `mkdocs build` and `mkdocs serve` are MkDocs whatever this says."""
     public_key = c.Type(str, default=DEFAULT_PUBLIC_KEY)
     """The public half of the key releases are signed with (OpenSSH Ed25519), relative to mkdocs.yml.
     The pages show its fingerprint; without the file they say that copies are not signed."""
@@ -433,6 +472,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.
         env.filters["striptags"] = striptags_as_html
+        # MkDocs makes a new theme environment for every build: `playbook serve` and `mkdocs serve` compiled
+        # every theme template again on each save (a quarter of a rebuild). Kept in memory, per process.
+        env.bytecode_cache = THEME_BYTECODE
         self.env, self.files, self.theme_hashes = env, files, {}  # for the Content-Security-Policy's probe
         return env
 
@@ -477,16 +519,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         return files
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
-        """Document control under every page's title (the home page has its own banner)."""
-        markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(self.public_key, self.language))
-        if self.playbook is None or page.file.src_uri == "index.md":
-            return markdown
-        line = document_line(self.playbook, self.language)
-        lines = markdown.split("\n")
-        for index, text in enumerate(lines):
-            if text.startswith("# "):
-                return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
-        return f"{line}\n\n{markdown}"
+        return page_markdown(self, markdown, page.file.src_uri)
 
     def _probe(self, config: MkDocsConfig, base_url: str, env: Any) -> set[str]:
         """Hashes of the inline scripts of the theme's error page at ``base_url``, rendered with an
@@ -508,7 +541,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             theme = config.theme
             stock = [folder for folder in theme.dirs if folder != theme.custom_dir]
             scripts = self._probe(config, base_url, self.env)
-            own = self._probe(config, base_url, self.env.overlay(loader=jinja2.FileSystemLoader(stock)))
+            # Without a custom_dir the stock folders are all the folders: the same templates, the same scripts.
+            # (An overlay environment compiles every template again: a fifth of a whole build.)
+            own = scripts if stock == theme.dirs else \
+                self._probe(config, base_url, self.env.overlay(loader=jinja2.FileSystemLoader(stock)))
             listed = {f"'{value.strip(chr(39))}'" for value in self.config.csp_scripts}
             unlisted = sorted(scripts - own - listed)
             if unlisted:

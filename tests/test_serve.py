@@ -91,3 +91,67 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
     playbook.write_text(good, encoding="utf-8")
     _until(page_is_good, "the rebuild after the fix")
     assert "Fixed: the site is rebuilt." in log.read_text()
+
+
+def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`playbook serve` keeps each page's conversion (and search sections) between rebuilds; after an edit
+    its site is byte for byte the site a fresh build of the edited playbook makes, and only the pages whose
+    Markdown changed (those that show the edited item) were converted again."""
+    from mkdocs.structure.pages import Page
+
+    from generator.build import build_into
+    from generator.commands.serve import RenderedPages
+    from tests.conftest import copy_example
+    from tests.test_build import snapshot
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    config = copy_example(tmp_path / "project")
+    playbook = tmp_path / "project" / "playbook.yml"
+    rendered = RenderedPages()
+    with rendered.installed():
+        build_into(config, tmp_path / "first")
+    playbook.write_text(edit(playbook.read_text(encoding="utf-8"), "Raise the alarm", "Sound the alarm"),
+                        encoding="utf-8")
+    converted: list[str] = []
+    convert = Page.render
+
+    def counting(page: Page, *args: object) -> None:
+        converted.append(page.file.src_uri)
+        convert(page, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Page, "render", counting)
+    with rendered.installed():
+        build_into(config, tmp_path / "kept")
+    monkeypatch.setattr(Page, "render", convert)
+    build_into(config, tmp_path / "fresh")
+    showing = sorted(path.relative_to(tmp_path / "fresh").with_suffix(".md").as_posix()
+                     for path in (tmp_path / "fresh").rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
+    assert "phases/assessment.md" in showing and "print.md" in showing
+    assert sorted(converted) == showing  # the pages that show the item, and only those
+    assert len(converted) * 3 < len(list((tmp_path / "fresh").rglob("*.html")))
+    kept, fresh = snapshot(tmp_path / "kept"), snapshot(tmp_path / "fresh")
+    assert sorted(kept) == sorted(fresh)
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    assert b"Sound the alarm" in kept["search/search_index.js"]
+
+
+def test_the_reload_script_is_allowed_by_the_page_policy(served: tuple[Path, str, Path]) -> None:
+    """MkDocs' serve adds an inline script that reloads the page; every page's policy must list its hash, or
+    the browser refuses it and the page never reloads after a save."""
+    from generator import csp
+
+    _project, base, _log = served
+    def answered() -> bool:
+        try:
+            return _get(f"{base}/index.html")[0] == 200
+        except OSError:
+            return False  # not listening yet
+
+    _until(answered, "the first build")
+    page = _get(f"{base}/index.html")[1]
+    policy = page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    scripts = csp.inline_scripts(page)
+    reload_script = next(script for script in scripts if "livereload" in script)
+    assert csp.script_hash(reload_script) in policy
+    assert all(csp.script_hash(script) in policy for script in scripts)

@@ -49,6 +49,22 @@ class Visit:
         return [url for url in self.requests if not url.startswith((inside, "data:", "blob:"))]
 
 
+def search(visit: Visit, query: str) -> list[str]:
+    """Type ``query`` into the site's search, as a person does; the texts of the results, once there are
+    some. Material's dialog (MkDocs) or Zensical's own (its results are a listbox of options)."""
+    page = visit.page
+    if page.locator(".md-search__button").count():  # Zensical
+        page.locator(".md-search__button").first.click()
+        page.get_by_role("combobox", name="Search").type(query, delay=20)
+        results = page.get_by_role("listbox", name="Search results").get_by_role("option")
+    else:
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        page.locator("input.md-search__input").type(query, delay=20)
+        results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    return list(results.all_inner_texts())
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():

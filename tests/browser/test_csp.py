@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.build import build
-from tests.browser.conftest import Visit
+from tests.browser.conftest import Visit, search
 from tests.conftest import copy_example
 
 pytestmark = pytest.mark.browser
@@ -37,9 +37,7 @@ def enter(visit: Visit, selector: str, value: str) -> None:
 def test_offline_tools_work_under_the_policy(visit: Visit) -> None:
     visit.page.context.add_init_script(VIOLATIONS)
     visit.open("index.html")  # search
-    visit.page.locator("label.md-search__icon, .md-search__input").first.click()
-    visit.page.locator("input.md-search__input").type("regulator", delay=20)
-    visit.page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    assert search(visit, "regulator")
     assert violations(visit) == []
     visit.open("phases/assessment.html")  # checklists
     box = visit.page.locator(".task-list-item input").first.bounding_box()

@@ -1,0 +1,127 @@
+"""Live-editing benchmark: `make bench-serve` (or `python -m benchmarks.serve [EDITS]`). Prints figures.
+
+Runs `playbook serve` on the example (a copy) and opens a checklist page in headless Chromium. Each edit
+rewrites one checklist item's text in playbook.yml and takes the time from the moment the file is written
+to the moment the reloaded page shows the new text: the watcher noticing the save, the rebuild, the
+browser being told, reloading and rendering. Then one invalid save (the time until the browser shows the
+problems instead of the page) and its fix. Prints each figure and the median, with the machine's load.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+#: How often `playbook serve` looks at the files (serve.POLLING_INTERVAL).
+POLLING = 0.1
+EDITS = 7
+#: The checklist item whose text each edit changes, and the page that shows it.
+ITEM = "Raise the alarm"
+PAGE = "phases/assessment.html"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_server(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url}: the server did not answer within {seconds} s")
+
+
+def _saved(path: Path, text: str) -> float:
+    """Write ``text`` into the file, as an editor saves in place; the moment it is written."""
+    path.write_text(text, encoding="utf-8")
+    return time.perf_counter()
+
+
+def _shown(page: Any, text: str, started: float, timeout_ms: int = 60_000) -> float:
+    page.wait_for_function("text => document.body && document.body.innerText.includes(text)", arg=text,
+                           timeout=timeout_ms, polling="raf")
+    return time.perf_counter() - started
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process ``pid`` has used so far (Linux: /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    edits = int(sys.argv[1]) if len(sys.argv) > 1 else EDITS
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        for path in (ROOT / "mkdocs.yml", ROOT / "playbook.yml", *ROOT.glob("playbook.*.yml")):  # translations too
+            shutil.copy(path, project / path.name)
+        for name in ("content", "templates"):
+            shutil.copytree(ROOT / name, project / name)
+        playbook = project / "playbook.yml"
+        original = playbook.read_text(encoding="utf-8")
+        if original.count(ITEM) < 1:
+            raise SystemExit(f"playbook.yml has no '{ITEM}' to edit")
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/"
+        log = project / "serve.log"
+        with log.open("w") as output:
+            server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+                                      cwd=project, stdout=output, stderr=subprocess.STDOUT,
+                                      env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+            try:
+                _wait_for_server(url)
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+                    page = browser.new_page()
+                    page.goto(url + PAGE)
+                    page.wait_for_load_state("load")
+                    figures, cpu = [], []
+                    for number in range(1, edits + 1):
+                        marker = f"{ITEM} (edit {number})"
+                        before = _cpu_seconds(server.pid)
+                        started = _saved(playbook, original.replace(ITEM, marker, 1))
+                        figures.append(_shown(page, marker, started))
+                        page.wait_for_timeout(300)  # the server answers the reloaded page's requests
+                        cpu.append(_cpu_seconds(server.pid) - before)
+                        print(f"edit {number}: {figures[-1]:.2f} s; the server used {cpu[-1]:.2f} s of CPU "
+                              f"(load {os.getloadavg()[0]:.1f})", flush=True)
+                    broken = original.replace('version: "3.1"   ', "version: 3.1     ", 1)
+                    started = _saved(playbook, broken)
+                    invalid = _shown(page, "The playbook has problems", started)
+                    started = _saved(playbook, original)
+                    fixed = _shown(page, ITEM, started)
+                    browser.close()
+            except BaseException:
+                print(log.read_text(encoding="utf-8")[-3000:], file=sys.stderr)
+                raise
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    print(f"save to reloaded page, {edits} edits: median {statistics.median(figures):.2f} s, "
+          f"min {min(figures):.2f} s, max {max(figures):.2f} s")
+    print(f"CPU time of the server per edit (rebuild and serving the reloaded page; about the wall time on an "
+          f"idle machine, plus {POLLING:.1f} s of polling at most): median {statistics.median(cpu):.2f} s")
+    print(f"invalid save to the problems in the browser: {invalid:.2f} s; fixed again to the page: {fixed:.2f} s")
+    print(f"load average now {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""Two engines, one pipeline: the playbook's pages, navigation and assets, written once for either engine.
+
+MkDocs runs the playbook plugin's hooks inside its own build (plugin.py). Zensical reads ``mkdocs.yml``
+but runs no MkDocs plugin, so for it the same work happens around the engine:
+
+1. :func:`prepare`: the plugin's configuration step (the same checks, the same generated pages, the same
+   navigation, the same assets and footer stamp) writes a plain docs folder and an ``mkdocs.yml`` for it
+   into a work folder beside the site.
+2. Zensical builds that folder.
+3. :func:`finish`: what the plugin's later hooks do to MkDocs' HTML is done to the built HTML (tick boxes
+   named, the 404 page's rooted links made relative, the Content-Security-Policy on every page), then
+   the checks the README promises are made on the result (:func:`zensical_problems`): a guarantee the
+   engine's output does not meet stops the build, naming the guarantee, and the last good site stays.
+4. Sealing (``--protect``) and signing run on the finished folder, as after MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import csp
+from .a11y import label_task_boxes
+from .errors import BuildError
+
+#: The engines `playbook build --engine` and the plugin's ``engine:`` setting accept; the first is the default.
+ENGINES = ("mkdocs", "zensical")
+DEFAULT_ENGINE = ENGINES[0]
+
+#: Where Zensical's offline plugin puts the search index, as a script (MkDocs': search/search_index.js).
+SEARCH_INDEX_SCRIPT = "search.js"
+#: The plugins :func:`prepare` keeps for the engine (the playbook plugin's work is done by then).
+_KEPT_PLUGINS = ("search", "offline")
+#: Root-relative URLs in a 404 page rendered for a web server's root (as in plugin.py).
+_ROOTED = re.compile(r'((?:\b(?:href|src)=|"(?:base|search)":\s?)")/(?!/)')
+
+
+def _relative_404(html: str) -> str:
+    """Zensical's 404 page, rendered for a web server's root, addresses the site from ``/`` (the file
+    system's root under file://): from its own folder instead, which is the site's root. The theme's
+    scope script then reads as on any page at the root, so the policy's hash for it holds."""
+    html = html.replace('__md_scope=new URL("/",location)', '__md_scope=new URL(".",location)')
+    html = re.sub(r'"base":(\s?)"/"', r'"base":\1"."', html)
+    return _ROOTED.sub(r"\1./", html)
+
+
+@dataclass
+class Prepared:
+    """A docs folder and its configuration, ready for an engine; and the plugin that made them."""
+
+    config_file: Path
+    docs: Path
+    plugin: Any
+    #: MkDocs' strict mode as configured (--strict, else mkdocs.yml): warnings fail the build.
+    strict: bool = False
+
+
+def _plain(value: Any) -> Any:
+    """MkDocs' configuration values (Markup titles, option objects) as plain YAML data."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return str(value) if isinstance(value, str) else value
+    return str(value)
+
+
+def _raw_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as written (with MkDocs' own YAML tags, such as !ENV, resolved)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with config_file.open("rb") as stream:
+        loaded = yaml_load(stream)
+    return dict(loaded or {})
+
+
+def _copy_hand_written(config: Any, plugin: Any, docs: Path) -> None:
+    """content/'s files into ``docs``, less what MkDocs' build would leave out (see plugin.on_files)."""
+    source = Path(config.docs_dir)
+    if not source.is_dir():
+        return
+    private = plugin._path(config, plugin.config.private)
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if any(part.startswith(".") for part in relative.parts) or path.is_dir():
+            continue
+        if path.suffix == ".map" or (private.exists() and path.resolve() == private.resolve()):
+            continue
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def _write_generated(plugin: Any, docs: Path) -> None:
+    """The generated pages (with what on_page_markdown adds) and the plugin's assets, into ``docs``."""
+    from .plugin import PAGE_STYLESHEET, SCRIPTS, SHIPPED, page_markdown
+    from .sitedata import data_script, page_css
+
+    for page in plugin.pages:
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page_markdown(plugin, page.markdown, page.path), encoding="utf-8")
+    files: dict[str, bytes] = {path: source.read_bytes() for path, source in SHIPPED.items()}
+    files[SCRIPTS[0]] = data_script(plugin.playbook, plugin.language).encode("utf-8")
+    files[PAGE_STYLESHEET] = page_css(plugin.playbook, plugin.language).encode("utf-8")
+    for path, content in files.items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def _theme(config: Any, raw: dict[str, Any], work: Path) -> dict[str, Any]:
+    """The theme as written, in Material's look (the ``classic`` variant, which the playbook's stylesheet is
+    made for). The plugin's own partial (a11y.THEME_OVERRIDES: a name for Material's search dialog) is
+    Material's and stays out: Zensical draws its search dialog itself. The site's ``custom_dir`` is used
+    from a copy, so the work folder holds everything the engine reads."""
+    theme = raw.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    theme.setdefault("variant", "classic")
+    theme["language"] = config.theme["language"]  # as the plugin settled it (the site's language)
+    theme.pop("custom_dir", None)
+    if config.theme.custom_dir:
+        shutil.copytree(config.theme.custom_dir, work / "overrides")
+        theme["custom_dir"] = "overrides"
+    return theme
+
+
+def prepare(config_file: Path, work: Path, *, strict: bool | None = None, edition: str | None = None,
+            signing_key: Path | None = None, protection: Any = None, language: str | None = None) -> Prepared:
+    """Write the playbook's site sources for an engine into ``work``: ``work/docs`` and ``work/mkdocs.yml``.
+
+    Raises:
+        BuildError: the configuration or the playbook was refused (the same messages as an MkDocs build).
+    """
+    from mkdocs.config import load_config
+
+    from .build import _mkdocs_errors
+
+    with _mkdocs_errors():
+        config = load_config(str(config_file), strict=strict)
+        plugin = config.plugins.get("playbook")
+        if plugin is None:
+            raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
+        if edition is not None:
+            plugin.config.edition = edition
+        if language is not None:
+            plugin.config.language = language
+        plugin.signing_key_path = signing_key
+        plugin.protection = protection
+        plugin.on_config(config)
+    docs = work / "docs"
+    docs.mkdir(parents=True)
+    _copy_hand_written(config, plugin, docs)
+    _write_generated(plugin, docs)
+    raw = _raw_config(config_file)
+    plugins = [name for name in (_plain_plugin_name(entry) for entry in raw.get("plugins") or [])
+               if name in _KEPT_PLUGINS]
+    engine_config = {
+        **{key: value for key, value in raw.items() if key not in ("plugins", "nav", "hooks", "INHERIT")},
+        "site_name": str(config.site_name),
+        "docs_dir": "docs",  # relative: Zensical 0.0.73 panics on absolute folders
+        "site_dir": "site",
+        "use_directory_urls": False,
+        "nav": _plain(config.nav),
+        "copyright": str(config.copyright),
+        "theme": _theme(config, raw, work),
+        "extra": _plain(dict(config.extra)),
+        "extra_css": [str(item) for item in config.extra_css],
+        "extra_javascript": [str(item) for item in config.extra_javascript],
+        "plugins": plugins,
+        "strict": bool(config.strict),
+    }
+    prepared = work / "mkdocs.yml"
+    prepared.write_text(yaml.safe_dump(engine_config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return Prepared(prepared, docs, plugin, bool(config.strict))
+
+
+def _plain_plugin_name(entry: Any) -> str:
+    name = next(iter(entry)) if isinstance(entry, dict) else str(entry)
+    return str(name).removeprefix("material/")
+
+
+def zensical_build(prepared: Prepared, *, strict: bool) -> Path:
+    """Build the prepared folder with Zensical; the built site's folder.
+
+    Raises:
+        BuildError: Zensical is not installed, refused the configuration or failed.
+    """
+    try:
+        import zensical
+    except ImportError:
+        raise BuildError("--engine zensical: Zensical is not installed (pip install zensical)") from None
+    failure: BaseException | None = None
+    with _captured() as said:
+        try:
+            zensical.build(str(prepared.config_file), {"clean": True, "strict": strict})
+        except BaseException as exc:  # the Rust runtime raises plain exceptions, and a panic as a BaseException
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            failure = exc
+    if failure is not None:
+        printed = said.read_text(encoding="utf-8", errors="replace").strip()
+        raise BuildError(f"Zensical failed: {failure}" + (f"\n{printed}" if printed else ""))
+    return prepared.config_file.parent / "site"
+
+
+@contextmanager
+def _captured() -> Iterator[Path]:
+    """What Zensical's runtime prints (it writes to the process's standard output and error itself, past
+    Python's sys.stdout): kept in a file, shown only when the build fails."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryDirectory(prefix="playbook-zensical-") as folder:
+        said = Path(folder) / "output.txt"
+        saved = os.dup(1), os.dup(2)
+        with said.open("wb") as stream:
+            os.dup2(stream.fileno(), 1)
+            os.dup2(stream.fileno(), 2)
+            try:
+                yield said
+            finally:
+                os.dup2(saved[0], 1)
+                os.dup2(saved[1], 2)
+                os.close(saved[0])
+                os.close(saved[1])
+
+
+def _probe_hashes(prepared: Prepared, depths: set[int]) -> dict[int, set[str]]:
+    """The theme's inline scripts on a page at each folder depth: a site of empty pages, with the same
+    theme and settings and none of the playbook's text, built by Zensical (as plugin._probe does with
+    MkDocs' templates)."""
+    work = prepared.config_file.parent / "probe"
+    docs = work / "docs"
+    for depth in depths:
+        page = docs.joinpath(*(["d"] * depth), "index.md")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("# Probe\n", encoding="utf-8")
+    config = yaml.safe_load(prepared.config_file.read_text(encoding="utf-8"))
+    config.update({"docs_dir": "docs", "site_dir": "site", "site_name": "Probe",
+                   "copyright": "", "nav": None})
+    config.pop("nav")
+    if "custom_dir" in config["theme"]:
+        config["theme"]["custom_dir"] = f"../{config['theme']['custom_dir']}"
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    site = zensical_build(Prepared(work / "mkdocs.yml", docs, prepared.plugin), strict=False)
+    hashes = {}
+    for depth in depths:
+        html = site.joinpath(*(["d"] * depth), "index.html").read_text(encoding="utf-8")
+        hashes[depth] = {csp.script_hash(script) for script in csp.inline_scripts(html)}
+    return hashes
+
+
+def finish(prepared: Prepared, site: Path) -> None:
+    """Do to Zensical's HTML what the plugin's page hooks do to MkDocs': tick boxes named, the 404 page's
+    links relative to the site, and the Content-Security-Policy first in every page's ``<head>``."""
+    pages = sorted(site.rglob("*.html"))
+    depths = {len(page.relative_to(site).parts) - 1 for page in pages}
+    allowed = _probe_hashes(prepared, depths)
+    listed = {f"'{value.strip(chr(39))}'" for value in prepared.plugin.config.csp_scripts}
+    for page in pages:
+        relative = page.relative_to(site)
+        html = page.read_text(encoding="utf-8")
+        html = prepared.plugin._html_language(label_task_boxes(html))
+        if relative.as_posix() == "404.html":
+            html = _relative_404(html)
+        policy = csp.policy(allowed[len(relative.parts) - 1] | listed)
+        page.write_text(csp.with_policy(html, policy), encoding="utf-8")
+
+
+def zensical_problems(site: Path) -> list[str]:
+    """The README's guarantees that Zensical's finished site does not meet, each named."""
+    from .plugin import SCRIPTS, SHIM
+
+    problems = []
+    if not (site / SEARCH_INDEX_SCRIPT).is_file():
+        problems.append(f"search from file:// (no {SEARCH_INDEX_SCRIPT}: the offline plugin did not run)")
+    for path in (SHIM, *SCRIPTS):
+        if not (site / path).is_file():
+            problems.append(f"incident tools offline ({path} is missing)")
+    outside = _outside_loads(site)
+    if outside:
+        problems.append("no request outside the site: " + "; ".join(outside[:5]))
+    for page in sorted(site.rglob("*.html")):
+        head = page.read_text(encoding="utf-8")[:4000]
+        if 'http-equiv="Content-Security-Policy"' not in head:
+            problems.append(f"Content-Security-Policy on every page ({page.relative_to(site)} has none)")
+            break
+    return problems
+
+
+#: A URL a page or stylesheet loads from outside the site: with a scheme or protocol-relative.
+_LOADS = re.compile(r'<(?:script|img|iframe|source|link)\b[^>]*?\b(?:src|href)="((?:[a-z][a-z0-9+.-]*:)?//[^"]*)"',
+                    re.IGNORECASE)
+
+
+def _outside_loads(site: Path) -> list[str]:
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for match in _LOADS.finditer(page.read_text(encoding="utf-8")):
+            tag = match[0]
+            if tag.lower().startswith("<link") and not re.search(r'rel="[^"]*(?:stylesheet|icon|preload|modulepreload|'
+                                                               r'prefetch|preconnect|manifest)', tag):
+                continue
+            found.append(f"{page.relative_to(site)}: {match[1]}")
+    return found
+
+
+def digest(folder: Path) -> str:
+    """One SHA-256 of every file's path and content under ``folder`` (to compare two builds)."""
+    total = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        total.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return total.hexdigest()
+
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

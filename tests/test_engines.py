@@ -1,0 +1,217 @@
+"""Two engines, one pipeline (issue 18): `playbook build --engine mkdocs|zensical` makes the same pages with
+the same content, keeps the same guarantees, and refuses, naming it, a guarantee it cannot keep."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator import engines
+from generator.sign import MANIFEST
+from tests.conftest import copy_example, edit, invoke
+from tests.site_scan import external_resources
+from tests.test_build import snapshot
+from tests.test_sign import make_key
+
+pytestmark = pytest.mark.slow
+
+#: Files that are the engine's own, not the playbook's pages (its error page, its search's files).
+ENGINE_FILES = {"404.html"}
+
+
+class _MainContent(HTMLParser):
+    """Headings, checklist item ids and link targets inside a page's article (the theme's chrome left out)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # >0 inside <article>
+        self.heading: list[str] | None = None
+        self.headings: list[str] = []
+        self.items: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "article":
+            self.depth += 1
+        if not self.depth:
+            return
+        if re.fullmatch(r"h[1-6]", tag):
+            self.heading = []
+        if "pb-item" in values.get("class", "").split() and values.get("id"):
+            self.items.append(values["id"])
+        if tag == "a" and "headerlink" not in values.get("class", "") and values.get("href"):
+            self.links.append(values["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.depth -= 1
+        if self.heading is not None and re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(" ".join("".join(self.heading).replace("¶", "").split()))
+            self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self.heading is not None:
+            self.heading.append(data)
+
+
+def main_content(site: Path) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """Every page of ``site``: (headings, checklist item ids, links) of its article."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        name = path.relative_to(site).as_posix()
+        if name in ENGINE_FILES:
+            continue
+        parser = _MainContent()
+        parser.feed(path.read_text(encoding="utf-8"))
+        pages[name] = (parser.headings, parser.items, parser.links)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example built by each engine, each in its own copy of the project."""
+    built = {}
+    for engine in engines.ENGINES:
+        project = copy_example(tmp_path_factory.mktemp(engine)).parent
+        code, output = invoke("build", "--engine", engine, cwd=project)
+        assert code == 0, output
+        built[engine] = project / "site"
+    return built
+
+
+def test_both_engines_make_the_same_pages_with_the_same_headings_items_and_links(sites: dict[str, Path]) -> None:
+    mkdocs, zensical = main_content(sites["mkdocs"]), main_content(sites["zensical"])
+    assert sorted(zensical) == sorted(mkdocs)
+    assert len(mkdocs) > 30
+    for name, (headings, items, links) in mkdocs.items():
+        assert zensical[name] == (headings, items, links), name
+    assert sum(len(items) for _, items, _ in mkdocs.values()) > 50  # the comparison saw the checklists
+    assert mkdocs["phases/assessment.html"][1][:2] == ["item-assess-alarm", "item-assess-convene"]
+
+
+def test_the_zensical_site_loads_nothing_from_outside_and_every_page_has_the_policy(sites: dict[str, Path]) -> None:
+    site = sites["zensical"]
+    assert external_resources(site) == []
+    for page in sorted(site.rglob("*.html")):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert '<meta http-equiv="Content-Security-Policy"' in head, page
+        assert head.index("Content-Security-Policy") < head.find("<script"), page  # before any script
+
+
+def test_zensical_tick_boxes_are_named_and_the_404_page_is_relative(sites: dict[str, Path]) -> None:
+    page = (sites["zensical"] / "phases" / "assessment.html").read_text(encoding="utf-8")
+    assert re.search(r'<input type="checkbox"[^>]* aria-label="[^"]+"', page)
+    missing = (sites["zensical"] / "404.html").read_text(encoding="utf-8")
+    assert '"base":"/"' not in missing and 'href="/' not in missing and 'src="/' not in missing
+
+
+def test_the_engine_in_mkdocs_yml_is_used_and_the_command_line_wins(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    config.write_text(edit(config.read_text(), "      templates: templates\n",
+                           "      templates: templates\n      engine: zensical\n"))
+    assert invoke("build", cwd=tmp_path)[0] == 0
+    assert (tmp_path / "site" / "search.js").is_file()  # Zensical's offline search index
+    assert not (tmp_path / "site" / "search" / "search_index.js").exists()
+    assert invoke("build", "--engine", "mkdocs", cwd=tmp_path)[0] == 0
+    assert (tmp_path / "site" / "search" / "search_index.js").is_file()
+    assert not (tmp_path / "site" / "search.js").exists()
+
+
+def test_a_zensical_build_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    copy_example(tmp_path)
+    assert invoke("build", "--engine", "zensical", cwd=tmp_path)[0] == 0
+    site, dist = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
+    assert invoke("build", "--engine", "zensical", cwd=tmp_path)[0] == 0
+    assert snapshot(tmp_path / "site") == site
+    assert snapshot(tmp_path / "dist") == dist
+    bundle = tmp_path / "dist" / "danubia-pay-ag-3-1-offline" / "danubia-pay-ag-3-1-offline.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 3, 20, 9, 46, 40)}
+        assert "danubia-pay-ag-3-1-offline/search.js" in archive.namelist()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_signed_zensical_build_verifies(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    key = make_key(tmp_path / "keys", "release")
+    (tmp_path / "signing.pub").write_text(key.with_suffix(".pub").read_text())
+    code, output = invoke("build", "--engine", "zensical", "--sign", str(key), cwd=tmp_path)
+    assert code == 0, output
+    assert (tmp_path / "site" / MANIFEST).is_file()
+    code, output = invoke("verify", "site", cwd=tmp_path)
+    assert code == 0, output
+    assert "verified" in output
+
+
+def test_a_broken_playbook_fails_the_zensical_build_and_leaves_the_last_good_site(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    assert invoke("build", "--engine", "zensical", cwd=tmp_path)[0] == 0
+    site_before, dist_before = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(edit(playbook.read_text(), 'version: "3.1"   ', "version: 3.1     "))
+    code, output = invoke("build", "--engine", "zensical", cwd=tmp_path)
+    assert code == 1
+    assert output == (
+        "playbook.yml:24:3: document.version: expected text, got the number 3.1; put it in quotes\n"
+        "Build failed; site/ and dist/ are unchanged.\n"
+    )
+    assert snapshot(tmp_path / "site") == site_before
+    assert snapshot(tmp_path / "dist") == dist_before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_guarantee_the_engine_does_not_meet_stops_the_build_and_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy_example(tmp_path)
+    assert invoke("build", "--engine", "zensical", cwd=tmp_path)[0] == 0
+    site_before = snapshot(tmp_path / "site")
+    real = engines.zensical_build
+
+    def without_the_index(prepared: engines.Prepared, *, strict: bool) -> Path:
+        site = real(prepared, strict=strict)
+        if prepared.config_file.parent.name != "probe":
+            (site / engines.SEARCH_INDEX_SCRIPT).unlink()  # as if a Zensical release moved it
+        return site
+
+    monkeypatch.setattr(engines, "zensical_build", without_the_index)
+    code, output = invoke("build", "--engine", "zensical", cwd=tmp_path)
+    assert code == 1
+    assert output == (
+        "--engine zensical: the site Zensical built does not meet these guarantees, so it was not used:\n"
+        "  search from file:// (no search.js: the offline plugin did not run)\n"
+        "  Build with --engine mkdocs.\n"
+        "Build failed; site/ and dist/ are unchanged.\n"
+    )
+    assert snapshot(tmp_path / "site") == site_before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_protected_edition_is_refused_under_zensical_before_anything_is_touched(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    code, output = invoke("build", "--engine", "zensical", "--protect", cwd=tmp_path,
+                          env={"PLAYBOOK_PASSPHRASE": "correct horse battery staple"})
+    assert code == 1
+    assert output.startswith("--engine zensical: the protected edition (--protect) is built with MkDocs only:")
+    assert output.endswith("Build with --engine mkdocs.\nBuild failed; site/ and dist/ are unchanged.\n")
+    assert not (tmp_path / "site").exists() and not (tmp_path / "dist").exists()
+
+
+def test_a_site_in_another_language_is_the_same_from_both_engines(tmp_path: Path) -> None:
+    built = {}
+    for engine in engines.ENGINES:
+        project = copy_example(tmp_path / engine).parent
+        code, output = invoke("build", "--engine", engine, "--language", "de", cwd=project)
+        assert code == 0, output
+        built[engine] = project / "site"
+    assert main_content(built["zensical"]) == main_content(built["mkdocs"])
+    for engine, site in built.items():
+        home = (site / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="de"' in home, engine
+        contacts = (site / "contacts.html").read_text(encoding="utf-8")
+        assert "Version 3.1 · freigegeben von Lukas Berger" in contacts, engine
