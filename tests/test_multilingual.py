@@ -113,6 +113,19 @@ def test_a_build_in_one_language_given_makes_only_that_language(tmp_path: Path) 
     assert "md-select__link" not in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_zensical_refuses_a_site_in_several_languages_and_writes_nothing(tmp_path: Path) -> None:
+    config = multilingual(copy_example(tmp_path / "project"))
+    before = sorted(path.name for path in config.parent.iterdir())
+    code, output = invoke("build", "-f", str(config), "--engine", "zensical")
+    assert code == 1
+    assert output.splitlines() == [
+        "--engine zensical: a site in several languages (document.site_languages: en, de, sr-Latn) is built with "
+        "MkDocs only: its language switcher is a template override of Material's that is not checked under "
+        "Zensical. Build with --engine mkdocs, or one language with --language.",
+        "Build failed; site/ and dist/ are unchanged."]
+    assert sorted(path.name for path in config.parent.iterdir()) == before  # no site, no work folder left
+
+
 def test_a_language_whose_build_fails_is_named(tmp_path: Path) -> None:
     class Plugin:
         site_languages = ("en", "de", "sr-Latn")
