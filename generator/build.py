@@ -255,6 +255,25 @@ def _mkdocs_errors() -> Iterator[None]:
         mkdocs_logger.removeHandler(errors)
 
 
+def configured(config_file: Path, *, strict: bool | None, edition: str | None, signing_key: Path | None,
+               protection: Sealer | None, language: str | None) -> tuple[Any, Any]:
+    """``mkdocs.yml`` loaded, and its playbook plugin set for this build (edition, language, signing key,
+    sealing): the start of a build with either engine. Call it inside :func:`_mkdocs_errors`."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), strict=strict)
+    plugin = config.plugins.get("playbook")
+    if plugin is None:
+        raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
+    if edition is not None:
+        plugin.config.edition = edition
+    if language is not None:
+        plugin.config.language = language
+    plugin.signing_key_path = signing_key
+    plugin.protection = protection
+    return config, plugin
+
+
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
                edition: Edition | None = None, signing_key: Path | None = None,
                protection: Sealer | None = None, language: str | None = None,
@@ -273,20 +292,10 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
     """
     # MkDocs is imported here, not at the top: `playbook validate` must stay fast without it.
     from mkdocs.commands import build as mkdocs_build
-    from mkdocs.config import load_config
-
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
     with _mkdocs_errors():
-        config = load_config(str(config_file), strict=strict)
-        plugin = config.plugins.get("playbook")
-        if plugin is None:
-            raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
-        if edition is not None:
-            plugin.config.edition = edition
-        if language is not None:
-            plugin.config.language = language
-        plugin.signing_key_path = signing_key
-        plugin.protection = protection
+        config, plugin = configured(config_file, strict=strict, edition=edition, signing_key=signing_key,
+                                    protection=protection, language=language)
         plugin.site_languages = site_languages
         plugin.every_language = every_language
         config["site_dir"] = str(directory)

@@ -144,21 +144,11 @@ def prepare(config_file: Path, work: Path, *, strict: bool | None = None, editio
     Raises:
         BuildError: the configuration or the playbook was refused (the same messages as an MkDocs build).
     """
-    from mkdocs.config import load_config
-
-    from .build import _mkdocs_errors
+    from .build import _mkdocs_errors, configured
 
     with _mkdocs_errors():
-        config = load_config(str(config_file), strict=strict)
-        plugin = config.plugins.get("playbook")
-        if plugin is None:
-            raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
-        if edition is not None:
-            plugin.config.edition = edition
-        if language is not None:
-            plugin.config.language = language
-        plugin.signing_key_path = signing_key
-        plugin.protection = protection
+        config, plugin = configured(config_file, strict=strict, edition=edition, signing_key=signing_key,
+                                    protection=protection, language=language)
         plugin.on_config(config)
     docs = work / "docs"
     docs.mkdir(parents=True)
