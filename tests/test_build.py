@@ -49,13 +49,14 @@ def test_build_writes_the_site_the_bundle_and_its_checksum(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-def test_failed_build_leaves_the_last_good_site_and_bundle_untouched(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_failed_build_leaves_the_last_good_site_and_bundle_untouched(tmp_path: Path, engine: str) -> None:
     copy_example(tmp_path)
-    assert invoke_build(tmp_path)[0] == 0
+    assert invoke_build(tmp_path, "--engine", engine)[0] == 0
     site_before, dist_before = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(edit(playbook.read_text(), 'version: "3.1"   ', "version: 3.1     "))
-    code, output = invoke_build(tmp_path)
+    code, output = invoke_build(tmp_path, "--engine", engine)
     assert code == 1
     assert output == (
         "playbook.yml:24:3: document.version: expected text, got the number 3.1; put it in quotes\n"

@@ -149,23 +149,6 @@ def test_a_signed_zensical_build_verifies(tmp_path: Path) -> None:
     assert "verified" in output
 
 
-def test_a_broken_playbook_fails_the_zensical_build_and_leaves_the_last_good_site(tmp_path: Path) -> None:
-    copy_example(tmp_path)
-    assert invoke("build", "--engine", "zensical", cwd=tmp_path)[0] == 0
-    site_before, dist_before = snapshot(tmp_path / "site"), snapshot(tmp_path / "dist")
-    playbook = tmp_path / "playbook.yml"
-    playbook.write_text(edit(playbook.read_text(), 'version: "3.1"   ', "version: 3.1     "))
-    code, output = invoke("build", "--engine", "zensical", cwd=tmp_path)
-    assert code == 1
-    assert output == (
-        "playbook.yml:24:3: document.version: expected text, got the number 3.1; put it in quotes\n"
-        "Build failed; site/ and dist/ are unchanged.\n"
-    )
-    assert snapshot(tmp_path / "site") == site_before
-    assert snapshot(tmp_path / "dist") == dist_before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
-
-
 def test_a_guarantee_the_engine_does_not_meet_stops_the_build_and_names_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copy_example(tmp_path)
