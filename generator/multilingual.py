@@ -19,7 +19,7 @@ from .load import Source
 from .model import Playbook
 from .schema import LANGUAGE
 from .sign import sign_folder
-from .translations import declared_languages, in_language, language_name
+from .translations import declared_languages, in_language, language_name, lookup
 from .validate import _Report
 
 if TYPE_CHECKING:  # `playbook validate` checks site_languages without importing MkDocs
@@ -29,9 +29,9 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 
 
 def plan_in_language(playbook: Playbook, tag: str) -> Playbook:
-    """``playbook`` with its texts in ``tag`` when it is translated into it; else as it is."""
-    translated = {t.language.lower(): t.language for t in playbook.translations if not t.original}
-    found = translated.get(tag.lower())
+    """``playbook`` with its texts in ``tag`` when it is translated into it (by BCP 47 lookup: a site in
+    ``de-AT`` reads the plan's ``de``); else as it is."""
+    found = lookup(tag, [t.language for t in playbook.translations if not t.original])
     return in_language(playbook, found) if found else playbook
 
 

@@ -522,7 +522,7 @@ def _writes(translation: Translation, template_id: str) -> bool:
     return bool({"subject", "body", "outline"} & set(translation.texts.get(("templates", template_id), {})))
 
 
-def _lookup(tag: str, languages: list[str]) -> str | None:
+def lookup(tag: str, languages: list[str]) -> str | None:
     """The one of ``languages`` a reader of ``tag`` reads (BCP 47 lookup, RFC 4647: ``de-AT`` finds ``de``)."""
     wanted = tag.lower().split("-")
     while wanted:
@@ -544,7 +544,7 @@ def wordings(playbook: Playbook, template_id: str, site_language: str | None = N
     here = not any(t.original for t in translations) or (current is not None and _writes(current, template_id))
     languages = [own] if here else []
     languages += [t.language for t in translations if t.language != own and _writes(t, template_id)]
-    site = _lookup(site_language, languages) if site_language else None
+    site = lookup(site_language, languages) if site_language else None
     if site is not None:  # a site built in German whose plan is not put into it (de-AT): German first all the same
         languages = [site, *(language for language in languages if language != site)]
     found: list[Wording] = []

@@ -38,6 +38,12 @@ def test_the_plan_in_a_language_it_is_translated_into_has_that_languages_texts(e
     assert german.template("holding-statement").title == "Holding statement"  # not translated: stays English
 
 
+def test_a_regional_site_reads_the_plans_translation_into_its_language(example) -> None:  # type: ignore[no-untyped-def]
+    assert plan_in_language(example, "de-AT").template("employee-memo").title == \
+        "Mitteilung an die Mitarbeiterinnen und Mitarbeiter"
+    assert plan_in_language(example, "sr-Latn-RS").document.language == "sr-Latn"
+
+
 def test_the_plan_in_a_language_it_is_not_translated_into_stays_as_written(example) -> None:  # type: ignore[no-untyped-def]
     assert plan_in_language(example, "sr-Cyrl") is example
     assert plan_in_language(example, "en") is example
