@@ -35,7 +35,7 @@ from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
-from .i18n import N_, Language, LanguageError, english, local_value
+from .i18n import N_, Language, LanguageError, asked_tag, english, local_value
 from .i18n import language as find_language
 from .model import Playbook, public_edition
 from .multilingual import add_switcher, plan_in_language
@@ -402,8 +402,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         """The plugin's `language` (or `playbook build --language`), else the playbook's; Material's own words
         follow it unless mkdocs.yml sets `theme.language`. A language with no catalogue fails a strict build and
         otherwise builds in English, with a warning; words a catalogue lacks are named in a warning."""
-        tag = self.config.language or (self.site_languages or playbook.document.site_languages
-                                       or (playbook.document.language,))[0]
+        try:  # an empty setting is a mistake, never "not set"
+            configured = asked_tag(self.config.language, "mkdocs.yml: plugins.playbook.language")
+        except LanguageError as exc:
+            raise PluginError(str(exc)) from None
+        tag = configured or (self.site_languages or playbook.document.site_languages
+                             or (playbook.document.language,))[0]
         self.language_tag = tag
         try:
             chosen = find_language(tag)

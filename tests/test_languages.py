@@ -345,3 +345,14 @@ def test_an_empty_language_is_refused_not_taken_as_the_default(tmp_path: Path) -
                                      "a catalogue: en, de, sr-Cyrl, sr-Latn\n"
                                      "Build failed; site/ and dist/ are unchanged.\n")
     assert not (tmp_path / "project" / "site").exists()
+
+
+def test_an_empty_language_setting_in_mkdocs_yml_is_refused_not_taken_as_the_default(tmp_path: Path) -> None:
+    config = copy_example(tmp_path / "project")
+    config.write_text(edit(config.read_text(encoding="utf-8"), "      templates: templates\n",
+                           "      templates: templates\n      language: ''\n"), encoding="utf-8")
+    code, output = invoke("build", "-f", str(config))
+    assert (code, output) == (1, "mkdocs.yml: plugins.playbook.language '': empty; name a language tag, one of the "
+                                 "languages with a catalogue: en, de, sr-Cyrl, sr-Latn\n"
+                                 "Build failed; site/ and dist/ are unchanged.\n")
+    assert not (tmp_path / "project" / "site").exists()
