@@ -17,6 +17,9 @@ from .validate import validate_private
 
 #: Private contact details kept out of the repository, looked for beside the playbook.
 PRIVATE_FILE = "contacts.private.yml"
+#: What the private file is, said where it is empty.
+PRIVATE_STARTS = (f"{PRIVATE_FILE} is a YAML mapping that starts with 'contacts:' (each contact's id, then its "
+                  "private channels); write them, or remove the file")
 
 #: Where the private contacts file is: None for contacts.private.yml beside the playbook (used when
 #: it exists), a path for that file (which must exist), False for none at all.
@@ -47,7 +50,7 @@ def merge_private(source: Source, private: tuple[Path, str]) -> list[Problem]:
         LoadError: the private file cannot be read as plain YAML.
     """
     path, name = private
-    private_source = load(path, name)
+    private_source = load(path, name, starts=PRIVATE_STARTS)
     contacts = [c for c in source.data.get("contacts") or [] if isinstance(c, dict)]
     problems = validate_private(private_source, phones.regions(source.data))
     if not problems:

@@ -11,7 +11,7 @@ import yaml
 
 from generator import LoadError, check, phones
 from generator.build import build
-from tests.conftest import EXAMPLE, MINIMAL, TODAY, copy_example, edit
+from tests.conftest import EXAMPLE, MINIMAL, TODAY, copy_example, edit, invoke
 
 PRIVATE_FILE = """contacts:
   lukas-berger:
@@ -115,3 +115,14 @@ def test_a_broken_contact_beside_a_valid_private_file_is_a_message_not_a_crash(t
         "contacts:\n  alice:\n    channels:\n      - {type: mobile, value: +43 660 000 0009}\n")
     messages = [str(p) for p in check(tmp_path / "playbook.yml", today=TODAY, display_name="playbook.yml")]
     assert "playbook.yml:37:5: contacts[1].id: expected text, got a list" in messages
+
+
+@pytest.mark.parametrize(("text", "what"), [("", "is empty"), ("# to be filled in\n", "holds only comments")])
+def test_an_empty_private_file_is_refused_as_a_private_file_not_as_a_playbook(tmp_path: Path, text: str,
+                                                                              what: str) -> None:
+    (tmp_path / "playbook.yml").write_text(MINIMAL.read_text())
+    (tmp_path / "contacts.private.yml").write_text(text)
+    code, output = invoke("validate", cwd=tmp_path)
+    assert (code, output) == (1, f"contacts.private.yml: the file {what}; contacts.private.yml is a YAML mapping that "
+                                 "starts with 'contacts:' (each contact's id, then its private channels); write "
+                                 "them, or remove the file\nplaybook.yml: invalid (1 error, 0 warnings)\n")
