@@ -42,7 +42,11 @@ golden: $(VENV)/.installed-test
 ## playbook.po (new words come in empty: the build warns about them until they are translated).
 catalogues: $(VENV)/.installed-test
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k t -k tn:1,2 -k N_ --no-wrap --sort-by-file --project crisis-playbook \
-		--copyright-holder "crisis-playbook authors" -o generator/locale/playbook.pot generator
+		--copyright-holder "crisis-playbook authors" -o generator/locale/playbook.pot.new generator
+	@# A template whose only change is its creation date is left as it was (no noise in git diff).
+	@if diff -q -I '^"POT-Creation-Date:' generator/locale/playbook.pot generator/locale/playbook.pot.new >/dev/null 2>&1; \
+		then rm generator/locale/playbook.pot.new; \
+		else mv generator/locale/playbook.pot.new generator/locale/playbook.pot; fi
 	$(BIN)/pybabel --quiet update --no-wrap --no-fuzzy-matching --ignore-pot-creation-date -D playbook -i generator/locale/playbook.pot \
 		-d generator/locale
 
