@@ -55,8 +55,7 @@ def _checked(path: str | Path, today: dt.date | None, display_name: str | None,
              private: PrivateFile) -> tuple[Source, list[tuple[str, Source]], list[Problem]]:
     """Load the playbook, merge the private file when there is one, load its translation files; every
     problem of them all."""
-    from .multilingual import site_language_problems
-    from .translations import check_translation, load_translations
+    from .translations import check_translation, load_translations, site_language_problems
 
     source = load(path, display_name)
     found = private_file(path, private)

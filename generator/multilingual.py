@@ -14,13 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BuildError, Problem
-from .load import Source
+from .errors import BuildError
 from .model import Playbook
-from .schema import LANGUAGE
 from .sign import sign_folder
-from .translations import declared_languages, in_language, language_name, lookup
-from .validate import _Report
+from .translations import in_language, language_name, lookup
 
 if TYPE_CHECKING:  # `playbook validate` checks site_languages without importing MkDocs
     from mkdocs.config.defaults import MkDocsConfig
@@ -33,30 +30,6 @@ def plan_in_language(playbook: Playbook, tag: str) -> Playbook:
     ``de-AT`` reads the plan's ``de``); else as it is."""
     found = lookup(tag, [t.language for t in playbook.translations if not t.original])
     return in_language(playbook, found) if found else playbook
-
-
-def site_language_problems(source: Source) -> list[Problem]:
-    """``document.site_languages``: each the plan's language or one of its translations, each once."""
-    report = _Report(source)
-    document = source.data.get("document") if isinstance(source.data, dict) else None
-    if not isinstance(document, dict) or not isinstance(document.get("site_languages"), list):
-        return []  # absent, or not a list: the schema's check says so
-    listed = document["site_languages"]
-    own = document.get("language")
-    translated = [tag for _, tag in declared_languages(source.data)]
-    seen: set[str] = set()
-    for index, tag in enumerate(listed):
-        if not isinstance(tag, str) or not LANGUAGE.match(tag):
-            continue  # the schema's check says so
-        where = ("document", "site_languages", index)
-        if tag in seen:
-            report.add(where, f"'{tag}' is listed twice; remove one")
-        elif tag != own and tag not in translated:
-            report.add(where, f"'{tag}' is neither the plan's language ({own}) nor one of its translations "
-                              f"({', '.join(translated) or 'none'})",
-                       hint=f"translate the plan into it (document.translations), or remove '{tag}' here")
-        seen.add(tag)
-    return report.problems
 
 
 #: The template override that makes Material's language selector lead to the same page in each language.

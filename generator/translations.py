@@ -552,3 +552,27 @@ def wordings(playbook: Playbook, template_id: str, site_language: str | None = N
         shown = in_language(playbook, language)
         found.append(Wording(language, shown, shown.template(template_id), f"--{language}" if found else ""))
     return found
+
+
+def site_language_problems(source: Source) -> list[Problem]:
+    """``document.site_languages``: each the plan's language or one of its translations, each once."""
+    report = _Report(source)
+    document = source.data.get("document") if isinstance(source.data, dict) else None
+    if not isinstance(document, dict) or not isinstance(document.get("site_languages"), list):
+        return []  # absent, or not a list: the schema's check says so
+    listed = document["site_languages"]
+    own = document.get("language")
+    translated = [tag for _, tag in declared_languages(source.data)]
+    seen: set[str] = set()
+    for index, tag in enumerate(listed):
+        if not isinstance(tag, str) or not LANGUAGE.match(tag):
+            continue  # the schema's check says so
+        where = ("document", "site_languages", index)
+        if tag in seen:
+            report.add(where, f"'{tag}' is listed twice; remove one")
+        elif tag != own and tag not in translated:
+            report.add(where, f"'{tag}' is neither the plan's language ({own}) nor one of its translations "
+                              f"({', '.join(translated) or 'none'})",
+                       hint=f"translate the plan into it (document.translations), or remove '{tag}' here")
+        seen.add(tag)
+    return report.problems

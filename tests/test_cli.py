@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import generator
 from generator.cli import cli
-from tests.conftest import MINIMAL, edit, invoke
+from tests.conftest import MINIMAL, ROOT, edit, invoke
 
 AS_OF = ["--as-of", "2026-06-01"]
 
@@ -182,3 +182,13 @@ def test_private_file_goes_with_one_path_only(broken: Path, tmp_path: Path) -> N
     code, output = run("validate", str(MINIMAL), str(broken), "--private", str(tmp_path / "p.yml"))
     assert code == 2
     assert "--private belongs to one playbook; give one PATH with it" in output
+
+
+def test_validate_loads_neither_mkdocs_nor_the_model_nor_the_signing_code() -> None:
+    """`playbook validate` runs on every save (pre-commit, the editor): it imports only what checking needs."""
+    probe = ("import sys\nfrom generator.cli import cli\n"
+             "try:\n    cli(['validate', 'playbook.yml', '--as-of', '2026-06-01'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('mkdocs', 'material', 'generator.model', 'generator.sign', 'generator.render')"
+             " if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"

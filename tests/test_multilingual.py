@@ -17,9 +17,10 @@ from generator import open_playbook
 from generator.build import build
 from generator.errors import BuildError
 from generator.load import load_text
-from generator.multilingual import build_other_languages, plan_in_language, site_language_problems
+from generator.multilingual import build_other_languages, plan_in_language
 from generator.paths import MARKER
 from generator.sign import MANIFEST, SIGNATURE
+from generator.translations import site_language_problems
 from tests.conftest import EXAMPLE, copy_example, edit, invoke
 from tests.test_build import invoke_build, snapshot
 from tests.test_protect import PASSPHRASE, leaks, playbook_texts, private_project, readable
