@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,26 +33,14 @@ class Visit:
         self.page.goto((self.site / path).as_uri())
         self.page.wait_for_load_state("load")
 
-    def search(self, query: str) -> Any:
-        """Types ``query`` into the site's search and waits for the first result; returns the results."""
-        self.page.locator("label.md-search__icon, .md-search__input").first.click()
-        field = self.page.locator("input.md-search__input")
-        field.type(query, delay=20)
-        # Letters a US keyboard has not (Cyrillic) are typed as inserted text, with no key events; Material
-        # searches on keyup, which a person's keyboard sends: one key press stands in for it.
-        field.press("End")
-        results = self.page.locator(".md-search-result__item")
-        results.first.wait_for(timeout=10_000)
-        return results
-
     def outside_requests(self) -> list[str]:
         inside = self.site.resolve().as_uri() + "/"
         return [url for url in self.requests if not url.startswith((inside, "data:", "blob:"))]
 
 
-def search(visit: Visit, query: str) -> list[str]:
-    """Type ``query`` into the site's search, as a person does; the texts of the results, once there are
-    some. Material's dialog (MkDocs) or Zensical's own (its results are a listbox of options)."""
+def search_results(visit: Visit, query: str) -> Any:
+    """Type ``query`` into the site's search, as a person does; the results, once there are some.
+    Material's dialog (MkDocs) or Zensical's own (its results are a listbox of options)."""
     page = visit.page
     if page.locator(".md-search__button").count():  # Zensical
         page.locator(".md-search__button").first.click()
@@ -59,10 +48,34 @@ def search(visit: Visit, query: str) -> list[str]:
         results = page.get_by_role("listbox", name="Search results").get_by_role("option")
     else:
         page.locator("label.md-search__icon, .md-search__input").first.click()
-        page.locator("input.md-search__input").type(query, delay=20)
+        field = page.locator("input.md-search__input")
+        field.type(query, delay=20)
+        # Letters a US keyboard has not (Cyrillic) are typed as inserted text, with no key events; Material
+        # searches on keyup, which a person's keyboard sends: one key press stands in for it.
+        field.press("End")
         results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
-    return list(results.all_inner_texts())
+    return results
+
+
+def search(visit: Visit, query: str) -> list[str]:
+    """The texts of the results of :func:`search_results`."""
+    return list(search_results(visit, query).all_inner_texts())
+
+
+@contextmanager
+def visiting(browser: Any, site: Path) -> Iterator[Visit]:
+    """A fresh offline tab on ``site`` that records its requests and errors; closed after."""
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    record = Visit(page, site)
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: record.errors.append(str(error)))
+    try:
+        yield record
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -78,14 +91,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def visit(browser: Any, built_site: Path) -> Iterator[Visit]:
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    record = Visit(page, built_site)
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: record.errors.append(str(error)))
-    yield record
-    context.close()
+    with visiting(browser, built_site) as record:
+        yield record
 
 
 @pytest.fixture(scope="session")

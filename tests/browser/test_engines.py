@@ -15,7 +15,7 @@ import pytest
 from generator.build import build
 from generator.engines import ENGINES
 from tests.browser import test_csp, test_incident_tools, test_offline_site
-from tests.browser.conftest import Visit
+from tests.browser.conftest import Visit, visiting
 from tests.conftest import copy_example
 
 pytestmark = pytest.mark.browser
@@ -35,14 +35,8 @@ def engine_site(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture
 def engine_visit(browser: Any, engine_site: Path) -> Iterator[Visit]:
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    record = Visit(page, engine_site)
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: record.errors.append(str(error)))
-    yield record
-    context.close()
+    with visiting(browser, engine_site) as record:
+        yield record
 
 
 def test_the_site_loads_nothing_from_outside(engine_site: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from generator import i18n
 from generator.build import build
-from tests.browser.conftest import Visit
+from tests.browser.conftest import Visit, search, visiting
 from tests.conftest import ROOT, copy_example
 
 pytestmark = pytest.mark.browser
@@ -49,14 +49,8 @@ def language_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 @pytest.fixture
 def visit_language(browser: Any, language_site: tuple[str, Path]) -> Iterator[tuple[str, Visit]]:
     tag, site = language_site
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    record = Visit(page, site)
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: record.errors.append(str(error)))
-    yield tag, record
-    context.close()
+    with visiting(browser, site) as record:
+        yield tag, record
 
 
 def test_home_answers_the_four_questions_in_the_language(visit_language: tuple[str, Visit]) -> None:
@@ -81,8 +75,7 @@ def test_search_for_a_translated_word_finds_its_page(visit_language: tuple[str, 
     tag, visit = visit_language
     query, found = EXPECTED[tag]["search"]
     visit.open("index.html")
-    results = visit.search(query)
-    assert any(found in text for text in results.all_inner_texts())
+    assert any(found in text for text in search(visit, query))
     assert visit.errors == [] and visit.outside_requests() == []
 
 

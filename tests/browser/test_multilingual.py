@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from generator.build import build
-from tests.browser.conftest import Visit
+from tests.browser.conftest import Visit, search_results, visiting
 from tests.browser.test_accessibility import WIDTHS, violations
 from tests.browser.test_protected import PASSPHRASE, unlock
 from tests.conftest import copy_example
@@ -26,14 +26,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def visit(browser: Any, site: Path) -> Iterator[Visit]:
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    record = Visit(page, site)
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: record.errors.append(str(error)))
-    yield record
-    context.close()
+    with visiting(browser, site) as record:
+        yield record
 
 
 def switch_to(visit: Visit, language: str) -> None:
@@ -85,7 +79,7 @@ def test_a_tick_on_the_german_checklist_is_a_tick_in_english_and_serbian(visit: 
 def test_search_in_each_language_finds_that_languages_page_in_its_own_folder(visit: Visit, folder: str, query: str,
                                                                             found: str) -> None:
     visit.open(f"{folder}index.html")
-    results = visit.search(query)
+    results = search_results(visit, query)
     assert any(found in text for text in results.all_inner_texts())
     result = results.filter(has_text=found).first.locator("a").first
     result.click()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from generator.build import build
-from tests.browser.conftest import Visit
+from tests.browser.conftest import Visit, visiting
 from tests.browser.test_incident_tools import enter
 from tests.conftest import copy_example
 from tests.test_protect import PASSPHRASE
@@ -35,14 +35,8 @@ def protected_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def tab(browser: Any, protected_site: Path) -> Iterator[Visit]:
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    record = Visit(page, protected_site)
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: record.errors.append(str(error)))
-    yield record
-    context.close()
+    with visiting(browser, protected_site) as record:
+        yield record
 
 
 def unlock(tab: Visit, passphrase: str) -> float:
