@@ -271,10 +271,10 @@ def after_action(playbook: Playbook, log: Log) -> Report:
     report.copied = list(dict.fromkeys(e.message for e in log.entries if e.kind == "copied" and e.message))
     _approvals(playbook, log, report)
     if scenario:
-        expected = list(dict.fromkeys([*scenario.templates, *(t for _, i in exercise_pack(playbook, scenario).items
-                                                              for t in i.templates)]))
+        pack = exercise_pack(playbook, scenario)
+        expected = list(dict.fromkeys([*scenario.templates, *(t for _, i in pack.items for t in i.templates)]))
         report.not_copied = [t for t in expected if t not in report.copied]
-        owners = {r.id for r in exercise_pack(playbook, scenario).roles}
+        owners = {r.id for r in pack.roles}
         # A role acted when it ticked an item it owns or approved a message (ACTED says so on the report).
         acted = {item.owner for phase, item, _, done, _ in report.items if done and item.owner} \
             | {role for _, roles, _, _ in report.approvals for role in roles}
