@@ -256,12 +256,14 @@ def _mkdocs_errors() -> Iterator[None]:
 
 
 def configured(config_file: Path, *, strict: bool | None, edition: str | None, signing_key: Path | None,
-               protection: Sealer | None, language: str | None) -> tuple[Any, Any]:
+               protection: Sealer | None, language: str | None, loaded: Any = None) -> tuple[Any, Any]:
     """``mkdocs.yml`` loaded, and its playbook plugin set for this build (edition, language, signing key,
-    sealing): the start of a build with either engine. Call it inside :func:`_mkdocs_errors`."""
+    sealing): the start of a build with either engine. Call it inside :func:`_mkdocs_errors`.
+    ``loaded``: mkdocs.yml as :func:`_settings` already loaded it (with ``strict``), used instead of loading
+    it again; each load makes new plugin objects, so one loaded configuration serves one build only."""
     from mkdocs.config import load_config
 
-    config = load_config(str(config_file), strict=strict)
+    config = loaded if loaded is not None else load_config(str(config_file), strict=strict)
     plugin = config.plugins.get("playbook")
     if plugin is None:
         raise BuildError(f"{config_file}: the 'playbook' plugin is not enabled in this configuration")
@@ -277,7 +279,7 @@ def configured(config_file: Path, *, strict: bool | None, edition: str | None, s
 def build_into(config_file: Path, directory: Path, *, strict: bool | None = None,
                edition: Edition | None = None, signing_key: Path | None = None,
                protection: Sealer | None = None, language: str | None = None,
-               site_languages: tuple[str, ...] = (), every_language: bool = False) -> Any:
+               site_languages: tuple[str, ...] = (), every_language: bool = False, loaded: Any = None) -> Any:
     """Build the site into ``directory`` and return the playbook plugin, which holds the model.
 
     ``strict`` and ``edition`` are None when not given: mkdocs.yml's settings then apply.
@@ -285,7 +287,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
     ``protection``: the key the protected edition is sealed with (see protect.py); None for a site in clear.
     ``language``: the site's own words in this language (BCP 47), over mkdocs.yml's and the playbook's.
     ``every_language``: this build is the first of a site in several languages, whose others follow;
-    ``site_languages``: set for those others (multilingual.py).
+    ``site_languages``: set for those others (multilingual.py). ``loaded``: see :func:`configured`.
 
     Raises:
         BuildError: MkDocs refused the configuration or the build failed.
@@ -295,7 +297,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
     with _mkdocs_errors():
         config, plugin = configured(config_file, strict=strict, edition=edition, signing_key=signing_key,
-                                    protection=protection, language=language)
+                                    protection=protection, language=language, loaded=loaded)
         plugin.site_languages = site_languages
         plugin.every_language = every_language
         config["site_dir"] = str(directory)
@@ -308,16 +310,18 @@ def site_dir(config_file: Path) -> Path:
     return _settings(config_file)[0]
 
 
-def _settings(config_file: Path) -> tuple[Path, str]:
-    """Where the configuration puts the site, and the engine its playbook plugin names (else MkDocs)."""
+def _settings(config_file: Path, strict: bool | None = None) -> tuple[Path, str, Any]:
+    """Where the configuration puts the site, the engine its playbook plugin names (else MkDocs), and the
+    configuration itself, loaded with ``strict``: the build goes on with it rather than loading mkdocs.yml
+    a second time (a few tens of milliseconds)."""
     from mkdocs.config import load_config
 
     from .engines import DEFAULT_ENGINE
 
     with _mkdocs_errors():
-        config = load_config(str(config_file))
+        config = load_config(str(config_file), strict=strict)
     plugin = config.plugins.get("playbook")
-    return Path(config.site_dir), str(plugin.config.engine) if plugin is not None else DEFAULT_ENGINE
+    return Path(config.site_dir), str(plugin.config.engine) if plugin is not None else DEFAULT_ENGINE, config
 
 
 def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | None = None,
@@ -345,7 +349,7 @@ def build(config_file: Path, *, dist_dir: Path | None = None, strict: bool | Non
 
 def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | None = None,
                         edition: Edition | None = None, signing_key: Path | None = None,
-                        protection: Sealer | None = None, language: str | None = None) -> Any:
+                        protection: Sealer | None = None, language: str | None = None, loaded: Any = None) -> Any:
     """What :func:`build_into` does, with Zensical as the engine (engines.py): the playbook's pages written
     to a work folder beside ``directory``, built, finished, checked, then sealed and signed into
     ``directory``. Returns the plugin that generated the pages.
@@ -362,7 +366,7 @@ def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | No
     work = Path(tempfile.mkdtemp(prefix=f".{directory.name}-zensical-", dir=directory.parent))
     try:
         prepared = engines.prepare(config_file, work, strict=strict, edition=edition, signing_key=signing_key,
-                                   protection=protection, language=language)
+                                   protection=protection, language=language, loaded=loaded)
         languages = prepared.plugin.playbook.document.site_languages
         if prepared.plugin.config.language is None and len(languages) > 1:
             raise BuildError(f"--engine zensical: a site in several languages (document.site_languages: "
@@ -395,7 +399,7 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
            engine: str | None = None) -> Built:
     project = config_file.resolve().parent
     dist = dist_dir or project / "dist"
-    final_site, configured_engine = _settings(config_file)
+    final_site, configured_engine, loaded = _settings(config_file, strict)
     check_site_folder(final_site, project, setting_line(config_file, "site_dir"))
     check_output_folder(dist, project, "dist", "bundle folder")
     final_site.parent.mkdir(parents=True, exist_ok=True)
@@ -405,10 +409,11 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     try:
         if (engine or configured_engine) == "zensical":
             plugin = build_with_zensical(config_file, staging, strict=strict, edition=edition,
-                                         signing_key=signing_key, protection=protection, language=language)
+                                         signing_key=signing_key, protection=protection, language=language,
+                                         loaded=loaded)
         else:
             plugin = build_into(config_file, staging, strict=strict, edition=edition, signing_key=signing_key,
-                                protection=protection, language=language, every_language=True)
+                                protection=protection, language=language, every_language=True, loaded=loaded)
             build_other_languages(plugin, staging, lambda tag, folder: build_into(
                 config_file, folder, strict=strict, edition=edition, signing_key=signing_key, protection=protection,
                 language=tag, site_languages=plugin.site_languages))

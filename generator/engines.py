@@ -138,8 +138,10 @@ def _theme(config: Any, raw: dict[str, Any], work: Path) -> dict[str, Any]:
 
 
 def prepare(config_file: Path, work: Path, *, strict: bool | None = None, edition: str | None = None,
-            signing_key: Path | None = None, protection: Any = None, language: str | None = None) -> Prepared:
+            signing_key: Path | None = None, protection: Any = None, language: str | None = None,
+            loaded: Any = None) -> Prepared:
     """Write the playbook's site sources for an engine into ``work``: ``work/docs`` and ``work/mkdocs.yml``.
+    ``loaded``: mkdocs.yml already loaded for this build (see build.configured).
 
     Raises:
         BuildError: the configuration or the playbook was refused (the same messages as an MkDocs build).
@@ -148,7 +150,7 @@ def prepare(config_file: Path, work: Path, *, strict: bool | None = None, editio
 
     with _mkdocs_errors():
         config, plugin = configured(config_file, strict=strict, edition=edition, signing_key=signing_key,
-                                    protection=protection, language=language)
+                                    protection=protection, language=language, loaded=loaded)
         plugin.on_config(config)
     docs = work / "docs"
     docs.mkdir(parents=True)

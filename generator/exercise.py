@@ -13,6 +13,7 @@ its moment is recorded and its time on the simulated clock has come.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -250,8 +251,25 @@ def _order(playbook: Playbook, scenario: Scenario) -> dict[str, int]:
     return {key: n for n, key in enumerate(dict.fromkeys(keys))}
 
 
+#: Packs made, per playbook (by identity: hashing a whole model costs more than a pack) and scenario id.
+_PACKS: dict[int, dict[str, Pack]] = {}
+
+
 def exercise_pack(playbook: Playbook, scenario: Scenario) -> Pack:
-    """The injects of ``scenario``'s exercise in time order (by moment, then time after it), and whom to invite."""
+    """The injects of ``scenario``'s exercise in time order (by moment, then time after it), and whom to invite.
+    Made once per playbook and scenario: a build asks for each pack several times (the packs' index, the
+    pack's page, the site's data); the model and the pack are frozen, so the same pack serves them all."""
+    packs = _PACKS.get(id(playbook))
+    if packs is None:
+        packs = _PACKS[id(playbook)] = {}
+        weakref.finalize(playbook, _PACKS.pop, id(playbook), None)  # before the id can be another model's
+    pack = packs.get(scenario.id)
+    if pack is None or pack.scenario is not scenario:
+        pack = packs[scenario.id] = _made_pack(playbook, scenario)
+    return pack
+
+
+def _made_pack(playbook: Playbook, scenario: Scenario) -> Pack:
     phases = tuple(playbook.phase(p) for p in scenario.phases)
     pairs = _items(phases, scenario)
     cards = [_start_card(playbook, phases[0], pairs), *_phase_cards(playbook, phases, pairs)] if phases else []
