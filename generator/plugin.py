@@ -14,8 +14,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.bccache
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -41,7 +39,7 @@ from .model import Playbook, public_edition
 from .multilingual import add_switcher, plan_in_language
 from .paths import outside, setting_line
 from .protect import Sealer, seal_site
-from .render import Page, navigation, render_pages, render_single
+from .render import Page, compiled_templates, navigation, render_pages, render_single
 from .schema import EDITIONS
 from .sign import (
     ALLOWED_SIGNERS,
@@ -169,25 +167,6 @@ def page_markdown(plugin: PlaybookPlugin, markdown: str, src_uri: str) -> str:
         if text.startswith("# "):
             return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
     return f"{line}\n\n{markdown}"
-
-
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled theme templates, kept for the life of the process. Jinja keys a template by its name and
-    file name and checks its source: a changed template is compiled again. The theme environment's
-    options are MkDocs' own, the same for every build of a process."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.codes:
-            bucket.bytecode_from_string(self.codes[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.codes[bucket.key] = bucket.bytecode_to_string()
-
-
-THEME_BYTECODE = _MemoryBytecodeCache()
 
 
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -476,9 +455,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.
         env.filters["striptags"] = striptags_as_html
-        # MkDocs makes a new theme environment for every build: `playbook serve` and `mkdocs serve` compiled
-        # every theme template again on each save (a quarter of a rebuild). Kept in memory, per process.
-        env.bytecode_cache = THEME_BYTECODE
+        # MkDocs makes a new theme environment for every build and process: Material's templates were compiled
+        # again on each save of `playbook serve` (a quarter of a rebuild) and in every build (~0.1 s of one at
+        # 1x). Kept in memory per process, and in the user's cache folder from one process to the next.
+        env.bytecode_cache = compiled_templates(env)
         self.env, self.files, self.theme_hashes = env, files, {}  # for the Content-Security-Policy's probe
         return env
 

@@ -10,8 +10,10 @@ environment, so nothing in the playbook can inject markup or reach Python object
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
+import stat
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import jinja2.bccache
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -66,14 +69,114 @@ _SYNTAX: dict[str, Any] = {"autoescape": False, "keep_trailing_newline": True, "
                            "lstrip_blocks": True}
 
 
-def cache_pattern(cls: type, options: dict[str, Any]) -> str:
-    """File names of compiled templates in Jinja's cache, apart for every set of options that changes the
-    compiled code: Jinja keys a compiled template by its name and source only, so a template compiled with
-    other options (another version of this tool, say) would otherwise be served as it is."""
-    described = repr(sorted((name, value if isinstance(value, bool) else type(value).__name__)
-                            for name, value in options.items()))
-    key = hashlib.sha256(f"{cls.__name__} {described}".encode()).hexdigest()[:16]
-    return f"__crisis_playbook_{key}_%s.cache"
+#: Any value but empty or 0: compiled templates are not kept on disk; every process compiles them again.
+NO_CACHE_VARIABLE = "PLAYBOOK_NO_CACHE"
+#: The per-user cache folder's own folder, under $XDG_CACHE_HOME (else ~/.cache).
+CACHE_FOLDER = "crisis-playbook"
+#: The settings that shape the code Jinja compiles from a template's source.
+_COMPILING = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+              "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+              "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized", "is_async")
+
+
+def _named(value: Any) -> str:
+    """A setting that may be a function (finalize, autoescape), by its name: stable from process to process."""
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+    return repr(value)
+
+
+def compiling_key(env: jinja2.Environment) -> str:
+    """What the compiled code of ``env``'s templates depends on besides a template's name and source (all that
+    Jinja's bytecode cache checks): the environment's kind and options, its extensions, and the versions of
+    Python, Jinja, MkDocs and Material (whose environment and templates the theme's are). A short hash."""
+    import sys
+
+    import mkdocs
+
+    try:
+        import material
+        theme_version = str(getattr(material, "__version__", ""))
+    except ImportError:
+        theme_version = ""
+    described = [f"{type(env).__module__}.{type(env).__qualname__}",
+                 *(f"{name}={getattr(env, name)!r}" for name in _COMPILING),
+                 f"extensions={sorted(env.extensions)}", f"finalize={_named(env.finalize)}",
+                 f"autoescape={_named(env.autoescape)}", f"python={sys.version_info[:2]}",
+                 f"jinja={jinja2.__version__}", f"mkdocs={mkdocs.__version__}", f"material={theme_version}"]
+    return hashlib.sha256("\n".join(described).encode()).hexdigest()[:16]
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates of one kind of environment: in memory for the life of the process, and in a private
+    folder of the user's cache (``folder``; None: memory only) from one process to the next. Jinja checks each
+    template's source and its own version when it loads one; a file that cannot be read or written is only
+    a template compiled again."""
+
+    def __init__(self, folder: Path | None) -> None:
+        super().__init__(str(folder or ""), pattern="%s.cache")
+        self.folder = folder
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+            return
+        if self.folder is None:
+            return
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):  # a damaged file: compile again
+            bucket.reset()
+        if bucket.code is not None:
+            self.codes[bucket.key] = bucket.bytecode_to_string()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is not None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a full disk, a folder removed meanwhile: the next process compiles again
+                pass
+
+
+def cache_folder(key: str) -> Path | None:
+    """The folder for compiled templates of ``key``: ``$XDG_CACHE_HOME/crisis-playbook/templates-<key>`` (else
+    ``~/.cache/…``), created private (0700). None (no cache on disk) when $PLAYBOOK_NO_CACHE is set, or the
+    folder cannot be made or written, or is not this user's alone: a compiled template is code that runs."""
+    if os.environ.get(NO_CACHE_VARIABLE, "") not in ("", "0"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = (Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache") / CACHE_FOLDER
+        root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, exist_ok=True)
+        folder = root / f"templates-{key}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if not _private(root) or not _private(folder) or not os.access(folder, os.W_OK | os.X_OK):
+            return None
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        return None
+    return folder
+
+
+def _private(folder: Path) -> bool:
+    """A real folder of this user's that nobody else can write into."""
+    found = os.lstat(folder)
+    owner = os.getuid() if hasattr(os, "getuid") else found.st_uid
+    return stat.S_ISDIR(found.st_mode) and found.st_uid == owner and not found.st_mode & 0o022
+
+
+_COMPILED: dict[str, CompiledTemplates] = {}
+
+
+def compiled_templates(env: jinja2.Environment) -> CompiledTemplates:
+    """The bytecode cache for ``env``: one per kind of environment and process (so `playbook serve`, which
+    makes new environments on every rebuild, compiles each template once), kept on disk (see cache_folder)."""
+    key = compiling_key(env)
+    if key not in _COMPILED:
+        _COMPILED[key] = CompiledTemplates(cache_folder(key))
+    return _COMPILED[key]
 
 
 def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize: Callable[[Any], Any] | None,
@@ -86,11 +189,10 @@ def _environment(loader: jinja2.BaseLoader | None, *, sandboxed: bool, finalize:
         options["extensions"] = ["jinja2.ext.i18n"]
     if finalize is not None:
         options["finalize"] = finalize
-    if loader is not None:
-        # Compiled page templates are kept in Jinja's per-user cache directory (created private,
-        # ownership checked by Jinja): compiling them is most of the cost of rendering.
-        options["bytecode_cache"] = jinja2.FileSystemBytecodeCache(pattern=cache_pattern(cls, options))
-    return cls(loader=loader, undefined=jinja2.StrictUndefined, **options)
+    env = cls(loader=loader, undefined=jinja2.StrictUndefined, **options)
+    if loader is not None:  # compiling the page templates is most of the cost of rendering
+        env.bytecode_cache = compiled_templates(env)
+    return env
 
 
 def page_environment(user_templates: Path | None, language: Language | None = None) -> jinja2.Environment:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal" / "playbook.yml"
 EXAMPLE = ROOT / "playbook.yml"
+#: Compiled templates are kept in the user's cache folder (render.cache_folder). Tests, and each run of
+#: tools/mutants.py, start from an empty one of their own: a template compiled by another checkout, or before a
+#: mutant changed how templates compile, is never what a test runs.
+TEMPLATE_CACHE = tempfile.mkdtemp(prefix="playbook-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = TEMPLATE_CACHE
+atexit.register(shutil.rmtree, TEMPLATE_CACHE, ignore_errors=True)
 #: The day the fixtures are checked on; the fixture's review date and contacts are current then.
 TODAY = dt.date(2026, 6, 1)
 

@@ -34,16 +34,3 @@ def test_message_text_is_one_line_unless_asked_for_its_lines() -> None:
     playbook = open_playbook(MINIMAL).playbook
     assert "\n" not in message_html("First line.\nSecond line.", playbook)
     assert "\n" in message_html("First line.\nSecond line.", playbook, lines=True)
-
-
-def test_compiled_templates_are_cached_apart_for_every_set_of_syntax_options() -> None:
-    """Jinja keys a compiled template by name and source only: a template compiled with trim_blocks on
-    must never be served to an environment with it off (the mutation run found exactly that)."""
-    import jinja2
-
-    from generator.render import cache_pattern
-
-    base = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True, "autoescape": False}
-    assert cache_pattern(jinja2.Environment, base) == cache_pattern(jinja2.Environment, dict(base))
-    assert cache_pattern(jinja2.Environment, base) != cache_pattern(jinja2.Environment, {**base, "trim_blocks": False})
-    assert cache_pattern(jinja2.Environment, base) != cache_pattern(jinja2.Environment, {**base, "finalize": str})
