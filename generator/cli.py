@@ -410,9 +410,8 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     With --protect, every page, the search index and the incident tools' data are encrypted: the site
     asks for the passphrase once per browser tab.
     """
-    from .build import build as build_site  # imports MkDocs, so only when building
+    from . import ahead
     from .i18n import asked_tag
-    from .multilingual import folder_of
 
     _log_mkdocs(verbose)
     if not config_file.is_file():
@@ -420,12 +419,20 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     passphrase = _passphrase() if protect else None
     with _user_errors(obj["debug"]):
         try:
+            asked = asked_tag(language, "--language")
+            # The pages are generated in a second process while this one imports MkDocs (ahead.py).
+            ahead.start(config_file, edition=edition, language=asked)
+            from .build import build as build_site  # imports MkDocs, so only when building
+
             built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
-                               passphrase=passphrase, language=asked_tag(language, "--language"), engine=engine)
+                               passphrase=passphrase, language=asked, engine=engine)
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)
             sys.exit(1)
+        finally:
+            ahead.discard()
+    from .multilingual import folder_of
     click.echo(f"Site:   {built.site}")
     click.echo(f"Bundle: {built.bundle}")
     if built.languages:

@@ -25,7 +25,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_build_datetime, get_relative_url
 
-from . import csp, open_playbook
+from . import ahead, csp
 from .a11y import THEME_OVERRIDES, label_task_boxes
 from .build import bundle_name
 from .diff import as_markdown, compare, previous_version, private_values, without_private
@@ -60,7 +60,7 @@ from .theme import page_title, striptags_as_html, text_as_html
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 #: Set by `playbook publish` for the build mike runs: the edition published, over mkdocs.yml's.
-EDITION_VARIABLE = "PLAYBOOK_EDITION"
+EDITION_VARIABLE = ahead.EDITION_VARIABLE
 #: Where a page template shows the signing key's fingerprint (or that copies are not signed). A fact
 #: of the build's configuration, not of the playbook, so the plugin fills it in, as it stamps the footer.
 SIGNING_PLACEHOLDER = "<!-- playbook:signing-key -->"
@@ -343,13 +343,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         """Open the playbook (with its private file), take the edition, render every page; log the warnings."""
         playbook_path = self._path(config, self.config.playbook)
         templates = self._path(config, self.config.templates)
+        private = self._path(config, self.config.private)
+        # The default file is optional (a public clone has none); one named in mkdocs.yml must exist.
+        named = self.config.private != PlaybookConfig.private.default
+        chosen = os.environ.get(EDITION_VARIABLE) or self.config.edition
+        request = ahead.Request(playbook=playbook_path, display_name=self.config.playbook, strict=self.config.strict,
+                                private=private if private.exists() or named else False, templates=templates,
+                                public=chosen == "public", language=self.config.language)
+        # `playbook build` may have generated them already, in a second process (ahead.py), from the same request.
+        taken = ahead.take(request)
+        if taken is not None and taken.error is not None:
+            raise PluginError(taken.error)
         try:
-            private = self._path(config, self.config.private)
-            # The default file is optional (a public clone has none); one named in mkdocs.yml must exist.
-            named = self.config.private != PlaybookConfig.private.default
-            opened = open_playbook(playbook_path, strict=self.config.strict, display_name=self.config.playbook,
-                                   private=private if private.exists() or named else False)
-            chosen = os.environ.get(EDITION_VARIABLE) or self.config.edition
+            opened = taken.opened if taken is not None else ahead.open_as(request)
             if chosen not in EDITIONS:
                 raise PluginError(f"{EDITION_VARIABLE}={chosen}: expected one of {', '.join(EDITIONS)}")
             self.config.edition = chosen  # type: ignore[assignment]  # checked against EDITIONS just above
@@ -365,7 +371,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
                 add_switcher(config, self.site_languages, self.language_tag)
             written = playbook  # the plan as written: what changed is against the previous version as written
             playbook = plan_in_language(playbook, self.language_tag)
-            self.pages = render_pages(playbook, templates, self.language)
+            if taken is not None and taken.tag == self.language_tag and taken.render_error is not None:
+                raise PluginError(taken.render_error)
+            if taken is not None and taken.tag == self.language_tag and taken.pages is not None:
+                self.pages = taken.pages
+            else:
+                self.pages = render_pages(playbook, templates, self.language)
             self.pages += changes_page(written, playbook_path, templates,
                                        public_of=opened.playbook if public else None, language=self.language)
             after = next((i + 1 for i, page in enumerate(self.pages) if page.path == "document.md"), len(self.pages))

@@ -1,0 +1,80 @@
+"""`playbook build` generates the pages in a second process while MkDocs starts (generator/ahead.py): the same
+site, the same messages, and the work done in process whenever the worker guessed otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import ahead
+from generator.ahead import IN_PROCESS_VARIABLE, Request, settings
+from tests.conftest import copy_example, edit, invoke
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_worker_reads_the_plugins_settings_from_mkdocs_yml_as_written(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: !ENV [SITE, x]\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+                      "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+                      "plugins:\n  - search\n  - playbook:\n      edition: public\n      templates: own\n",
+                      encoding="utf-8")
+    assert settings(config) == {"playbook": "playbook.yml", "templates": "own", "private": "contacts.private.yml",
+                                "strict": False, "edition": "public", "language": None}
+    config.write_text("site_name: x\nplugins:\n  - search\n", encoding="utf-8")
+    assert settings(config) is None
+
+
+def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering in this process is made to fail: the build passes only with the worker's pages; and the site is
+    the one rendered in process, byte for byte."""
+    import generator.plugin
+
+    copy_example(tmp_path / "ahead")
+    copy_example(tmp_path / "here")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    assert invoke("build", cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] == 0
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rendered in the build's own process")
+
+    monkeypatch.setattr(generator.plugin, "render_pages", refused)
+    code, output = invoke("build", cwd=tmp_path / "ahead")
+    assert code == 0, output
+    assert invoke("build", cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] != 0  # the fence holds
+    built = {p.relative_to(tmp_path / "ahead" / "site"): p.read_bytes()
+             for p in sorted((tmp_path / "ahead" / "site").rglob("*")) if p.is_file()}
+    assert built == {p.relative_to(tmp_path / "here" / "site"): p.read_bytes()
+                     for p in sorted((tmp_path / "here" / "site").rglob("*")) if p.is_file()}
+    bundles = [next((tmp_path / name / "dist").glob("*/*.zip")).read_bytes() for name in ("ahead", "here")]
+    assert bundles[0] == bundles[1]
+
+
+def test_an_invalid_playbook_fails_with_the_same_message_from_the_worker(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(edit(playbook.read_text(), 'version: "3.1"   ', "version: 3.1     "))
+    expected = ("playbook.yml:24:3: document.version: expected text, got the number 3.1; put it in quotes\n"
+                "Build failed; site/ and dist/ are unchanged.\n")
+    assert invoke("build", cwd=tmp_path) == (1, expected)
+    assert invoke("build", cwd=tmp_path, env={IN_PROCESS_VARIABLE: "1"}) == (1, expected)
+
+
+def test_what_the_worker_was_not_asked_is_not_taken(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    ahead.start(config, edition=None, language=None)
+    assert ahead._worker is not None
+    pid = ahead._worker[0]
+    found = settings(config)
+    assert found is not None
+    asked = ahead.request_for(config, found, None, None)
+    assert asked.public is False
+    assert ahead.take(Request(**{**asked.__dict__, "public": True})) is None
+    with pytest.raises(ChildProcessError):  # the worker was ended and reaped
+        os.waitpid(pid, os.WNOHANG)
+    ahead.start(config, edition=None, language=None)
+    taken = ahead.take(asked)
+    assert taken is not None and taken.tag == "en" and taken.pages
+    assert taken.pages == ahead.generate(asked).pages
