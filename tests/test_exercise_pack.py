@@ -228,3 +228,22 @@ def test_the_deputy_inject_comes_the_escalation_time_after_the_item_that_calls_t
            "awareness." in page
     page = next(p for p in render_pages(open_playbook(EXAMPLE).playbook) if p.path == "exercise/ransomware.md").markdown
     assert "| T+0:30 | [The Crisis team lead does not answer](#inject-deputy-crisis-lead) |" in page
+
+
+def test_a_pack_is_made_once_per_model_and_scenario() -> None:
+    """The packs' index, each pack's page and the site's data all ask for it: made once, for that model only."""
+    import gc
+    from dataclasses import replace
+
+    from generator import exercise
+
+    playbook = build_model(load_text(EXAMPLE.read_text(), "playbook.yml").data)
+    scenario = playbook.entry("scenario", "ransomware")
+    assert exercise_pack(playbook, scenario) is exercise_pack(playbook, scenario)
+    other = replace(playbook)  # an equal model, another object: its own pack
+    assert exercise_pack(other, other.entry("scenario", "ransomware")) is not exercise_pack(playbook, scenario)
+    assert exercise_pack(other, other.entry("scenario", "ransomware")) == exercise_pack(playbook, scenario)
+    kept = id(other)
+    del other
+    gc.collect()
+    assert kept not in exercise._PACKS  # forgotten with its model
