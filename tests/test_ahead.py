@@ -78,3 +78,10 @@ def test_what_the_worker_was_not_asked_is_not_taken(tmp_path: Path) -> None:
     taken = ahead.take(asked)
     assert taken is not None and taken.tag == "en" and taken.pages
     assert taken.pages == ahead.generate(asked).pages
+
+
+def test_the_workers_defaults_are_the_plugins() -> None:
+    """A default the worker guessed otherwise would only cost the overlap (nothing taken); pinned, so it never does."""
+    from generator.plugin import PlaybookConfig
+
+    assert {name: getattr(PlaybookConfig, name).default for name in ahead._DEFAULTS} == ahead._DEFAULTS
