@@ -164,11 +164,33 @@ def playbook_command(bin_dir: Path, over_limit: bool) -> list[str]:
     return [sys.executable, str(UNLIMITED)] if over_limit else [str(bin_dir / "playbook")]
 
 
+#: The two builds each ratio compares.
+_RATIO_PARTS = {"mkdocs": ("mkdocs_full", "mkdocs_plain"), "zensical": ("zensical_full", "zensical_plain"),
+                "zensical_vs_mkdocs": ("zensical_full", "mkdocs_full")}
+
+
+def _reason(failure: RuntimeError) -> str:
+    """Why a build failed: the last line it printed (the error itself, after any traceback), before
+    `playbook build`'s closing line."""
+    lines = [line.strip() for line in str(failure).splitlines()
+             if line.strip() and not line.startswith("Build failed; ")]
+    return lines[-1][:300] if lines else "no output"
+
+
 def _ratio(top: str, bottom: str, times: dict[str, list[float]], loads: dict[str, list[float]]) -> float | None:
-    """Median ``top`` ÷ median ``bottom``; None when the two ran at loads too far apart to compare."""
-    if loads_apart(loads[top], loads[bottom]):
+    """Median ``top`` ÷ median ``bottom``; None when either failed, or the two ran at loads too far apart to
+    compare."""
+    if top not in times or bottom not in times or loads_apart(loads[top], loads[bottom]):
         return None
     return statistics.median(times[top]) / statistics.median(times[bottom])
+
+
+def _seconds(median: dict[str, float], name: str, width: int) -> str:
+    return f"{median[name]:>{width}.2f}s" if name in median else "failed".rjust(width + 1)
+
+
+def _per_page(per_page: dict[str, tuple[float, float]], engine: str, which: int, width: int) -> str:
+    return f"{per_page[engine][which]:>{width}.1f}" if engine in per_page else "-".rjust(width)
 
 
 def _shown(ratio: float | None) -> str:
@@ -226,31 +248,43 @@ def main() -> None:
             loads: dict[str, list[float]] = {}
             peak = 0
             sizes: dict[str, tuple[int, int]] = {}
+            #: Builds that failed (Zensical refuses the 64x site: its search index has a limit), with why; not
+            #: run again, and their figures and ratios shown as failed.
+            failed: dict[str, str] = {}
             for _ in range(runs["build"]):
                 for name, command, folder in _builds(bin_dir, project, plain, playbook):
-                    loads.setdefault(name, []).append(load_now())
-                    elapsed, resident = run_measured(command, folder)
+                    if name in failed:
+                        continue
+                    load_before = load_now()
+                    try:
+                        elapsed, resident = run_measured(command, folder)
+                    except RuntimeError as exc:
+                        failed[name] = _reason(exc)
+                        continue
+                    loads.setdefault(name, []).append(load_before)
                     times.setdefault(name, []).append(elapsed)
                     peak = max(peak, resident)
                     if name.endswith("_full"):
                         bundle = next((project / "dist").glob("*/*.zip")).stat().st_size
                         sizes[name.split("_")[0]] = (folder_size(project / "site"), bundle)
             site_pages = sum(1 for _ in (project / "site").rglob("*.html"))
-            ratios = {"mkdocs": _ratio("mkdocs_full", "mkdocs_plain", times, loads),
-                      "zensical": _ratio("zensical_full", "zensical_plain", times, loads),
-                      "zensical_vs_mkdocs": _ratio("zensical_full", "mkdocs_full", times, loads)}
+            ratios = {name: _ratio(*parts, times, loads) for name, parts in _RATIO_PARTS.items()}
             median = {name: statistics.median(values) for name, values in times.items()}
             load = statistics.median(value for values in loads.values() for value in values)
             per_page = {engine: (site / site_pages / 1e3, bundle / site_pages / 1e3)
                         for engine, (site, bundle) in sizes.items()}
+            secs = partial(_seconds, median)
+            kb = partial(_per_page, per_page)
             print(f"{factor:>4}x {site_pages:>5} {validate:>7.3f}s {generate:>7.3f}s | "
-                  f"{median['mkdocs_plain']:>5.2f}s {median['mkdocs_full']:>5.2f}s {_shown(ratios['mkdocs']):>5} | "
-                  f"{median['zensical_plain']:>7.2f}s {median['zensical_full']:>5.2f}s "
+                  f"{secs('mkdocs_plain', 5)} {secs('mkdocs_full', 5)} {_shown(ratios['mkdocs']):>5} | "
+                  f"{secs('zensical_plain', 7)} {secs('zensical_full', 5)} "
                   f"{_shown(ratios['zensical']):>5} | {_shown(ratios['zensical_vs_mkdocs']):>4} | "
-                  f"{per_page['mkdocs'][0]:>9.1f} {per_page['zensical'][0]:>5.1f} | "
-                  f"{per_page['mkdocs'][1]:>13.1f} {per_page['zensical'][1]:>5.1f} | {peak / 1e6:>7.0f} | {load:>4.1f}")
+                  f"{kb('mkdocs', 0, 9)} {kb('zensical', 0, 5)} | "
+                  f"{kb('mkdocs', 1, 13)} {kb('zensical', 1, 5)} | {peak / 1e6:>7.0f} | {load:>4.1f}")
+            for name, reason in failed.items():
+                print(f"      {name} failed: {reason}")
             for name, ratio in ratios.items():
-                if ratio is None:
+                if ratio is None and not any(part in failed for part in _RATIO_PARTS[name]):
                     print(f"      {name}: the ratio is not reported: its two builds ran at loads too far apart")
             results.append({"scale": factor, "limit_lifted": over_limit, "pages": site_pages,
                             "generated_pages": len(pages),
@@ -258,7 +292,7 @@ def main() -> None:
                             "build_s": times, "median_build_s": median, "ratios": ratios,
                             "site_bytes": {engine: size[0] for engine, size in sizes.items()},
                             "bundle_bytes": {engine: size[1] for engine, size in sizes.items()},
-                            "peak_resident_bytes": peak, "loads": loads})
+                            "peak_resident_bytes": peak, "loads": loads, "failed": failed})
             # After every scale: a long run stopped at 64x keeps the smaller scales' figures.
             written.write_text(json.dumps({"when": stamp, "cpus": os.cpu_count(), "python": platform.python_version(),
                                            "runs": runs, "results": results}, indent=2) + "\n", encoding="utf-8")
