@@ -655,20 +655,45 @@ def render_pages(playbook: Playbook, user_templates: Path | None = None, languag
     """Every generated page, in navigation order, saying the generator's words in ``language`` (English if None)."""
     chosen = language or english()
     with speaking(chosen):
-        return _render_pages(playbook, user_templates, chosen)
+        return list(_render_pages(playbook, user_templates, chosen).values())
 
 
-def _render_pages(playbook: Playbook, user_templates: Path | None, language: Language) -> list[Page]:
+@dataclass(frozen=True)
+class Share:
+    """Some of the generated pages, by their place in navigation order; and the first render error met, at its
+    place (None: every page of the share rendered)."""
+
+    pages: dict[int, Page]
+    error: tuple[int, str] | None = None
+
+
+def render_share(playbook: Playbook, user_templates: Path | None, language: Language | None, part: int,
+                 parts: int) -> Share:
+    """Pages ``part``, ``part + parts``, ``part + 2 * parts``… of :func:`render_pages`: shares rendered apart
+    (in two processes, ahead.py) make the same pages, and the first error of all the shares, by place, is the
+    error render_pages raises."""
+    chosen = language or english()
+    try:
+        with speaking(chosen):
+            return Share(_render_pages(playbook, user_templates, chosen, lambda place: place % parts == part))
+    except RenderError as exc:
+        return Share({}, (getattr(exc, "place", 0), str(exc)))
+
+
+def _render_pages(playbook: Playbook, user_templates: Path | None, language: Language,
+                  wanted: Callable[[int], bool] | None = None) -> dict[int, Page]:
+    """The pages whose place in navigation order is ``wanted`` (default: all), by place. A RenderError carries
+    the place of the page it stopped at (``place``)."""
     env = page_environment(user_templates, language)
     common = _context(playbook)
     # The other languages the plan's messages are written in, named in the language of the site's words.
     common["other_languages"] = [language_name(t.language, shown_in=language.tag) for t in playbook.translations
                                  if t.language != playbook.document.language]
-    pages: list[Page] = []
+    pages: dict[int, Page] = {}
 
-    def add(path: str, template_name: str, title: str, what: str, **extra: Any) -> None:
+    def add(place: int, path: str, template_name: str, title: str, what: str, **extra: Any) -> None:
         context = {**common, "links": Links(path, playbook), "title": title, **extra}
-        pages.append(Page(path, title, _render(env, template_name, what, context)))
+        pages[place] = Page(path, title, _render(env, template_name, what, context))
 
     def part(template_name: str, what: str, **extra: Any) -> Markup:
         """A page's content as a section of the print page: its links lead from print.md, headings one level down."""
@@ -685,11 +710,17 @@ def _render_pages(playbook: Playbook, user_templates: Path | None, language: Lan
                 parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
         return parts
 
+    place = 0
     for kind in PAGES:
         for path, title, what, extra in kind.pages(playbook):
-            if path == PRINT_PAGE:
-                extra = {"parts": print_parts()}
-            add(path, kind.template, title, what, **extra)
+            if wanted is None or wanted(place):
+                try:
+                    add(place, path, kind.template, title, what,
+                        **({"parts": print_parts()} if path == PRINT_PAGE else extra))
+                except RenderError as exc:
+                    exc.place = place  # type: ignore[attr-defined]  # for render_share
+                    raise
+            place += 1
     return pages
 
 

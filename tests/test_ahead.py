@@ -85,3 +85,28 @@ def test_the_workers_defaults_are_the_plugins() -> None:
     from generator.plugin import PlaybookConfig
 
     assert {name: getattr(PlaybookConfig, name).default for name in ahead._DEFAULTS} == ahead._DEFAULTS
+
+
+def test_pages_rendered_in_two_are_the_pages_and_the_first_error_of_rendering_in_one(tmp_path: Path) -> None:
+    from generator import open_playbook
+    from generator.errors import RenderError
+    from generator.render import render_pages
+    from tests.conftest import MINIMAL, TODAY
+
+    playbook = open_playbook(MINIMAL, today=TODAY).playbook
+    assert ahead.render_in_two(playbook, tmp_path, None) == render_pages(playbook, tmp_path)
+    # index.md is the first page (the first half), incident.md the second (the other half).
+    (tmp_path / "incident.md.j2").write_text("{{ missing_in_incident }}\n", encoding="utf-8")
+    with pytest.raises(RenderError) as in_one:
+        render_pages(playbook, tmp_path)
+    with pytest.raises(RenderError) as in_two:
+        ahead.render_in_two(playbook, tmp_path, None)
+    assert "missing_in_incident" in str(in_two.value)
+    assert str(in_two.value) == str(in_one.value)
+    (tmp_path / "home.md.j2").write_text("{{ missing_at_home }}\n", encoding="utf-8")
+    with pytest.raises(RenderError) as in_two:
+        ahead.render_in_two(playbook, tmp_path, None)
+    assert "missing_at_home" in str(in_two.value)
+    with pytest.raises(RenderError) as in_one:
+        render_pages(playbook, tmp_path)
+    assert str(in_two.value) == str(in_one.value)
