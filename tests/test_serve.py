@@ -93,11 +93,13 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
     assert "Fixed: the site is rebuilt." in log.read_text()
 
 
-def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`playbook serve` keeps each page's conversion (and search sections) between rebuilds; after an edit
-    its site is byte for byte the site a fresh build of the edited playbook makes, and only the pages whose
-    Markdown changed (those that show the edited item) were converted again."""
+def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, file: str = "playbook.yml") -> tuple[
+        list[str], list[str], dict[str, bytes], dict[str, bytes], Path]:
+    """The example built as `playbook serve` builds it, ``old`` replaced by ``new`` in ``file``, and built
+    again keeping what it kept; then a fresh build of the edited example. Returns the pages converted from
+    Markdown and those whose theme template was rendered in the second build, both sites, and the fresh one's
+    folder."""
+    import jinja2
     from mkdocs.structure.pages import Page
 
     from generator.build import build_into
@@ -107,33 +109,83 @@ def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
     config = copy_example(tmp_path / "project")
-    playbook = tmp_path / "project" / "playbook.yml"
+    edited = tmp_path / "project" / file
     rendered = RenderedPages()
     with rendered.installed():
         build_into(config, tmp_path / "first")
-    playbook.write_text(edit(playbook.read_text(encoding="utf-8"), "Raise the alarm", "Sound the alarm"),
-                        encoding="utf-8")
+    edited.write_text(edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
     converted: list[str] = []
-    convert = Page.render
+    themed: list[str] = []
+    convert, render = Page.render, jinja2.Template.render
 
     def counting(page: Page, *args: object) -> None:
         converted.append(page.file.src_uri)
         convert(page, *args)  # type: ignore[arg-type]
 
+    def counting_theme(template: jinja2.Template, *args: object, **kwargs: object) -> str:
+        page = args[0].get("page") if args and isinstance(args[0], dict) else None
+        if page is not None:
+            themed.append(page.file.src_uri)
+        return render(template, *args, **kwargs)
+
     monkeypatch.setattr(Page, "render", counting)
+    monkeypatch.setattr(jinja2.Template, "render", counting_theme)
     with rendered.installed():
         build_into(config, tmp_path / "kept")
     monkeypatch.setattr(Page, "render", convert)
+    monkeypatch.setattr(jinja2.Template, "render", render)
     build_into(config, tmp_path / "fresh")
-    showing = sorted(path.relative_to(tmp_path / "fresh").with_suffix(".md").as_posix()
-                     for path in (tmp_path / "fresh").rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
+    return converted, themed, snapshot(tmp_path / "kept"), snapshot(tmp_path / "fresh"), tmp_path / "fresh"
+
+
+def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`playbook serve` keeps each page's conversion (and search sections) and its theme template's output
+    between rebuilds; after an edit its site is byte for byte the site a fresh build of the edited playbook
+    makes, and only the pages whose Markdown changed (those that show the edited item) were converted and put
+    into the theme's template again."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm")
+    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
+                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
     assert "phases/assessment.md" in showing and "print.md" in showing
     assert sorted(converted) == showing  # the pages that show the item, and only those
-    assert len(converted) * 3 < len(list((tmp_path / "fresh").rglob("*.html")))
-    kept, fresh = snapshot(tmp_path / "kept"), snapshot(tmp_path / "fresh")
+    assert sorted(themed) == showing
+    assert len(converted) * 3 < len(list(folder.rglob("*.html")))
     assert sorted(kept) == sorted(fresh)
     assert [name for name in fresh if kept[name] != fresh[name]] == []
     assert b"Sound the alarm" in kept["search/search_index.js"]
+
+
+def test_a_title_edited_puts_every_page_into_the_theme_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phase's title is in the navigation of every page that lists the phases (Material prunes the others'):
+    every page's template is rendered again, and the site is byte for byte a fresh build's; the other phases'
+    pages, whose navigation lists it, show the new title and not the old."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "name: Detection and assessment",
+                                                      "name: Detection and triage")
+    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                   if path.name != "404.html")
+    assert sorted(themed) == pages
+    assert len(converted) < len(pages)  # the Markdown of most pages did not change; their navigation did
+    assert sorted(kept) == sorted(fresh)
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    phases = [name for name in kept if name.startswith("phases/") and name != "phases/assessment.html"]
+    assert len(phases) > 3
+    assert all(b"Detection and triage" in kept[name] and b"Detection and assessment" not in kept[name]
+               for name in phases)
+
+
+def test_a_setting_edited_puts_every_page_into_the_theme_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The footer of every page says mkdocs.yml's copyright, which no page's Markdown holds: a new one renders
+    every page's template again, and every page's footer says it."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "docs_dir: content",
+                                                      "copyright: Footer set in mkdocs.yml\ndocs_dir: content",
+                                                      file="mkdocs.yml")
+    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                   if path.name != "404.html")
+    assert converted == []
+    assert sorted(themed) == pages
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    assert all(b"Footer set in mkdocs.yml" in kept[name.replace(".md", ".html")] for name in pages)
 
 
 def test_the_reload_script_is_allowed_by_the_page_policy(served: tuple[Path, str, Path]) -> None:

@@ -84,6 +84,179 @@ class PlaybookServer(LiveReloadServer):  # type: ignore[misc]  # MkDocs is untyp
         return [content]
 
 
+#: Plugins known to give the theme's page template nothing but what :class:`ThemeOutput`'s key holds (the page,
+#: the navigation, the configuration). With any other plugin every page's template is rendered on each rebuild.
+KNOWN_PLUGINS = frozenset({"search", "material/search", "offline", "material/offline", "playbook"})
+#: The staging folder, new for every rebuild; no theme template prints it.
+UNPRINTED_SETTINGS = frozenset({"site_dir"})
+
+
+class Uncacheable(Exception):
+    """A value of a template's context that no key can stand for: the page's template is rendered."""
+
+
+def _plain(value: Any) -> str:
+    """``value`` as text that says all of it, or Uncacheable for an object only named by its address (two
+    builds' objects could share one)."""
+    text = repr(value)
+    if " at 0x" in text:
+        raise Uncacheable(text[:80])
+    return text
+
+
+def _toc_state(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple((item.title, item.id, item.level, _toc_state(item.children)) for item in items)
+
+
+def _linked(page: Any) -> tuple[str, str] | None:
+    return None if page is None else (page.title, page.url)
+
+
+def _page_state(page: Any) -> tuple[Any, ...]:
+    """Every property of a page that a theme template can print."""
+    from mkdocs.structure.pages import Page
+
+    if type(page) is not Page:
+        raise Uncacheable(type(page).__name__)
+    return (page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.abs_url, page.edit_url,
+            page.title, page.content, _toc_state(page.toc), _plain(page.meta), page.is_homepage,
+            _linked(page.previous_page), _linked(page.next_page),
+            tuple((type(item).__name__, item.title, getattr(item, "url", None)) for item in page.ancestors))
+
+
+def _nav_state(items: Iterable[Any]) -> tuple[Any, ...]:
+    """The navigation's items, their kinds, titles, addresses and metadata; not which is active, which
+    follows from the page being rendered."""
+    from mkdocs.structure.nav import Link, Section
+    from mkdocs.structure.pages import Page
+
+    state: list[Any] = []
+    for item in items:
+        kind = type(item)
+        if kind is Page:
+            state.append(("page", item.title, item.url, item.is_index, _plain(item.meta)))
+        elif kind is Link:
+            state.append(("link", item.title, item.url))
+        elif kind is Section:
+            state.append(("section", item.title, _nav_state(item.children)))
+        else:
+            raise Uncacheable(kind.__name__)
+    return tuple(state)
+
+
+def _config_state(config: Any) -> tuple[Any, ...]:
+    """Every setting (the plugins by name and settings), but the staging folder."""
+    unknown = set(config.plugins) - KNOWN_PLUGINS
+    if unknown:
+        raise Uncacheable(", ".join(sorted(unknown)))
+    plugins = tuple((name, _plain(dict(plugin.config))) for name, plugin in config.plugins.items())
+    return (plugins, *((key, _plain(config[key])) for key in sorted(config.keys())
+                       if key != "plugins" and key not in UNPRINTED_SETTINGS))
+
+
+class ThemeOutput:
+    """The theme's page template's output (Material's main.html: the page inside the whole navigation, the
+    header, the footer), kept between rebuilds: a save renders again only the pages whose output can differ.
+
+    The key is everything the template can read: the page's content, table of contents, title, metadata,
+    address, neighbours and ancestors; the navigation's titles and addresses; every setting of mkdocs.yml as
+    the plugins left it (copyright and build stamp, extra, theme, site name…); the site's pages; and the other
+    values of the template's context. A title edited changes the navigation, so every page is rendered again.
+    The key is only made where every part is known: a page or nav item of another kind, a value only named by
+    its address, or a plugin outside :data:`KNOWN_PLUGINS` renders the page as MkDocs does. Theme folders other
+    than Material's own (custom_dir, the generator's overrides) are part of the key through their files' times
+    and sizes; ``build_date_utc`` (the time of each build) only where a template prints it.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[Any, ...], str] = {}
+        self.used: set[tuple[Any, ...]] = set()
+        self._build: dict[str, Any] = {}
+        self._reads_build_date: dict[str, bool] = {}
+
+    def _theme_state(self, config: Any) -> tuple[Any, ...]:
+        """Material's and MkDocs' installed templates do not change under a running server; other theme folders'
+        files do (custom_dir): their names, times and sizes."""
+        import material
+        import mkdocs
+
+        installed = (Path(material.__file__).parent, Path(mkdocs.__file__).parent)
+        state: list[Any] = []
+        for folder in config.theme.dirs:
+            if any(Path(folder).is_relative_to(package) for package in installed):
+                state.append(folder)
+                continue
+            for path in sorted(Path(folder).rglob("*")):
+                stat = path.stat()
+                state.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(state)
+
+    def _prints_build_date(self, config: Any) -> bool:
+        """Whether a template of the theme mentions ``build_date_utc`` (Material's do not)."""
+        reads = False
+        for folder in config.theme.dirs:
+            if folder not in self._reads_build_date:
+                self._reads_build_date[folder] = any(
+                    "build_date_utc" in path.read_text(encoding="utf-8", errors="replace")
+                    for path in Path(folder).rglob("*.html"))
+            reads = reads or self._reads_build_date[folder]
+        return reads
+
+    def key(self, name: str | None, context: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The key of the template ``name``'s output for ``context``; None where the output is not kept."""
+        page, config, nav = context.get("page"), context.get("config"), context.get("nav")
+        if page is None or config is None or nav is None:
+            return None  # a static template (404.html, sitemap.xml): rendered once per build anyway
+        try:
+            if "config" not in self._build:
+                self._build["config"] = (_config_state(config), self._theme_state(config),
+                                         self._prints_build_date(config))
+            if "nav" not in self._build:  # the pages' titles are settled before the first page is built
+                self._build["nav"] = (_nav_state(nav.items), _linked(nav.homepage))
+            settings, theme, prints_build_date = self._build["config"]
+            others = tuple((field, _plain(value)) for field, value in sorted(context.items())
+                           if field not in ("page", "config", "nav", "pages")
+                           and (field != "build_date_utc" or prints_build_date))
+            pages = tuple((file.src_uri, file.dest_uri, file.url) for file in context.get("pages") or ())
+            return (name, _page_state(page), self._build["nav"], settings, theme, pages, others)
+        except Uncacheable:
+            return None
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """While a build runs: the theme's environment makes templates whose render() looks the output up."""
+        import jinja2
+        from mkdocs.theme import Theme
+
+        get_env = Theme.get_env
+        output = self
+
+        class KeptTemplate(jinja2.Template):
+            def render(self, *args: Any, **kwargs: Any) -> str:
+                key = output.key(self.name, args[0]) if len(args) == 1 and not kwargs \
+                    and isinstance(args[0], dict) else None
+                if key is None:
+                    return super().render(*args, **kwargs)
+                output.used.add(key)
+                if key not in output.kept:
+                    output.kept[key] = super().render(*args, **kwargs)
+                return output.kept[key]
+
+        def kept_env(theme: Any) -> Any:
+            env = get_env(theme)
+            env.template_class = KeptTemplate
+            return env
+
+        Theme.get_env = kept_env  # type: ignore[method-assign,assignment]
+        self.used.clear()
+        self._build = {}
+        try:
+            yield
+        finally:
+            Theme.get_env = get_env  # type: ignore[method-assign]
+        self.kept = {key: value for key, value in self.kept.items() if key in self.used}
+
+
 class RenderedPages:
     """Each page's Markdown converted to HTML (and its HTML parsed into search sections), kept between
     rebuilds: a save re-renders only the pages whose Markdown changed (a checklist edit: the phase's page,
@@ -101,6 +274,7 @@ class RenderedPages:
         self.sections: dict[str, Any] = {}
         self.used_sections: set[str] = set()
         self._files: tuple[int, tuple[tuple[str, str], ...]] = (0, ())
+        self.theme_output = ThemeOutput()
 
     def _addresses(self, files: Any) -> tuple[tuple[str, str], ...]:
         if self._files[0] != id(files):
@@ -166,7 +340,7 @@ class RenderedPages:
         Page.render = render  # type: ignore[method-assign,assignment]
         self.used.clear()
         try:
-            with self._search_sections():
+            with self._search_sections(), self.theme_output.installed():
                 yield
         finally:
             Page.render = convert  # type: ignore[method-assign]
