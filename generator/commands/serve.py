@@ -273,6 +273,9 @@ class RenderedPages:
         self.used: set[tuple[Any, ...]] = set()
         self.sections: dict[str, Any] = {}
         self.used_sections: set[str] = set()
+        #: A page's search index entries, made from its sections by the plugin's create_entry_for_section.
+        self.entries: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self.used_entries: set[tuple[Any, ...]] = set()
         self._files: tuple[int, tuple[tuple[str, str], ...]] = (0, ())
         self.theme_output = ThemeOutput()
 
@@ -285,7 +288,9 @@ class RenderedPages:
     def _search_sections(self) -> Iterator[None]:
         """Material's search plugin parses every page's HTML into sections on every build (a quarter of a
         rebuild once the Markdown is kept): the sections of an unchanged page's HTML are kept too, and the
-        plugin's own create_entry_for_section makes the index entries from a copy of them, as it would."""
+        plugin's own create_entry_for_section makes the index entries from a copy of them, as it would. The
+        entries it made are kept as well, under everything they are made of (the page's HTML, table of
+        contents, address, title and metadata), and an unchanged page gets a copy of them."""
         from material.plugins.search.plugin import Parser, SearchIndex
 
         add_entry = SearchIndex.add_entry_from_context
@@ -302,17 +307,33 @@ class RenderedPages:
                 parser.close()
                 sections = parsed[page.content] = parser.data
             self.used_sections.add(page.content)
-            for section in copy.deepcopy(sections):
-                if not section.is_excluded():
-                    index.create_entry_for_section(section, page.toc, page.url, page)
+            try:  # the entries read the sections, the table of contents, the address, the title and metadata
+                key = (page.content, page.url, _toc_state(page.toc), page.title, _plain(page.meta))
+            except Uncacheable:
+                key = None
+            made = self.entries.get(key) if key is not None else None
+            if made is None:
+                start = len(index.entries)
+                for section in copy.deepcopy(sections):  # create_entry_for_section may set a section's title
+                    if not section.is_excluded():
+                        index.create_entry_for_section(section, page.toc, page.url, page)
+                made = copy.deepcopy(index.entries[start:])
+                if key is not None:
+                    self.entries[key] = made
+            else:
+                index.entries.extend(copy.deepcopy(made))
+            if key is not None:
+                self.used_entries.add(key)
 
         SearchIndex.add_entry_from_context = add_entry_from_context
         self.used_sections.clear()
+        self.used_entries.clear()
         try:
             yield
         finally:
             SearchIndex.add_entry_from_context = add_entry
         self.sections = {key: value for key, value in self.sections.items() if key in self.used_sections}
+        self.entries = {key: value for key, value in self.entries.items() if key in self.used_entries}
 
     @contextmanager
     def installed(self) -> Iterator[None]:
