@@ -50,6 +50,11 @@ _SCRIPT_SRC = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=
 #: How often the watcher looks at the files (MkDocs' default, 0.5 s, was half of the time from a save to
 #: the reloaded page); it looks at playbook.yml, mkdocs.yml, content/ and templates/ only.
 POLLING_INTERVAL = 0.1
+#: How long the server waits, after a change, for more changes before it rebuilds (MkDocs: 0.1 s, another
+#: tenth of a second on every save). The polling watcher hands over the changes one look finds all at once
+#: (an editor's write and rename, a save of several files), so a short wait takes them together; a change
+#: that comes later starts another rebuild after this one.
+BUILD_DELAY = 0.02
 
 
 class PlaybookServer(LiveReloadServer):  # type: ignore[misc]  # MkDocs is untyped here
@@ -398,6 +403,7 @@ def serve(config_file: Path, host: str, port: int, report: Callable[[str], None]
 
     server = PlaybookServer(builder=builder, host=host, port=port, root=str(served),
                             polling_interval=POLLING_INTERVAL)
+    server.build_delay = BUILD_DELAY
     config = load_config(str(config_file))
     try:
         builder()
