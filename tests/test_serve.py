@@ -93,9 +93,11 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
     assert "Fixed: the site is rebuilt." in log.read_text()
 
 
-def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, file: str = "playbook.yml") -> tuple[
+def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, new: str, file: str = "playbook.yml",
+             prepare: Callable[[Path], None] | None = None) -> tuple[
         list[str], list[str], dict[str, bytes], dict[str, bytes], Path]:
-    """The example built as `playbook serve` builds it, ``old`` replaced by ``new`` in ``file``, and built
+    """The example (given to ``prepare`` first) built as `playbook serve` builds it, ``old`` replaced by ``new``
+    in ``file`` (or, for None, ``file`` written with ``new``), and built
     again keeping what it kept; then a fresh build of the edited example. Returns the pages converted from
     Markdown and those whose theme template was rendered in the second build, both sites, and the fresh one's
     folder."""
@@ -110,10 +112,12 @@ def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
     config = copy_example(tmp_path / "project")
     edited = tmp_path / "project" / file
+    if prepare is not None:
+        prepare(tmp_path / "project")
     rendered = RenderedPages()
     with rendered.installed():
         build_into(config, tmp_path / "first")
-    edited.write_text(edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+    edited.write_text(new if old is None else edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
     converted: list[str] = []
     themed: list[str] = []
     convert, render = Page.render, jinja2.Template.render
@@ -186,6 +190,41 @@ def test_a_setting_edited_puts_every_page_into_the_theme_again(tmp_path: Path, m
     assert sorted(themed) == pages
     assert [name for name in fresh if kept[name] != fresh[name]] == []
     assert all(b"Footer set in mkdocs.yml" in kept[name.replace(".md", ".html")] for name in pages)
+
+
+def _with_overrides(project: Path) -> None:
+    """The example with a theme folder of its own (custom_dir) that overrides Material's page template."""
+    config = project / "mkdocs.yml"
+    config.write_text(edit(config.read_text(encoding="utf-8"), "  name: material\n",
+                           "  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    (project / "overrides").mkdir()
+    (project / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Announced first{% endblock %}\n', encoding="utf-8")
+
+
+def test_a_template_override_edited_puts_every_page_into_the_theme_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """custom_dir's templates are the user's to edit while serving: an edited override renders every page
+    again, and every page shows it."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Announced first", "Announced again",
+                                                      file="overrides/main.html", prepare=_with_overrides)
+    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                   if path.name != "404.html")
+    assert converted == []
+    assert sorted(themed) == pages
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    assert all(b"Announced again" in kept[name.replace(".md", ".html")] for name in pages)
+
+
+def test_a_file_added_to_the_theme_folder_is_in_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's static files are listed once and kept; a file added to custom_dir while serving is in the
+    next rebuild's site, as in a fresh build's."""
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, None, "a { color: red }\n",
+                                                         file="overrides/added.css", prepare=_with_overrides)
+    assert kept["added.css"] == b"a { color: red }\n"
+    assert sorted(kept) == sorted(fresh)
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
 
 
 def test_the_reload_script_is_allowed_by_the_page_policy(served: tuple[Path, str, Path]) -> None:

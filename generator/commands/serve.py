@@ -159,6 +159,24 @@ def _config_state(config: Any) -> tuple[Any, ...]:
                        if key != "plugins" and key not in UNPRINTED_SETTINGS))
 
 
+def _theme_state(config: Any) -> tuple[Any, ...]:
+    """The theme's folders: Material's and MkDocs' installed templates do not change under a running server;
+    other theme folders' files do (custom_dir): their names, times and sizes."""
+    import material
+    import mkdocs
+
+    installed = (Path(material.__file__).parent, Path(mkdocs.__file__).parent)
+    state: list[Any] = []
+    for folder in config.theme.dirs:
+        if any(Path(folder).is_relative_to(package) for package in installed):
+            state.append(folder)
+            continue
+        for path in sorted(Path(folder).rglob("*")):
+            stat = path.stat()
+            state.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
 class ThemeOutput:
     """The theme's page template's output (Material's main.html: the page inside the whole navigation, the
     header, the footer), kept between rebuilds: a save renders again only the pages whose output can differ.
@@ -179,23 +197,6 @@ class ThemeOutput:
         self._build: dict[str, Any] = {}
         self._reads_build_date: dict[str, bool] = {}
 
-    def _theme_state(self, config: Any) -> tuple[Any, ...]:
-        """Material's and MkDocs' installed templates do not change under a running server; other theme folders'
-        files do (custom_dir): their names, times and sizes."""
-        import material
-        import mkdocs
-
-        installed = (Path(material.__file__).parent, Path(mkdocs.__file__).parent)
-        state: list[Any] = []
-        for folder in config.theme.dirs:
-            if any(Path(folder).is_relative_to(package) for package in installed):
-                state.append(folder)
-                continue
-            for path in sorted(Path(folder).rglob("*")):
-                stat = path.stat()
-                state.append((str(path), stat.st_mtime_ns, stat.st_size))
-        return tuple(state)
-
     def _prints_build_date(self, config: Any) -> bool:
         """Whether a template of the theme mentions ``build_date_utc`` (Material's do not)."""
         reads = False
@@ -214,7 +215,7 @@ class ThemeOutput:
             return None  # a static template (404.html, sitemap.xml): rendered once per build anyway
         try:
             if "config" not in self._build:
-                self._build["config"] = (_config_state(config), self._theme_state(config),
+                self._build["config"] = (_config_state(config), _theme_state(config),
                                          self._prints_build_date(config))
             if "nav" not in self._build:  # the pages' titles are settled before the first page is built
                 self._build["nav"] = (_nav_state(nav.items), _linked(nav.homepage))
@@ -262,6 +263,43 @@ class ThemeOutput:
         self.kept = {key: value for key, value in self.kept.items() if key in self.used}
 
 
+class ThemeFiles:
+    """The theme's static files (Material's scripts, stylesheets, fonts…), as MkDocs lists them on every build:
+    it walks every theme folder, Material's thousands of icons included, and matches each name against a dozen
+    patterns (a twentieth of a rebuild). The list is kept under what it is made of: the theme's folders, its
+    static templates, and the names, times and sizes of the files of the folders that are not installed."""
+
+    def __init__(self) -> None:
+        self.listed: dict[tuple[Any, ...], list[str]] = {}
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        from mkdocs.structure.files import Files
+
+        add_files_from_theme = Files.add_files_from_theme
+        listed = self.listed
+
+        class KeptListing:
+            def __init__(self, env: Any, key: tuple[Any, ...]) -> None:
+                self.env, self.key = env, key
+
+            def list_templates(self, *args: Any, **kwargs: Any) -> list[str]:
+                if self.key not in listed:
+                    listed.clear()  # only the last theme's list is kept
+                    listed[self.key] = self.env.list_templates(*args, **kwargs)
+                return list(listed[self.key])
+
+        def add_kept_files_from_theme(files: Any, env: Any, config: Any) -> None:
+            key = (tuple(config.theme.dirs), tuple(config.theme.static_templates), _theme_state(config))
+            add_files_from_theme(files, KeptListing(env, key), config)  # type: ignore[arg-type]  # only listed
+
+        Files.add_files_from_theme = add_kept_files_from_theme  # type: ignore[method-assign,assignment]
+        try:
+            yield
+        finally:
+            Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
+
+
 class RenderedPages:
     """Each page's Markdown converted to HTML (and its HTML parsed into search sections), kept between
     rebuilds: a save re-renders only the pages whose Markdown changed (a checklist edit: the phase's page,
@@ -283,6 +321,7 @@ class RenderedPages:
         self.used_entries: set[tuple[Any, ...]] = set()
         self._files: tuple[int, tuple[tuple[str, str], ...]] = (0, ())
         self.theme_output = ThemeOutput()
+        self.theme_files = ThemeFiles()
 
     def _addresses(self, files: Any) -> tuple[tuple[str, str], ...]:
         if self._files[0] != id(files):
@@ -366,7 +405,7 @@ class RenderedPages:
         Page.render = render  # type: ignore[method-assign,assignment]
         self.used.clear()
         try:
-            with self._search_sections(), self.theme_output.installed():
+            with self._search_sections(), self.theme_output.installed(), self.theme_files.installed():
                 yield
         finally:
             Page.render = convert  # type: ignore[method-assign]
