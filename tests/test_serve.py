@@ -246,3 +246,32 @@ def test_the_reload_script_is_allowed_by_the_page_policy(served: tuple[Path, str
     reload_script = next(script for script in scripts if "livereload" in script)
     assert csp.script_hash(reload_script) in policy
     assert all(csp.script_hash(script) in policy for script in scripts)
+
+
+def test_the_browser_keeps_only_the_files_named_by_their_content(served: tuple[Path, str, Path]) -> None:
+    """Material's scripts and stylesheets carry a hash of their content in their name: the server lets the
+    browser keep them between reloads. The pages and the playbook's own scripts, whose content changes under
+    the same name, are fetched again on every reload."""
+    import re
+
+    _project, base, _log = served
+
+    def answered() -> bool:
+        try:
+            return _get(f"{base}/index.html")[0] == 200
+        except OSError:
+            return False  # not listening yet
+
+    def cache_control(path: str) -> str | None:
+        with urllib.request.urlopen(f"{base}/{path}", timeout=10) as response:
+            assert response.status == 200
+            return response.headers.get("Cache-Control")  # type: ignore[no-any-return]
+
+    _until(answered, "the first build")
+    page = _get(f"{base}/index.html")[1]
+    named = sorted(set(re.findall(r'(?:href|src)="(assets/(?:javascripts|stylesheets)/[\w.-]+\.[0-9a-f]{8}\.min\.'
+                                  r'(?:js|css))"', page)))
+    assert [path.split("/")[-1].split(".")[0] for path in named] == ["bundle", "main"]  # script and stylesheet
+    assert [cache_control(path) for path in named] == ["max-age=31536000, immutable"] * 2
+    assert [cache_control(path) for path in ("index.html", "assets/playbook/playbook.js",
+                                             "assets/playbook/data.js", "search/search_index.js")] == [None] * 4

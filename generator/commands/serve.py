@@ -47,6 +47,11 @@ pre{{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;paddi
 
 #: The Content-Security-Policy of a page, up to the end of its script sources' own origin.
 _SCRIPT_SRC = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src \'self\')')
+#: Material's scripts and stylesheets, named by a hash of their content (bundle.a5f9d56c.min.js): a new
+#: content is a new name, so the browser may keep them between reloads. Every other file (the pages, the
+#: playbook's scripts, the search index) has no such header and is fetched again on each reload.
+_CONTENT_NAMED = re.compile(r"/assets/(?:javascripts|stylesheets)/(?:workers/)?[\w-]+\.[0-9a-f]{8}\.min\.(?:js|css)$")
+KEEP = ("Cache-Control", "max-age=31536000, immutable")
 #: How often the watcher looks at the files (MkDocs' default, 0.5 s, was half of the time from a save to
 #: the reloaded page); it looks at playbook.yml, mkdocs.yml, content/ and templates/ only.
 POLLING_INTERVAL = 0.1
@@ -73,6 +78,11 @@ class PlaybookServer(LiveReloadServer):  # type: ignore[misc]  # MkDocs is untyp
 
     def _serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes] | None:
         path = environ["PATH_INFO"]
+        if _CONTENT_NAMED.search(path):
+            def kept(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+                return start_response(status, [*headers, KEEP] if status.startswith("200") else headers, *args)
+
+            return super()._serve_request(environ, kept)  # type: ignore[no-any-return]
         is_page = path.endswith(("/", ".html"))
         if self.problems is None or not is_page or LAST_GOOD in environ.get("QUERY_STRING", ""):
             return super()._serve_request(environ, start_response)  # type: ignore[no-any-return]
