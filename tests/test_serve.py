@@ -275,3 +275,39 @@ def test_the_browser_keeps_only_the_files_named_by_their_content(served: tuple[P
     assert [cache_control(path) for path in named] == ["max-age=31536000, immutable"] * 2
     assert [cache_control(path) for path in ("index.html", "assets/playbook/playbook.js",
                                              "assets/playbook/data.js", "search/search_index.js")] == [None] * 4
+
+
+def test_the_theme_output_is_not_kept_for_what_its_key_cannot_stand_for(tmp_path: Path) -> None:
+    """A context value named only by its address (two builds' objects can share one), a plugin the key does
+    not know, or a page of another kind: no key, so the page's template is rendered as MkDocs renders it."""
+    from mkdocs.structure.pages import Page
+
+    from generator.build import build_into
+    from generator.commands.serve import ThemeOutput
+    from tests.conftest import copy_example
+
+    contexts: list[dict[str, object]] = []
+
+    class Recording(ThemeOutput):
+        def key(self, name: str | None, context: dict[str, object]) -> tuple[object, ...] | None:
+            if context.get("page") is not None and not contexts:
+                contexts.append(dict(context))
+            return super().key(name, context)
+
+    recording = Recording()
+    with recording.installed():
+        build_into(copy_example(tmp_path / "project"), tmp_path / "site")
+    context = contexts[0]
+    assert ThemeOutput().key("main.html", context) is not None
+    assert ThemeOutput().key("main.html", {**context, "widget": object()}) is None
+    assert ThemeOutput().key("main.html", {**context, "widget": ["plain", 1]}) is not None
+
+    class OtherPage(Page):
+        pass
+
+    page = context["page"]
+    other = OtherPage(page.title, page.file, context["config"])  # type: ignore[attr-defined,arg-type]
+    assert ThemeOutput().key("main.html", {**context, "page": other}) is None
+    config = context["config"]
+    config.plugins["tags"] = config.plugins["playbook"]  # type: ignore[attr-defined]
+    assert ThemeOutput().key("main.html", context) is None
