@@ -244,6 +244,8 @@ class ThemeOutput:
         import jinja2
         from mkdocs.theme import Theme
 
+        from ..plugin import THEME_BYTECODE
+
         get_env = Theme.get_env
         output = self
 
@@ -261,6 +263,9 @@ class ThemeOutput:
         def kept_env(theme: Any) -> Any:
             env = get_env(theme)
             env.template_class = KeptTemplate
+            # Environments the plugin's on_env never sees (Material's search makes three to read its language
+            # settings, compiling its language partials on every build) share the compiled templates too.
+            env.bytecode_cache = THEME_BYTECODE
             return env
 
         Theme.get_env = kept_env  # type: ignore[method-assign,assignment]
