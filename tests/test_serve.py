@@ -311,3 +311,29 @@ def test_the_theme_output_is_not_kept_for_what_its_key_cannot_stand_for(tmp_path
     config = context["config"]
     config.plugins["tags"] = config.plugins["playbook"]  # type: ignore[attr-defined]
     assert ThemeOutput().key("main.html", context) is None
+
+
+def test_an_override_that_starts_printing_the_build_time_gets_it_on_every_rebuild(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's time (``build_date_utc``) is left out of the theme output's key while no template prints
+    it; a template override edited to print it while serving makes it part of the key from then on."""
+    from generator.build import build_into
+    from generator.commands.serve import RenderedPages
+    from tests.conftest import copy_example
+
+    config = copy_example(tmp_path / "project")
+    _with_overrides(tmp_path / "project")
+    override = tmp_path / "project" / "overrides" / "main.html"
+    rendered = RenderedPages()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    with rendered.installed():
+        build_into(config, tmp_path / "first")
+    override.write_text('{% extends "base.html" %}\n{% block announce %}Built at {{ build_date_utc.hour }} h'
+                        '{% endblock %}\n', encoding="utf-8")
+    with rendered.installed():
+        build_into(config, tmp_path / "second")
+    assert "Built at 9 h" in (tmp_path / "second" / "facts.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774003600")  # an hour later, the same day: the footer's date stays
+    with rendered.installed():
+        build_into(config, tmp_path / "third")
+    assert "Built at 10 h" in (tmp_path / "third" / "facts.html").read_text(encoding="utf-8")

@@ -169,16 +169,21 @@ def _config_state(config: Any) -> tuple[Any, ...]:
                        if key != "plugins" and key not in UNPRINTED_SETTINGS))
 
 
-def _theme_state(config: Any) -> tuple[Any, ...]:
-    """The theme's folders: Material's and MkDocs' installed templates do not change under a running server;
-    other theme folders' files do (custom_dir): their names, times and sizes."""
+def _installed(folder: str) -> bool:
+    """Whether a theme folder is Material's or MkDocs' own, installed with them."""
     import material
     import mkdocs
 
-    installed = (Path(material.__file__).parent, Path(mkdocs.__file__).parent)
+    return any(Path(folder).is_relative_to(Path(package.__file__).parent)
+               for package in (material, mkdocs) if package.__file__)
+
+
+def _theme_state(config: Any) -> tuple[Any, ...]:
+    """The theme's folders: Material's and MkDocs' installed templates do not change under a running server;
+    other theme folders' files do (custom_dir): their names, times and sizes."""
     state: list[Any] = []
     for folder in config.theme.dirs:
-        if any(Path(folder).is_relative_to(package) for package in installed):
+        if _installed(folder):
             state.append(folder)
             continue
         for path in sorted(Path(folder).rglob("*")):
@@ -208,13 +213,19 @@ class ThemeOutput:
         self._reads_build_date: dict[str, bool] = {}
 
     def _prints_build_date(self, config: Any) -> bool:
-        """Whether a template of the theme mentions ``build_date_utc`` (Material's do not)."""
+        """Whether a template of the theme mentions ``build_date_utc`` (Material's do not): the installed
+        folders' templates are read once, the others' files (custom_dir, which may change) on every build."""
+        def mentions(folder: str, pattern: str) -> bool:
+            return any("build_date_utc" in path.read_text(encoding="utf-8", errors="replace")
+                       for path in Path(folder).rglob(pattern) if path.is_file())
+
         reads = False
         for folder in config.theme.dirs:
+            if not _installed(folder):
+                reads = reads or mentions(folder, "*")
+                continue
             if folder not in self._reads_build_date:
-                self._reads_build_date[folder] = any(
-                    "build_date_utc" in path.read_text(encoding="utf-8", errors="replace")
-                    for path in Path(folder).rglob("*.html"))
+                self._reads_build_date[folder] = mentions(folder, "*.html")
             reads = reads or self._reads_build_date[folder]
         return reads
 
