@@ -51,7 +51,7 @@ _SCRIPT_SRC = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=
 #: content is a new name, so the browser may keep them between reloads. Every other file (the pages, the
 #: playbook's scripts, the search index) has no such header and is fetched again on each reload.
 _CONTENT_NAMED = re.compile(r"/assets/(?:javascripts|stylesheets)/(?:workers/)?[\w-]+\.[0-9a-f]{8}\.min\.(?:js|css)$")
-KEEP = ("Cache-Control", "max-age=31536000, immutable")
+_KEPT_BY_THE_BROWSER = ("Cache-Control", "max-age=31536000, immutable")
 #: How often the watcher looks at the files (MkDocs' default, 0.5 s, was half of the time from a save to
 #: the reloaded page); it looks at playbook.yml, mkdocs.yml, content/ and templates/ only.
 POLLING_INTERVAL = 0.1
@@ -80,7 +80,8 @@ class PlaybookServer(LiveReloadServer):  # type: ignore[misc]  # MkDocs is untyp
         path = environ["PATH_INFO"]
         if _CONTENT_NAMED.search(path):
             def kept(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
-                return start_response(status, [*headers, KEEP] if status.startswith("200") else headers, *args)
+                kept_headers = [*headers, _KEPT_BY_THE_BROWSER] if status.startswith("200") else headers
+                return start_response(status, kept_headers, *args)
 
             return super()._serve_request(environ, kept)  # type: ignore[no-any-return]
         is_page = path.endswith(("/", ".html"))
