@@ -25,6 +25,7 @@ from itertools import chain
 from typing import Any, cast
 
 import cerberus
+import cerberus.schema
 from cerberus import errors as cerberus_errors
 
 from . import phones
@@ -129,16 +130,16 @@ _EXPECTED = {
 }
 
 
-class _TrustedSchemas(set[Any]):
-    """Tells cerberus every schema is already known to be valid.
+class _TrustedDefinition(cerberus.schema.DefinitionSchema):  # type: ignore[misc]
+    """A schema of :mod:`generator.schema` as cerberus holds it, trusted to be a valid cerberus schema.
 
-    Cerberus re-checks a schema's own rules once per process, which costs more than
-    validating the whole playbook; the test suite checks :data:`schema.PLAYBOOK` with
-    plain cerberus instead (``test_schema_is_a_valid_cerberus_schema``).
+    Cerberus checks a schema's own rules once per process, and before it looks up whether it has, it
+    hashes the whole schema: either costs more than checking a playbook against it. The test suite
+    checks each schema with plain cerberus instead (``test_schema_is_a_valid_cerberus_schema``).
     """
 
-    def __contains__(self, item: object) -> bool:
-        return True
+    def validate(self, schema: Any = None) -> None:
+        pass
 
 
 class _UnsortedErrors(cerberus_errors.ErrorList):  # type: ignore[misc]
@@ -162,8 +163,6 @@ class _NoSchemaTree:
 
 class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
     """Cerberus with the playbook's own value checks, in time linear in the number of errors."""
-
-    _valid_schemas = _TrustedSchemas()
 
     @property
     def _errors(self) -> _UnsortedErrors:
@@ -326,8 +325,21 @@ def _shape_message(error: Any, root: S.Schema, suggestions: Suggestions) -> tupl
     return path, message.format(*error.info, constraint=error.constraint, field=error.field, value=error.value), ""
 
 
+#: Each schema as cerberus holds it (its shortcuts expanded), by the schema's id: made once per process,
+#: not once per file checked.
+_DEFINITIONS: dict[int, tuple[S.Schema, _TrustedDefinition]] = {}
+
+
+def _shape_validator(root: S.Schema, suggestions: Suggestions) -> _ShapeValidator:
+    kept = _DEFINITIONS.get(id(root))
+    if kept is None or kept[0] is not root:
+        # Made for a validator of its own that checks nothing, so that no checked document stays referenced.
+        kept = _DEFINITIONS[id(root)] = (root, _TrustedDefinition(_ShapeValidator(), root))
+    return _ShapeValidator(kept[1], error_handler=_Leaves, suggestions=suggestions)
+
+
 def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
-    validator = _ShapeValidator(root, error_handler=_Leaves, suggestions=report.suggestions)
+    validator = _shape_validator(root, report.suggestions)
     # No normalisation: the schema has no defaults or coercions, and skipping it halves the time.
     if validator.validate(report.source.data, normalize=False):
         return
