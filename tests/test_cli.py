@@ -192,3 +192,19 @@ def test_validate_loads_neither_mkdocs_nor_the_model_nor_the_signing_code() -> N
              " if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_validate_leaves_the_cycle_collector_as_it_found_it(broken: Path, collecting: bool) -> None:
+    """`playbook validate` turns the collector off while it checks; a caller in the same process (a test, a
+    tool) finds it as before, also when the playbook is invalid and the command exits 1."""
+    import gc
+
+    (gc.enable if collecting else gc.disable)()
+    try:
+        assert run("validate", str(MINIMAL), *AS_OF)[0] == 0
+        assert gc.isenabled() is collecting
+        assert run("validate", str(broken), *AS_OF)[0] == 1
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
