@@ -880,11 +880,12 @@ def texts_are_not_cut_by_a_comment(c: _Checked) -> None:
     for path, start in source.value_positions.items():
         if not 0 < start.line <= len(source.lines) or source.styles.get(path):
             continue
-        line = source.lines[start.line - 1]
-        value = value_at(c.data, path)
-        if not isinstance(value, str) or line[start.column - 1:start.column] in ("'", '"'):
+        written = source.lines[start.line - 1][start.column - 1:]
+        if "#" not in written:  # no comment after the value: most values, and no need to look the value up
             continue
-        written = line[start.column - 1:]
+        value = value_at(c.data, path)
+        if not isinstance(value, str) or written[:1] in ("'", '"'):
+            continue
         if written.startswith(value) and (cut := _CUT_BY_COMMENT.match(written[len(value):])):
             c.report.add(path, f"the text ends where ' #' starts a YAML comment: '{_excerpt(cut.group(1))}' was "
                                "dropped", "warning", hint="put the whole text in quotes if it belongs to it")
