@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -358,23 +357,24 @@ def diff(obj: dict[str, Any], old: str, new: str, output_format: str) -> None:
     click.echo(show(changes, old_name, new_name).rstrip("\n"))
 
 
-class _MkDocsMessages(logging.Handler):
-    """Prints MkDocs' warnings (and progress, when verbose). Errors are not printed here: they
-    arrive in the BuildError, which the command prints once."""
-
-    def __init__(self, verbose: bool) -> None:
-        super().__init__(logging.INFO if verbose else logging.WARNING)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR:
-            return
-        message = record.getMessage()
-        if record.levelno == logging.WARNING and "warning:" not in message:
-            message = f"warning: {message}"
-        click.echo(message, err=True)
-
-
 def _log_mkdocs(verbose: bool) -> None:
+    import logging  # here, not at the top: `playbook validate` runs no MkDocs and logs nothing
+
+    class _MkDocsMessages(logging.Handler):
+        """Prints MkDocs' warnings (and progress, when verbose). Errors are not printed here: they
+        arrive in the BuildError, which the command prints once."""
+
+        def __init__(self, verbose: bool) -> None:
+            super().__init__(logging.INFO if verbose else logging.WARNING)
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                return
+            message = record.getMessage()
+            if record.levelno == logging.WARNING and "warning:" not in message:
+                message = f"warning: {message}"
+            click.echo(message, err=True)
+
     logger = logging.getLogger("mkdocs")
     logger.handlers = [_MkDocsMessages(verbose)]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)

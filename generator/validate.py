@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
@@ -76,6 +75,8 @@ class Suggestions:
         self._asked[kind] = self._asked.get(kind, 0) + 1
         if self._asked[kind] > SUGGEST_FIRST:
             return []
+        import difflib  # here, not at the top: a valid playbook asks for no suggestions
+
         return difflib.get_close_matches(wrong, self._shortlist(wrong, self.ordered(choices)), n=n, cutoff=cutoff)
 
     def _shortlist(self, wrong: str, ordered: list[str]) -> list[str]:

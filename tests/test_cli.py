@@ -185,11 +185,13 @@ def test_private_file_goes_with_one_path_only(broken: Path, tmp_path: Path) -> N
 
 
 def test_validate_loads_neither_mkdocs_nor_the_model_nor_the_signing_code() -> None:
-    """`playbook validate` runs on every save (pre-commit, the editor): it imports only what checking needs."""
+    """`playbook validate` runs on every save (pre-commit, the editor): it imports only what checking needs
+    (not logging, which only the commands that run MkDocs set up, nor difflib, which only suggests names for
+    wrong ones)."""
     probe = ("import sys\nfrom generator.cli import cli\n"
              "try:\n    cli(['validate', 'playbook.yml', '--as-of', '2026-06-01'])\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('mkdocs', 'material', 'generator.model', 'generator.sign', 'generator.render')"
-             " if m in sys.modules))")
+             "print(sorted(m for m in ('mkdocs', 'material', 'generator.model', 'generator.sign', 'generator.render',"
+             " 'logging', 'difflib') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
 
