@@ -560,11 +560,14 @@ def email_problem(address: str) -> str | None:
 @meaning
 def contact_channels_look_right(c: _Checked) -> None:
     """Phone numbers and e-mail addresses of the contacts look like ones."""
-    regions = phones.regions(c.data)
+    regions: dict[str, str | None] | None = None  # found (with phonenumbers) at the first contact with a number
     for c_index, contact in _entries(c.data, "contacts"):
         ident = contact.get("id")
+        if regions is None and any(channel.get("type") in phones.PHONE_TYPES for _, channel in
+                                   _entries(contact, "channels")):
+            regions = phones.regions(c.data)
         _check_channel_values(c.report, ("contacts", c_index), contact,
-                              regions.get(ident) if isinstance(ident, str) else None)
+                              regions.get(ident) if regions is not None and isinstance(ident, str) else None)
 
 
 def validate_private(source: Source, regions: dict[str, str | None]) -> list[Problem]:

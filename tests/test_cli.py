@@ -210,3 +210,23 @@ def test_validate_leaves_the_cycle_collector_as_it_found_it(broken: Path, collec
         assert gc.isenabled() is collecting
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(("written", "loaded"), [
+    ("{type: mobile, value: +43 660 000 0001}", ["phonenumbers"]),
+    ("{type: email, value: alice@example.test}", ["email_validator"]),
+    ("{type: pager, value: '4711'}", []),
+])
+def test_validate_imports_the_number_and_address_libraries_only_for_a_playbook_with_one(
+        tmp_path: Path, written: str, loaded: list[str]) -> None:
+    """phonenumbers and email-validator take a tenth of `playbook validate` to import: a playbook with no phone
+    number (or no e-mail address) to check, one whose contacts are all in contacts.private.yml say, skips them."""
+    text = edit(MINIMAL.read_text(), "      - {type: mobile, value: +43 660 000 0001}\n", f"      - {written}\n")
+    text = edit(text, "      - {type: email, value: bob@example.test}\n", "      - {type: radio, value: Channel 4}\n")
+    (tmp_path / "playbook.yml").write_text(text)
+    probe = ("import sys\nfrom generator.cli import cli\n"
+             "try:\n    cli(['validate', 'playbook.yml', '--as-of', '2026-06-01'])\nexcept SystemExit as exit:\n"
+             "    print(exit.code)\n"
+             "print(sorted(m for m in ('phonenumbers', 'email_validator') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-2:] == ["0", str(loaded)]
