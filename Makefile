@@ -54,9 +54,10 @@ catalogues: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench
 
-## Time `playbook validate` of the example as a whole process (wall and CPU), and at 1x, 4x and 16x its size.
+## Time `playbook validate` of the example as a whole process (wall and CPU), and at 1x, 4x and 16x its size;
+## AGAINST=/path/to/another/checkout times that one in turn with this one (before and after a change).
 bench-validate: $(VENV)/.installed-test
-	$(BIN)/python -m benchmarks.validate
+	$(BIN)/python -m benchmarks.validate $(if $(AGAINST),--against $(AGAINST))
 
 ## Time live editing: from saving playbook.yml to the reloaded page in Chromium, under `playbook serve`.
 bench-serve: $(VENV)/.installed-test

@@ -1,19 +1,25 @@
-"""`playbook validate` timed as a whole process: `make bench-validate` (or `python -m benchmarks.validate [RUNS]`).
+"""`playbook validate` timed as a whole process: `make bench-validate`, or
+`python -m benchmarks.validate [--runs N] [--against OTHER_CHECKOUT]`.
 
-Runs `playbook validate playbook.yml` of the example (with its two translation files) as a subprocess RUNS
-times (default 7) and prints the median wall time and the median CPU time (user + system, from the kernel's
-accounting of the finished children, resource.getrusage) with the load average before and after: on a
-shared machine the wall time stretches with the load, the CPU time much less, so the CPU time is the
+Runs `playbook validate playbook.yml` of the example (with its two translation files) as a subprocess N
+times (default 7) and prints the median wall time and the median CPU time (user + system, from the
+kernel's accounting of the finished children, resource.getrusage) with the load average before and after:
+on a shared machine the wall time stretches with the load, the CPU time much less, so the CPU time is the
 estimate of the wall time on a quiet machine. Then the same for synthetic playbooks at 1x, 4x and 16x the
 example's size (benchmarks.bench.scaled; with the example's two translation files, which translate the
 example's entries and declare the copies' texts untranslated, so they are checked against every copy),
-with the CPU time each 100 KB added since the scale before costs: about the same from 4x to
-16x as from 1x to 4x when validation is linear in the playbook's size (the process start is in every run,
-so the time per 100 KB of the whole file is no measure of that).
+with the CPU time each 100 KB added since the scale before costs: about the same from 4x to 16x as from
+1x to 4x when validation is linear in the playbook's size (the process start is in every run, so the time
+per 100 KB of the whole file is no measure of that).
+
+With ``--against`` another checkout of the project (an older commit: ``git worktree add /tmp/before
+main``) is timed the same way, its runs in turn with this one's (this, other, this, other, …) so that a
+change in the machine's load hits both alike, and the ratio this ÷ other is printed.
 """
 
 from __future__ import annotations
 
+import argparse
 import compileall
 import os
 import resource
@@ -39,52 +45,83 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_runs(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
-    """The median wall and CPU seconds of ``runs`` runs of ``command`` (after one run not counted, which
-    fills the file cache)."""
-    subprocess.run(command, cwd=cwd, check=False, capture_output=True)
-    walls, cpus = [], []
+def _command(checkout: Path) -> tuple[list[str], dict[str, str]]:
+    """`playbook validate playbook.yml` with the package of ``checkout`` (run in a folder without one)."""
+    return ([sys.executable, "-m", "generator", "validate", "playbook.yml"],
+            {**os.environ, "PYTHONPATH": str(checkout)})
+
+
+def timed_runs(checkouts: list[Path], cwd: Path, runs: int) -> list[tuple[float, float]]:
+    """For each checkout, the median wall and CPU seconds of ``runs`` runs in ``cwd``, the checkouts' runs
+    in turn (after one run of each not counted, which fills the file cache)."""
+    commands = [_command(checkout) for checkout in checkouts]
+    for command, env in commands:
+        subprocess.run(command, cwd=cwd, env=env, check=False, capture_output=True)
+    walls: list[list[float]] = [[] for _ in checkouts]
+    cpus: list[list[float]] = [[] for _ in checkouts]
     for _ in range(runs):
-        cpu, started = _children_cpu(), time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, check=False, capture_output=True)
-        walls.append(time.perf_counter() - started)
-        cpus.append(_children_cpu() - cpu)
-        if done.returncode not in (0, 1):  # 1: the playbook has errors, which is still a measured validation
-            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr.decode(errors='replace')}")
-    return statistics.median(walls), statistics.median(cpus)
+        for index, (command, env) in enumerate(commands):
+            cpu, started = _children_cpu(), time.perf_counter()
+            done = subprocess.run(command, cwd=cwd, env=env, check=False, capture_output=True)
+            walls[index].append(time.perf_counter() - started)
+            cpus[index].append(_children_cpu() - cpu)
+            if done.returncode not in (0, 1):  # 1: the playbook has errors, which is still a measured validation
+                raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr.decode(errors='replace')}")
+    return [(statistics.median(wall), statistics.median(cpu)) for wall, cpu in zip(walls, cpus, strict=True)]
 
 
 def _load() -> str:
     return "/".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def _project(folder: Path, factor: int | None) -> int:
+    """The example's playbook.yml (``factor`` None: as written) or a copy scaled ``factor`` times, with the
+    translation files, in ``folder``; the size of playbook.yml."""
+    for translation in ROOT.glob("playbook.*.yml"):
+        shutil.copy(translation, folder / translation.name)
+    path = folder / "playbook.yml"
+    if factor is None:
+        shutil.copy(ROOT / "playbook.yml", path)
+    else:
+        example = yaml.safe_load((ROOT / "playbook.yml").read_text(encoding="utf-8"))
+        path.write_text(yaml.safe_dump(scaled(example, factor), sort_keys=False, allow_unicode=True),
+                        encoding="utf-8")
+    return path.stat().st_size
+
+
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else RUNS
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.validate", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"runs of each measurement (default {RUNS})")
+    parser.add_argument("--against", type=Path, help="another checkout of the project, timed in turn with this one")
+    arguments = parser.parse_args()
+    checkouts = [ROOT, *([arguments.against.resolve()] if arguments.against else [])]
     # An installed wheel is byte-compiled by pip; an editable checkout is not, and where
     # PYTHONDONTWRITEBYTECODE is set every run would recompile the package (as bench.py does).
-    import generator
-
-    compileall.compile_dir(Path(generator.__file__).parent, quiet=1)
-    command = [str(Path(sys.executable).parent / "playbook"), "validate", "playbook.yml"]
-    print(f"machine: {os.cpu_count()} CPUs; median of {runs} runs; load average (1/5/15 min) now {_load()}")
-    wall, cpu = timed_runs(command, ROOT, runs)
-    print(f"example (playbook.yml and its 2 translation files): wall {wall:.3f} s, CPU {cpu:.3f} s; "
-          f"load after {_load()}")
-    example = yaml.safe_load((ROOT / "playbook.yml").read_text(encoding="utf-8"))
-    print(f"{'scale':>5} {'KB':>6} {'wall s':>7} {'CPU s':>6} {'added CPU ms/100 KB':>19} {'load after':>16}")
-    before: tuple[int, float] | None = None
-    for factor in SCALES:
+    for checkout in checkouts:
+        compileall.compile_dir(checkout / "generator", quiet=1)
+    print(f"machine: {os.cpu_count()} CPUs; median of {arguments.runs} runs; load average (1/5/15 min) now "
+          f"{_load()}")
+    if arguments.against:
+        print(f"this checkout: {ROOT}; other (in turn with it): {checkouts[1]}")
+    names = ["this", "other"][:len(checkouts)]
+    print(f"{'playbook':>9} {'KB':>5} | " + " | ".join(
+        f"{name + ' wall s':>12} {name + ' CPU s':>11} {'added CPU ms/100 KB':>19}" for name in names)
+        + (f" | {'CPU this/other':>14}" if arguments.against else "") + f" | {'load after':>14}")
+    before: list[tuple[int, float]] = []
+    for factor in (None, *SCALES):
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "playbook.yml"
-            for translation in ROOT.glob("playbook.*.yml"):
-                shutil.copy(translation, Path(folder) / translation.name)
-            path.write_text(yaml.safe_dump(scaled(example, factor), sort_keys=False, allow_unicode=True),
-                            encoding="utf-8")
-            size = path.stat().st_size
-            wall, cpu = timed_runs(command, Path(folder), runs)
-        added = f"{(cpu - before[1]) * 1e3 / ((size - before[0]) / 1e5):.1f}" if before else "-"
-        print(f"{factor:>4}x {size / 1e3:>6.0f} {wall:>7.3f} {cpu:>6.3f} {added:>19} {_load():>16}")
-        before = (size, cpu)
+            size = _project(Path(folder), factor)
+            figures = timed_runs(checkouts, Path(folder), arguments.runs)
+        columns = []
+        for index, (wall, cpu) in enumerate(figures):
+            added = (f"{(cpu - before[index][1]) * 1e3 / ((size - before[index][0]) / 1e5):.1f}"
+                     if factor not in (None, SCALES[0]) else "-")
+            columns.append(f"{wall:>12.3f} {cpu:>11.3f} {added:>19}")
+        ratio = f" | {figures[0][1] / figures[1][1]:>14.2f}" if arguments.against else ""
+        label = "example" if factor is None else f"{factor}x"
+        print(f"{label:>9} {size / 1e3:>5.0f} | " + " | ".join(columns) + ratio + f" | {_load():>14}")
+        if factor is not None:
+            before = [(size, cpu) for _, cpu in figures]
 
 
 if __name__ == "__main__":
