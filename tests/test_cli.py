@@ -192,3 +192,16 @@ def test_validate_loads_neither_mkdocs_nor_the_model_nor_the_signing_code() -> N
              " if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(("command", "default"), [
+    ("build", "as in mkdocs.yml, else internal"),
+    ("pdf", "as in mkdocs.yml, else internal"),
+    ("exercise", "as in mkdocs.yml, else internal"),
+    ("publish", "public; 'internal' is refused: a branch is served to whoever reaches the site"),
+])
+def test_every_command_describes_edition_in_the_same_words_and_says_its_default(command: str, default: str) -> None:
+    code, output = run(command, "--help")
+    assert code == 0, output
+    option = " ".join(output.split("--edition [internal|public]", 1)[1].split("\n  -", 1)[0].split())
+    assert option == f"public: leave out private contact details (default: {default})."
