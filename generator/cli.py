@@ -605,17 +605,22 @@ def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path
 @playbook_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report here (Markdown; put it in content/ to add it to the site) instead of printing it.")
+@click.option("--language", metavar="TAG", default=None,
+              help="The language of the report, as a BCP 47 tag: en, de, sr-Latn, sr-Cyrl (default: the playbook's "
+                   "document.language). The plan's texts are in it where the plan is translated into it.")
 @click.pass_obj
-def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None) -> None:
+def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None, language: str | None) -> None:
     """Compare an exported exercise (or incident) LOG with the plan in PATH: deadlines met or missed, items done late
     or never, messages copied, roles that never acted, the call tree; and propose findings to paste."""
     from . import open_playbook
-    from .afteraction import after_action as compare
-    from .afteraction import read_log, report_markdown
+    from .afteraction import read_log, report_in, report_language
 
     with _user_errors(obj["debug"]):
         playbook = open_playbook(path, display_name=str(path)).playbook
-        text = report_markdown(playbook, compare(playbook, read_log(log)))
+        chosen, warnings = report_language(playbook, language)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        text = report_in(playbook, read_log(log), chosen)
         if output is not None:
             from .paths import check_output_file
 

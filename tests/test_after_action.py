@@ -188,3 +188,39 @@ def test_a_filing_logged_before_awareness_is_not_counted_as_met(tmp_path: Path) 
     assert "Exercise: the Initial notification to Austrian Financial Market Authority (FMA) - DORA major " \
            "ICT-related incident is logged as filed before awareness (2026-03-27 08:00 UTC); check the times in " \
            "the log." in output
+
+
+def test_the_report_speaks_the_language_asked_for_in_its_words_and_its_times(tmp_path: Path) -> None:
+    """German words from the site's catalogue, times as German writes them (Babel: the site's medium form, the zone as
+    German names it); the plan's texts as the plan's German translation gives them (here: in English)."""
+    (tmp_path / "log.json").write_text(json.dumps(_log()), encoding="utf-8")
+    code, output = invoke("after-action", str(tmp_path / "log.json"), str(EXAMPLE), "--language", "de")
+    assert code == 0, output
+    assert output.splitlines()[:8] == [
+        "# Nachbereitungsbericht: Übung ransomware", "",
+        "**ÜBUNG**: Nichts in diesem Bericht ist ein echter Vorfall.", "",
+        "Protokoll von 27.03.2026, 10:00:00 MEZ bis 30.03.2026, 12:00:00 MESZ, geführt mit Version 3.1 des Handbuchs "
+        "von Danubia Pay AG.", "",
+        "## Behördenfristen", ""]
+    assert _row(output, "DORA major ICT-related incident: Initial notification |").endswith(
+        "| 28.03.2026, 10:00:00 MEZ | 28.03.2026, 11:00:00 MEZ | verspätet |")
+    assert _row(output, "Notification to the supervisory authority |").endswith(
+        "| 30.03.2026, 11:00:00 MESZ | nicht eingereicht | versäumt |")
+    assert _row(output, "(assess-alarm,").endswith(
+        "| 27.03.2026, 10:15:00 MEZ | 27.03.2026, 10:10:00 MEZ | rechtzeitig |")
+    assert _row(output, "(covert-drafts,").endswith(
+        "| - | nie | nicht gezählt: Beginn der Phase „Covert preparation“ nicht erfasst |")
+    assert "| Holding statement | Communication lead, Legal counsel | 2 | Regel nicht eingehalten |" in output
+    assert "| Eva Huber &#40;Data protection officer, Hauptverantwortlich&#41; | Signal: +43 660 5559110 | " \
+           "keine Antwort | 30 |" in output
+    assert "  - finding: 'Übung: Initial notification an Austrian Financial Market Authority (FMA) - DORA major " \
+           "ICT-related incident wurde verspätet eingereicht (28.03.2026, 09:00:00 UTC).'\n    owner: ciso\n" in output
+    assert "  - finding: 'Test der Alarmierungskette: Niemand der Rolle Data protection officer hat sich gemeldet.'\n" \
+        in output
+
+
+def test_a_report_language_without_a_catalogue_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "log.json").write_text(json.dumps(_log()), encoding="utf-8")
+    assert invoke("after-action", str(tmp_path / "log.json"), str(EXAMPLE), "--language", "fr") == (
+        1, "language 'fr': the site's words are not translated into it; languages with a catalogue: en, de, sr-Cyrl, "
+           "sr-Latn (see README, For translators)\n")
