@@ -289,7 +289,7 @@ def after_action(playbook: Playbook, log: Log) -> Report:
                     else _("%(source)s: the %(stage)s to %(regulator)s was not filed by its deadline (%(due)s).")
                 report.findings.append(_finding(words % {**values, "due": _utc(d.due)}, d.regulator.owner))
             report.deadlines.append((f"{d.regulator.name}: {d.stage.name}", d.regulator.id, d.due, d.filed, status))
-    milestones = {f"milestone:{m}": item.id for m, (_, item) in playbook.milestones.items()}
+    milestones = {f"milestone:{m}": item.id for m, (_phase, item) in playbook.milestones.items()}
     for phase in phases:
         for item in phase.checklist:
             if scenario and item.scenarios and scenario.id not in item.scenarios:
