@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Serbian Cyrillic text on purpose: its letters look like Latin ones)
 """`playbook after-action LOG` (issue 17, part 4): an exported log compared with the plan; malformed logs refused.
 
 The log below is written by hand. Awareness 2026-03-27 09:00 UTC (10:00 in Vienna): the DORA initial
@@ -10,6 +11,7 @@ time), the convening of the team (30 minutes) at 09:45 (late).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +226,24 @@ def test_a_report_language_without_a_catalogue_is_refused_in_one_line(tmp_path: 
     assert invoke("after-action", str(tmp_path / "log.json"), str(EXAMPLE), "--language", "fr") == (
         1, "language 'fr': the site's words are not translated into it; languages with a catalogue: en, de, sr-Cyrl, "
            "sr-Latn (see README, For translators)\n")
+
+
+@pytest.mark.parametrize(("tag", "first_lines"), [
+    ("sr-Cyrl", ["# Извештај након акције: вежба ransomware", "",
+                 "**ВЕЖБА**: ништа у овом извештају није стварни инцидент.", "",
+                 "Дневник од 27. 3. 2026. 10:00:00 CET до 30. 3. 2026. 12:00:00 CEST, вођен уз верзију 3.1 приручника "
+                 "организације Danubia Pay AG."]),
+    # No catalogue for French: English, and a warning that says so (as a build says it).
+    ("fr", ["warning: language 'fr': the site's words are not translated into it; languages with a catalogue: en, de, "
+            "sr-Cyrl, sr-Latn (see README, For translators); the report's words are in English",
+            "# After-action report: exercise of ransomware"]),
+])
+def test_without_language_the_report_speaks_the_plans(tmp_path: Path, tag: str, first_lines: list[str]) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    plan = tmp_path / "playbook.yml"  # the plan written in another language, with no translations
+    plan.write_text(re.sub(r"\n  translations: .*", "", text.replace("\n  language: en ", f"\n  language: {tag} ")),
+                    encoding="utf-8")
+    (tmp_path / "log.json").write_text(json.dumps(_log()), encoding="utf-8")
+    code, output = invoke("after-action", str(tmp_path / "log.json"), str(plan))
+    assert code == 0, output
+    assert output.splitlines()[:len(first_lines)] == first_lines
