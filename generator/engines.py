@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from . import csp
-from .a11y import label_task_boxes
+from .a11y import label_task_boxes, untab_hidden_palette
 from .errors import BuildError
 
 #: The engines `playbook build --engine` and the plugin's ``engine:`` setting accept; the first is the default.
@@ -253,8 +253,9 @@ def _probe_hashes(prepared: Prepared, depths: set[int]) -> dict[int, set[str]]:
 
 
 def finish(prepared: Prepared, site: Path) -> None:
-    """Do to Zensical's HTML what the plugin's page hooks do to MkDocs': tick boxes named, the 404 page's
-    links relative to the site, and the Content-Security-Policy first in every page's ``<head>``."""
+    """Do to Zensical's HTML what the plugin's page hooks do to MkDocs': tick boxes named (and Zensical's
+    hidden colour-scheme option out of the tab order), the 404 page's links relative to the site, and the
+    Content-Security-Policy first in every page's ``<head>``."""
     pages = sorted(site.rglob("*.html"))
     depths = {len(page.relative_to(site).parts) - 1 for page in pages}
     allowed = _probe_hashes(prepared, depths)
@@ -262,7 +263,7 @@ def finish(prepared: Prepared, site: Path) -> None:
     for page in pages:
         relative = page.relative_to(site)
         html = page.read_text(encoding="utf-8")
-        html = prepared.plugin._html_language(label_task_boxes(html))
+        html = prepared.plugin._html_language(untab_hidden_palette(label_task_boxes(html)))
         if relative.as_posix() == "404.html":
             html = _relative_404(html)
         policy = csp.policy(allowed[len(relative.parts) - 1] | listed)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import material
 
-from generator.a11y import THEME_OVERRIDES, label_task_boxes
+from generator.a11y import THEME_OVERRIDES, label_task_boxes, untab_hidden_palette
 
 BOX = ('<label class="task-list-control"><input type="checkbox" disabled/>'
        '<span class="task-list-indicator"></span></label>')
@@ -42,3 +42,12 @@ def test_the_search_partial_differs_from_materials_only_by_the_dialog_name() -> 
     body = ours.split("-#}\n", 1)[1]
     assert body == theirs.split("-#}\n", 1)[1].replace(
         'role="dialog">', 'role="dialog" aria-label="{{ lang.t(\'search\') }}">', 1)
+
+
+def test_zensicals_hidden_palette_option_leaves_the_tab_order() -> None:
+    html = ('<form class="md-header__option" data-md-component="palette"><input class="md-option" '
+            'data-md-color-scheme="default"  aria-hidden="true"  type="radio" name="__palette" id="__palette_0">'
+            '</form><input type="radio" name="__palette" id="__palette_1">')
+    assert untab_hidden_palette(html) == html.replace('<input class="md-option"',
+                                                      '<input tabindex="-1" class="md-option"', 1)
+    assert untab_hidden_palette(untab_hidden_palette(html)) == untab_hidden_palette(html)  # once

@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import build
 from generator.engines import ENGINES
-from tests.browser import test_csp, test_incident_tools, test_offline_site
+from tests.browser import test_accessibility, test_csp, test_incident_tools, test_offline_site
 from tests.browser.conftest import Visit, visiting
 from tests.conftest import copy_example
 
@@ -71,3 +71,13 @@ def test_the_guarantee_holds(engine_visit: Visit, check: Callable[[Visit], None]
 ])
 def test_search_works_offline(engine_visit: Visit, query: str, expected: str) -> None:
     test_offline_site.test_search_works_offline(engine_visit, query, expected)
+
+
+@pytest.mark.parametrize("width", test_accessibility.WIDTHS)
+def test_no_page_has_an_axe_violation(browser: Any, engine_site: Path, width: int) -> None:
+    test_accessibility.test_no_page_has_an_axe_violation(browser, engine_site, width)
+
+
+@pytest.mark.parametrize("width", test_accessibility.WIDTHS)
+def test_not_found_page_has_no_axe_violation(browser: Any, engine_site: Path, width: int) -> None:
+    test_accessibility.test_not_found_page_has_no_axe_violation(browser, engine_site, width)
