@@ -391,6 +391,15 @@ SIGNING_VARIABLE = "PLAYBOOK_SIGNING_KEY"
 PASSPHRASE_VARIABLE = "PLAYBOOK_PASSPHRASE"
 #: The engines `build --engine` takes; engines.ENGINES, without the import.
 ENGINE_NAMES = ("mkdocs", "zensical")
+
+
+def edition_option(default: Edition | None = None,
+                   default_text: str = "as in mkdocs.yml, else internal") -> Callable[..., Any]:
+    """--edition, written once: build, pdf and exercise default to mkdocs.yml's; publish to public."""
+    return click.option("--edition", type=click.Choice(EDITIONS), default=default,
+                         help=f"public: leave out private contact details (default: {default_text}).")
+
+
 sign_option = click.option(
     "--sign", "signing_key", type=click.Path(dir_okay=True, path_type=Path), default=None, envvar=SIGNING_VARIABLE,
     help=f"Sign with this Ed25519 private key (OpenSSH), whose public half is committed as signing.pub "
@@ -402,8 +411,7 @@ sign_option = click.option(
 @config_option
 @click.option("--strict/--no-strict", default=None,
               help="Fail on any warning (MkDocs' strict mode; default: as in mkdocs.yml, else off).")
-@click.option("--edition", type=click.Choice(EDITIONS), default=None,
-              help="public: leave out private contact details (default: as in mkdocs.yml, else internal).")
+@edition_option()
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 @sign_option
 @click.option("--language", metavar="TAG", default=None,
@@ -522,8 +530,7 @@ def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
 @click.option("--branch", default="gh-pages", show_default=True, help="Branch the versions are kept on.")
 @click.option("--push", is_flag=True, help="Push the branch to --remote (the only step that uses the network).")
 @click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
-@click.option("--edition", type=click.Choice(EDITIONS), default="public", show_default=True,
-              help="The edition published; 'internal' is refused: a branch is served to whoever reaches the site.")
+@edition_option("public", "public; 'internal' is refused: a branch is served to whoever reaches the site")
 @sign_option
 @click.pass_obj
 def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple[str, ...], branch: str, push: bool,
@@ -577,8 +584,7 @@ def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) 
 @config_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The playbook PDF (default: dist/<organisation>-<version>-playbook.pdf); the cards go beside it.")
-@click.option("--edition", type=click.Choice(EDITIONS), default=None,
-              help="public: leave out private contact details.")
+@edition_option()
 @click.pass_obj
 def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Edition | None) -> None:
     """Print the whole playbook, and a wallet card per role, as PDFs (headless Chromium, offline)."""
@@ -596,8 +602,7 @@ def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Ed
 @config_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The PDF (default: dist/<organisation>-<version>-exercise-<scenario>.pdf).")
-@click.option("--edition", type=click.Choice(EDITIONS), default=None,
-              help="public: leave out private contact details.")
+@edition_option()
 @click.pass_obj
 def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path | None,
              edition: Edition | None) -> None:
@@ -616,17 +621,22 @@ def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path
 @playbook_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report here (Markdown; put it in content/ to add it to the site) instead of printing it.")
+@click.option("--language", metavar="TAG", default=None,
+              help="The language of the report, as a BCP 47 tag: en, de, sr-Latn, sr-Cyrl (default: the playbook's "
+                   "document.language). The plan's texts are in it where the plan is translated into it.")
 @click.pass_obj
-def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None) -> None:
+def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None, language: str | None) -> None:
     """Compare an exported exercise (or incident) LOG with the plan in PATH: deadlines met or missed, items done late
     or never, messages copied, roles that never acted, the call tree; and propose findings to paste."""
     from . import open_playbook
-    from .afteraction import after_action as compare
-    from .afteraction import read_log, report_markdown
+    from .afteraction import read_log, report_in, report_language
 
     with _user_errors(obj["debug"]):
         playbook = open_playbook(path, display_name=str(path)).playbook
-        text = report_markdown(playbook, compare(playbook, read_log(log)))
+        chosen, warnings = report_language(playbook, language)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        text = report_in(playbook, read_log(log), chosen)
         if output is not None:
             from .paths import check_output_file
 

@@ -230,3 +230,16 @@ def test_validate_imports_the_number_and_address_libraries_only_for_a_playbook_w
              "print(sorted(m for m in ('phonenumbers', 'email_validator') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-2:] == ["0", str(loaded)]
+
+
+@pytest.mark.parametrize(("command", "default"), [
+    ("build", "as in mkdocs.yml, else internal"),
+    ("pdf", "as in mkdocs.yml, else internal"),
+    ("exercise", "as in mkdocs.yml, else internal"),
+    ("publish", "public; 'internal' is refused: a branch is served to whoever reaches the site"),
+])
+def test_every_command_describes_edition_in_the_same_words_and_says_its_default(command: str, default: str) -> None:
+    code, output = run(command, "--help")
+    assert code == 0, output
+    option = " ".join(output.split("--edition [internal|public]", 1)[1].split("\n  -", 1)[0].split())
+    assert option == f"public: leave out private contact details (default: {default})."
