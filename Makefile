@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint unit golden bench bench-serve bench-hostile mutants catalogues clean
+.PHONY: site test lint unit golden bench bench-validate bench-serve bench-hostile mutants catalogues clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ catalogues: $(VENV)/.installed-test
 ## Time validation, page generation and both engines' builds at 1x, 4x, 16x and 64x the example; print sizes.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench
+
+## Time `playbook validate` of the example as a whole process (wall and CPU), and at 1x, 4x and 16x its size;
+## AGAINST=/path/to/another/checkout times that one in turn with this one (before and after a change).
+bench-validate: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.validate $(if $(AGAINST),--against $(AGAINST))
 
 ## Time live editing: from saving playbook.yml to the reloaded page in Chromium, under `playbook serve`.
 bench-serve: $(VENV)/.installed-test

@@ -3,8 +3,12 @@
 Runs `playbook serve` on the example (a copy) and opens a checklist page in headless Chromium. Each edit
 rewrites one checklist item's text in playbook.yml and takes the time from the moment the file is written
 to the moment the reloaded page shows the new text: the watcher noticing the save, the rebuild, the
-browser being told, reloading and rendering. Then one invalid save (the time until the browser shows the
-problems instead of the page) and its fix. Prints each figure and the median, with the machine's load.
+browser being told, reloading and rendering. Each edit's time is also split in two at the moment
+the server tells browsers the site is rebuilt (a second long-poll of MkDocs' /livereload/, as the page's own
+reload script makes): save to rebuilt (the watcher and the rebuild), and rebuilt to shown (the browser
+told, reloading the page and its files from the server, rendering). Then one invalid save (the time until
+the browser shows the problems instead of the page) and its fix. Prints each figure and the median, with
+the machine's load.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -45,6 +50,25 @@ def _wait_for_server(url: str, seconds: float = 120) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url}: the server did not answer within {seconds} s")
+
+
+def _epoch(url: str) -> int:
+    """The server's current version of the site (MkDocs' live-reload epoch: answered at once for epoch 0)."""
+    with urllib.request.urlopen(f"{url}livereload/0/0", timeout=10) as response:
+        return int(response.read())
+
+
+def _rebuilt_after(url: str, epoch: int) -> list[float]:
+    """Starts waiting for the server to announce a version after ``epoch``; the list gets the moment it does."""
+    moment: list[float] = []
+
+    def wait() -> None:
+        with urllib.request.urlopen(f"{url}livereload/{epoch}/1", timeout=120) as response:
+            response.read()
+        moment.append(time.perf_counter())
+
+    threading.Thread(target=wait, daemon=True).start()
+    return moment
 
 
 def _saved(path: Path, text: str) -> float:
@@ -93,15 +117,19 @@ def main() -> None:
                     page = browser.new_page()
                     page.goto(url + PAGE)
                     page.wait_for_load_state("load")
-                    figures, cpu = [], []
+                    figures, cpu, rebuilt = [], [], []
                     for number in range(1, edits + 1):
                         marker = f"{ITEM} (edit {number})"
                         before = _cpu_seconds(server.pid)
+                        announced = _rebuilt_after(url, _epoch(url))
+                        time.sleep(0.05)  # the long-poll is waiting before the save
                         started = _saved(playbook, original.replace(ITEM, marker, 1))
                         figures.append(_shown(page, marker, started))
+                        rebuilt.append(announced[0] - started if announced else float("nan"))
                         page.wait_for_timeout(300)  # the server answers the reloaded page's requests
                         cpu.append(_cpu_seconds(server.pid) - before)
-                        print(f"edit {number}: {figures[-1]:.2f} s; the server used {cpu[-1]:.2f} s of CPU "
+                        print(f"edit {number}: {figures[-1]:.2f} s (rebuilt after {rebuilt[-1]:.2f} s); "
+                              f"the server used {cpu[-1]:.2f} s of CPU "
                               f"(load {os.getloadavg()[0]:.1f})", flush=True)
                     broken = original.replace('version: "3.1"   ', "version: 3.1     ", 1)
                     started = _saved(playbook, broken)
@@ -117,6 +145,9 @@ def main() -> None:
                 server.wait(timeout=30)
     print(f"save to reloaded page, {edits} edits: median {statistics.median(figures):.2f} s, "
           f"min {min(figures):.2f} s, max {max(figures):.2f} s")
+    reloads = [shown - built for shown, built in zip(figures, rebuilt, strict=True)]
+    print(f"save to rebuilt (watcher and rebuild): median {statistics.median(rebuilt):.2f} s; rebuilt to shown "
+          f"(the browser told, reloading, rendering): median {statistics.median(reloads):.2f} s")
     print(f"CPU time of the server per edit (rebuild and serving the reloaded page; about the wall time on an "
           f"idle machine, plus {POLLING:.1f} s of polling at most): median {statistics.median(cpu):.2f} s")
     print(f"invalid save to the problems in the browser: {invalid:.2f} s; fixed again to the page: {fixed:.2f} s")

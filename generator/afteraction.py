@@ -7,6 +7,10 @@ them; checklist deadlines from their moments (an event, a phase's start, a miles
 says what was met, late or missed (a filing before awareness is none of these), what was never done, which messages
 were copied, which roles never acted (ticked no item of their own and approved no message),
 how the call tree answered, and proposes ``exercises`` findings to paste into playbook.yml.
+
+The report speaks the plan's language (``document.language``, or ``--language``): the generator's words through
+the site's gettext catalogues (i18n.py), times as the locale writes them (Babel, the site's medium form, with the
+zone), the plan's texts in that language where the plan is translated into it. English keeps the forms it had.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from .deadlines import add, deadlines
 from .errors import ExerciseError
 from .escape import markdown_text
 from .exercise import call_tree, exercise_pack
+from .i18n import N_, SOURCE, Language, LanguageError, _, asked_tag, current, english, language, local_value, speaking
 from .load import read_bounded
 from .model import ChecklistItem, Phase, Playbook
 
@@ -149,7 +154,7 @@ def read_log(path: Path) -> Log:
     playbook = reader.get(data, "playbook", dict)
     filed: dict[tuple[str, str], dt.datetime] = {}
     for key, at in reader.times(data, "filed").items():
-        regulator, _, stage = key.partition("/")
+        regulator, _slash, stage = key.partition("/")
         filed[(regulator, stage)] = at
     ticks = {}
     for ident, tick in (reader.get(data, "ticks", dict, optional=True) or {}).items():
@@ -198,9 +203,42 @@ class Report:
 
 
 #: The report's status of a filing logged before awareness: no deadline's clock had started, so it is not "met".
-BEFORE_AWARENESS = "filed before awareness: the clock had not started"
-#: What "acted" means on the report; the roles that did neither "never acted".
-ACTED = "Acted (ticked an item they own or approved a message)"
+BEFORE_AWARENESS = N_("filed before awareness: the clock had not started")
+#: A deadline's result and a checklist item's, by what _status finds (the words are translated where they are said).
+DEADLINE_RESULTS = {"met": N_("met"), "late": N_("late"), "missed": N_("missed"), "not yet due": N_("not yet due")}
+ITEM_RESULTS = {"met": N_("on time"), "late": N_("late"), "missed": N_("never done"), "not yet due": N_("not yet due")}
+#: A call's outcome as the report says it.
+OUTCOME_WORDS = {"answered": N_("answered"), "no-answer": N_("no answer"), "wrong-number": N_("wrong or stale number")}
+
+
+def report_language(playbook: Playbook, tag: str | None) -> tuple[Language, list[str]]:
+    """The language of the report: ``tag`` (``--language``), else the plan's ``document.language``; and the
+    warnings to show. A plan's language with no catalogue gives English, with a warning, as a build does.
+
+    Raises:
+        LanguageError: ``tag`` is empty, or has no catalogue (the message lists the languages that have one).
+    """
+    asked = asked_tag(tag, "--language")
+    warnings = []
+    try:
+        chosen = language(asked or playbook.document.language)
+    except LanguageError as exc:
+        if asked:
+            raise
+        warnings.append(f"{exc}; the report's words are in English")
+        chosen = english(playbook.document.language)
+    if chosen.untranslated:
+        warnings.append(chosen.missing_text())
+    return chosen, warnings
+
+
+def report_in(playbook: Playbook, log: Log, chosen: Language) -> str:
+    """The after-action report of ``log`` in ``chosen``, with the plan's texts in it where the plan is translated."""
+    from .multilingual import plan_in_language
+
+    with speaking(chosen):
+        shown = plan_in_language(playbook, chosen.tag)
+        return report_markdown(shown, after_action(shown, log))
 
 
 def _status(due: dt.datetime | None, done: dt.datetime | None, end: dt.datetime, missing: str) -> str:
@@ -219,8 +257,10 @@ def after_action(playbook: Playbook, log: Log) -> Report:
     """
     report = Report(log)
     if (log.organisation, log.version) != (playbook.document.organisation, playbook.document.version):
-        report.notes.append(f"The log was kept with version {log.version} of {log.organisation}'s playbook; this is "
-                            f"version {playbook.document.version}: items and deadlines may have changed.")
+        report.notes.append(_("The log was kept with version %(logged)s of %(organisation)s's playbook; this is "
+                              "version %(version)s: items and deadlines may have changed.")
+                            % {"logged": log.version, "organisation": log.organisation,
+                               "version": playbook.document.version})
     zone = ZoneInfo(playbook.document.timezone)
     said = _said(log)
     scenario = next((s for s in playbook.scenarios if s.id == log.scenario), None)
@@ -235,18 +275,21 @@ def after_action(playbook: Playbook, log: Log) -> Report:
         for d in deadlines(playbook, events, zone, log.filed):
             if d.regulator.id not in regulators or d.status in ("not in force",):
                 continue
-            status = _status(d.due, d.filed, log.exported, "not counted: " + d.status)
+            result = _status(d.due, d.filed, log.exported, "not counted")
+            status = _(DEADLINE_RESULTS[result]) if result in DEADLINE_RESULTS else \
+                _("not counted: %(why)s") % {"why": _(d.status)}
+            values = {"source": said, "stage": d.stage.name, "regulator": d.regulator.name}
             if d.filed is not None and d.filed < events["awareness"]:  # no clock runs before awareness: not "met"
-                status = BEFORE_AWARENESS
+                status = _(BEFORE_AWARENESS)
                 report.findings.append(_finding(
-                    f"{said}: the {d.stage.name} to {d.regulator.name} is logged as filed before awareness "
-                    f"({_utc(d.filed)}); check the times in the log.", d.regulator.owner))
+                    _("%(source)s: the %(stage)s to %(regulator)s is logged as filed before awareness (%(filed)s); "
+                      "check the times in the log.") % {**values, "filed": _utc(d.filed)}, d.regulator.owner))
+            elif result in ("missed", "late"):
+                words = _("%(source)s: the %(stage)s to %(regulator)s was filed late (%(due)s).") if result == "late" \
+                    else _("%(source)s: the %(stage)s to %(regulator)s was not filed by its deadline (%(due)s).")
+                report.findings.append(_finding(words % {**values, "due": _utc(d.due)}, d.regulator.owner))
             report.deadlines.append((f"{d.regulator.name}: {d.stage.name}", d.regulator.id, d.due, d.filed, status))
-            if status in ("missed", "late"):
-                words = "was filed late" if status == "late" else "was not filed by its deadline"
-                report.findings.append(_finding(
-                    f"{said}: the {d.stage.name} to {d.regulator.name} {words} ({_utc(d.due)}).", d.regulator.owner))
-    milestones = {f"milestone:{m}": item.id for m, (_, item) in playbook.milestones.items()}
+    milestones = {f"milestone:{m}": item.id for m, (_phase, item) in playbook.milestones.items()}
     for phase in phases:
         for item in phase.checklist:
             if scenario and item.scenarios and scenario.id not in item.scenarios:
@@ -257,55 +300,65 @@ def after_action(playbook: Playbook, log: Log) -> Report:
                 start = log.ticks.get(milestones[moment])
             due = add(start, item.due, zone) if start is not None and item.due is not None else None
             done = log.ticks.get(item.id)
-            if item.due is None:
-                status = "done" if done else "not done (no deadline in the plan)"
-            elif start is None:
-                status = "done" if done else f"not counted: {playbook.moment_words(moment or 'awareness')} not recorded"
+            result = _status(due, done, log.exported, "") if item.due is not None and start is not None else ""
+            if result:
+                status = _(ITEM_RESULTS[result])
+            elif done:
+                status = _("done")
+            elif item.due is None:
+                status = _("not done (no deadline in the plan)")
             else:
-                status = {"met": "on time", "late": "late", "missed": "never done", "not yet due": "not yet due"}[
-                    _status(due, done, log.exported, "")]
+                status = _("not counted: %(moment)s not recorded") % {
+                    "moment": playbook.moment_words(moment or "awareness")}
             report.items.append((phase, item, due, done, status))
-            if status in ("late", "never done"):
-                what = "done late" if status == "late" else "never done"
-                report.findings.append(_finding(f"{said}: “{item.action}” was {what} (due {_utc(due)}).", item.owner))
+            if result in ("late", "missed"):
+                what = _("%(source)s: “%(action)s” was done late (due %(due)s).") if result == "late" else \
+                    _("%(source)s: “%(action)s” was never done (due %(due)s).")
+                report.findings.append(_finding(what % {"source": said, "action": item.action, "due": _utc(due)},
+                                                item.owner))
     report.copied = list(dict.fromkeys(e.message for e in log.entries if e.kind == "copied" and e.message))
     _approvals(playbook, log, report)
     if scenario:
         pack = exercise_pack(playbook, scenario)
-        expected = list(dict.fromkeys([*scenario.templates, *(t for _, i in pack.items for t in i.templates)]))
+        expected = list(dict.fromkeys([*scenario.templates, *(t for _phase, i in pack.items for t in i.templates)]))
         report.not_copied = [t for t in expected if t not in report.copied]
         owners = {r.id for r in pack.roles}
-        # A role acted when it ticked an item it owns or approved a message (ACTED says so on the report).
-        acted = {item.owner for phase, item, _, done, _ in report.items if done and item.owner} \
-            | {role for _, roles, _, _ in report.approvals for role in roles}
+        # A role acted when it ticked an item it owns or approved a message (the report says so).
+        acted = {item.owner for _phase, item, _due, done, _result in report.items if done and item.owner} \
+            | {role for _message, roles, _quorum, _met in report.approvals for role in roles}
         report.acted_roles = [r.id for r in playbook.roles if r.id in acted]
         report.silent_roles = [r.id for r in playbook.roles if r.id in owners and r.id not in acted]
         for role in report.silent_roles:
-            report.findings.append(_finding(f"{said}: the {playbook.role(role).name} ticked none of its checklist "
-                                            "items and approved no message.", role))
+            report.findings.append(_finding(_("%(source)s: the %(role)s ticked none of its checklist items and "
+                                              "approved no message.") % {"source": said,
+                                                                         "role": playbook.role(role).name}, role))
     calls = {call.key: call for call in call_tree(playbook)}
     for entry in log.entries:
         if entry.kind == "inject" and entry.inject:
             report.injects.append((entry.inject, entry.at))
         if entry.kind == "call" and entry.call and entry.outcome:
             call = calls.get(entry.call)
-            who = f"{call.contact.name} ({call.role.name}, {call.place})" if call else entry.call
+            place = (_("primary") if call.rank is None else _("deputy %(rank)s") % {"rank": call.rank}) if call else ""
+            who = f"{call.contact.name} ({call.role.name}, {place})" if call else entry.call
             report.calls.append((who, entry.channel or "", entry.outcome, entry.call, entry.seconds))
-            if entry.outcome == "wrong-number":
-                on = f" on {entry.channel}" if entry.channel else ""  # the log may not say which channel was called
-                report.findings.append(_finding(f"Call-tree test: the number of {who}{on} was wrong or stale.",
+            if entry.outcome == "wrong-number":  # the log may not say which channel was called
+                wrong = _("Call-tree test: the number of %(person)s on %(channel)s was wrong or stale.") \
+                    if entry.channel else _("Call-tree test: the number of %(person)s was wrong or stale.")
+                report.findings.append(_finding(wrong % {"person": who, "channel": entry.channel},
                                                 call.role.id if call else None))
-    answered = {key.partition("/")[0] for _, _, outcome, key, _ in report.calls if outcome == "answered"}
-    for role in dict.fromkeys(key.partition("/")[0] for _, _, _, key, _ in report.calls):
+    answered = {key.partition("/")[0] for _who, _channel, outcome, key, _seconds in report.calls
+                if outcome == "answered"}
+    for role in dict.fromkeys(logged[3].partition("/")[0] for logged in report.calls):
         if role not in answered and role in {r.id for r in playbook.roles}:
             name = playbook.role(role).name
-            report.findings.append(_finding(f"Call-tree test: nobody of the {name} answered.", role))
+            report.findings.append(_finding(_("Call-tree test: nobody of the %(role)s answered.") % {"role": name},
+                                            role))
     return report
 
 
 def _said(log: Log) -> str:
     """What a finding is from: an exercise, or a real incident (whose log the same tools export)."""
-    return "Exercise" if log.mode == "exercise" else "Incident"
+    return _("Exercise") if log.mode == "exercise" else _("Incident")
 
 
 def _approvals(playbook: Playbook, log: Log, report: Report) -> None:
@@ -326,12 +379,24 @@ def _approvals(playbook: Playbook, log: Log, report: Report) -> None:
         met = len(before & set(approval.approvers)) >= approval.quorum
         report.approvals.append((ident, approved, approval.quorum, met))
         if first_copy is not None and not met:
-            report.findings.append(_finding(f"{_said(log)}: the {template.title} was copied before "
-                                            f"{approval.quorum} of its approvers had approved it.", template.owner))
+            report.findings.append(_finding(
+                _("%(source)s: the %(message)s was copied before %(quorum)s of its approvers had approved it.")
+                % {"source": _said(log), "message": template.title, "quorum": approval.quorum}, template.owner))
 
 
 def _utc(moment: dt.datetime | None) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "not set in the plan"
+    return _when(moment, dt.UTC) if moment else _("not set in the plan")
+
+
+def _when(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """A time in ``zone``: in English as the report always wrote it (2026-03-27 10:00 CET); in another language as
+    the site writes a moment (Babel's medium form of the locale), with the zone as the locale names it."""
+    from babel.dates import format_time
+
+    chosen, local = current(), moment.astimezone(zone)
+    if chosen.locale == SOURCE:
+        return local.strftime("%Y-%m-%d %H:%M %Z")
+    return f"{local_value(local, chosen)} {format_time(local, 'z', locale=chosen.babel)}"
 
 
 def _finding(text: str, owner: str | None) -> dict[str, Any]:
@@ -340,9 +405,6 @@ def _finding(text: str, owner: str | None) -> dict[str, Any]:
         found["owner"] = owner
     found["status"] = "open"
     return found
-
-
-_STATUS_WORDS = {"met": "met", "late": "late", "missed": "missed", "not yet due": "not yet due"}
 
 
 def findings_yaml(playbook: Playbook, report: Report) -> str:
@@ -362,73 +424,84 @@ def findings_yaml(playbook: Playbook, report: Report) -> str:
 
 
 def report_markdown(playbook: Playbook, report: Report) -> str:
-    """The report as a Markdown page (values from the log and the plan escaped: it may join the site)."""
+    """The report as a Markdown page (values from the log and the plan escaped: it may join the site), in the
+    language of :func:`i18n.current` (see :func:`report_in`)."""
     log = report.log
     zone = ZoneInfo(playbook.document.timezone)
 
     def when(moment: dt.datetime | None) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if moment else "-"
+        return _when(moment, zone) if moment else "-"
+
+    def row(*cells: str) -> list[str]:
+        return ["| " + " | ".join(cells) + " |", "|" + "---|" * len(cells)]
 
     md = markdown_text
-    title = "After-action report" + (f": exercise of {log.scenario}" if log.scenario else
-                                     (": call-tree test" if log.mode == "exercise" else ": incident"))
+    title = (_("After-action report: exercise of %(scenario)s") % {"scenario": log.scenario} if log.scenario else
+             _("After-action report: call-tree test") if log.mode == "exercise" else _("After-action report: incident"))
     lines = [f"# {md(title)}", ""]
     if log.mode == "exercise":
-        lines += ["**EXERCISE**: nothing in this report is a real incident.", ""]
-    lines += [f"Log from {when(log.started)} to {when(log.exported)}, kept with version {md(log.version)} of the "
-              f"playbook of {md(log.organisation)}.", ""]
+        lines += [_("**EXERCISE**: nothing in this report is a real incident."), ""]
+    lines += [_("Log from %(start)s to %(end)s, kept with version %(version)s of the playbook of %(organisation)s.")
+              % {"start": when(log.started), "end": when(log.exported), "version": md(log.version),
+                 "organisation": md(log.organisation)}, ""]
     lines += [f"*{md(note)}*" for note in report.notes] + ([""] if report.notes else [])
     if report.deadlines:
-        lines += ["## Regulator deadlines", "", "| Regulator: stage | Due | Filed | Result |", "|---|---|---|---|"]
-        for name, _, due, filed, status in report.deadlines:
-            lines.append(f"| {md(name)} | {when(due)} | {when(filed) if filed else 'not filed'} | {md(status)} |")
+        lines += ["## " + _("Regulator deadlines"), "", *row(_("Regulator: stage"), _("Due"), _("Filed"), _("Result"))]
+        for name, _regulator, due, filed, status in report.deadlines:
+            shown = when(filed) if filed else _("not filed")
+            lines.append(f"| {md(name)} | {when(due)} | {shown} | {md(status)} |")
         lines.append("")
     elif report.log.scenario:
-        lines += ["## Regulator deadlines", "", "The moment of awareness is not in the log: no deadline was counted.",
-                  ""]
+        lines += ["## " + _("Regulator deadlines"), "",
+                  _("The moment of awareness is not in the log: no deadline was counted."), ""]
     if report.items:
-        lines += ["## Checklist items", "", "| Item | Owner | Due | Ticked | Result |", "|---|---|---|---|---|"]
+        lines += ["## " + _("Checklist items"), "",
+                  *row(_("Item"), _("Owner"), _("Due"), _("Ticked"), _("Result"))]
         for phase, item, due, done, status in report.items:
-            owner = playbook.role(item.owner).name if item.owner else "no owner"
+            owner = playbook.role(item.owner).name if item.owner else _("no owner")
+            ticked = when(done) if done else _("never")
             lines.append(f"| {md(item.action)} ({md(item.id)}, {md(phase.name)}) | {md(owner)} | {when(due)} | "
-                         f"{when(done) if done else 'never'} | {md(status)} |")
+                         f"{ticked} | {md(status)} |")
         lines.append("")
     if log.scenario:
-        lines += ["## Messages", ""]
+        lines += ["## " + _("Messages"), ""]
         known = {x.id for x in playbook.templates}
         copied = [md(playbook.template(t).title if t in known else t) for t in report.copied]
-        lines.append(f"Copied from the composer: {', '.join(copied) if copied else 'none'}.")
-        lines.append(f"Expected in this scenario and never copied: "
-                     f"{', '.join(md(playbook.template(t).title) for t in report.not_copied) or 'none'}.")
+        lines.append(_("Copied from the composer: %(messages)s.") % {"messages": ", ".join(copied) or _("none")})
+        lines.append(_("Expected in this scenario and never copied: %(messages)s.") % {
+            "messages": ", ".join(md(playbook.template(t).title) for t in report.not_copied) or _("none")})
         lines.append("")
         if report.approvals:
-            lines += ["| Message | Approved by | Approvals needed | Before it was copied |", "|---|---|---|---|"]
+            lines += row(_("Message"), _("Approved by"), _("Approvals needed"), _("Before it was copied"))
+            nobody = _("nobody")
             for ident, roles, quorum, met in report.approvals:
                 names = ", ".join(md(playbook.role(r).name) for r in roles if r in {x.id for x in playbook.roles})
-                lines.append(f"| {md(playbook.template(ident).title)} | {names or 'nobody'} | {quorum} | "
-                             f"{'rule met' if met else 'rule not met'} |")
+                rule = _("rule met") if met else _("rule not met")
+                lines.append(f"| {md(playbook.template(ident).title)} | {names or nobody} | {quorum} | {rule} |")
             lines.append("")
         else:
-            lines += ["No approval was recorded.", ""]
-        lines += ["## Roles", "", f"{ACTED}: "
-                  + (", ".join(md(playbook.role(r).name) for r in report.acted_roles) or "none") + ".",
-                  "", "Never acted: " + (", ".join(md(playbook.role(r).name) for r in report.silent_roles) or "none")
-                  + ".", ""]
+            lines += [_("No approval was recorded."), ""]
+        acted = ", ".join(md(playbook.role(r).name) for r in report.acted_roles) or _("none")
+        silent = ", ".join(md(playbook.role(r).name) for r in report.silent_roles) or _("none")
+        lines += ["## " + _("Roles"), "",
+                  _("Acted (ticked an item they own or approved a message): %(roles)s.") % {"roles": acted}, "",
+                  _("Never acted: %(roles)s.") % {"roles": silent}, ""]
     if report.injects:
-        lines += ["## Injects", "", "| Inject | Shown at |", "|---|---|"]
+        lines += ["## " + _("Injects"), "", *row(_("Inject"), _("Shown at"))]
         lines += [f"| {md(ident)} | {when(at)} |" for ident, at in report.injects] + [""]
     if report.calls:
-        words = {"answered": "answered", "no-answer": "no answer", "wrong-number": "wrong or stale number"}
-        lines += ["## Call tree", "", "| Person | Channel | Outcome | Seconds after the start |", "|---|---|---|---|"]
-        lines += [f"| {md(who)} | {md(channel)} | {words[outcome]} | {seconds if seconds is not None else '-'} |"
-                  for who, channel, outcome, _, seconds in report.calls] + [""]
+        lines += ["## " + _("Call tree"), "",
+                  *row(_("Person"), _("Channel"), _("Outcome"), _("Seconds after the start"))]
+        lines += [f"| {md(who)} | {md(channel)} | {_(OUTCOME_WORDS[outcome])} | "
+                  f"{seconds if seconds is not None else '-'} |"
+                  for who, channel, outcome, _call, seconds in report.calls] + [""]
     if log.mode == "exercise":
         proposed = findings_yaml(playbook, report).rstrip("\n")
-        how = "Paste under `exercises:` in playbook.yml, then set each finding's owner and due date:"
+        how = _("Paste under `exercises:` in playbook.yml, then set each finding's owner and due date:")
     else:  # no exercise took place: the playbook's exercises section is not the place for them
         proposed = yaml.safe_dump(report.findings, sort_keys=False, allow_unicode=True, width=4096).rstrip("\n")
-        how = ("This log is of a real incident, not an exercise: keep these findings with its lessons learned, "
-               "each with an owner and a due date.")
+        how = _("This log is of a real incident, not an exercise: keep these findings with its lessons learned, "
+                "each with an owner and a due date.")
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", proposed)), default=0))
-    lines += ["## Proposed findings", "", how, "", f"{fence}yaml", proposed, fence, ""]
+    lines += ["## " + _("Proposed findings"), "", how, "", f"{fence}yaml", proposed, fence, ""]
     return "\n".join(lines)

@@ -7,8 +7,8 @@ build, 2 usage error (click's own).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -104,6 +104,21 @@ def _user_errors(debug: bool) -> Iterator[None]:
         sys.exit(1)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Checking a playbook makes many small values, and the cyclic collector walked them every few
+    hundred made (3% of `playbook validate`), to free only the error trees cerberus makes (and drops) for
+    each mapping and list it checks: a few MB at 16x the example, freed at exit or by the next collection.
+    Off for the check, back as it was after (tests and tools call the command in their own process)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         from .versions import version_text
@@ -151,7 +166,7 @@ def validate(obj: dict[str, Any], paths: tuple[Path, ...], strict: bool, output_
     if private is not None and len(paths) > 1:
         raise click.UsageError("--private belongs to one playbook; give one PATH with it")
     reports, any_failed = [], False
-    with _user_errors(obj["debug"]):
+    with _user_errors(obj["debug"]), _no_cycle_collection():
         for path in paths or (Path(DEFAULT_PLAYBOOK),):
             try:
                 problems = check(path, today=as_of.date() if as_of else None, private=private)
@@ -342,23 +357,24 @@ def diff(obj: dict[str, Any], old: str, new: str, output_format: str) -> None:
     click.echo(show(changes, old_name, new_name).rstrip("\n"))
 
 
-class _MkDocsMessages(logging.Handler):
-    """Prints MkDocs' warnings (and progress, when verbose). Errors are not printed here: they
-    arrive in the BuildError, which the command prints once."""
-
-    def __init__(self, verbose: bool) -> None:
-        super().__init__(logging.INFO if verbose else logging.WARNING)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR:
-            return
-        message = record.getMessage()
-        if record.levelno == logging.WARNING and "warning:" not in message:
-            message = f"warning: {message}"
-        click.echo(message, err=True)
-
-
 def _log_mkdocs(verbose: bool) -> None:
+    import logging  # here, not at the top: `playbook validate` runs no MkDocs and logs nothing
+
+    class _MkDocsMessages(logging.Handler):
+        """Prints MkDocs' warnings (and progress, when verbose). Errors are not printed here: they
+        arrive in the BuildError, which the command prints once."""
+
+        def __init__(self, verbose: bool) -> None:
+            super().__init__(logging.INFO if verbose else logging.WARNING)
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                return
+            message = record.getMessage()
+            if record.levelno == logging.WARNING and "warning:" not in message:
+                message = f"warning: {message}"
+            click.echo(message, err=True)
+
     logger = logging.getLogger("mkdocs")
     logger.handlers = [_MkDocsMessages(verbose)]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -375,6 +391,15 @@ SIGNING_VARIABLE = "PLAYBOOK_SIGNING_KEY"
 PASSPHRASE_VARIABLE = "PLAYBOOK_PASSPHRASE"
 #: The engines `build --engine` takes; engines.ENGINES, without the import.
 ENGINE_NAMES = ("mkdocs", "zensical")
+
+
+def edition_option(default: Edition | None = None,
+                   default_text: str = "as in mkdocs.yml, else internal") -> Callable[..., Any]:
+    """--edition, written once: build, pdf and exercise default to mkdocs.yml's; publish to public."""
+    return click.option("--edition", type=click.Choice(EDITIONS), default=default,
+                         help=f"public: leave out private contact details (default: {default_text}).")
+
+
 sign_option = click.option(
     "--sign", "signing_key", type=click.Path(dir_okay=True, path_type=Path), default=None, envvar=SIGNING_VARIABLE,
     help=f"Sign with this Ed25519 private key (OpenSSH), whose public half is committed as signing.pub "
@@ -386,8 +411,7 @@ sign_option = click.option(
 @config_option
 @click.option("--strict/--no-strict", default=None,
               help="Fail on any warning (MkDocs' strict mode; default: as in mkdocs.yml, else off).")
-@click.option("--edition", type=click.Choice(EDITIONS), default=None,
-              help="public: leave out private contact details (default: as in mkdocs.yml, else internal).")
+@edition_option()
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 @sign_option
 @click.option("--language", metavar="TAG", default=None,
@@ -513,8 +537,7 @@ def serve(obj: dict[str, Any], config_file: Path, dev_addr: str) -> None:
 @click.option("--branch", default="gh-pages", show_default=True, help="Branch the versions are kept on.")
 @click.option("--push", is_flag=True, help="Push the branch to --remote (the only step that uses the network).")
 @click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
-@click.option("--edition", type=click.Choice(EDITIONS), default="public", show_default=True,
-              help="The edition published; 'internal' is refused: a branch is served to whoever reaches the site.")
+@edition_option("public", "public; 'internal' is refused: a branch is served to whoever reaches the site")
 @sign_option
 @click.pass_obj
 def publish(obj: dict[str, Any], version: str, config_file: Path, aliases: tuple[str, ...], branch: str, push: bool,
@@ -568,8 +591,7 @@ def new(obj: dict[str, Any], directory: Path, organisation: str, timezone: str) 
 @config_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The playbook PDF (default: dist/<organisation>-<version>-playbook.pdf); the cards go beside it.")
-@click.option("--edition", type=click.Choice(EDITIONS), default=None,
-              help="public: leave out private contact details.")
+@edition_option()
 @click.pass_obj
 def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Edition | None) -> None:
     """Print the whole playbook, and a wallet card per role, as PDFs (headless Chromium, offline)."""
@@ -587,8 +609,7 @@ def pdf(obj: dict[str, Any], config_file: Path, output: Path | None, edition: Ed
 @config_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The PDF (default: dist/<organisation>-<version>-exercise-<scenario>.pdf).")
-@click.option("--edition", type=click.Choice(EDITIONS), default=None,
-              help="public: leave out private contact details.")
+@edition_option()
 @click.pass_obj
 def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path | None,
              edition: Edition | None) -> None:
@@ -607,17 +628,22 @@ def exercise(obj: dict[str, Any], scenario: str, config_file: Path, output: Path
 @playbook_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report here (Markdown; put it in content/ to add it to the site) instead of printing it.")
+@click.option("--language", metavar="TAG", default=None,
+              help="The language of the report, as a BCP 47 tag: en, de, sr-Latn, sr-Cyrl (default: the playbook's "
+                   "document.language). The plan's texts are in it where the plan is translated into it.")
 @click.pass_obj
-def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None) -> None:
+def after_action(obj: dict[str, Any], log: Path, path: Path, output: Path | None, language: str | None) -> None:
     """Compare an exported exercise (or incident) LOG with the plan in PATH: deadlines met or missed, items done late
     or never, messages copied, roles that never acted, the call tree; and propose findings to paste."""
     from . import open_playbook
-    from .afteraction import after_action as compare
-    from .afteraction import read_log, report_markdown
+    from .afteraction import read_log, report_in, report_language
 
     with _user_errors(obj["debug"]):
         playbook = open_playbook(path, display_name=str(path)).playbook
-        text = report_markdown(playbook, compare(playbook, read_log(log)))
+        chosen, warnings = report_language(playbook, language)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        text = report_in(playbook, read_log(log), chosen)
         if output is not None:
             from .paths import check_output_file
 

@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -100,18 +101,53 @@ def _copy_hand_written(config: Any, plugin: Any, docs: Path) -> None:
             continue
         target = docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        if path.suffix == ".md":
+            target.write_text(_hand_written_titled(path.read_text(encoding="utf-8-sig"), path.stem), encoding="utf-8")
+        else:
+            shutil.copyfile(path, target)
+
+
+#: A Markdown heading of the first level, ATX (``# Title``) or setext (a line of ``=`` under the title).
+_FIRST_LEVEL_HEADING = re.compile(r"^(?:#[ \t]+\S|#$|[^\n]+\n=+[ \t]*$)", re.MULTILINE)
+
+
+def _front_matter(meta: dict[str, Any], body: str) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1 << 20) + "---\n\n" + body
+
+
+def _hand_written_titled(text: str, stem: str) -> str:
+    """A page of content/ with the title Zensical would take from its front matter or its file name made
+    safe text: Zensical prints those titles as they are into ``<title>`` and the navigation (MkDocs' theme
+    gets them escaped, theme.py), so ``title: </title><script>…`` or a file named ``<img onerror=…>.md``
+    would become markup. A title from the page's own heading is left as written (zensical_problems checks
+    what comes out)."""
+    from markupsafe import escape
+    from mkdocs.utils.meta import get_data
+
+    from .theme import file_title
+
+    body, meta = get_data(text)
+    if "title" in meta:
+        return _front_matter({**meta, "title": str(escape(str(meta["title"])))}, body)
+    if _FIRST_LEVEL_HEADING.search(body):
+        return text
+    return _front_matter({**meta, "title": str(escape(file_title(stem)))}, body)
 
 
 def _write_generated(plugin: Any, docs: Path) -> None:
     """The generated pages (with what on_page_markdown adds) and the plugin's assets, into ``docs``."""
+    from markupsafe import escape
+
     from .plugin import PAGE_STYLESHEET, SCRIPTS, SHIPPED, page_markdown
     from .sitedata import data_script, page_css
 
     for page in plugin.pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page_markdown(plugin, page.markdown, page.path), encoding="utf-8")
+        # The title as safe text in front matter: Zensical prints a page's title into <title> as it is, and
+        # takes it from the page's first heading with its character references resolved (see _hand_written_titled).
+        target.write_text(_front_matter({"title": str(escape(page.title))},
+                                        page_markdown(plugin, page.markdown, page.path)), encoding="utf-8")
     files: dict[str, bytes] = {path: source.read_bytes() for path, source in SHIPPED.items()}
     files[SCRIPTS[0]] = data_script(plugin.playbook, plugin.language).encode("utf-8")
     files[PAGE_STYLESHEET] = page_css(plugin.playbook, plugin.language).encode("utf-8")
@@ -290,7 +326,48 @@ def zensical_problems(site: Path) -> list[str]:
         if 'http-equiv="Content-Security-Policy"' not in head:
             problems.append(f"Content-Security-Policy on every page ({page.relative_to(site)} has none)")
             break
+    markup = _markup_from_text(site)
+    if markup:
+        problems.append("text stays text (markup that no template of the theme writes: a title or text printed as "
+                        "HTML): " + "; ".join(markup[:5]))
     return problems
+
+
+class _Handlers(HTMLParser):
+    """Whether a page has an element with an event-handler attribute (``on…``): the theme writes none (the
+    attack harness checks Material's), so one there came from text printed as HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
+        self.found = self.found or any(name.startswith("on") for name, _ in attrs)
+
+
+def _has_handler(html: str) -> bool:
+    parser = _Handlers()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+_POLICY_HASHES = re.compile(r"'sha256-[A-Za-z0-9+/=]+'")
+
+
+def _markup_from_text(site: Path) -> list[str]:
+    """Pages with an inline script their own policy does not allow, or an event-handler attribute: what a
+    title or text printed as HTML would bring (the policy keeps it from running; it still must not be there)."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+        allowed = set(_POLICY_HASHES.findall(policy[1])) if policy else set()
+        if any(csp.script_hash(script) not in allowed for script in csp.inline_scripts(html)):
+            found.append(f"{page.relative_to(site).as_posix()}: an inline script the page's policy does not list")
+        elif _has_handler(html):
+            found.append(f"{page.relative_to(site).as_posix()}: an event-handler attribute")
+    return found
 
 
 #: A URL a page or stylesheet loads from outside the site: with a scheme or protocol-relative.

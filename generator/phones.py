@@ -14,27 +14,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, shortnumberinfo
+# phonenumbers is imported by the functions that read a number, not here: importing it (its numbering plans)
+# is a twentieth of `playbook validate`, and a playbook whose numbers are all in contacts.private.yml has none
+# to read when that file is not there (a public repository's CI).
 
 #: Contact channel types whose value is a phone number.
 PHONE_TYPES = ("phone", "mobile", "satphone", "whatsapp")
 
-_PARSE_REASONS = {
-    NumberParseException.INVALID_COUNTRY_CODE: "its country code is unknown",
-    NumberParseException.NOT_A_NUMBER: "it does not look like a number",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "it is too short after the international prefix",
-    NumberParseException.TOO_SHORT_NSN: "it is too short",
-    NumberParseException.TOO_LONG: "it is too long",
-}
+
+@cache
+def _parse_reasons() -> dict[int, str]:
+    from phonenumbers import NumberParseException
+
+    return {
+        NumberParseException.INVALID_COUNTRY_CODE: "its country code is unknown",
+        NumberParseException.NOT_A_NUMBER: "it does not look like a number",
+        NumberParseException.TOO_SHORT_AFTER_IDD: "it is too short after the international prefix",
+        NumberParseException.TOO_SHORT_NSN: "it is too short",
+        NumberParseException.TOO_LONG: "it is too long",
+    }
 
 
 def _short(value: str, region: str | None) -> bool:
     """Whether ``value`` is a short number (an emergency or service code) valid in ``region``."""
     if region is None or value.strip().startswith("+"):
         return False
+    import phonenumbers
+    from phonenumbers import NumberParseException, shortnumberinfo
+
     try:
         number = phonenumbers.parse(value, region)
     except NumberParseException:
@@ -52,10 +62,13 @@ def problem(value: str, region: str | None) -> str | None:
     if not value.strip().startswith("+") and region is None:
         return ("is not in international form; write it with + and the country code, like "
                 "+43 1 234 5678, or set `country` on the document or on the contact's office")
+    import phonenumbers
+    from phonenumbers import NumberParseException
+
     try:
         number = phonenumbers.parse(value, region)
     except NumberParseException as exc:
-        return f"is not a phone number: {_PARSE_REASONS.get(exc.error_type, exc._msg)}"
+        return f"is not a phone number: {_parse_reasons().get(exc.error_type, exc._msg)}"
     if not phonenumbers.is_valid_number(number):
         code = number.country_code or 0
         where = phonenumbers.region_code_for_country_code(code)
@@ -69,6 +82,9 @@ def display(value: str, region: str | None) -> str:
     cannot be read (validation refuses those) is returned unchanged."""
     if _short(value, region):
         return value.strip()
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     try:
         number = phonenumbers.parse(value, region)
     except NumberParseException:
@@ -79,6 +95,9 @@ def display(value: str, region: str | None) -> str:
 def tel_uri(value: str) -> str:
     """The ``tel:`` URI of a number as :func:`display` writes it (RFC 3966: global number, extension
     as ``;ext=``); a short number as its digits."""
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     try:
         number = phonenumbers.parse(value, None)
     except NumberParseException:
@@ -100,6 +119,9 @@ def app_uri(kind: str, value: str) -> str | None:
         return f"https://threema.id/{value}" if _THREEMA.fullmatch(value) else None
     if kind not in APP_LINKS or not value.strip().startswith("+") or problem(value, None):
         return None
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat
+
     e164 = phonenumbers.format_number(phonenumbers.parse(value, None), PhoneNumberFormat.E164)
     return APP_LINKS[kind].format(e164=e164, digits=e164.removeprefix("+"))
 
@@ -116,7 +138,7 @@ def regions(data: Mapping[str, Any]) -> dict[str, str | None]:
         if isinstance(contact, dict) and isinstance(contact.get("id"), str):
             office = contact.get("office")
             region = (offices.get(office) if isinstance(office, str) else None) or default
-            found[contact["id"]] = region if isinstance(region, str) and region in _SUPPORTED else None
+            found[contact["id"]] = region if isinstance(region, str) and region in _supported() else None
     return found
 
 
@@ -124,4 +146,8 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-_SUPPORTED = frozenset(phonenumbers.SUPPORTED_REGIONS)
+@cache
+def _supported() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)

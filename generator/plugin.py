@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -167,6 +169,21 @@ def page_markdown(plugin: PlaybookPlugin, markdown: str, src_uri: str) -> str:
         if text.startswith("# "):
             return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
     return f"{line}\n\n{markdown}"
+
+
+class _ThemeTemplates(jinja2.BytecodeCache):
+    """Compiled theme templates, for whichever environment asks: its own cache (render.compiled_templates, kept
+    in memory per process and on disk between processes), found from the environment Jinja names. Set by
+    on_env on MkDocs' theme environment, and by `playbook serve` on environments on_env never sees."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled_templates(bucket.environment).load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled_templates(bucket.environment).dump_bytecode(bucket)
+
+
+THEME_BYTECODE = _ThemeTemplates()
 
 
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -469,7 +486,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         # MkDocs makes a new theme environment for every build and process: Material's templates were compiled
         # again on each save of `playbook serve` (a quarter of a rebuild) and in every build (~0.1 s of one at
         # 1x). Kept in memory per process, and in the user's cache folder from one process to the next.
-        env.bytecode_cache = compiled_templates(env)
+        env.bytecode_cache = THEME_BYTECODE
         self.env, self.files, self.theme_hashes = env, files, {}  # for the Content-Security-Policy's probe
         return env
 

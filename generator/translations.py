@@ -311,10 +311,11 @@ def _report_untranslated(check: _Check) -> None:
     declared = data.get("not_translated") or {}
     by_section: dict[str, dict[str, list[str]]] = {}  # section → id → untranslated keys
     owner = _owners(check.original.data)
+    parents = _parents(check.original.data)
     for section, ident, key in check.untranslated:
         if section == NESTED:
             section = owner.get(ident, section)
-            if (section, _parent(check.original.data, section, ident)) not in check.translated:
+            if (section, parents.get((section, ident))) not in check.translated:
                 continue  # said with its phase or procedure
         by_section.setdefault(section, {}).setdefault(ident, []).append(key)
     declared_parts: list[str] = []
@@ -325,7 +326,7 @@ def _report_untranslated(check: _Check) -> None:
         missing = by_section.get(section, {})
         # 'all' covers the section; an id, its entry and the entries inside it
         covered = {i: keys for i, keys in missing.items() if listed == S.ALL_ENTRIES or (
-            isinstance(listed, list) and (i in listed or _parent(check.original.data, section, i) in listed))}
+            isinstance(listed, list) and (i in listed or parents.get((section, i)) in listed))}
         rest = {i: keys for i, keys in missing.items() if i not in covered}
         if covered:
             entries = set(_originals(check.original.data, section)) if section != "document" else set()
@@ -362,10 +363,16 @@ def _owners(data: dict[str, Any]) -> dict[str, str]:
             if isinstance(item.get("id"), str)}
 
 
-def _parent(data: dict[str, Any], section: str, ident: str) -> str | None:
-    """The id of the entry of ``section`` that holds the nested entry ``ident``, if any."""
-    return next((holder.get("id") for _, holder in _entries(data, section)
-                 for _, item in _entries(holder, NESTED) if item.get("id") == ident), None)
+def _parents(data: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """(section, id of a nested entry) → the id of the first entry of the section that holds it. Made once
+    per file: looking each one up in the whole section made the check quadratic in the playbook's size."""
+    parents: dict[tuple[str, str], Any] = {}
+    for section in S.TRANSLATED_SECTIONS:
+        for _, holder in _entries(data, section):
+            for _, item in _entries(holder, NESTED):
+                if isinstance(item.get("id"), str):
+                    parents.setdefault((section, item["id"]), holder.get("id"))
+    return parents
 
 
 #: A notice names at most this many entries, then how many more.

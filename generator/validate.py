@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
@@ -25,6 +24,7 @@ from itertools import chain
 from typing import Any, cast
 
 import cerberus
+import cerberus.schema
 from cerberus import errors as cerberus_errors
 
 from . import phones
@@ -75,6 +75,8 @@ class Suggestions:
         self._asked[kind] = self._asked.get(kind, 0) + 1
         if self._asked[kind] > SUGGEST_FIRST:
             return []
+        import difflib  # here, not at the top: a valid playbook asks for no suggestions
+
         return difflib.get_close_matches(wrong, self._shortlist(wrong, self.ordered(choices)), n=n, cutoff=cutoff)
 
     def _shortlist(self, wrong: str, ordered: list[str]) -> list[str]:
@@ -129,16 +131,16 @@ _EXPECTED = {
 }
 
 
-class _TrustedSchemas(set[Any]):
-    """Tells cerberus every schema is already known to be valid.
+class _TrustedDefinition(cerberus.schema.DefinitionSchema):  # type: ignore[misc]
+    """A schema of :mod:`generator.schema` as cerberus holds it, trusted to be a valid cerberus schema.
 
-    Cerberus re-checks a schema's own rules once per process, which costs more than
-    validating the whole playbook; the test suite checks :data:`schema.PLAYBOOK` with
-    plain cerberus instead (``test_schema_is_a_valid_cerberus_schema``).
+    Cerberus checks a schema's own rules once per process, and before it looks up whether it has, it
+    hashes the whole schema: either costs more than checking a playbook against it. The test suite
+    checks each schema with plain cerberus instead (``test_schema_is_a_valid_cerberus_schema``).
     """
 
-    def __contains__(self, item: object) -> bool:
-        return True
+    def validate(self, schema: Any = None) -> None:
+        pass
 
 
 class _UnsortedErrors(cerberus_errors.ErrorList):  # type: ignore[misc]
@@ -162,8 +164,6 @@ class _NoSchemaTree:
 
 class _ShapeValidator(cerberus.Validator):  # type: ignore[misc]
     """Cerberus with the playbook's own value checks, in time linear in the number of errors."""
-
-    _valid_schemas = _TrustedSchemas()
 
     @property
     def _errors(self) -> _UnsortedErrors:
@@ -326,8 +326,21 @@ def _shape_message(error: Any, root: S.Schema, suggestions: Suggestions) -> tupl
     return path, message.format(*error.info, constraint=error.constraint, field=error.field, value=error.value), ""
 
 
+#: Each schema as cerberus holds it (its shortcuts expanded), by the schema's id: made once per process,
+#: not once per file checked.
+_DEFINITIONS: dict[int, tuple[S.Schema, _TrustedDefinition]] = {}
+
+
+def _shape_validator(root: S.Schema, suggestions: Suggestions) -> _ShapeValidator:
+    kept = _DEFINITIONS.get(id(root))
+    if kept is None or kept[0] is not root:
+        # Made for a validator of its own that checks nothing, so that no checked document stays referenced.
+        kept = _DEFINITIONS[id(root)] = (root, _TrustedDefinition(_ShapeValidator(), root))
+    return _ShapeValidator(kept[1], error_handler=_Leaves, suggestions=suggestions)
+
+
 def _check_shape(report: _Report, root: S.Schema = S.PLAYBOOK) -> None:
-    validator = _ShapeValidator(root, error_handler=_Leaves, suggestions=report.suggestions)
+    validator = _shape_validator(root, report.suggestions)
     # No normalisation: the schema has no defaults or coercions, and skipping it halves the time.
     if validator.validate(report.source.data, normalize=False):
         return
@@ -547,11 +560,14 @@ def email_problem(address: str) -> str | None:
 @meaning
 def contact_channels_look_right(c: _Checked) -> None:
     """Phone numbers and e-mail addresses of the contacts look like ones."""
-    regions = phones.regions(c.data)
+    regions: dict[str, str | None] | None = None  # found (with phonenumbers) at the first contact with a number
     for c_index, contact in _entries(c.data, "contacts"):
         ident = contact.get("id")
+        if regions is None and any(channel.get("type") in phones.PHONE_TYPES for _, channel in
+                                   _entries(contact, "channels")):
+            regions = phones.regions(c.data)
         _check_channel_values(c.report, ("contacts", c_index), contact,
-                              regions.get(ident) if isinstance(ident, str) else None)
+                              regions.get(ident) if regions is not None and isinstance(ident, str) else None)
 
 
 def validate_private(source: Source, regions: dict[str, str | None]) -> list[Problem]:
@@ -868,11 +884,12 @@ def texts_are_not_cut_by_a_comment(c: _Checked) -> None:
     for path, start in source.value_positions.items():
         if not 0 < start.line <= len(source.lines) or source.styles.get(path):
             continue
-        line = source.lines[start.line - 1]
-        value = value_at(c.data, path)
-        if not isinstance(value, str) or line[start.column - 1:start.column] in ("'", '"'):
+        written = source.lines[start.line - 1][start.column - 1:]
+        if "#" not in written:  # no comment after the value: most values, and no need to look the value up
             continue
-        written = line[start.column - 1:]
+        value = value_at(c.data, path)
+        if not isinstance(value, str) or written[:1] in ("'", '"'):
+            continue
         if written.startswith(value) and (cut := _CUT_BY_COMMENT.match(written[len(value):])):
             c.report.add(path, f"the text ends where ' #' starts a YAML comment: '{_excerpt(cut.group(1))}' was "
                                "dropped", "warning", hint="put the whole text in quotes if it belongs to it")

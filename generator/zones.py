@@ -37,6 +37,8 @@ def _tzdata() -> tuple[tuple[str, ...], dict[str, str]]:
     text = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
     zones, aliases = [], {}
     for line in text.splitlines():
+        if line[:2] not in ("Z ", "L "):  # the rules and a zone's further lines: most of the file, split for nothing
+            continue
         parts = line.split()
         if len(parts) >= 2 and parts[0] == "Z":
             zones.append(parts[1])

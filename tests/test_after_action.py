@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Serbian Cyrillic text on purpose: its letters look like Latin ones)
 """`playbook after-action LOG` (issue 17, part 4): an exported log compared with the plan; malformed logs refused.
 
 The log below is written by hand. Awareness 2026-03-27 09:00 UTC (10:00 in Vienna): the DORA initial
@@ -10,6 +11,7 @@ time), the convening of the team (30 minutes) at 09:45 (late).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +190,60 @@ def test_a_filing_logged_before_awareness_is_not_counted_as_met(tmp_path: Path) 
     assert "Exercise: the Initial notification to Austrian Financial Market Authority (FMA) - DORA major " \
            "ICT-related incident is logged as filed before awareness (2026-03-27 08:00 UTC); check the times in " \
            "the log." in output
+
+
+def test_the_report_speaks_the_language_asked_for_in_its_words_and_its_times(tmp_path: Path) -> None:
+    """German words from the site's catalogue, times as German writes them (Babel: the site's medium form, the zone as
+    German names it); the plan's texts as the plan's German translation gives them (here: in English)."""
+    (tmp_path / "log.json").write_text(json.dumps(_log()), encoding="utf-8")
+    code, output = invoke("after-action", str(tmp_path / "log.json"), str(EXAMPLE), "--language", "de")
+    assert code == 0, output
+    assert output.splitlines()[:8] == [
+        "# Nachbereitungsbericht: Übung ransomware", "",
+        "**ÜBUNG**: Nichts in diesem Bericht ist ein echter Vorfall.", "",
+        "Protokoll von 27.03.2026, 10:00:00 MEZ bis 30.03.2026, 12:00:00 MESZ, geführt mit Version 3.1 des Handbuchs "
+        "von Danubia Pay AG.", "",
+        "## Behördenfristen", ""]
+    assert _row(output, "DORA major ICT-related incident: Initial notification |").endswith(
+        "| 28.03.2026, 10:00:00 MEZ | 28.03.2026, 11:00:00 MEZ | verspätet |")
+    assert _row(output, "Notification to the supervisory authority |").endswith(
+        "| 30.03.2026, 11:00:00 MESZ | nicht eingereicht | versäumt |")
+    assert _row(output, "(assess-alarm,").endswith(
+        "| 27.03.2026, 10:15:00 MEZ | 27.03.2026, 10:10:00 MEZ | rechtzeitig |")
+    assert _row(output, "(covert-drafts,").endswith(
+        "| - | nie | nicht gezählt: Beginn der Phase „Covert preparation“ nicht erfasst |")
+    assert "| Holding statement | Communication lead, Legal counsel | 2 | Regel nicht eingehalten |" in output
+    assert "| Eva Huber &#40;Data protection officer, Hauptverantwortlich&#41; | Signal: +43 660 5559110 | " \
+           "keine Antwort | 30 |" in output
+    assert "  - finding: 'Übung: Initial notification an Austrian Financial Market Authority (FMA) - DORA major " \
+           "ICT-related incident wurde verspätet eingereicht (28.03.2026, 09:00:00 UTC).'\n    owner: ciso\n" in output
+    assert "  - finding: 'Test der Alarmierungskette: Niemand der Rolle Data protection officer hat sich gemeldet.'\n" \
+        in output
+
+
+def test_a_report_language_without_a_catalogue_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "log.json").write_text(json.dumps(_log()), encoding="utf-8")
+    assert invoke("after-action", str(tmp_path / "log.json"), str(EXAMPLE), "--language", "fr") == (
+        1, "language 'fr': the site's words are not translated into it; languages with a catalogue: en, de, sr-Cyrl, "
+           "sr-Latn (see README, For translators)\n")
+
+
+@pytest.mark.parametrize(("tag", "first_lines"), [
+    ("sr-Cyrl", ["# Извештај након акције: вежба ransomware", "",
+                 "**ВЕЖБА**: ништа у овом извештају није стварни инцидент.", "",
+                 "Дневник од 27. 3. 2026. 10:00:00 CET до 30. 3. 2026. 12:00:00 CEST, вођен уз верзију 3.1 приручника "
+                 "организације Danubia Pay AG."]),
+    # No catalogue for French: English, and a warning that says so (as a build says it).
+    ("fr", ["warning: language 'fr': the site's words are not translated into it; languages with a catalogue: en, de, "
+            "sr-Cyrl, sr-Latn (see README, For translators); the report's words are in English",
+            "# After-action report: exercise of ransomware"]),
+])
+def test_without_language_the_report_speaks_the_plans(tmp_path: Path, tag: str, first_lines: list[str]) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    plan = tmp_path / "playbook.yml"  # the plan written in another language, with no translations
+    plan.write_text(re.sub(r"\n  translations: .*", "", text.replace("\n  language: en ", f"\n  language: {tag} ")),
+                    encoding="utf-8")
+    (tmp_path / "log.json").write_text(json.dumps(_log()), encoding="utf-8")
+    code, output = invoke("after-action", str(tmp_path / "log.json"), str(plan))
+    assert code == 0, output
+    assert output.splitlines()[:len(first_lines)] == first_lines

@@ -185,10 +185,61 @@ def test_private_file_goes_with_one_path_only(broken: Path, tmp_path: Path) -> N
 
 
 def test_validate_loads_neither_mkdocs_nor_the_model_nor_the_signing_code() -> None:
-    """`playbook validate` runs on every save (pre-commit, the editor): it imports only what checking needs."""
+    """`playbook validate` runs on every save (pre-commit, the editor): it imports only what checking needs
+    (not logging, which only the commands that run MkDocs set up, nor difflib, which only suggests names for
+    wrong ones)."""
     probe = ("import sys\nfrom generator.cli import cli\n"
              "try:\n    cli(['validate', 'playbook.yml', '--as-of', '2026-06-01'])\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('mkdocs', 'material', 'generator.model', 'generator.sign', 'generator.render')"
-             " if m in sys.modules))")
+             "print(sorted(m for m in ('mkdocs', 'material', 'generator.model', 'generator.sign', 'generator.render',"
+             " 'logging', 'difflib') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_validate_leaves_the_cycle_collector_as_it_found_it(broken: Path, collecting: bool) -> None:
+    """`playbook validate` turns the collector off while it checks; a caller in the same process (a test, a
+    tool) finds it as before, also when the playbook is invalid and the command exits 1."""
+    import gc
+
+    (gc.enable if collecting else gc.disable)()
+    try:
+        assert run("validate", str(MINIMAL), *AS_OF)[0] == 0
+        assert gc.isenabled() is collecting
+        assert run("validate", str(broken), *AS_OF)[0] == 1
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(("written", "loaded"), [
+    ("{type: mobile, value: +43 660 000 0001}", ["phonenumbers"]),
+    ("{type: email, value: alice@example.test}", ["email_validator"]),
+    ("{type: pager, value: '4711'}", []),
+])
+def test_validate_imports_the_number_and_address_libraries_only_for_a_playbook_with_one(
+        tmp_path: Path, written: str, loaded: list[str]) -> None:
+    """phonenumbers and email-validator take a tenth of `playbook validate` to import: a playbook with no phone
+    number (or no e-mail address) to check, one whose contacts are all in contacts.private.yml say, skips them."""
+    text = edit(MINIMAL.read_text(), "      - {type: mobile, value: +43 660 000 0001}\n", f"      - {written}\n")
+    text = edit(text, "      - {type: email, value: bob@example.test}\n", "      - {type: radio, value: Channel 4}\n")
+    (tmp_path / "playbook.yml").write_text(text)
+    probe = ("import sys\nfrom generator.cli import cli\n"
+             "try:\n    cli(['validate', 'playbook.yml', '--as-of', '2026-06-01'])\nexcept SystemExit as exit:\n"
+             "    print(exit.code)\n"
+             "print(sorted(m for m in ('phonenumbers', 'email_validator') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-2:] == ["0", str(loaded)]
+
+
+@pytest.mark.parametrize(("command", "default"), [
+    ("build", "as in mkdocs.yml, else internal"),
+    ("pdf", "as in mkdocs.yml, else internal"),
+    ("exercise", "as in mkdocs.yml, else internal"),
+    ("publish", "public; 'internal' is refused: a branch is served to whoever reaches the site"),
+])
+def test_every_command_describes_edition_in_the_same_words_and_says_its_default(command: str, default: str) -> None:
+    code, output = run(command, "--help")
+    assert code == 0, output
+    option = " ".join(output.split("--edition [internal|public]", 1)[1].split("\n  -", 1)[0].split())
+    assert option == f"public: leave out private contact details (default: {default})."

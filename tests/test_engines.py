@@ -198,3 +198,30 @@ def test_a_site_in_another_language_is_the_same_from_both_engines(tmp_path: Path
         assert '<html lang="de"' in home, engine
         contacts = (site / "contacts.html").read_text(encoding="utf-8")
         assert "Version 3.1 · freigegeben von Lukas Berger" in contacts, engine
+
+
+def test_titles_zensical_would_print_as_markup_reach_it_as_text() -> None:
+    titled = engines._hand_written_titled('---\ntitle: "Q&A </title><script>x()</script>"\nhide: [toc]\n---\n\nBody.\n',
+                                          "qa")
+    assert titled == ('---\ntitle: Q&amp;A &lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;\nhide:\n- toc\n---\n\n'
+                      'Body.\n')
+    assert engines._hand_written_titled("No heading here.\n", "<img src=x onerror=y()>") == (
+        "---\ntitle: '&lt;img src=x onerror=y()&gt;'\n---\n\nNo heading here.\n")
+    for own_heading in ("# Who <em>we</em> are\n\nText.\n", "Who we are\n==========\n\nText.\n"):
+        assert engines._hand_written_titled(own_heading, "about") == own_heading  # the author's own heading
+
+
+def test_markup_in_zensicals_output_that_no_theme_template_writes_stops_the_build(tmp_path: Path) -> None:
+    allowed = engines.csp.script_hash("ok()")
+    policy = f'<meta http-equiv="Content-Security-Policy" content="script-src \'self\' {allowed}">'
+    pages = {
+        "fine.html": f'<head>{policy}<script>ok()</script></head><a title="x onclick=y()">onclick=z()</a>',
+        "script.html": f"<head>{policy}<title>A </title><script>pwn()</script></head>",
+        "handler.html": f'<head>{policy}</head><span class="md-ellipsis"><img src=x onerror=pwn()></span>',
+    }
+    for name, html in pages.items():
+        (tmp_path / name).write_text(html, encoding="utf-8")
+    assert engines._markup_from_text(tmp_path) == [
+        "handler.html: an event-handler attribute",
+        "script.html: an inline script the page's policy does not list",
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from generator import open_playbook
 from generator.render import navigation, render_pages
 from tests.conftest import EXAMPLE, MINIMAL, edit, problems
@@ -45,3 +47,13 @@ def test_a_procedure_step_shares_the_item_id_space_and_has_no_clock() -> None:
     assert problems(MINIMAL.read_text() + timed) == [
         "playbook.yml:105:9: procedures[0].checklist[0].due: unknown key 'due'; known: action, channels, contacts, "
         "handover, id, note, owner, regulators, scenarios, severities, templates, when"]
+
+
+def test_phase_items_and_procedure_steps_are_one_checklist_line_that_one_override_changes(tmp_path: Path) -> None:
+    # The line is written once (checklist-item.md.j2): a phase item gives it its clock, a procedure step none.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "checklist-item.md.j2").write_text("- {{ item.id }}{{ clock }}\n", encoding="utf-8")
+    pages = {page.path: page.markdown for page in render_pages(open_playbook(EXAMPLE).playbook, templates)}
+    assert "\n- stand-down-confirm\n- stand-down-tell\n" in pages["procedures/stand-down.md"]
+    assert "\n- assess-alarm · due 15 minutes after awareness\n" in pages["phases/assessment.md"]

@@ -93,11 +93,15 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
     assert "Fixed: the site is rebuilt." in log.read_text()
 
 
-def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`playbook serve` keeps each page's conversion (and search sections) between rebuilds; after an edit
-    its site is byte for byte the site a fresh build of the edited playbook makes, and only the pages whose
-    Markdown changed (those that show the edited item) were converted again."""
+def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, new: str, file: str = "playbook.yml",
+             prepare: Callable[[Path], None] | None = None) -> tuple[
+        list[str], list[str], dict[str, bytes], dict[str, bytes], Path]:
+    """The example (given to ``prepare`` first) built as `playbook serve` builds it, ``old`` replaced by ``new``
+    in ``file`` (or, for None, ``file`` written with ``new``), and built
+    again keeping what it kept; then a fresh build of the edited example. Returns the pages converted from
+    Markdown and those whose theme template was rendered in the second build, both sites, and the fresh one's
+    folder."""
+    import jinja2
     from mkdocs.structure.pages import Page
 
     from generator.build import build_into
@@ -107,33 +111,120 @@ def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
     config = copy_example(tmp_path / "project")
-    playbook = tmp_path / "project" / "playbook.yml"
+    edited = tmp_path / "project" / file
+    if prepare is not None:
+        prepare(tmp_path / "project")
     rendered = RenderedPages()
     with rendered.installed():
         build_into(config, tmp_path / "first")
-    playbook.write_text(edit(playbook.read_text(encoding="utf-8"), "Raise the alarm", "Sound the alarm"),
-                        encoding="utf-8")
+    edited.write_text(new if old is None else edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
     converted: list[str] = []
-    convert = Page.render
+    themed: list[str] = []
+    convert, render = Page.render, jinja2.Template.render
 
     def counting(page: Page, *args: object) -> None:
         converted.append(page.file.src_uri)
         convert(page, *args)  # type: ignore[arg-type]
 
+    def counting_theme(template: jinja2.Template, *args: object, **kwargs: object) -> str:
+        page = args[0].get("page") if args and isinstance(args[0], dict) else None
+        if page is not None:
+            themed.append(page.file.src_uri)
+        return render(template, *args, **kwargs)
+
     monkeypatch.setattr(Page, "render", counting)
+    monkeypatch.setattr(jinja2.Template, "render", counting_theme)
     with rendered.installed():
         build_into(config, tmp_path / "kept")
     monkeypatch.setattr(Page, "render", convert)
+    monkeypatch.setattr(jinja2.Template, "render", render)
     build_into(config, tmp_path / "fresh")
-    showing = sorted(path.relative_to(tmp_path / "fresh").with_suffix(".md").as_posix()
-                     for path in (tmp_path / "fresh").rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
+    return converted, themed, snapshot(tmp_path / "kept"), snapshot(tmp_path / "fresh"), tmp_path / "fresh"
+
+
+def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`playbook serve` keeps each page's conversion (and search sections) and its theme template's output
+    between rebuilds; after an edit its site is byte for byte the site a fresh build of the edited playbook
+    makes, and only the pages whose Markdown changed (those that show the edited item) were converted and put
+    into the theme's template again."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm")
+    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
+                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
     assert "phases/assessment.md" in showing and "print.md" in showing
     assert sorted(converted) == showing  # the pages that show the item, and only those
-    assert len(converted) * 3 < len(list((tmp_path / "fresh").rglob("*.html")))
-    kept, fresh = snapshot(tmp_path / "kept"), snapshot(tmp_path / "fresh")
+    assert sorted(themed) == showing
+    assert len(converted) * 3 < len(list(folder.rglob("*.html")))
     assert sorted(kept) == sorted(fresh)
     assert [name for name in fresh if kept[name] != fresh[name]] == []
     assert b"Sound the alarm" in kept["search/search_index.js"]
+
+
+def test_a_title_edited_puts_every_page_into_the_theme_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phase's title is in the navigation of every page that lists the phases (Material prunes the others'):
+    every page's template is rendered again, and the site is byte for byte a fresh build's; the other phases'
+    pages, whose navigation lists it, show the new title and not the old."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "name: Detection and assessment",
+                                                      "name: Detection and triage")
+    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                   if path.name != "404.html")
+    assert sorted(themed) == pages
+    assert len(converted) < len(pages)  # the Markdown of most pages did not change; their navigation did
+    assert sorted(kept) == sorted(fresh)
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    phases = [name for name in kept if name.startswith("phases/") and name != "phases/assessment.html"]
+    assert len(phases) > 3
+    assert all(b"Detection and triage" in kept[name] and b"Detection and assessment" not in kept[name]
+               for name in phases)
+
+
+def test_a_setting_edited_puts_every_page_into_the_theme_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The footer of every page says mkdocs.yml's copyright, which no page's Markdown holds: a new one renders
+    every page's template again, and every page's footer says it."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "docs_dir: content",
+                                                      "copyright: Footer set in mkdocs.yml\ndocs_dir: content",
+                                                      file="mkdocs.yml")
+    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                   if path.name != "404.html")
+    assert converted == []
+    assert sorted(themed) == pages
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    assert all(b"Footer set in mkdocs.yml" in kept[name.replace(".md", ".html")] for name in pages)
+
+
+def _with_overrides(project: Path) -> None:
+    """The example with a theme folder of its own (custom_dir) that overrides Material's page template."""
+    config = project / "mkdocs.yml"
+    config.write_text(edit(config.read_text(encoding="utf-8"), "  name: material\n",
+                           "  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    (project / "overrides").mkdir()
+    (project / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Announced first{% endblock %}\n', encoding="utf-8")
+
+
+def test_a_template_override_edited_puts_every_page_into_the_theme_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """custom_dir's templates are the user's to edit while serving: an edited override renders every page
+    again, and every page shows it."""
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Announced first", "Announced again",
+                                                      file="overrides/main.html", prepare=_with_overrides)
+    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                   if path.name != "404.html")
+    assert converted == []
+    assert sorted(themed) == pages
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    assert all(b"Announced again" in kept[name.replace(".md", ".html")] for name in pages)
+
+
+def test_a_file_added_to_the_theme_folder_is_in_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's static files are listed once and kept; a file added to custom_dir while serving is in the
+    next rebuild's site, as in a fresh build's."""
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, None, "a { color: red }\n",
+                                                         file="overrides/added.css", prepare=_with_overrides)
+    assert kept["added.css"] == b"a { color: red }\n"
+    assert sorted(kept) == sorted(fresh)
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
 
 
 def test_the_reload_script_is_allowed_by_the_page_policy(served: tuple[Path, str, Path]) -> None:
@@ -155,3 +246,94 @@ def test_the_reload_script_is_allowed_by_the_page_policy(served: tuple[Path, str
     reload_script = next(script for script in scripts if "livereload" in script)
     assert csp.script_hash(reload_script) in policy
     assert all(csp.script_hash(script) in policy for script in scripts)
+
+
+def test_the_browser_keeps_only_the_files_named_by_their_content(served: tuple[Path, str, Path]) -> None:
+    """Material's scripts and stylesheets carry a hash of their content in their name: the server lets the
+    browser keep them between reloads. The pages and the playbook's own scripts, whose content changes under
+    the same name, are fetched again on every reload."""
+    import re
+
+    _project, base, _log = served
+
+    def answered() -> bool:
+        try:
+            return _get(f"{base}/index.html")[0] == 200
+        except OSError:
+            return False  # not listening yet
+
+    def cache_control(path: str) -> str | None:
+        with urllib.request.urlopen(f"{base}/{path}", timeout=10) as response:
+            assert response.status == 200
+            return response.headers.get("Cache-Control")  # type: ignore[no-any-return]
+
+    _until(answered, "the first build")
+    page = _get(f"{base}/index.html")[1]
+    named = sorted(set(re.findall(r'(?:href|src)="(assets/(?:javascripts|stylesheets)/[\w.-]+\.[0-9a-f]{8}\.min\.'
+                                  r'(?:js|css))"', page)))
+    assert [path.split("/")[-1].split(".")[0] for path in named] == ["bundle", "main"]  # script and stylesheet
+    assert [cache_control(path) for path in named] == ["max-age=31536000, immutable"] * 2
+    assert [cache_control(path) for path in ("index.html", "assets/playbook/playbook.js",
+                                             "assets/playbook/data.js", "search/search_index.js")] == [None] * 4
+
+
+def test_the_theme_output_is_not_kept_for_what_its_key_cannot_stand_for(tmp_path: Path) -> None:
+    """A context value named only by its address (two builds' objects can share one), a plugin the key does
+    not know, or a page of another kind: no key, so the page's template is rendered as MkDocs renders it."""
+    from mkdocs.structure.pages import Page
+
+    from generator.build import build_into
+    from generator.commands.serve import ThemeOutput
+    from tests.conftest import copy_example
+
+    contexts: list[dict[str, object]] = []
+
+    class Recording(ThemeOutput):
+        def key(self, name: str | None, context: dict[str, object]) -> tuple[object, ...] | None:
+            if context.get("page") is not None and not contexts:
+                contexts.append(dict(context))
+            return super().key(name, context)
+
+    recording = Recording()
+    with recording.installed():
+        build_into(copy_example(tmp_path / "project"), tmp_path / "site")
+    context = contexts[0]
+    assert ThemeOutput().key("main.html", context) is not None
+    assert ThemeOutput().key("main.html", {**context, "widget": object()}) is None
+    assert ThemeOutput().key("main.html", {**context, "widget": ["plain", 1]}) is not None
+
+    class OtherPage(Page):
+        pass
+
+    page = context["page"]
+    other = OtherPage(page.title, page.file, context["config"])  # type: ignore[attr-defined,arg-type]
+    assert ThemeOutput().key("main.html", {**context, "page": other}) is None
+    config = context["config"]
+    config.plugins["tags"] = config.plugins["playbook"]  # type: ignore[attr-defined]
+    assert ThemeOutput().key("main.html", context) is None
+
+
+def test_an_override_that_starts_printing_the_build_time_gets_it_on_every_rebuild(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's time (``build_date_utc``) is left out of the theme output's key while no template prints
+    it; a template override edited to print it while serving makes it part of the key from then on."""
+    from generator.build import build_into
+    from generator.commands.serve import RenderedPages
+    from tests.conftest import copy_example
+
+    config = copy_example(tmp_path / "project")
+    _with_overrides(tmp_path / "project")
+    override = tmp_path / "project" / "overrides" / "main.html"
+    rendered = RenderedPages()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    with rendered.installed():
+        build_into(config, tmp_path / "first")
+    override.write_text('{% extends "base.html" %}\n{% block announce %}Built at {{ build_date_utc.hour }} h'
+                        '{% endblock %}\n', encoding="utf-8")
+    with rendered.installed():
+        build_into(config, tmp_path / "second")
+    assert "Built at 9 h" in (tmp_path / "second" / "facts.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774003600")  # an hour later, the same day: the footer's date stays
+    with rendered.installed():
+        build_into(config, tmp_path / "third")
+    assert "Built at 10 h" in (tmp_path / "third" / "facts.html").read_text(encoding="utf-8")

@@ -18,12 +18,13 @@ def test_fixture_is_valid_without_warnings(minimal: str) -> None:
     assert problems(minimal) == []
 
 
-def test_schema_is_a_valid_cerberus_schema() -> None:
-    # At run time the validator trusts the schema (see validate._TrustedSchemas); this checks it.
+@pytest.mark.parametrize("name", ["PLAYBOOK", "TRANSLATION", "PRIVATE_CONTACTS", "CATALOGUE"])
+def test_schema_is_a_valid_cerberus_schema(name: str) -> None:
+    # At run time the validator trusts the schemas (see validate._TrustedDefinition); this checks them.
     class Checking(_ShapeValidator):
         _valid_schemas: ClassVar[set[object]] = set()
 
-    Checking(schema.PLAYBOOK)
+    Checking(getattr(schema, name))
 
 
 # --- shape -------------------------------------------------------------------------------

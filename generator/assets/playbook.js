@@ -31,6 +31,11 @@
   }
   /* Every text that leaves the tools during an exercise (an export, a copied message) carries the mark. */
   function marked(text) { return EXERCISE ? t("EXERCISE") + " \u2014 " + text : text; }
+  /* A copied command carries it on a comment line of its own, which the shell skips: in front of the command,
+     the mark would make it fail when pasted into a terminal. */
+  function markedCommand(text) {
+    return EXERCISE ? "# " + t("EXERCISE") + " \u2014 " + t("nothing here is a real incident") + "\n" + text : text;
+  }
 
   /* ---------- Time arithmetic: the same rules as generator/deadlines.py ---------- */
 
@@ -1223,9 +1228,9 @@
     return text;
   }
 
+  /* `text` comes marked for an exercise already (marked, markedCommand): a command is marked otherwise than prose. */
   function copy(text, button) {
     var label = button.textContent;
-    text = marked(text);
     var done = function () { button.textContent = t("Copied"); window.setTimeout(function () { button.textContent = label; }, 2000); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
@@ -1245,7 +1250,7 @@
     document.querySelectorAll("code.pb-code").forEach(function (code) {
       if (code.nextElementSibling && code.nextElementSibling.classList.contains("pb-copy-code")) { return; }
       var button = element("button", { type: "button", "class": "pb-copy-code", "aria-label": t("Copy {text}", { text: code.textContent }) }, t("Copy"));
-      button.addEventListener("click", function () { copy(code.textContent, button); });
+      button.addEventListener("click", function () { copy(markedCommand(code.textContent), button); });
       code.after(button);
     });
   }
@@ -1306,7 +1311,7 @@
         ? t("Copy the filled text ({language})", { language: language }) : t("Copy the filled text"));
       button.addEventListener("click", function () {
         var current = load();
-        copy(filledText(body.querySelector("code") || body, current.facts), button);
+        copy(marked(filledText(body.querySelector("code") || body, current.facts)), button);
         current.log.push({ at: clockNow(), by: initials(), kind: "copied", message: id, text: "message copied: " + id });
         save(current);
       });

@@ -92,6 +92,28 @@ def test_an_exercise_runs_offline_apart_from_the_incident_and_after_action_finds
            "ICT-related incident was not filed by its deadline" in output
 
 
+def test_an_exercise_marks_a_copied_command_on_a_comment_line_and_a_copied_message_in_front(visit: Visit) -> None:
+    # Record what is copied instead of touching the machine's clipboard.
+    visit.page.add_init_script("window.__copied = []; navigator.clipboard.writeText = "
+                               "t => { window.__copied.push(t); return Promise.resolve(); };")
+    visit.open("exercise/ransomware.html")
+    visit.page.click("#pb-start-exercise")
+    visit.page.wait_for_load_state("load")
+    visit.open("phases/notification.html")
+    item = visit.page.locator(".task-list-item", has=visit.page.locator("#item-notify-record"))
+    item.locator("button.pb-copy-code").click()
+    # A pasted command still runs: the shell skips the comment line above it.
+    assert visit.page.evaluate("window.__copied") == [
+        "# EXERCISE \u2014 nothing here is a real incident\nplaybook clock --aware TIME --filed at-fma/initial=TIME"]
+    visit.open("messages/social-post.html")
+    visit.page.click(".pb-copy")
+    assert visit.page.evaluate("window.__copied") == [  # a message says it in its first words
+        "EXERCISE \u2014 We are dealing with a security incident affecting [[ affected_services ]]. Our teams are "
+        "working on it. We never ask for passwords or card details. Updates: "
+        "https://www.danubiapay.example/security-update"]
+    assert visit.errors == []
+
+
 def test_the_call_tree_test_records_who_answered_and_wrong_numbers_become_findings(visit: Visit,
                                                                                     tmp_path: Path) -> None:
     visit.open("call-tree.html")
