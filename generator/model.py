@@ -739,17 +739,38 @@ class Playbook:
 
     def deputies_at(self, role: str, rank: int | None) -> list[Contact]:
         """Every deputy of ``role`` at ``rank``."""
-        return [c for c in self.contacts if rank is not None and self.deputy_rank(c, role) == rank]
+        return [c for c, found in self._deputy_ranks.get(role, ()) if rank is not None and found == rank]
 
     def holders(self, role: str) -> tuple[list[Contact], list[Contact]]:
         """Primary contacts of ``role`` and its deputies in rank order."""
-        primaries: list[tuple[int, Contact]] = []
-        deputies: list[tuple[int, Contact]] = []
+        primaries, deputies = self._holders.get(role, ((), ()))
+        return list(primaries), list(deputies)
+
+    # Every page names roles' holders (the contacts, cards, exercise packs, role links): each lookup scanned every
+    # contact, so generating grew with roles x contacts x pages (at 64x the example, 107,000 lookups took 25 s of
+    # the 29 s of rendering). Indexed once per playbook.
+    @cached_property
+    def _holders(self) -> dict[str, tuple[tuple[Contact, ...], tuple[Contact, ...]]]:
+        primaries: dict[str, list[Contact]] = {}
+        deputies: dict[str, list[tuple[int, Contact]]] = {}
         for contact in self.contacts:
             for fill in contact.fills:
-                if fill.role == role:
-                    (primaries if fill.primary else deputies).append((fill.rank or 0, contact))
-        return [c for _, c in primaries], [c for _, c in sorted(deputies, key=lambda pair: pair[0])]
+                if fill.primary:
+                    primaries.setdefault(fill.role, []).append(contact)
+                else:
+                    deputies.setdefault(fill.role, []).append((fill.rank or 0, contact))
+        return {role: (tuple(primaries.get(role, ())),
+                       tuple(c for _, c in sorted(deputies.get(role, ()), key=lambda pair: pair[0])))
+                for role in primaries.keys() | deputies.keys()}
+
+    @cached_property
+    def _deputy_ranks(self) -> dict[str, list[tuple[Contact, int | None]]]:
+        """For each role, every contact that deputises for it with :meth:`deputy_rank`, in the contacts' order."""
+        ranks: dict[str, list[tuple[Contact, int | None]]] = {}
+        for contact in self.contacts:
+            for role in dict.fromkeys(fill.role for fill in contact.fills if not fill.primary):
+                ranks.setdefault(role, []).append((contact, self.deputy_rank(contact, role)))
+        return ranks
 
 
 @cache
