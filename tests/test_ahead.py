@@ -4,6 +4,9 @@ site, the same messages, and the work done in process whenever the worker guesse
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,19 @@ from generator.ahead import IN_PROCESS_VARIABLE, Request, settings
 from tests.conftest import copy_example, edit, invoke
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def ran_alone(request: pytest.FixtureRequest) -> bool:
+    """Whether the test was run, and passed, in a process of its own. The worker is forked only where no other
+    thread runs (ahead.start): in the whole suite the browser tests leave Playwright's threads running, so a
+    test of the worker runs itself again in a fresh pytest, and the test here then only checks that it passed."""
+    if threading.active_count() == 1:
+        return False
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", request.node.nodeid],
+                            cwd=request.config.rootpath, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return True
 
 
 def test_the_worker_reads_the_plugins_settings_from_mkdocs_yml_as_written(tmp_path: Path) -> None:
@@ -27,10 +43,14 @@ def test_the_worker_reads_the_plugins_settings_from_mkdocs_yml_as_written(tmp_pa
     assert settings(config) is None
 
 
-def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      ran_alone: bool) -> None:
     """Rendering in this process is made to fail: the build passes only with the worker's pages; and the site is
     the one rendered in process, byte for byte."""
     import generator.plugin
+
+    if ran_alone:
+        return
 
     copy_example(tmp_path / "ahead")
     copy_example(tmp_path / "here")
@@ -52,7 +72,9 @@ def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatc
     assert bundles[0] == bundles[1]
 
 
-def test_an_invalid_playbook_fails_with_the_same_message_from_the_worker(tmp_path: Path) -> None:
+def test_an_invalid_playbook_fails_with_the_same_message_from_the_worker(tmp_path: Path, ran_alone: bool) -> None:
+    if ran_alone:
+        return
     copy_example(tmp_path)
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(edit(playbook.read_text(), 'version: "3.1"   ', "version: 3.1     "))
@@ -62,7 +84,9 @@ def test_an_invalid_playbook_fails_with_the_same_message_from_the_worker(tmp_pat
     assert invoke("build", cwd=tmp_path, env={IN_PROCESS_VARIABLE: "1"}) == (1, expected)
 
 
-def test_what_the_worker_was_not_asked_is_not_taken(tmp_path: Path) -> None:
+def test_what_the_worker_was_not_asked_is_not_taken(tmp_path: Path, ran_alone: bool) -> None:
+    if ran_alone:
+        return
     config = copy_example(tmp_path)
     ahead.start(config, edition=None, language=None)
     assert ahead._worker is not None
