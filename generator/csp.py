@@ -45,6 +45,25 @@ class _InlineScripts(HTMLParser):
             self._current = None
 
 
+class _ScriptsAndHandlers(_InlineScripts):
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        self.handlers = self.handlers or any(name.startswith("on") for name, _ in attrs)
+
+
+def scripts_and_handlers(html: str) -> tuple[list[str], bool]:
+    """:func:`inline_scripts` of ``html``, and whether an element has an event-handler attribute (``on…``), in
+    one reading."""
+    parser = _ScriptsAndHandlers()
+    parser.feed(html)
+    parser.close()
+    return parser.scripts, parser.handlers
+
+
 def inline_scripts(html: str) -> list[str]:
     """The text of every inline script the browser would run in ``html``, exactly as written."""
     parser = _InlineScripts()
