@@ -230,6 +230,7 @@ def zensical_build(prepared: Prepared, *, strict: bool) -> Path:
     except ImportError:
         raise BuildError("--engine zensical: Zensical is not installed (pip install zensical)") from None
     failure: BaseException | None = None
+    printed = ""
     with _captured() as said:
         try:
             zensical.build(str(prepared.config_file), {"clean": True, "strict": strict})
@@ -237,8 +238,8 @@ def zensical_build(prepared: Prepared, *, strict: bool) -> Path:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             failure = exc
+            printed = said.read_text(encoding="utf-8", errors="replace").strip()  # before its folder goes
     if failure is not None:
-        printed = said.read_text(encoding="utf-8", errors="replace").strip()
         raise BuildError(f"Zensical failed: {failure}" + (f"\n{printed}" if printed else ""))
     return prepared.config_file.parent / "site"
 

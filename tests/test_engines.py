@@ -3,6 +3,7 @@ the same content, keeps the same guarantees, and refuses, naming it, a guarantee
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -225,3 +226,18 @@ def test_markup_in_zensicals_output_that_no_theme_template_writes_stops_the_buil
         "handler.html: an event-handler attribute",
         "script.html: an inline script the page's policy does not list",
     ]
+
+
+def test_when_zensical_fails_the_build_says_what_zensical_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zensical
+
+    def failing(config_file: str, options: dict[str, object]) -> None:
+        os.write(1, b"Error: the search index is too large\n")  # the Rust runtime prints past sys.stdout
+        raise RuntimeError("Search field 'text' at 'call-tree.html' exceeds the search index limit")
+
+    copy_example(tmp_path)
+    monkeypatch.setattr(zensical, "build", failing)
+    code, output = invoke("build", "--engine", "zensical", cwd=tmp_path)
+    assert (code, output) == (1, "Zensical failed: Search field 'text' at 'call-tree.html' exceeds the search index "
+                                 "limit\nError: the search index is too large\nBuild failed; site/ and dist/ are "
+                                 "unchanged.\n")
