@@ -227,19 +227,20 @@ def test_a_file_added_to_the_theme_folder_is_in_the_rebuilt_site(
     assert [name for name in fresh if kept[name] != fresh[name]] == []
 
 
+def _home_answers(base: str) -> bool:
+    try:
+        return _get(f"{base}/index.html")[0] == 200
+    except OSError:
+        return False  # not listening yet
+
+
 def test_the_reload_script_is_allowed_by_the_page_policy(served: tuple[Path, str, Path]) -> None:
     """MkDocs' serve adds an inline script that reloads the page; every page's policy must list its hash, or
     the browser refuses it and the page never reloads after a save."""
     from generator import csp
 
     _project, base, _log = served
-    def answered() -> bool:
-        try:
-            return _get(f"{base}/index.html")[0] == 200
-        except OSError:
-            return False  # not listening yet
-
-    _until(answered, "the first build")
+    _until(lambda: _home_answers(base), "the first build")
     page = _get(f"{base}/index.html")[1]
     policy = page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
     scripts = csp.inline_scripts(page)
@@ -256,18 +257,12 @@ def test_the_browser_keeps_only_the_files_named_by_their_content(served: tuple[P
 
     _project, base, _log = served
 
-    def answered() -> bool:
-        try:
-            return _get(f"{base}/index.html")[0] == 200
-        except OSError:
-            return False  # not listening yet
-
     def cache_control(path: str) -> str | None:
         with urllib.request.urlopen(f"{base}/{path}", timeout=10) as response:
             assert response.status == 200
             return response.headers.get("Cache-Control")  # type: ignore[no-any-return]
 
-    _until(answered, "the first build")
+    _until(lambda: _home_answers(base), "the first build")
     page = _get(f"{base}/index.html")[1]
     named = sorted(set(re.findall(r'(?:href|src)="(assets/(?:javascripts|stylesheets)/[\w.-]+\.[0-9a-f]{8}\.min\.'
                                   r'(?:js|css))"', page)))
