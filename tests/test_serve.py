@@ -178,18 +178,25 @@ def test_a_title_edited_puts_every_page_into_the_theme_again(tmp_path: Path, mon
                for name in phases)
 
 
+def _every_page_themed_again_showing(text: bytes, converted: list[str], themed: list[str], kept: dict[str, bytes],
+                                     fresh: dict[str, bytes], folder: Path) -> None:
+    """No page converted again, every page put into the theme again, the site a fresh build's, and ``text`` on
+    every page."""
+    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                   if path.name != "404.html")
+    assert converted == []
+    assert sorted(themed) == pages
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+    assert all(text in kept[name.replace(".md", ".html")] for name in pages)
+
+
 def test_a_setting_edited_puts_every_page_into_the_theme_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The footer of every page says mkdocs.yml's copyright, which no page's Markdown holds: a new one renders
     every page's template again, and every page's footer says it."""
     converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "docs_dir: content",
                                                       "copyright: Footer set in mkdocs.yml\ndocs_dir: content",
                                                       file="mkdocs.yml")
-    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
-                   if path.name != "404.html")
-    assert converted == []
-    assert sorted(themed) == pages
-    assert [name for name in fresh if kept[name] != fresh[name]] == []
-    assert all(b"Footer set in mkdocs.yml" in kept[name.replace(".md", ".html")] for name in pages)
+    _every_page_themed_again_showing(b"Footer set in mkdocs.yml", converted, themed, kept, fresh, folder)
 
 
 def _with_overrides(project: Path) -> None:
@@ -208,12 +215,7 @@ def test_a_template_override_edited_puts_every_page_into_the_theme_again(
     again, and every page shows it."""
     converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Announced first", "Announced again",
                                                       file="overrides/main.html", prepare=_with_overrides)
-    pages = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
-                   if path.name != "404.html")
-    assert converted == []
-    assert sorted(themed) == pages
-    assert [name for name in fresh if kept[name] != fresh[name]] == []
-    assert all(b"Announced again" in kept[name.replace(".md", ".html")] for name in pages)
+    _every_page_themed_again_showing(b"Announced again", converted, themed, kept, fresh, folder)
 
 
 def test_a_file_added_to_the_theme_folder_is_in_the_rebuilt_site(

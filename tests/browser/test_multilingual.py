@@ -12,6 +12,7 @@ import pytest
 from generator.build import build
 from tests.browser.conftest import Visit, search_results, visiting
 from tests.browser.test_accessibility import WIDTHS, violations
+from tests.browser.test_incident_tools import tick_first_item
 from tests.browser.test_protected import PASSPHRASE, unlock
 from tests.conftest import copy_example
 from tests.test_multilingual import multilingual
@@ -48,14 +49,6 @@ def test_the_switcher_leads_from_the_german_incident_page_to_the_serbian_one_and
     switch_to(visit, "en")
     assert visit.page.url == (visit.site / "incident.html").as_uri()
     assert visit.errors == [] and visit.outside_requests() == []
-
-
-def tick_first_item(visit: Visit) -> str:
-    """Click the first checklist box where a person would (Material draws it over the hidden input)."""
-    box = visit.page.locator(".task-list-item input").first.bounding_box()
-    visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    visit.page.wait_for_timeout(100)
-    return visit.page.locator(".task-list-item strong").first.inner_text()
 
 
 def test_a_tick_on_the_german_checklist_is_a_tick_in_english_and_serbian(visit: Visit) -> None:
