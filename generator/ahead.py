@@ -19,6 +19,7 @@ import os
 import pickle
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -70,19 +71,26 @@ def start(config_file: Path, *, edition: str | None, language: str | None) -> No
     # and this process would import them anyway (the plugin uses them).
     from . import model, multilingual, render, translations  # noqa: F401
 
+    _worker = _forked(lambda: _worked(config_file, edition, language))
+    atexit.register(discard)
+
+
+def _forked(work: Callable[[], Any]) -> tuple[int, int]:
+    """A child process that does ``work`` and writes what it returns, pickled, to a pipe: its pid, and the
+    pipe's end to read. The child ends there whatever happens, never returning into the caller (nothing
+    written: the reader gets nothing to unpickle)."""
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the worker: whatever happens, it ends here, never returning into the caller
+    if pid == 0:
         try:
             os.close(read)
-            said = pickle.dumps(_worked(config_file, edition, language), protocol=pickle.HIGHEST_PROTOCOL)
+            said = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write, "wb") as stream:
                 stream.write(said)
         finally:
             os._exit(0)
     os.close(write)
-    _worker = (pid, read)
-    atexit.register(discard)
+    return pid, read
 
 
 def take(request: Request) -> Outcome | None:
@@ -207,17 +215,7 @@ def render_in_two(playbook: Any, templates: Path, language: Any) -> list[Any]:
     from .errors import RenderError
     from .render import render_share
 
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read)
-            said = pickle.dumps(render_share(playbook, templates, language, 1, 2), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write, "wb") as stream:
-                stream.write(said)
-        finally:
-            os._exit(0)
-    os.close(write)
+    pid, read = _forked(lambda: render_share(playbook, templates, language, 1, 2))
     mine = render_share(playbook, templates, language, 0, 2)
     with os.fdopen(read, "rb") as stream:
         said = stream.read()
