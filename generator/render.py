@@ -15,7 +15,7 @@ import posixpath
 import re
 import stat
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -684,16 +684,43 @@ def _render_pages(playbook: Playbook, user_templates: Path | None, language: Lan
                   wanted: Callable[[int], bool] | None = None) -> dict[int, Page]:
     """The pages whose place in navigation order is ``wanted`` (default: all), by place. A RenderError carries
     the place of the page it stopped at (``place``)."""
-    env = page_environment(user_templates, language)
-    common = _context(playbook)
-    # The other languages the plan's messages are written in, named in the language of the site's words.
-    common["other_languages"] = [language_name(t.language, shown_in=language.tag) for t in playbook.translations
-                                 if t.language != playbook.document.language]
-    pages: dict[int, Page] = {}
+    return dict(_rendering(playbook, user_templates, language, wanted))
 
-    def add(place: int, path: str, template_name: str, title: str, what: str, **extra: Any) -> None:
+
+def page_titles(playbook: Playbook, language: Language | None = None) -> list[tuple[str, str]]:
+    """The path and title of every generated page, in navigation order, as :func:`render_pages` makes them,
+    without rendering any."""
+    with speaking(language or english()):
+        return [(path, title) for kind in PAGES for path, title, _what, _extra in kind.pages(playbook)]
+
+
+def rendering(playbook: Playbook, user_templates: Path | None, language: Language | None = None) -> Iterator[Page]:
+    """The pages of :func:`render_pages`, each as soon as it is rendered (a pipeline: ahead.py sends each to the
+    build while the next renders).
+
+    Raises:
+        RenderError: as render_pages, at the page it stopped at.
+    """
+    chosen = language or english()
+    for _place, page in _rendering(playbook, user_templates, chosen):
+        yield page
+
+
+def _rendering(playbook: Playbook, user_templates: Path | None, language: Language,
+               wanted: Callable[[int], bool] | None = None) -> Iterator[tuple[int, Page]]:
+    """Each page whose place is ``wanted``, with its place, as it is rendered. The language is spoken only while a
+    page renders, so that a caller between two pages is not left speaking it."""
+    with speaking(language):
+        env = page_environment(user_templates, language)
+        common = _context(playbook)
+        # The other languages the plan's messages are written in, named in the language of the site's words.
+        common["other_languages"] = [language_name(t.language, shown_in=language.tag) for t in playbook.translations
+                                     if t.language != playbook.document.language]
+        planned = [(kind, entry) for kind in PAGES for entry in kind.pages(playbook)]
+
+    def render(path: str, template_name: str, title: str, what: str, **extra: Any) -> Page:
         context = {**common, "links": Links(path, playbook), "title": title, **extra}
-        pages[place] = Page(path, title, _render(env, template_name, what, context))
+        return Page(path, title, _render(env, template_name, what, context))
 
     def part(template_name: str, what: str, **extra: Any) -> Markup:
         """A page's content as a section of the print page: its links lead from print.md, headings one level down."""
@@ -710,18 +737,17 @@ def _render_pages(playbook: Playbook, user_templates: Path | None, language: Lan
                 parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
         return parts
 
-    place = 0
-    for kind in PAGES:
-        for path, title, what, extra in kind.pages(playbook):
-            if wanted is None or wanted(place):
-                try:
-                    add(place, path, kind.template, title, what,
-                        **({"parts": print_parts()} if path == PRINT_PAGE else extra))
-                except RenderError as exc:
-                    exc.place = place  # type: ignore[attr-defined]  # for render_share
-                    raise
-            place += 1
-    return pages
+    for place, (kind, (path, title, what, extra)) in enumerate(planned):
+        if wanted is not None and not wanted(place):
+            continue
+        with speaking(language):
+            try:
+                page = render(path, kind.template, title, what,
+                              **({"parts": print_parts()} if path == PRINT_PAGE else extra))
+            except RenderError as exc:
+                exc.place = place  # type: ignore[attr-defined]  # for render_share
+                raise
+        yield place, page
 
 
 def navigation(pages: list[Page]) -> list[Any]:
