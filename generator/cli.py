@@ -445,7 +445,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
         try:
             asked = asked_tag(language, "--language")
             # The pages are generated in a second process while this one imports MkDocs (ahead.py).
-            ahead.start(config_file, edition=edition, language=asked)
+            ahead.start(config_file, edition=edition, language=asked, protected=protect)
             from .build import build as build_site  # imports MkDocs, so only when building
 
             built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
