@@ -697,8 +697,8 @@ def main() -> None:
 
 def _end_without_collecting() -> None:
     """The process ends next, and Python's last act would be a full cyclic collection walking every object
-    still alive (each module's, and all of the playbook's values and YAML nodes) to free memory the
-    system takes back at exit anyway: a tenth of `playbook validate`. Frozen, they are out of its reach (the
+    still alive (each module's functions, classes and data, and whatever the command still holds) to free
+    memory the system takes back at exit anyway: a tenth of `playbook validate`. Frozen, they are out of its reach (the
     modules are still torn down and the atexit handlers still run); objects made after, by threads still
     running, are still collected."""
     gc.freeze()
