@@ -104,21 +104,6 @@ def _user_errors(debug: bool) -> Iterator[None]:
         sys.exit(1)
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Checking a playbook makes many small values, and the cyclic collector walked them every few
-    hundred made (3% of `playbook validate`), to free only the error trees cerberus makes (and drops) for
-    each mapping and list it checks: a few MB at 16x the example, freed at exit or by the next collection.
-    Off for the check, back as it was after (tests and tools call the command in their own process)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         from .versions import version_text
@@ -166,7 +151,9 @@ def validate(obj: dict[str, Any], paths: tuple[Path, ...], strict: bool, output_
     if private is not None and len(paths) > 1:
         raise click.UsageError("--private belongs to one playbook; give one PATH with it")
     reports, any_failed = [], False
-    with _user_errors(obj["debug"]), _no_cycle_collection():
+    from . import cycles_collected_after
+
+    with _user_errors(obj["debug"]), cycles_collected_after():
         for path in paths or (Path(DEFAULT_PLAYBOOK),):
             try:
                 problems = check(path, today=as_of.date() if as_of else None, private=private)
