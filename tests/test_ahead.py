@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,6 +102,8 @@ _CHECKED_MEANWHILE = [
     ("an error the pages can be made of", [("    name: Employees\n    owner: hr-lead\n",
                                             "    name: Employees\n    owner: no-such-role\n")], []),
     ("an error no model can be made of", [("contacts:\n", "contacts: nonsense\nold_contacts:\n")], []),
+    ("an error the pages never end with", [("    name: Employees\n    owner: hr-lead\n",
+                                            "    name: Employees\n    owner: never-ending\n")], []),
 ]
 
 
@@ -116,6 +120,12 @@ def test_a_build_that_went_on_while_the_playbook_was_checked_says_what_it_says_i
         text = edit(text, old, new)
     playbook.write_text(text, encoding="utf-8")
     (tmp_path / "content" / "links.md").write_text("# Links\n\nSee [nowhere](nowhere.md).\n", encoding="utf-8")
+    # A page template that never ends for an audience owned by 'never-ending', which the check refuses (no such
+    # role): the build stops at the check's error without waiting for the worker (a model of a playbook that was
+    # not checked may do anything).
+    (tmp_path / "templates" / "glossary.md.j2").write_text(
+        "# Glossary\n{% for a in playbook.audiences if a.owner == 'never-ending' %}"
+        "{% for _ in range(10 ** 15) %}{% endfor %}{% endfor %}\n", encoding="utf-8")
     in_process = invoke("build", *options, cwd=tmp_path, env={IN_PROCESS_VARIABLE: "1"})
     assert "nowhere.md" in in_process[1] or in_process[0] == 1
     assert invoke("build", *options, cwd=tmp_path) == in_process
@@ -144,6 +154,39 @@ def test_a_check_that_has_not_ended_is_waited_for_only_when_asked(ran_alone: boo
     with pytest.raises(PlaybookError) as here:  # REQUEST's playbook does not exist
         ahead.open_as(REQUEST)
     assert ahead.take(REQUEST) == ahead.Outcome(error=str(here.value))  # the check here says so
+    ahead.discard()
+
+
+def test_a_failed_check_ends_the_worker_and_a_page_waited_for_says_the_checks_error(tmp_path: Path,
+                                                                                   ran_alone: bool) -> None:
+    from generator import Loaded
+    from generator.errors import RenderError
+
+    if ran_alone:
+        return
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text("document: {}\n", encoding="utf-8")
+    loaded = Loaded.of(playbook, "playbook.yml", False)
+    verdict_read, verdict_write = os.pipe()
+    worker = os.fork()
+    if worker == 0:  # a worker that would render forever
+        try:
+            ahead._checked_apart(loaded, False, verdict_write)
+            while True:
+                time.sleep(1)
+        finally:
+            os._exit(0)
+    os.close(verdict_write)
+    assert os.waitstatus_to_exitcode(os.waitpid(worker, 0)[1]) == -signal.SIGKILL
+    # The build's own process, waiting for a page of a worker that ended without it, gets the check's error.
+    go = _streamed(PAGES, stop=1, verdict=verdict_read)
+    os.close(go)
+    taken = ahead.take(REQUEST, speculate=True)
+    assert taken is not None and taken.pages is not None
+    with pytest.raises(RenderError) as caught:
+        _ = taken.pages[1].markdown
+    assert str(caught.value) == ("playbook.yml:1:1: this playbook is in format 1; this tool reads format 2; run "
+                                 "`playbook migrate playbook.yml` to rewrite it (comments are kept)")
     ahead.discard()
 
 
