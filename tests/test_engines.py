@@ -104,6 +104,13 @@ def test_the_zensical_site_loads_nothing_from_outside_and_every_page_has_the_pol
         assert head.index("Content-Security-Policy") < head.find("<script"), page  # before any script
 
 
+def test_the_text_check_reads_every_zensical_page_as_a_parse_of_the_whole_page_does(sites: dict[str, Path]) -> None:
+    pages = [page.read_text(encoding="utf-8") for page in sorted(sites["zensical"].rglob("*.html"))]
+    scanner = engines.csp.PageScanner()
+    assert [scanner.scan(html) for html in pages] == [engines.csp.scripts_and_handlers(html) for html in pages]
+    assert len(scanner._lines) < sum(html.count("\n") for html in pages) / 3  # most lines were read once
+
+
 def test_zensical_tick_boxes_are_named_and_the_404_page_is_relative(sites: dict[str, Path]) -> None:
     page = (sites["zensical"] / "phases" / "assessment.html").read_text(encoding="utf-8")
     assert re.search(r'<input type="checkbox"[^>]* aria-label="[^"]+"', page)
