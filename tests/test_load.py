@@ -240,3 +240,23 @@ def test_opening_a_playbook_pauses_the_cycle_collector_and_leaves_it_as_it_found
     finally:
         gc.enable()
     assert seen == [False, False]
+
+
+@pytest.mark.parametrize("name", ["example", "breach-letters", "cloud-platform", "full", "listed-company", "minimal",
+                                  "public-body"])
+def test_checking_a_playbook_changes_nothing_a_model_is_made_of(name: str) -> None:
+    """`playbook build`'s worker makes the model while another process checks the playbook (ahead.py): the check must
+    leave what was read as it was, so that the model made before it is the model made after it."""
+    import copy
+    import pickle
+
+    from generator import Loaded
+    from tests.conftest import EXAMPLE, FIXTURES, TODAY
+
+    path = EXAMPLE if name == "example" else FIXTURES / name / "playbook.yml"
+    loaded = Loaded.of(path, "playbook.yml", None)
+    before = copy.deepcopy(loaded.source)
+    model_before = pickle.dumps(loaded.model())
+    assert loaded.problems(TODAY) is not None
+    assert pickle.dumps(loaded.source) == pickle.dumps(before)
+    assert pickle.dumps(loaded.model()) == model_before
