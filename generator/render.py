@@ -59,7 +59,7 @@ from .model import (
 )
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
-from .translations import language_name, wordings
+from .translations import in_language, language_name, wordings
 from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -592,6 +592,14 @@ def _render(env: jinja2.Environment, template_name: str, what: str, context: dic
 
 def _context(playbook: Playbook) -> dict[str, Any]:
     """What every page template receives, besides its own page's values."""
+    shown: dict[str, Playbook] = {}
+
+    def translated(language: str) -> Playbook:
+        """The playbook in ``language``, made once for all the pages (every message page shows its wordings)."""
+        if language not in shown:
+            shown[language] = in_language(playbook, language)
+        return shown[language]
+
     return {
         "playbook": playbook,
         "doc": playbook.document,
@@ -627,8 +635,9 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
-        # A message in each language it is written in (translation files), and its text in one of them.
-        "wordings": lambda template: wordings(playbook, template.id, current().tag),  # the site's language first
+        # A message in each language it is written in (translation files), the site's language first; and its
+        # text in one of them.
+        "wordings": lambda template: wordings(playbook, template.id, current().tag, translated),
         "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
