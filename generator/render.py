@@ -276,13 +276,19 @@ class Links:
     Each method returns a ready link (``[escaped name](href)``); ``href`` gives the bare target.
     """
 
-    def __init__(self, page_path: str, playbook: Playbook) -> None:
+    def __init__(self, page_path: str, playbook: Playbook, made: dict[tuple[str, ...], Markup] | None = None) -> None:
+        """``made``: the links already made from the same folder for the same playbook, shared by the pages of
+        one render (a link depends on nothing else), so that each is made once."""
         self._from = posixpath.dirname(page_path)
         self._playbook = playbook
+        self._made: dict[tuple[str, ...], Markup] = {} if made is None else made
 
     def to(self, path: str, anchor: str = "") -> Markup:
-        href = posixpath.relpath(path, self._from or ".")
-        return Markup(f"{href}#{anchor}" if anchor else href)  # built from slug ids only
+        key = ("to", path, anchor)
+        if (made := self._made.get(key)) is None:
+            href = posixpath.relpath(path, self._from or ".")
+            made = self._made[key] = Markup(f"{href}#{anchor}" if anchor else href)  # built from slug ids only
+        return made
 
     def href(self, kind: str, ident: str) -> Markup:
         """Where the entry is shown: the page pattern of its entity in :data:`schema.ENTITIES`."""
@@ -291,8 +297,11 @@ class Links:
 
     def link(self, kind: str, ident: str) -> Markup:
         """``[its name](where it is shown)`` for the entry of kind ``kind`` (``role``, ``template``…)."""
-        label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
-        return Markup(f"[{markdown_text(label)}]({self.href(kind, ident)})")
+        key = ("link", kind, ident)
+        if (made := self._made.get(key)) is None:
+            label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
+            made = self._made[key] = Markup(f"[{markdown_text(label)}]({self.href(kind, ident)})")
+        return made
 
     def role(self, ident: str) -> Markup:
         return self.link("role", ident)
@@ -727,13 +736,18 @@ def _rendering(playbook: Playbook, user_templates: Path | None, language: Langua
                                      if t.language != playbook.document.language]
         planned = [(kind, entry) for kind in PAGES for entry in kind.pages(playbook)]
 
+    made: dict[str, dict[tuple[str, ...], Markup]] = {}  # links by the folder they lead from
+
+    def links(path: str) -> Links:
+        return Links(path, playbook, made.setdefault(posixpath.dirname(path), {}))
+
     def render(path: str, template_name: str, title: str, what: str, **extra: Any) -> Page:
-        context = {**common, "links": Links(path, playbook), "title": title, **extra}
+        context = {**common, "links": links(path), "title": title, **extra}
         return Page(path, title, _render(env, template_name, what, context))
 
     def part(template_name: str, what: str, **extra: Any) -> Markup:
         """A page's content as a section of the print page: its links lead from print.md, headings one level down."""
-        context = {**common, "links": Links("print.md", playbook), "title": what, "printing": True, **extra}
+        context = {**common, "links": links(PRINT_PAGE), "title": what, "printing": True, **extra}
         markdown = _render(env, template_name, f"the print page ({what})", context)
         return Markup(_HEADING.sub(r"#\1", markdown))
 
