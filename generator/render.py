@@ -361,9 +361,11 @@ CHANNEL_LABELS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def reach(channel: ContactChannel) -> Markup:
     """A contact channel as Markdown: a link that calls, writes or opens a chat where it is one (tel:,
-    mailto:, a messenger's web address, a website), else text."""
+    mailto:, a messenger's web address, a website), else text. Kept for the channel (a pure function of it):
+    contacts, home, cards and call-tree pages show the same channels, and parsing a number is slow."""
     label = markdown_text(channel.value)
     target = None
     if (app := phones.app_uri(channel.type, channel.value)) is not None:
