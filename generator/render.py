@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import jinja2
 import jinja2.bccache
+import jinja2.meta
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -753,11 +754,27 @@ def _rendering(playbook: Playbook, user_templates: Path | None, language: Langua
         markdown = _render(env, template_name, f"the print page ({what})", context)
         return Markup(_HEADING.sub(r"#\1", markdown))
 
+    # Pages that are also parts of the print page, rendered as their part would be: a page in the print page's
+    # folder (its links lead from there too) whose templates cannot tell a page from a part (none of them reads
+    # `printing` or `title`). Its part is then its text, headings one level down, instead of a second render.
+    as_part: dict[str, bool] = {}
+    kept: dict[str, str] = {}  # such a page's Markdown, by its path
+
+    def renders_as_part(template_name: str, path: str) -> bool:
+        if template_name not in PRINT_PARTS or posixpath.dirname(path) != posixpath.dirname(PRINT_PAGE):
+            return False
+        if template_name not in as_part:
+            as_part[template_name] = _reads_none_of(env, template_name, _PART_ONLY)
+        return as_part[template_name]
+
     def print_parts() -> list[Markup]:
         kinds = {kind.template: kind for kind in PAGES}
         parts: list[Markup] = []
         for template_name in PRINT_PARTS:
-            for _path, _title, what, extra in kinds[template_name].pages(playbook):
+            for path, _title, what, extra in kinds[template_name].pages(playbook):
+                if path in kept:
+                    parts.append(Markup(_HEADING.sub(r"#\1", kept[path])))
+                    continue
                 # A part per entry is titled like its page's error context; a single part by its template.
                 parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
         return parts
@@ -769,10 +786,54 @@ def _rendering(playbook: Playbook, user_templates: Path | None, language: Langua
             try:
                 page = render(path, kind.template, title, what,
                               **({"parts": print_parts()} if path == PRINT_PAGE else extra))
+                if renders_as_part(kind.template, path):
+                    kept[path] = page.markdown
             except RenderError as exc:
                 exc.place = place  # type: ignore[attr-defined]  # for render_share
                 raise
         yield place, page
+
+
+#: What a template sees only as a part of the print page (or only as a page): a template that reads neither
+#: renders a page and its part alike, when their links lead from the same folder.
+_PART_ONLY = frozenset({"printing", "title"})
+#: An environment like the pages', only to parse a template's source (the syntax and extensions are the same).
+_PARSING = _environment(None, sandboxed=False, finalize=None, translated=True)
+
+
+@lru_cache(maxsize=256)
+def _names_in(source: str) -> tuple[frozenset[str], tuple[str | None, ...]] | None:
+    """The context names a template's source reads, and the templates it extends, includes or imports (None for
+    one named only as it renders); None when the source does not parse (rendering reports that)."""
+    try:
+        tree = _PARSING.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return None
+    return frozenset(jinja2.meta.find_undeclared_variables(tree)), tuple(jinja2.meta.find_referenced_templates(tree))
+
+
+def _reads_none_of(env: jinja2.Environment, template_name: str, names: frozenset[str]) -> bool:
+    """Whether template ``template_name`` and every template it extends, includes or imports, in ``env``, is sure
+    not to read any of ``names`` from its context: none is a free name of its source. False when that cannot be
+    known (a template named only as it renders, one that cannot be found or parsed)."""
+    loader = env.loader
+    todo, seen = [template_name], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source = loader.get_source(env, name)[0] if loader is not None else None
+        except jinja2.TemplateNotFound:
+            return False
+        if source is None:
+            return False
+        found = _names_in(source)
+        if found is None or found[0] & names or None in found[1]:
+            return False
+        todo += [str(referenced) for referenced in found[1]]
+    return True
 
 
 def navigation(pages: list[Page]) -> list[Any]:

@@ -1,0 +1,67 @@
+"""What one render makes once and uses again (render.py, i18n.py): the pages must not tell the difference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import open_playbook, render
+from generator.escape import Prose
+from generator.i18n import page_value
+from generator.render import render_pages
+from tests.conftest import MINIMAL, TODAY
+
+
+def _pages(templates: Path | None = None) -> dict[str, str]:
+    playbook = open_playbook(MINIMAL, today=TODAY).playbook
+    return {page.path: page.markdown for page in render_pages(playbook, templates)}
+
+
+def test_a_print_part_whose_template_reads_printing_is_rendered_as_a_part(tmp_path: Path) -> None:
+    (tmp_path / "contacts.md.j2").write_text('{{ "In print." if printing else "On screen." }}\n')
+    pages = _pages(tmp_path)
+    assert pages["contacts.md"] == "On screen.\n"
+    assert "In print." in pages["print.md"]
+    assert "On screen." not in pages["print.md"]
+
+
+def test_a_print_part_is_rendered_as_a_part_when_a_template_it_includes_reads_its_title(tmp_path: Path) -> None:
+    (tmp_path / "contacts.md.j2").write_text('Who to call.\n{% include "said.md.j2" %}\n')
+    (tmp_path / "said.md.j2").write_text("Shown as: {{ title }}\n")
+    pages = _pages(tmp_path)
+    assert "Shown as: Contacts" in pages["contacts.md"]
+    assert "Shown as: contacts" in pages["print.md"]
+
+
+def test_a_print_part_its_templates_cannot_tell_from_its_page_is_rendered_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    real = render._render
+
+    def counted(env: Any, template_name: str, what: str, context: dict[str, Any]) -> str:
+        rendered.append(template_name)
+        return real(env, template_name, what, context)
+
+    monkeypatch.setattr(render, "_render", counted)
+    pages = _pages()
+    assert rendered.count("contacts.md.j2") == 1
+    assert rendered.count("roles.md.j2") == 1
+    phases = len(open_playbook(MINIMAL, today=TODAY).playbook.phases)
+    assert rendered.count("phase.md.j2") == 2 * phases  # it reads `printing`: a page and a part each
+    part = render._HEADING.sub(r"#\1", pages["contacts.md"])
+    assert part in pages["print.md"]
+
+
+def test_prose_and_plain_text_of_the_same_words_are_escaped_each_their_own_way() -> None:
+    assert page_value("*urgent*") == "&#42;urgent&#42;"
+    assert page_value(Prose("*urgent*")) == "<em>urgent</em>"
+    assert page_value("*urgent*") == "&#42;urgent&#42;"
+
+
+def test_a_link_leads_from_the_folder_of_the_page_it_is_on() -> None:
+    pages = _pages()
+    phase = next(markdown for path, markdown in pages.items() if path.startswith("phases/") and "index" not in path)
+    assert "](../contacts.md#role-comms-lead)" in phase
+    assert "](contacts.md#role-comms-lead)" in pages["index.md"]
