@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import schema as S
@@ -78,6 +79,19 @@ class Pack:
     cards: tuple[Card, ...]
     roles: tuple[Role, ...]  #: roles to invite, in the plan's order
     items: tuple[tuple[Phase, ChecklistItem], ...]  #: every item that applies in the scenario
+
+    def owned_by(self, role: str) -> tuple[tuple[Phase, ChecklistItem], ...]:
+        """The items of :attr:`items` that ``role`` owns, in their order (a role's handout lists them)."""
+        return self._owned.get(role, ())
+
+    @cached_property
+    def _owned(self) -> dict[str, tuple[tuple[Phase, ChecklistItem], ...]]:
+        """Every role's items, sorted out once: each handout would otherwise look through every item."""
+        owned: dict[str, list[tuple[Phase, ChecklistItem]]] = {}
+        for phase, item in self.items:
+            if item.owner is not None:
+                owned.setdefault(item.owner, []).append((phase, item))
+        return {role: tuple(pairs) for role, pairs in owned.items()}
 
 
 def applies(item: ChecklistItem, scenario: Scenario) -> bool:
