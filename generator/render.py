@@ -612,6 +612,17 @@ def _context(playbook: Playbook) -> dict[str, Any]:
             shown[language] = in_language(playbook, language)
         return shown[language]
 
+    said: dict[int, tuple[ChecklistItem, str]] = {}
+
+    def item_due(item: ChecklistItem) -> str:
+        """due_text of ``item``, said once per render (the phase page, the print page, the exercise packs and
+        their handouts show the same items' deadlines). By the item itself: a translated playbook's item of the
+        same id says its own words; the item is kept with its text, so its id is not another's meanwhile."""
+        found = said.get(id(item))
+        if found is None or found[0] is not item:
+            found = said[id(item)] = (item, due_text(item, playbook))
+        return found[1]
+
     return {
         "playbook": playbook,
         "doc": playbook.document,
@@ -634,7 +645,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "entities": S.SECTION,
         "data_versions": data_versions(),
         "source_link": source_link,
-        "due_text": lambda item: due_text(item, playbook),
+        "due_text": item_due,
         "repeat_text": repeat_text,
         "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
         # A specimen is text as it went out: nothing in it is filled or marked, every character is shown.

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator import open_playbook, render
+from generator.deadlines import due_text
+from generator.durations import parse_duration
 from generator.escape import Prose
+from generator.exercise import exercise_pack
 from generator.i18n import page_value
 from generator.render import render_pages
-from tests.conftest import MINIMAL, TODAY
+from tests.conftest import EXAMPLE, MINIMAL, TODAY
 
 
 def _pages(templates: Path | None = None) -> dict[str, str]:
@@ -65,3 +69,21 @@ def test_a_link_leads_from_the_folder_of_the_page_it_is_on() -> None:
     phase = next(markdown for path, markdown in pages.items() if path.startswith("phases/") and "index" not in path)
     assert "](../contacts.md#role-comms-lead)" in phase
     assert "](contacts.md#role-comms-lead)" in pages["index.md"]
+
+
+def test_a_handout_lists_the_items_its_role_owns_in_the_plans_order() -> None:
+    playbook = open_playbook(EXAMPLE, today=TODAY).playbook
+    pack = exercise_pack(playbook, playbook.scenarios[0])
+    for role in playbook.roles:
+        assert pack.owned_by(role.id) == tuple((phase, item) for phase, item in pack.items if item.owner == role.id)
+    assert any(pack.owned_by(role.id) for role in playbook.roles)
+    assert pack.owned_by("nobody") == ()
+
+
+def test_an_items_deadline_is_said_for_that_item_not_for_another_of_its_id() -> None:
+    playbook = open_playbook(EXAMPLE, today=TODAY).playbook
+    item = next(item for phase in playbook.phases for item in phase.checklist if item.due is not None)
+    other = dataclasses.replace(item, due=parse_duration("3h"))
+    said = render._context(playbook)["due_text"]
+    assert said(item) == due_text(item, playbook)
+    assert said(other) == due_text(other, playbook) != said(item)
