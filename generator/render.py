@@ -505,6 +505,15 @@ def items_owned(playbook: Playbook) -> dict[tuple[str, str], int]:
     return counts
 
 
+def owned_cells(playbook: Playbook, owned: dict[tuple[str, str], int], role: Role) -> Markup:
+    """A role's cells of the roles page's table, a column per phase: ``**lead**`` where the role owns the phase,
+    and how many of the phase's items it owns (:func:`items_owned`), each cell closed by `` | ``. Made here, not
+    in the template: the table has a cell per role and phase, and grows with the square of the playbook."""
+    lead = Markup("**" + _("lead") % {} + "** ")  # `% {}`: as a page template's _() says it
+    return Markup("".join(f"{lead if phase.owner == role.id else ''}{owned.get((role.id, phase.id), '')} | "
+                          for phase in playbook.phases))
+
+
 #: A Markdown heading at the start of a line (message texts are HTML with '#' escaped, so never match).
 _HEADING = re.compile(r"^(#{1,5} )", re.MULTILINE)
 
@@ -613,6 +622,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         return shown[language]
 
     said: dict[int, tuple[ChecklistItem, str]] = {}
+    owned = items_owned(playbook)
 
     def item_due(item: ChecklistItem) -> str:
         """due_text of ``item``, said once per render (the phase page, the print page, the exercise packs and
@@ -634,7 +644,8 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "clocked_items": any(item.due_from for phase in playbook.phases for item in phase.checklist),
         "awareness_words": awareness_words,
         "matrix": approval_matrix(playbook),
-        "items_owned": items_owned(playbook),
+        "items_owned": owned,
+        "owned_cells": lambda role: owned_cells(playbook, owned, role),
         "clock_start": clock_start,
         "due_words": due_words,
         "clock_events": CLOCK_EVENT_MEANINGS,
