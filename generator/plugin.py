@@ -266,6 +266,47 @@ _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 _ROOTED = re.compile(r'((?:\b(?:href|src)=|"(?:base|search)": )")/(?!/)')
 
 
+class AwaitedFile(File):
+    """A generated page the worker of `playbook build` is still rendering (ahead.StreamedPage): its Markdown is read
+    when MkDocs reads the page, so that MkDocs converts the first pages while the worker renders the next. When
+    rendering stopped at or before this page, the page is empty and the plugin keeps the error, for on_env (after
+    MkDocs has read every page, before it writes any) to stop the build with, as on_config would have."""
+
+    awaited: ahead.StreamedPage | None = None
+    plugin: PlaybookPlugin
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, page: ahead.StreamedPage, plugin: PlaybookPlugin) -> AwaitedFile:
+        file = cls.generated(config, page.path, content="")
+        assert isinstance(file, AwaitedFile)
+        file.awaited, file.plugin = page, plugin
+        return file
+
+    @property
+    def content_string(self) -> str:
+        if self.awaited is None:
+            return str(super().content_string)
+        try:
+            return self.awaited.markdown
+        except PlaybookError as exc:
+            self.plugin.render_error = self.plugin.render_error or str(exc)
+            return ""
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self.awaited = None
+        File.content_string.fset(self, value)  # type: ignore[attr-defined]
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.content_string.encode("utf-8") if self.awaited is not None else bytes(super().content_bytes)
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self.awaited = None
+        File.content_bytes.fset(self, value)  # type: ignore[attr-defined]
+
+
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-call]
     """Generates the playbook's pages inside an MkDocs build."""
 
@@ -294,6 +335,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.site_languages: tuple[str, ...] = ()
         #: Set by `playbook build`: this build makes every language of ``document.site_languages`` (multilingual.py).
         self.every_language = False
+        #: The first page that failed to render in the worker (ahead.py), met when MkDocs read it (AwaitedFile).
+        self.render_error: str | None = None
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -358,6 +401,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     def _generate_pages(self, config: MkDocsConfig) -> None:
         """Open the playbook (with its private file), take the edition, render every page; log the warnings."""
+        self.render_error = None
         playbook_path = self._path(config, self.config.playbook)
         templates = self._path(config, self.config.templates)
         private = self._path(config, self.config.private)
@@ -391,8 +435,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             if taken is not None and taken.tag == self.language_tag and taken.render_error is not None:
                 raise PluginError(taken.render_error)
             if taken is not None and taken.tag == self.language_tag and taken.pages is not None:
-                self.pages = taken.pages
+                self.pages = list(taken.pages)  # StreamedPage: each read (in on_files' files) as MkDocs reads it
             else:
+                ahead.discard()
                 self.pages = render_pages(playbook, templates, self.language)
             self.pages += changes_page(written, playbook_path, templates,
                                        public_of=opened.playbook if public else None, language=self.language)
@@ -481,6 +526,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
+        # MkDocs has read every page by now (on_env follows), and written nothing yet.
+        if self.render_error is not None:
+            raise PluginError(self.render_error)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.
         env.filters["striptags"] = striptags_as_html
         # MkDocs makes a new theme environment for every build and process: Material's templates were compiled
@@ -521,7 +569,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             log.warning(f"{Path(config.docs_dir).name}/{copy.src_uri} is the private contacts file "
                         f"({self.config.private}) or a link to it; left out of the site")
         for page in self.pages:
-            files.append(File.generated(config, page.path, content=page.markdown))
+            if isinstance(page, ahead.StreamedPage):
+                files.append(AwaitedFile.of(config, page, self))
+            else:
+                files.append(File.generated(config, page.path, content=page.markdown))
         for site_path, source in SHIPPED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         assert self.playbook is not None  # on_config ran
