@@ -622,6 +622,16 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         return shown[language]
 
     said: dict[int, tuple[ChecklistItem, str]] = {}
+    marked: dict[tuple[int, str, bool], tuple[Playbook, Markup]] = {}
+
+    def text_html(text: str, shown: Playbook, lines: bool = False) -> Markup:
+        """message_html, made once per render for each text and playbook (a message's page and its part of the
+        print page show the same texts). By the playbook itself, kept with the text (see item_due)."""
+        key = (id(shown), text, lines)
+        found = marked.get(key)
+        if found is None or found[0] is not shown:
+            found = marked[key] = (shown, message_html(text, shown, lines=lines))
+        return found[1]
     owned = items_owned(playbook)
 
     def item_due(item: ChecklistItem) -> str:
@@ -658,7 +668,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "source_link": source_link,
         "due_text": item_due,
         "repeat_text": repeat_text,
-        "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
+        "message_html": lambda text, lines=False: text_html(text, playbook, lines),
         # A specimen is text as it went out: nothing in it is filled or marked, every character is shown.
         "specimen_html": lambda text: Markup(markdown_lines(text.rstrip("\n"))),
         "reach": reach,
@@ -672,7 +682,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         # A message in each language it is written in (translation files), the site's language first; and its
         # text in one of them.
         "wordings": lambda template: wordings(playbook, template.id, current().tag, translated),
-        "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
+        "wording_html": lambda wording, text, lines=False: text_html(text, wording.playbook, lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
         "exercise_pack": lambda scenario: exercise_pack(playbook, scenario),

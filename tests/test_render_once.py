@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from generator.durations import parse_duration
 from generator.escape import Prose
 from generator.exercise import exercise_pack
 from generator.i18n import page_value
-from generator.render import render_pages
+from generator.render import message_html, render_pages
 from tests.conftest import EXAMPLE, MINIMAL, TODAY
 
 
@@ -87,3 +88,16 @@ def test_an_items_deadline_is_said_for_that_item_not_for_another_of_its_id() -> 
     said = render._context(playbook)["due_text"]
     assert said(item) == due_text(item, playbook)
     assert said(other) == due_text(other, playbook) != said(item)
+
+
+def test_a_message_text_is_filled_from_the_playbook_it_is_shown_in() -> None:
+    playbook = open_playbook(EXAMPLE, today=TODAY).playbook
+    name = next(iter(playbook.values))
+    other = dataclasses.replace(playbook, values={**playbook.values, name: "Someone else"})
+    context = render._context(playbook)
+    text = "Call {{ " + name + " }} now."
+    mine = context["message_html"](text)
+    theirs = context["wording_html"](SimpleNamespace(playbook=other), text)
+    assert mine == message_html(text, playbook)
+    assert theirs == message_html(text, other) != mine
+    assert "Someone else" in theirs
