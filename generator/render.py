@@ -464,10 +464,23 @@ def approval_matrix(playbook: Playbook) -> ApprovalMatrix:
                  "I" if role in template.informed else ""]
         return " ".join(letter for letter in found if letter)
 
-    rows = tuple((t, tuple(letters(t, role.id) for role in playbook.roles)) for t in playbook.templates)
-    used = [i for i, role in enumerate(playbook.roles) if any(cells[i] for _message, cells in rows)]
+    def named(template: Template) -> set[str]:
+        """The roles that can have a letter for the message (every other role's cell is empty)."""
+        approval = template.approval or Approval()
+        return {*approval.approvers, *(c.role for c in approval.conditional),
+                *(approval.fallback.of if approval.fallback else ()), *([template.owner] if template.owner else ()),
+                *template.contributors, *template.informed}
+
+    # Only the roles a message names are looked at: every role for every message grows with the square of
+    # the playbook (655,000 cells at 64x), and the table shows only the columns used.
+    place = {role.id: i for i, role in enumerate(playbook.roles)}
+    rows: list[tuple[Template, dict[int, str]]] = []
+    for template in playbook.templates:
+        found = {place[role]: letters(template, role) for role in named(template) if role in place}
+        rows.append((template, {i: cell for i, cell in found.items() if cell}))
+    used = sorted({i for _message, cells in rows for i in cells})
     return ApprovalMatrix(tuple(playbook.roles[i].id for i in used),
-                          tuple((t, tuple(cells[i] for i in used)) for t, cells in rows))
+                          tuple((t, tuple(cells.get(i, "") for i in used)) for t, cells in rows))
 
 
 def call_first(playbook: Playbook) -> tuple[Role, ...]:

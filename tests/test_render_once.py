@@ -15,7 +15,8 @@ from generator.durations import parse_duration
 from generator.escape import Prose
 from generator.exercise import exercise_pack
 from generator.i18n import page_value
-from generator.render import message_html, render_pages
+from generator.model import Fallback
+from generator.render import approval_matrix, message_html, render_pages
 from tests.conftest import EXAMPLE, MINIMAL, TODAY
 
 
@@ -101,3 +102,18 @@ def test_a_message_text_is_filled_from_the_playbook_it_is_shown_in() -> None:
     assert mine == message_html(text, playbook)
     assert theirs == message_html(text, other) != mine
     assert "Someone else" in theirs
+
+
+def test_a_role_that_only_a_fallback_counts_has_its_letter_in_the_approval_matrix() -> None:
+    playbook = open_playbook(EXAMPLE, today=TODAY).playbook
+    message = next(t for t in playbook.templates if t.approval is not None and t.approval.approvers)
+    assert message.approval is not None
+    named = {*message.approval.approvers, *(c.role for c in message.approval.conditional), message.owner,
+             *message.contributors, *message.informed}
+    role = next(r.id for r in playbook.roles if r.id not in named)
+    fallback = Fallback(after=parse_duration("30m"), quorum=1, of=(role,))
+    changed = dataclasses.replace(message, approval=dataclasses.replace(message.approval, fallback=fallback))
+    shown = dataclasses.replace(playbook, templates=tuple(changed if t is message else t for t in playbook.templates))
+    matrix = approval_matrix(shown)
+    cells = dict(zip(matrix.roles, dict(matrix.rows)[changed], strict=True))
+    assert cells[role] == "F"
