@@ -7,7 +7,10 @@ The pipeline runs one way: :mod:`~generator.load` → :mod:`~generator.validate`
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +44,21 @@ __all__ = [
     "check",
     "open_playbook",
 ]
+
+
+@contextmanager
+def cycles_collected_after() -> Iterator[None]:
+    """Opening a playbook makes many small values, and the cyclic collector walked them every few hundred made,
+    to free only the error trees cerberus makes (and drops) for each mapping and list it checks: 3% of `playbook
+    validate` at 1x, 30% of opening a playbook 16 times the example (1.06-1.18 against 0.75-0.77 s of CPU). Off
+    while a playbook is checked and opened, back as it was after: the next collection frees those few MB."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -93,11 +111,12 @@ def open_playbook(path: str | Path, *, strict: bool = False, today: dt.date | No
     from .model import build_model  # not needed on the `playbook validate` path
     from .translations import read_translation
 
-    source, translations, problems = _checked(path, today, display_name, private)
-    warnings = [p for p in problems if p.severity == "warning"]  # not notices: an accepted exception, say
-    if any(p.severity == "error" for p in problems) or (strict and warnings):
-        raise ValidationError([p for p in problems if p.severity != "notice"])  # what failed, not what passed
-    playbook = build_model(source.data)
-    playbook = replace(playbook, translations=tuple(read_translation(source, translation, language)
-                                                    for language, translation in translations))
+    with cycles_collected_after():
+        source, translations, problems = _checked(path, today, display_name, private)
+        warnings = [p for p in problems if p.severity == "warning"]  # not notices: an accepted exception, say
+        if any(p.severity == "error" for p in problems) or (strict and warnings):
+            raise ValidationError([p for p in problems if p.severity != "notice"])  # what failed, not what passed
+        playbook = build_model(source.data)
+        playbook = replace(playbook, translations=tuple(read_translation(source, translation, language)
+                                                        for language, translation in translations))
     return Opened(playbook, warnings)

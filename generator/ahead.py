@@ -37,12 +37,14 @@ IN_PROCESS_VARIABLE = "PLAYBOOK_IN_PROCESS"
 EDITION_VARIABLE = "PLAYBOOK_EDITION"
 #: The plugin's settings the worker reads from mkdocs.yml, and their defaults (plugin.PlaybookConfig's).
 _DEFAULTS = {"playbook": "playbook.yml", "templates": "templates", "private": "contacts.private.yml",
-             "strict": False, "edition": "internal", "language": None}
+             "strict": False, "edition": "internal", "language": None, "public_key": "signing.pub"}
+#: The assets made of the playbook, by the name the worker sends each under (plugin.py writes them into the site).
+ASSETS = ("data", "css")
 
 
 @dataclass(frozen=True)
 class Request:
-    """What the pages are generated from: the arguments of open_playbook and of render_pages."""
+    """What the pages are generated from: the arguments of open_playbook and of sitepages.site_pages."""
 
     playbook: Path
     display_name: str
@@ -51,6 +53,8 @@ class Request:
     templates: Path
     public: bool
     language: str | None  #: as asked (--language, the plugin's ``language:``); None: the plan's own
+    public_key: Path  #: the committed public key the *Check this copy* page names, if the file exists
+    protected: bool  #: the edition is sealed (`playbook build --protect`): the bundle's name says so
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Outcome:
     titles: list[tuple[str, str]] | None = None
     pages: list[Any] | None = None
     render_error: str | None = None
+    fingerprint: str | None = None  #: of the public key the *Check this copy* page names (None: no key)
 
 
 #: The worker not yet taken, and the one taken (its pages may still be coming); both ended by :func:`discard`.
@@ -73,7 +78,7 @@ _taken: _Stream | None = None
 _PIPE_BYTES = 1 << 20
 
 
-def start(config_file: Path, *, edition: str | None, language: str | None) -> None:
+def start(config_file: Path, *, edition: str | None, language: str | None, protected: bool = False) -> None:
     """Fork the worker, where that is safe; else nothing (the plugin then generates in process)."""
     global _worker
     discard()  # one left by a build that stopped early, in a process that builds again (tests)
@@ -84,7 +89,7 @@ def start(config_file: Path, *, edition: str | None, language: str | None) -> No
     # and this process would import them anyway (the plugin uses them).
     from . import model, multilingual, render, translations  # noqa: F401
 
-    pid, read = _forked(lambda send: _worked(config_file, edition, language, send))
+    pid, read = _forked(lambda send: _worked(config_file, edition, language, protected, send))
     _worker = _Stream(pid, read)
     atexit.register(discard)
 
@@ -125,6 +130,7 @@ class _Stream:
         self.request: Request | None = None
         self.titles: list[tuple[str, str]] = []
         self.markdown: list[str] = []  #: of the pages received, by place
+        self.assets: dict[str, str] = {}  #: received after the pages, by name (ASSETS)
         self.error: str | None = None  #: the render error the worker met after the pages received
         self.broken = False
         self.here: Outcome | None = None  #: the pages rendered in this process, after the worker broke
@@ -143,23 +149,38 @@ class _Stream:
         """
         from .errors import RenderError
 
-        while place >= len(self.markdown) and self.error is None and not self.broken:
-            try:
-                kind, value = self.receive()
-                if kind == "page" and value.path == self.titles[len(self.markdown)][0]:
-                    self.markdown.append(value.markdown)
-                elif kind == "error":
-                    self.error = value
-                else:
-                    raise _Broken
-            except (_Broken, ValueError, TypeError, AttributeError, IndexError):
-                self.broken = True
-                self.close()
+        while place >= len(self.markdown) and self._next():
+            pass
         if place < len(self.markdown):
             return self.markdown[place]
         if self.error is not None:
             raise RenderError(self.error)
         return self._rendered_here(place)
+
+    def asset(self, name: str) -> str | None:
+        """The asset ``name`` (one of ASSETS), waiting for it; None when the worker will not send it (it stopped)."""
+        while name not in self.assets and self._next():
+            pass
+        return self.assets.get(name)
+
+    def _next(self) -> bool:
+        """Take the worker's next message; False when there are no more (it ended, stopped at an error, or broke)."""
+        if self.error is not None or self.broken:
+            return False
+        try:
+            kind, value = self.receive()
+            if kind == "page" and value.path == self.titles[len(self.markdown)][0]:
+                self.markdown.append(value.markdown)
+            elif kind == "asset" and value[0] in ASSETS and isinstance(value[1], str):
+                self.assets[value[0]] = value[1]
+            elif kind == "error" and isinstance(value, str):
+                self.error = value
+            else:
+                raise _Broken
+        except (_Broken, ValueError, TypeError, AttributeError, IndexError):
+            self.broken = True
+            self.close()
+        return self.error is None and not self.broken
 
     def _rendered_here(self, place: int) -> str:
         from .errors import RenderError
@@ -227,6 +248,11 @@ def take(request: Request) -> Outcome | None:
                                    for place, (path, title) in enumerate(outcome.titles)])
 
 
+def asset(name: str) -> str | None:
+    """The asset ``name`` (ASSETS) from the worker whose pages were taken; None when it will not send it."""
+    return _taken.asset(name) if _taken is not None else None
+
+
 def discard() -> None:
     """End the workers: one nobody took (the build stopped before the plugin ran), one whose pages were taken."""
     global _worker, _taken
@@ -258,7 +284,8 @@ def settings(config_file: Path) -> dict[str, Any] | None:
     return None
 
 
-def request_for(config_file: Path, found: dict[str, Any], edition: str | None, language: str | None) -> Request:
+def request_for(config_file: Path, found: dict[str, Any], edition: str | None, language: str | None,
+                protected: bool = False) -> Request:
     """The Request the plugin makes of these settings (see plugin._generate_pages)."""
     project = config_file.resolve().parent
     private = (project / found["private"]).resolve()
@@ -267,7 +294,8 @@ def request_for(config_file: Path, found: dict[str, Any], edition: str | None, l
     return Request(playbook=(project / found["playbook"]).resolve(), display_name=found["playbook"],
                    strict=found["strict"], private=private if private.exists() or named else False,
                    templates=(project / found["templates"]).resolve(), public=chosen == "public",
-                   language=language if language is not None else found["language"])
+                   language=language if language is not None else found["language"],
+                   public_key=(project / found["public_key"]).resolve(), protected=protected)
 
 
 def first_tag(playbook: Any, asked: str | None) -> str:
@@ -291,7 +319,7 @@ def open_as(request: Request) -> Any:
 def generate(request: Request) -> Outcome:
     """Open the playbook and render its pages as ``request`` says, in this process; errors as the plugin would
     say them."""
-    outcome, pages = _opened(request)
+    outcome, pages, _assets = _opened(request)
     if pages is None:
         return outcome
     try:
@@ -300,44 +328,63 @@ def generate(request: Request) -> Outcome:
         return replace(outcome, render_error=str(exc))
 
 
-def _opened(request: Request) -> tuple[Outcome, Iterator[Any] | None]:
-    """The playbook opened as ``request`` says, with the paths and titles of its pages; and the pages, to be
-    rendered one by one (None: there are none to render here: the playbook failed, or its language has no
-    catalogue and the plugin decides)."""
+def _opened(request: Request) -> tuple[Outcome, Iterator[Any] | None, Callable[[], dict[str, str]]]:
+    """The playbook opened as ``request`` says, with the paths and titles of its site's pages (sitepages.site_pages);
+    the pages, to be rendered one by one (None: there are none to render here: the playbook failed, its language
+    has no catalogue or its public key cannot be read, and the plugin decides); and its assets, to be made."""
     from .i18n import language
     from .model import public_edition
     from .multilingual import plan_in_language
-    from .render import page_titles, rendering
+    from .sign import read_public_key
+    from .sitepages import site_pages
 
     try:
         opened = open_as(request)
     except PlaybookError as exc:
-        return Outcome(error=str(exc)), None
-    playbook = public_edition(opened.playbook) if request.public else opened.playbook
-    tag = first_tag(playbook, request.language)
+        return Outcome(error=str(exc)), None, dict
+    written = public_edition(opened.playbook) if request.public else opened.playbook
+    tag = first_tag(written, request.language)
     try:
         chosen = language(tag)
-    except PlaybookError:  # no catalogue: the plugin decides (a warning, or a strict build's error)
-        return Outcome(opened=opened, tag=tag), None
-    plan = plan_in_language(playbook, tag)
-    return Outcome(opened=opened, tag=tag, titles=page_titles(plan, chosen)), rendering(plan, request.templates, chosen)
+        public_key = read_public_key(request.public_key) if request.public_key.exists() else None
+        plan = plan_in_language(written, tag)
+        made = site_pages(plan, written, request.templates, chosen,
+                          playbook_path=request.playbook, public_of=opened.playbook if request.public else None,
+                          public_key=public_key, edition="public" if request.public else "internal",
+                          protected=request.protected)
+    except PlaybookError:  # no catalogue, an unreadable key: the plugin decides (a warning, or an error)
+        return Outcome(opened=opened, tag=tag), None, dict
+    fingerprint = public_key.fingerprint if public_key else None
+    return (Outcome(opened=opened, tag=tag, titles=made.titles, fingerprint=fingerprint), made.pages,
+            lambda: assets(plan, chosen))
 
 
-def _worked(config_file: Path, edition: str | None, language: str | None, send: Callable[[Any], None]) -> None:
+def assets(plan: Any, chosen: Any) -> dict[str, str]:
+    """The assets made of the playbook (ASSETS): the incident tools' data and the page stylesheet."""
+    from .sitedata import data_script, page_css
+
+    return {"data": data_script(plan, chosen), "css": page_css(plan, chosen)}
+
+
+def _worked(config_file: Path, edition: str | None, language: str | None, protected: bool,
+            send: Callable[[Any], None]) -> None:
     """The worker: the request it guessed and the outcome's head, then each page as it is rendered (``("page",
-    page)``), or the text of the error rendering stopped at (``("error", text)``)."""
+    page)``) and the assets (``("asset", (name, text))``), or the text of the error rendering stopped at
+    (``("error", text)``)."""
     found = settings(config_file)
     if found is None or not isinstance(found.get("strict"), bool) or not all(
-            isinstance(found.get(key), str) for key in ("playbook", "templates", "private", "edition")):
+            isinstance(found.get(key), str) for key in ("playbook", "templates", "private", "edition", "public_key")):
         send((None, None))
         return
-    request = request_for(config_file, found, edition, language)
-    outcome, pages = _opened(request)
+    request = request_for(config_file, found, edition, language, protected)
+    outcome, pages, made = _opened(request)
     send((request, outcome))
     if pages is None:
         return
     try:
         for page in pages:
             send(("page", page))
+        for name, text in made().items():
+            send(("asset", (name, text)))
     except PlaybookError as exc:
         send(("error", str(exc)))

@@ -104,21 +104,6 @@ def _user_errors(debug: bool) -> Iterator[None]:
         sys.exit(1)
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Checking a playbook makes many small values, and the cyclic collector walked them every few
-    hundred made (3% of `playbook validate`), to free only the error trees cerberus makes (and drops) for
-    each mapping and list it checks: a few MB at 16x the example, freed at exit or by the next collection.
-    Off for the check, back as it was after (tests and tools call the command in their own process)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         from .versions import version_text
@@ -166,7 +151,9 @@ def validate(obj: dict[str, Any], paths: tuple[Path, ...], strict: bool, output_
     if private is not None and len(paths) > 1:
         raise click.UsageError("--private belongs to one playbook; give one PATH with it")
     reports, any_failed = [], False
-    with _user_errors(obj["debug"]), _no_cycle_collection():
+    from . import cycles_collected_after
+
+    with _user_errors(obj["debug"]), cycles_collected_after():
         for path in paths or (Path(DEFAULT_PLAYBOOK),):
             try:
                 problems = check(path, today=as_of.date() if as_of else None, private=private)
@@ -445,7 +432,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
         try:
             asked = asked_tag(language, "--language")
             # The pages are generated in a second process while this one imports MkDocs (ahead.py).
-            ahead.start(config_file, edition=edition, language=asked)
+            ahead.start(config_file, edition=edition, language=asked, protected=protect)
             from .build import build as build_site  # imports MkDocs, so only when building
 
             built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
@@ -688,4 +675,17 @@ def schema(translation: bool) -> None:
 
 
 def main() -> None:
-    cli(prog_name="playbook")
+    """The `playbook` command, as a process of its own (tests call :data:`cli` in theirs)."""
+    try:
+        cli(prog_name="playbook")
+    finally:
+        _end_without_collecting()
+
+
+def _end_without_collecting() -> None:
+    """The process ends next, and Python's last act would be a full cyclic collection walking every object
+    still alive (each module's functions, classes and data, and whatever the command still holds) to free
+    memory the system takes back at exit anyway: a tenth of `playbook validate`. Frozen, they are out of its reach (the
+    modules are still torn down and the atexit handlers still run); objects made after, by threads still
+    running, are still collected."""
+    gc.freeze()

@@ -40,13 +40,14 @@ def test_the_worker_reads_the_plugins_settings_from_mkdocs_yml_as_written(tmp_pa
                       "plugins:\n  - search\n  - playbook:\n      edition: public\n      templates: own\n",
                       encoding="utf-8")
     assert settings(config) == {"playbook": "playbook.yml", "templates": "own", "private": "contacts.private.yml",
-                                "strict": False, "edition": "public", "language": None}
+                                "strict": False, "edition": "public", "language": None, "public_key": "signing.pub"}
     config.write_text("site_name: x\nplugins:\n  - search\n", encoding="utf-8")
     assert settings(config) is None
 
 
+@pytest.mark.parametrize("edition", ["internal", "public"])
 def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      ran_alone: bool) -> None:
+                                                      ran_alone: bool, edition: str) -> None:
     """Rendering in this process is made to fail: the build passes only with the worker's pages; and the site is
     the one rendered in process, byte for byte."""
     import generator.plugin
@@ -57,15 +58,16 @@ def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatc
     copy_example(tmp_path / "ahead")
     copy_example(tmp_path / "here")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
-    assert invoke("build", cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] == 0
+    assert invoke("build", "--edition", edition, cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] == 0
 
     def refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("rendered in the build's own process")
 
-    monkeypatch.setattr(generator.plugin, "render_pages", refused)
-    code, output = invoke("build", cwd=tmp_path / "ahead")
+    monkeypatch.setattr(generator.plugin, "site_pages", refused)
+    code, output = invoke("build", "--edition", edition, cwd=tmp_path / "ahead")
     assert code == 0, output
-    assert invoke("build", cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] != 0  # the fence holds
+    in_process = invoke("build", "--edition", edition, cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})
+    assert in_process[0] != 0  # the fence holds
     built = {p.relative_to(tmp_path / "ahead" / "site"): p.read_bytes()
              for p in sorted((tmp_path / "ahead" / "site").rglob("*")) if p.is_file()}
     assert built == {p.relative_to(tmp_path / "here" / "site"): p.read_bytes()
@@ -159,12 +161,15 @@ def _streamed(pages: list[Page], *, request: Request | None = None, hold: int | 
 
 
 REQUEST = Request(playbook=Path("/p/playbook.yml"), display_name="playbook.yml", strict=False, private=False,
-                  templates=Path("/p/templates"), public=False, language=None)
+                  templates=Path("/p/templates"), public=False, language=None, public_key=Path("/p/signing.pub"),
+                  protected=False)
 PAGES = [Page("index.md", "Home", "# Home\n"), Page("contacts.md", "Contacts", "# Contacts\n"),
          Page("print.md", "Print", "# Print\n")]
 
 
-def test_a_page_is_handed_over_while_the_worker_still_renders_the_next() -> None:
+def test_a_page_is_handed_over_while_the_worker_still_renders_the_next(ran_alone: bool) -> None:
+    if ran_alone:
+        return
     go = _streamed(PAGES, hold=1)
     taken = ahead.take(REQUEST)
     assert taken is not None and taken.opened == "opened" and taken.pages is not None
@@ -178,8 +183,11 @@ def test_a_page_is_handed_over_while_the_worker_still_renders_the_next() -> None
     ahead.discard()
 
 
-def test_a_render_error_is_met_at_the_page_it_stopped_at() -> None:
+def test_a_render_error_is_met_at_the_page_it_stopped_at(ran_alone: bool) -> None:
     from generator.errors import RenderError
+
+    if ran_alone:
+        return
 
     go = _streamed(PAGES, stop=1, then=("error", "templates/contacts.md.j2:3: UndefinedError: boom"))
     os.close(go)
@@ -194,7 +202,9 @@ def test_a_render_error_is_met_at_the_page_it_stopped_at() -> None:
     ahead.discard()
 
 
-def test_pages_a_dead_worker_did_not_send_are_rendered_here(tmp_path: Path) -> None:
+def test_pages_a_dead_worker_did_not_send_are_rendered_here(tmp_path: Path, ran_alone: bool) -> None:
+    if ran_alone:
+        return
     config = copy_example(tmp_path)
     found = settings(config)
     assert found is not None

@@ -207,3 +207,36 @@ def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "playbook.yml"
     path.write_bytes("\ufeffa: Petrović\n".encode())
     assert load(path).data == {"a": "Petrović"}
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_opening_a_playbook_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collecting: bool) -> None:
+    import gc
+
+    import generator
+    from generator import open_playbook
+    from generator.errors import ValidationError
+    from tests.conftest import MINIMAL, TODAY
+
+    seen: list[bool] = []
+    checking = generator.validate
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return checking(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator, "validate", watched)
+    broken = tmp_path / "playbook.yml"
+    broken.write_text(MINIMAL.read_text(encoding="utf-8").replace("document:", "document:\n  nonsense: 1", 1),
+                      encoding="utf-8")
+    (gc.enable if collecting else gc.disable)()
+    try:
+        open_playbook(MINIMAL, today=TODAY)
+        assert gc.isenabled() is collecting
+        with pytest.raises(ValidationError):
+            open_playbook(broken, today=TODAY)
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
+    assert seen == [False, False]
