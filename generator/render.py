@@ -637,14 +637,15 @@ def _context(playbook: Playbook) -> dict[str, Any]:
     said: dict[int, tuple[ChecklistItem, str]] = {}
     marked: dict[tuple[int, str, bool], tuple[Playbook, Markup]] = {}
 
-    def text_html(text: str, shown: Playbook, lines: bool = False) -> Markup:
+    def text_html(text: str, source: Playbook, lines: bool = False) -> Markup:
         """message_html, made once per render for each text and playbook (a message's page and its part of the
         print page show the same texts). By the playbook itself, kept with the text (see item_due)."""
-        key = (id(shown), text, lines)
+        key = (id(source), text, lines)
         found = marked.get(key)
-        if found is None or found[0] is not shown:
-            found = marked[key] = (shown, message_html(text, shown, lines=lines))
+        if found is None or found[0] is not source:
+            found = marked[key] = (source, message_html(text, source, lines=lines))
         return found[1]
+
     owned = items_owned(playbook)
 
     def item_due(item: ChecklistItem) -> str:
