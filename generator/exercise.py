@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import schema as S
@@ -79,6 +81,19 @@ class Pack:
     roles: tuple[Role, ...]  #: roles to invite, in the plan's order
     items: tuple[tuple[Phase, ChecklistItem], ...]  #: every item that applies in the scenario
 
+    def owned_by(self, role: str) -> tuple[tuple[Phase, ChecklistItem], ...]:
+        """The items of :attr:`items` that ``role`` owns, in their order (a role's handout lists them)."""
+        return self._owned.get(role, ())
+
+    @cached_property
+    def _owned(self) -> dict[str, tuple[tuple[Phase, ChecklistItem], ...]]:
+        """Every role's items, sorted out once: each handout would otherwise look through every item."""
+        owned: dict[str, list[tuple[Phase, ChecklistItem]]] = {}
+        for phase, item in self.items:
+            if item.owner is not None:
+                owned.setdefault(item.owner, []).append((phase, item))
+        return {role: tuple(pairs) for role, pairs in owned.items()}
+
 
 def applies(item: ChecklistItem, scenario: Scenario) -> bool:
     return not item.scenarios or scenario.id in item.scenarios
@@ -88,7 +103,8 @@ def _items(phases: tuple[Phase, ...], scenario: Scenario) -> list[tuple[Phase, C
     return [(phase, item) for phase in phases for item in phase.checklist if applies(item, scenario)]
 
 
-def _by_template(pairs: list[tuple[Phase, ChecklistItem]], ids: set[str]) -> tuple[tuple[Phase, ChecklistItem], ...]:
+def _by_template(pairs: list[tuple[Phase, ChecklistItem]],
+                 ids: frozenset[str]) -> tuple[tuple[Phase, ChecklistItem], ...]:
     return tuple((phase, item) for phase, item in pairs if ids & set(item.templates))
 
 
@@ -139,10 +155,12 @@ def _deputy_card(playbook: Playbook, first: Phase, pairs: list[tuple[Phase, Chec
     Its time: the due time of the item that calls the holder, plus the role's escalation time (both the plan's);
     without such an item, the escalation time after awareness (the pack assumes the call came then, and says so).
     """
-    needed = [first.owner, *(i.owner for p, i in pairs if p.id == first.id)]
+    needed = {first.owner, *(i.owner for p, i in pairs if p.id == first.id)}
     for role in playbook.roles:
+        if not role.key or role.id not in needed or role.escalate_after is None:
+            continue
         primaries, deputies = playbook.holders(role.id)
-        if role.key and role.id in needed and primaries and deputies and role.escalate_after is not None:
+        if primaries and deputies:
             rank = playbook.deputy_rank(deputies[0], role.id)
             called = playbook.deputies_at(role.id, rank) if rank is not None else deputies[:1]
             item = _call_item(first, pairs, primaries[0].id)
@@ -201,23 +219,22 @@ def _timed(playbook: Playbook, pairs: tuple[tuple[Phase, ChecklistItem], ...]) -
     return next(((p, i) for p, i in pairs if i.due is not None and _moment(playbook, p, i)), None)
 
 
-def _press_cards(playbook: Playbook, pairs: list[tuple[Phase, ChecklistItem]]) -> list[Card]:
+def _press_cards(playbook: Playbook, pairs: list[tuple[Phase, ChecklistItem]], plan: _Plan) -> list[Card]:
     """A journalist calls when the holding statement is due to be ready; the embargo leaks once it is agreed."""
     cards: list[Card] = []
-    media = _press(playbook)
-    if not media:
+    if not plan.press:
         return cards
-    audience = playbook.audience(media[0])
-    holding = {t.id for t in playbook.templates if t.kind == "holding-statement"}
+    audience = playbook.audience(plan.press[0])
+    holding = plan.holding
     drafting = _timed(playbook, _by_template(pairs, holding))
-    qa = tuple(t.id for t in playbook.templates if t.kind == "qa" and audience.id in t.audiences)
+    qa = plan.qa
     if drafting is not None:
         phase, item = drafting
         cards.append(Card("journalist", "journalist", audience.name, _moment(playbook, phase, item) or "awareness",
                           item.due, {"audience": audience.id, "item": item.id},
                           items=_by_template(pairs, holding), templates=(*sorted(holding), *qa),
                           roles=(audience.owner,), decisions=_decisions(playbook, (audience.owner,))))
-    briefing = {t.id for t in playbook.templates if t.kind == "media-briefing"}
+    briefing = plan.briefing
     agreed = _timed(playbook, _by_template(pairs, briefing))
     if agreed is not None and holding:
         phase, item = agreed
@@ -236,48 +253,84 @@ def _moment_key(playbook: Playbook, start: str) -> str:
 
 
 def _own_cards(playbook: Playbook, scenario: Scenario) -> list[Card]:
-    found = {item.id: (phase, item) for phase in playbook.phases for item in phase.checklist}
+    def found(ident: str) -> tuple[Phase, ChecklistItem] | None:
+        phase = playbook.phase_of.get(ident)
+        return next(((phase, item) for item in phase.checklist if item.id == ident), None) if phase else None
+
     return [Card(f"own-{inject.id}", "own", inject.title, _moment_key(playbook, inject.start), inject.at, {},
-                 items=tuple(found[i] for i in inject.items if i in found), templates=inject.templates,
+                 items=tuple(pair for i in inject.items if (pair := found(i)) is not None), templates=inject.templates,
                  regulators=inject.regulators, contacts=inject.contacts, roles=inject.roles,
                  decisions=tuple(("", d) for d in inject.decisions), questions=inject.questions,
                  text=inject.text) for inject in scenario.injects]
 
 
-def _order(playbook: Playbook, scenario: Scenario) -> dict[str, int]:
-    """Moments in the order an incident reaches them: events, then the scenario's phases, then milestones."""
-    keys = [*S.CLOCK_EVENTS, *(f"phase:{p}" for p in scenario.phases), *(f"phase:{p.id}" for p in playbook.phases),
-            *(f"milestone:{m}" for m in playbook.milestones)]
-    return {key: n for n, key in enumerate(dict.fromkeys(keys))}
+@dataclass(frozen=True)
+class _Plan:
+    """What every pack of one playbook reads alike, worked out once per playbook: per pack, it made making the
+    packs grow with the square of the plan. Plain values only (no reference to the playbook, which is forgotten
+    with its packs)."""
+
+    press: tuple[str, ...]  #: audiences the press messages serve (:func:`_press`)
+    holding: frozenset[str]  #: holding statements
+    briefing: frozenset[str]  #: media briefings
+    qa: tuple[str, ...]  #: Q&A messages for the first press audience
+    moments: dict[str, int]  #: every phase's start and milestone, in the plan's order
 
 
-#: Packs made, per playbook (by identity: hashing a whole model costs more than a pack) and scenario id.
-_PACKS: dict[int, dict[str, Pack]] = {}
+def _plan(playbook: Playbook) -> _Plan:
+    press = tuple(_press(playbook))
+    return _Plan(press, frozenset(t.id for t in playbook.templates if t.kind == "holding-statement"),
+                 frozenset(t.id for t in playbook.templates if t.kind == "media-briefing"),
+                 tuple(t.id for t in playbook.templates if t.kind == "qa" and press and press[0] in t.audiences),
+                 {key: n for n, key in enumerate(dict.fromkeys([*(f"phase:{p.id}" for p in playbook.phases),
+                                                                *(f"milestone:{m}" for m in playbook.milestones)]))})
+
+
+def _order(plan: _Plan, scenario: Scenario) -> Callable[[str], tuple[int, int]]:
+    """Moments in the order an incident reaches them: events, then the scenario's phases, then the other phases
+    and the milestones in the plan's order; a moment of none of these last."""
+    events = {event: n for n, event in enumerate(S.CLOCK_EVENTS)}
+    own = {key: n for n, key in enumerate(dict.fromkeys(f"phase:{p}" for p in scenario.phases))}
+
+    def rank(moment: str) -> tuple[int, int]:
+        for group, places in enumerate((events, own, plan.moments)):
+            if moment in places:
+                return group, places[moment]
+        return 3, 0
+
+    return rank
+
+
+#: Per playbook (by identity: hashing a whole model costs more than a pack), what its packs read alike and the
+#: packs made, by scenario id.
+_PACKS: dict[int, tuple[_Plan, dict[str, Pack]]] = {}
 
 
 def exercise_pack(playbook: Playbook, scenario: Scenario) -> Pack:
     """The injects of ``scenario``'s exercise in time order (by moment, then time after it), and whom to invite.
     Made once per playbook and scenario: a build asks for each pack several times (the packs' index, the
     pack's page, the site's data); the model and the pack are frozen, so the same pack serves them all."""
-    packs = _PACKS.get(id(playbook))
-    if packs is None:
-        packs = _PACKS[id(playbook)] = {}
+    made = _PACKS.get(id(playbook))
+    if made is None:
+        made = _PACKS[id(playbook)] = (_plan(playbook), {})
         weakref.finalize(playbook, _PACKS.pop, id(playbook), None)  # before the id can be another model's
+    plan, packs = made
     pack = packs.get(scenario.id)
     if pack is None or pack.scenario is not scenario:
-        pack = packs[scenario.id] = _made_pack(playbook, scenario)
+        pack = packs[scenario.id] = _made_pack(playbook, scenario, plan)
     return pack
 
 
-def _made_pack(playbook: Playbook, scenario: Scenario) -> Pack:
+def _made_pack(playbook: Playbook, scenario: Scenario, plan: _Plan) -> Pack:
     phases = tuple(playbook.phase(p) for p in scenario.phases)
     pairs = _items(phases, scenario)
     cards = [_start_card(playbook, phases[0], pairs), *_phase_cards(playbook, phases, pairs)] if phases else []
     deputy = _deputy_card(playbook, phases[0], pairs) if phases else None  # a scenario may list no phases
     cards += [deputy] if deputy else []
-    cards += _deadline_cards(playbook, scenario, pairs) + _press_cards(playbook, pairs) + _own_cards(playbook, scenario)
-    order = _order(playbook, scenario)
-    cards.sort(key=lambda c: (order.get(c.moment, len(order)), c.minutes if c.minutes is not None else 10**9))
+    cards += _deadline_cards(playbook, scenario, pairs) + _press_cards(playbook, pairs, plan) \
+        + _own_cards(playbook, scenario)
+    order = _order(plan, scenario)
+    cards.sort(key=lambda c: (order(c.moment), c.minutes if c.minutes is not None else 10**9))
     wanted = {r for c in cards for r in c.roles} | {i.owner for _, i in pairs if i.owner} \
         | {p.owner for p in phases if p.owner} \
         | {r for t in scenario.templates for r in _approvers(playbook, t)}

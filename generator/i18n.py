@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from .durations import Duration
 from .errors import PlaybookError
-from .escape import markdown_value
+from .escape import Prose, markdown_text, markdown_value, prose_markdown
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "playbook"
@@ -275,7 +275,17 @@ def local_value(value: Any, chosen: Language | None = None) -> Any:
 
 def page_value(value: Any) -> Markup:
     """The page templates' ``finalize``: a value in the site's language, escaped for Markdown where it lands."""
+    kind = type(value)
+    if kind is str or kind is Prose:  # most values: text, written alike in every language, and met again and again
+        return _text_value(kind, value)
     return markdown_value(local_value(value))
+
+
+@lru_cache(maxsize=16384)
+def _text_value(kind: type, value: str) -> Markup:
+    """A text value escaped as :func:`markdown_value` escapes it: kept by its kind too, as plain text and prose are
+    not escaped alike (a Prose equals the str of the same text)."""
+    return prose_markdown(value) if kind is Prose else markdown_text(value)
 
 
 class Said(Markup):

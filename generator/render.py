@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import jinja2
 import jinja2.bccache
+import jinja2.meta
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -59,7 +60,7 @@ from .model import (
 )
 from .schema import CLOCK_EVENT_MEANINGS, INCIDENT_BLANK
 from .schema_json import reference as format_reference
-from .translations import language_name, wordings
+from .translations import in_language, language_name, wordings
 from .versions import data_versions
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
@@ -277,13 +278,19 @@ class Links:
     Each method returns a ready link (``[escaped name](href)``); ``href`` gives the bare target.
     """
 
-    def __init__(self, page_path: str, playbook: Playbook) -> None:
+    def __init__(self, page_path: str, playbook: Playbook, made: dict[tuple[str, ...], Markup] | None = None) -> None:
+        """``made``: the links already made from the same folder for the same playbook, shared by the pages of
+        one render (a link depends on nothing else), so that each is made once."""
         self._from = posixpath.dirname(page_path)
         self._playbook = playbook
+        self._made: dict[tuple[str, ...], Markup] = {} if made is None else made
 
     def to(self, path: str, anchor: str = "") -> Markup:
-        href = posixpath.relpath(path, self._from or ".")
-        return Markup(f"{href}#{anchor}" if anchor else href)  # built from slug ids only
+        key = ("to", path, anchor)
+        if (made := self._made.get(key)) is None:
+            href = posixpath.relpath(path, self._from or ".")
+            made = self._made[key] = Markup(f"{href}#{anchor}" if anchor else href)  # built from slug ids only
+        return made
 
     def href(self, kind: str, ident: str) -> Markup:
         """Where the entry is shown: the page pattern of its entity in :data:`schema.ENTITIES`."""
@@ -292,8 +299,11 @@ class Links:
 
     def link(self, kind: str, ident: str) -> Markup:
         """``[its name](where it is shown)`` for the entry of kind ``kind`` (``role``, ``template``…)."""
-        label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
-        return Markup(f"[{markdown_text(label)}]({self.href(kind, ident)})")
+        key = ("link", kind, ident)
+        if (made := self._made.get(key)) is None:
+            label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
+            made = self._made[key] = Markup(f"[{markdown_text(label)}]({self.href(kind, ident)})")
+        return made
 
     def role(self, ident: str) -> Markup:
         return self.link("role", ident)
@@ -353,9 +363,11 @@ CHANNEL_LABELS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def reach(channel: ContactChannel) -> Markup:
     """A contact channel as Markdown: a link that calls, writes or opens a chat where it is one (tel:,
-    mailto:, a messenger's web address, a website), else text."""
+    mailto:, a messenger's web address, a website), else text. Kept for the channel (a pure function of it):
+    contacts, home, cards and call-tree pages show the same channels, and parsing a number is slow."""
     label = markdown_text(channel.value)
     target = None
     if (app := phones.app_uri(channel.type, channel.value)) is not None:
@@ -453,10 +465,23 @@ def approval_matrix(playbook: Playbook) -> ApprovalMatrix:
                  "I" if role in template.informed else ""]
         return " ".join(letter for letter in found if letter)
 
-    rows = tuple((t, tuple(letters(t, role.id) for role in playbook.roles)) for t in playbook.templates)
-    used = [i for i, role in enumerate(playbook.roles) if any(cells[i] for _message, cells in rows)]
+    def named(template: Template) -> set[str]:
+        """The roles that can have a letter for the message (every other role's cell is empty)."""
+        approval = template.approval or Approval()
+        return {*approval.approvers, *(c.role for c in approval.conditional),
+                *(approval.fallback.of if approval.fallback else ()), *([template.owner] if template.owner else ()),
+                *template.contributors, *template.informed}
+
+    # Only the roles a message names are looked at: every role for every message grows with the square of
+    # the playbook (655,000 cells at 64x), and the table shows only the columns used.
+    place = {role.id: i for i, role in enumerate(playbook.roles)}
+    rows: list[tuple[Template, dict[int, str]]] = []
+    for template in playbook.templates:
+        found = {place[role]: letters(template, role) for role in named(template) if role in place}
+        rows.append((template, {i: cell for i, cell in found.items() if cell}))
+    used = sorted({i for _message, cells in rows for i in cells})
     return ApprovalMatrix(tuple(playbook.roles[i].id for i in used),
-                          tuple((t, tuple(cells[i] for i in used)) for t, cells in rows))
+                          tuple((t, tuple(cells.get(i, "") for i in used)) for t, cells in rows))
 
 
 def call_first(playbook: Playbook) -> tuple[Role, ...]:
@@ -492,6 +517,15 @@ def items_owned(playbook: Playbook) -> dict[tuple[str, str], int]:
             if item.owner is not None:
                 counts[(item.owner, phase.id)] = counts.get((item.owner, phase.id), 0) + 1
     return counts
+
+
+def owned_cells(playbook: Playbook, owned: dict[tuple[str, str], int], role: Role) -> Markup:
+    """A role's cells of the roles page's table, a column per phase: ``**lead**`` where the role owns the phase,
+    and how many of the phase's items it owns (:func:`items_owned`), each cell closed by `` | ``. Made here, not
+    in the template: the table has a cell per role and phase, and grows with the square of the playbook."""
+    lead = Markup("**" + _("lead") % {} + "** ")  # `% {}`: as a page template's _() says it
+    return Markup("".join(f"{lead if phase.owner == role.id else ''}{owned.get((role.id, phase.id), '')} | "
+                          for phase in playbook.phases))
 
 
 #: A Markdown heading at the start of a line (message texts are HTML with '#' escaped, so never match).
@@ -593,6 +627,37 @@ def _render(env: jinja2.Environment, template_name: str, what: str, context: dic
 
 def _context(playbook: Playbook) -> dict[str, Any]:
     """What every page template receives, besides its own page's values."""
+    shown: dict[str, Playbook] = {}
+
+    def translated(language: str) -> Playbook:
+        """The playbook in ``language``, made once for all the pages (every message page shows its wordings)."""
+        if language not in shown:
+            shown[language] = in_language(playbook, language)
+        return shown[language]
+
+    said: dict[int, tuple[ChecklistItem, str]] = {}
+    marked: dict[tuple[int, str, bool], tuple[Playbook, Markup]] = {}
+
+    def text_html(text: str, source: Playbook, lines: bool = False) -> Markup:
+        """message_html, made once per render for each text and playbook (a message's page and its part of the
+        print page show the same texts). By the playbook itself, kept with the text (see item_due)."""
+        key = (id(source), text, lines)
+        found = marked.get(key)
+        if found is None or found[0] is not source:
+            found = marked[key] = (source, message_html(text, source, lines=lines))
+        return found[1]
+
+    owned = items_owned(playbook)
+
+    def item_due(item: ChecklistItem) -> str:
+        """due_text of ``item``, said once per render (the phase page, the print page, the exercise packs and
+        their handouts show the same items' deadlines). By the item itself: a translated playbook's item of the
+        same id says its own words; the item is kept with its text, so its id is not another's meanwhile."""
+        found = said.get(id(item))
+        if found is None or found[0] is not item:
+            found = said[id(item)] = (item, due_text(item, playbook))
+        return found[1]
+
     return {
         "playbook": playbook,
         "doc": playbook.document,
@@ -604,7 +669,8 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "clocked_items": any(item.due_from for phase in playbook.phases for item in phase.checklist),
         "awareness_words": awareness_words,
         "matrix": approval_matrix(playbook),
-        "items_owned": items_owned(playbook),
+        "items_owned": owned,
+        "owned_cells": lambda role: owned_cells(playbook, owned, role),
         "clock_start": clock_start,
         "due_words": due_words,
         "clock_events": CLOCK_EVENT_MEANINGS,
@@ -615,9 +681,9 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "entities": S.SECTION,
         "data_versions": data_versions(),
         "source_link": source_link,
-        "due_text": lambda item: due_text(item, playbook),
+        "due_text": item_due,
         "repeat_text": repeat_text,
-        "message_html": lambda text, lines=False: message_html(text, playbook, lines=lines),
+        "message_html": lambda text, lines=False: text_html(text, playbook, lines),
         # A specimen is text as it went out: nothing in it is filled or marked, every character is shown.
         "specimen_html": lambda text: Markup(markdown_lines(text.rstrip("\n"))),
         "reach": reach,
@@ -628,9 +694,10 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "describe_channels": describe_channels,
         "approval_rule": approval_rule,
         "blanks": lambda template: blanks_of(template),
-        # A message in each language it is written in (translation files), and its text in one of them.
-        "wordings": lambda template: wordings(playbook, template.id, current().tag),  # the site's language first
-        "wording_html": lambda wording, text, lines=False: message_html(text, wording.playbook, lines=lines),
+        # A message in each language it is written in (translation files), the site's language first; and its
+        # text in one of them.
+        "wordings": lambda template: wordings(playbook, template.id, current().tag, translated),
+        "wording_html": lambda wording, text, lines=False: text_html(text, wording.playbook, lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
         "exercise_pack": lambda scenario: exercise_pack(playbook, scenario),
@@ -680,21 +747,42 @@ def rendering(playbook: Playbook, user_templates: Path | None, language: Languag
                                      if t.language != playbook.document.language]
         planned = [(kind, entry) for kind in PAGES for entry in kind.pages(playbook)]
 
+    made: dict[str, dict[tuple[str, ...], Markup]] = {}  # links by the folder they lead from
+
+    def links(path: str) -> Links:
+        return Links(path, playbook, made.setdefault(posixpath.dirname(path), {}))
+
     def render(path: str, template_name: str, title: str, what: str, **extra: Any) -> Page:
-        context = {**common, "links": Links(path, playbook), "title": title, **extra}
+        context = {**common, "links": links(path), "title": title, **extra}
         return Page(path, title, _render(env, template_name, what, context))
 
     def part(template_name: str, what: str, **extra: Any) -> Markup:
         """A page's content as a section of the print page: its links lead from print.md, headings one level down."""
-        context = {**common, "links": Links("print.md", playbook), "title": what, "printing": True, **extra}
+        context = {**common, "links": links(PRINT_PAGE), "title": what, "printing": True, **extra}
         markdown = _render(env, template_name, f"the print page ({what})", context)
         return Markup(_HEADING.sub(r"#\1", markdown))
+
+    # Pages that are also parts of the print page, rendered as their part would be: a page in the print page's
+    # folder (its links lead from there too) whose templates cannot tell a page from a part (none of them reads
+    # `printing` or `title`). Its part is then its text, headings one level down, instead of a second render.
+    as_part: dict[str, bool] = {}
+    kept: dict[str, str] = {}  # such a page's Markdown, by its path
+
+    def renders_as_part(template_name: str, path: str) -> bool:
+        if template_name not in PRINT_PARTS or posixpath.dirname(path) != posixpath.dirname(PRINT_PAGE):
+            return False
+        if template_name not in as_part:
+            as_part[template_name] = _reads_none_of(env, template_name, _PART_ONLY)
+        return as_part[template_name]
 
     def print_parts() -> list[Markup]:
         kinds = {kind.template: kind for kind in PAGES}
         parts: list[Markup] = []
         for template_name in PRINT_PARTS:
-            for _path, _title, what, extra in kinds[template_name].pages(playbook):
+            for path, _title, what, extra in kinds[template_name].pages(playbook):
+                if path in kept:
+                    parts.append(Markup(_HEADING.sub(r"#\1", kept[path])))
+                    continue
                 # A part per entry is titled like its page's error context; a single part by its template.
                 parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
         return parts
@@ -704,7 +792,51 @@ def rendering(playbook: Playbook, user_templates: Path | None, language: Languag
         with speaking(chosen):
             page = render(path, kind.template, title, what,
                           **({"parts": print_parts()} if path == PRINT_PAGE else extra))
+            if renders_as_part(kind.template, path):
+                kept[path] = page.markdown
         yield page
+
+
+#: What a template sees only as a part of the print page (or only as a page): a template that reads neither
+#: renders a page and its part alike, when their links lead from the same folder.
+_PART_ONLY = frozenset({"printing", "title"})
+#: An environment like the pages', only to parse a template's source (the syntax and extensions are the same).
+_PARSING = _environment(None, sandboxed=False, finalize=None, translated=True)
+
+
+@lru_cache(maxsize=256)
+def _names_in(source: str) -> tuple[frozenset[str], tuple[str | None, ...]] | None:
+    """The context names a template's source reads, and the templates it extends, includes or imports (None for
+    one named only as it renders); None when the source does not parse (rendering reports that)."""
+    try:
+        tree = _PARSING.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return None
+    return frozenset(jinja2.meta.find_undeclared_variables(tree)), tuple(jinja2.meta.find_referenced_templates(tree))
+
+
+def _reads_none_of(env: jinja2.Environment, template_name: str, names: frozenset[str]) -> bool:
+    """Whether template ``template_name`` and every template it extends, includes or imports, in ``env``, is sure
+    not to read any of ``names`` from its context: none is a free name of its source. False when that cannot be
+    known (a template named only as it renders, one that cannot be found or parsed)."""
+    loader = env.loader
+    todo, seen = [template_name], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source = loader.get_source(env, name)[0] if loader is not None else None
+        except jinja2.TemplateNotFound:
+            return False
+        if source is None:
+            return False
+        found = _names_in(source)
+        if found is None or found[0] & names or None in found[1]:
+            return False
+        todo += [str(referenced) for referenced in found[1]]
+    return True
 
 
 def navigation(pages: list[Page]) -> list[Any]:

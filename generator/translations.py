@@ -13,7 +13,7 @@ in its body: the same checks playbook.yml's own texts pass (:mod:`generator.vali
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -540,11 +540,14 @@ def lookup(tag: str, languages: list[str]) -> str | None:
     return None
 
 
-def wordings(playbook: Playbook, template_id: str, site_language: str | None = None) -> list[Wording]:
+def wordings(playbook: Playbook, template_id: str, site_language: str | None = None,
+             translated: Callable[[str], Playbook] | None = None) -> list[Wording]:
     """The languages a message is written in, each with the message in it: the site's language first when the
     message is written in it (``site_language``, the tag the site is built in), else the playbook's language
     when the message is written in it, then the others in the order of document.translations (the plan's
-    own language first). A playbook put into another language still shows the original beside it."""
+    own language first). A playbook put into another language still shows the original beside it.
+    ``translated`` gives the playbook in a language (default :func:`in_language`): a caller showing many
+    messages passes one that makes each language's playbook once."""
     own = playbook.document.language
     translations = playbook.translations
     current = next((t for t in translations if t.language == own and not t.original), None)
@@ -556,7 +559,7 @@ def wordings(playbook: Playbook, template_id: str, site_language: str | None = N
         languages = [site, *(language for language in languages if language != site)]
     found: list[Wording] = []
     for language in languages:
-        shown = in_language(playbook, language)
+        shown = translated(language) if translated is not None else in_language(playbook, language)
         found.append(Wording(language, shown, shown.template(template_id), f"--{language}" if found else ""))
     return found
 

@@ -247,3 +247,29 @@ def test_a_pack_is_made_once_per_model_and_scenario() -> None:
     del other
     gc.collect()
     assert kept not in exercise._PACKS  # forgotten with its model
+
+
+def test_a_packs_injects_follow_its_scenarios_phases_where_the_plan_orders_them_otherwise() -> None:
+    text = edit(EXAMPLE.read_text(),
+                "    phases: [assessment, covert-preparation, notification, disclosure, follow-up, lessons-learned]",
+                "    phases: [assessment, notification, covert-preparation, disclosure, follow-up, lessons-learned]", 3)
+    cards = list(_pack(text))
+    assert cards.index("phase-notification") < cards.index("phase-covert-preparation")
+
+
+def test_a_journalist_inject_expects_the_holding_statement_and_the_qa_of_the_audience_it_calls_from() -> None:
+    playbook = open_playbook(EXAMPLE, today=TODAY).playbook
+    [journalist] = [c for c in exercise_pack(playbook, playbook.entry("scenario", "ransomware")).cards
+                    if c.kind == "journalist"]
+    assert journalist.templates == ("holding-statement", "spokesperson-qa")
+
+
+def test_the_deputy_inject_is_for_a_key_role_the_scenarios_first_phase_needs() -> None:
+    import yaml
+
+    from benchmarks.bench import scaled
+
+    text = yaml.safe_dump(scaled(yaml.safe_load(EXAMPLE.read_text()), 2), sort_keys=False, allow_unicode=True)
+    cards = _pack(text, "ransomware-2")
+    assert "deputy-crisis-lead-2" in cards
+    assert "deputy-crisis-lead" not in cards
