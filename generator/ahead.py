@@ -163,6 +163,10 @@ class _Stream:
             return self.markdown[place]
         if self.error is not None:
             raise RenderError(self.error)
+        if self.verdict_file is not None or self.said is not None:  # the worker may have been ended by the check
+            said = self.verdict(block=True)
+            if said is not None and said[0] == "invalid":
+                raise RenderError(said[1])
         return self._rendered_here(place)
 
     def asset(self, name: str) -> str | None:
@@ -227,14 +231,15 @@ class _Stream:
             raise RenderError(self.here.error or "the pages changed while the build ran; build again")
         return str(self.here.pages[place].markdown)
 
-    def close(self) -> None:
-        """End the worker (whatever it was doing) and reap it; once."""
+    def close(self, *, verdict_too: bool = False) -> None:
+        """End the worker (whatever it was doing) and reap it; once. The check's verdict can still be read (a worker
+        the check ended, see _checked_apart), unless ``verdict_too``."""
+        if verdict_too and self.verdict_file is not None and not self.verdict_file.closed:
+            self.verdict_file.close()
         if self.pid == 0:
             return
         pid, self.pid = self.pid, 0
         self.file.close()
-        if self.verdict_file is not None and self.said is None:
-            self.verdict_file.close()
         try:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -274,16 +279,16 @@ def take(request: Request, *, speculate: bool = False) -> Outcome | None:
     except _Broken:
         asked = outcome = None
     if asked != request or not isinstance(outcome, Outcome):
-        stream.close()
+        stream.close(verdict_too=True)
         return None
     stream.request, stream.titles = request, outcome.titles or []
     if not outcome.settled and (not speculate or outcome.titles is None):
         outcome = _settled(outcome, stream)
         if outcome is None or outcome.error is not None:
-            stream.close()
+            stream.close(verdict_too=True)
             return outcome
     if outcome.titles is None:  # nothing more comes
-        stream.close()
+        stream.close(verdict_too=True)
         return outcome
     _taken = stream
     return replace(outcome, pages=[StreamedPage(path, title, place, stream)
@@ -319,7 +324,7 @@ def discard() -> None:
     global _worker, _taken
     for stream in (_worker, _taken):
         if stream is not None:
-            stream.close()
+            stream.close(verdict_too=True)
     _worker = _taken = None
 
 
@@ -476,9 +481,12 @@ def _worked(config_file: Path, edition: str | None, language: str | None, protec
 
 
 def _checked_apart(loaded: Any, strict: bool, verdict: int) -> int:
-    """Fork a process that checks ``loaded`` and writes its verdict, pickled, to the pipe ``verdict``; its pid."""
+    """Fork a process that checks ``loaded`` and writes its verdict, pickled, to the pipe ``verdict``; its pid. When
+    the playbook fails, it ends the worker too: a model of an invalid playbook may make rendering take any time,
+    and the build's own process, waiting for a page, then finds the worker gone and asks the verdict."""
     from . import accepted
 
+    worker = os.getpid()
     pid = os.fork()
     if pid == 0:
         try:
@@ -488,6 +496,8 @@ def _checked_apart(loaded: Any, strict: bool, verdict: int) -> int:
                 said = ("invalid", str(exc))
             with os.fdopen(verdict, "wb") as stream:
                 pickle.dump(said, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            if said[0] == "invalid" and os.getppid() == worker:  # not a process that took this one over
+                os.kill(worker, signal.SIGKILL)
         finally:
             os._exit(0)
     os.close(verdict)
