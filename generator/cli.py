@@ -6,6 +6,7 @@ build, 2 usage error (click's own).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
 import json
@@ -688,4 +689,8 @@ def schema(translation: bool) -> None:
 
 
 def main() -> None:
+    # At exit the interpreter walks every object the command made (MkDocs' pages, the model, the templates)
+    # for cycles to collect: 0.05-0.06 s of a 1x build, for memory the system takes back anyway. Frozen, they
+    # are skipped. Registered first, it runs last, after every other exit handler (each still runs).
+    atexit.register(gc.freeze)
     cli(prog_name="playbook")
