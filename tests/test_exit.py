@@ -1,12 +1,22 @@
-"""The `playbook` command's exit: what it made is left to the system, not collected object by object."""
+"""The `playbook` command as its own process tunes Python's garbage collector: a build collects less often and
+not the modules it imported, and every command leaves what it made to the system at exit. Called inside
+another program's process (tests, tools), it leaves that process's collector as it was."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.cli import BUILD_COLLECTION
+from tests.conftest import invoke
 
 #: Registered before main(), so it runs after main's own exit handler: what the interpreter then finds frozen.
-PROBE = """
+AT_EXIT = """
 import atexit, gc, sys
 atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
 sys.argv = ["playbook", "--version"]
@@ -14,8 +24,49 @@ from generator.cli import main
 main()
 """
 
+#: The collector as the build finds it, once the command has started it (the build itself is not the point).
+AT_BUILD = """
+import gc, sys
+import generator.build as stage
 
-def test_the_command_freezes_its_objects_at_exit_so_the_final_collection_skips_them() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=False)
+def build(*args, **kwargs):
+    print("at the build:", gc.get_threshold(), gc.get_freeze_count() > 0)
+    sys.exit(0)
+
+stage.build = build
+sys.argv = ["playbook", "build"]
+from generator.cli import main
+main()
+"""
+
+
+def _run(program: str, cwd: Path) -> str:
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=False,
+                          cwd=cwd)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "frozen at exit: True"
+    return done.stdout.splitlines()[-1]
+
+
+def test_the_command_freezes_its_objects_at_exit_so_the_final_collection_skips_them(tmp_path: Path) -> None:
+    assert _run(AT_EXIT, tmp_path) == "frozen at exit: True"
+
+
+def test_a_build_in_its_own_process_collects_less_often_and_not_what_it_imported(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    assert _run(AT_BUILD, tmp_path) == f"at the build: {BUILD_COLLECTION} True"
+
+
+def test_a_build_called_inside_another_process_leaves_its_collector_alone(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    seen: list[Any] = []
+
+    def build(*args: Any, **kwargs: Any) -> None:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        raise SystemExit(0)
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    monkeypatch.setattr("generator.build.build", build)
+    assert invoke("build", cwd=tmp_path)[0] == 0
+    assert seen == [before]
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
