@@ -1,28 +1,35 @@
 """Stage 4 ahead of the engine: `playbook build` opens and renders the playbook in a second process while the
-first imports MkDocs and loads mkdocs.yml.
+first runs MkDocs, and hands MkDocs each page as soon as it is rendered.
 
 Generating the pages (load, validate, model, render) is most of what a full build does beyond the engine's own
 build, and it needs nothing from MkDocs. :func:`start`, called first thing by `playbook build`, forks a worker
-that reads the playbook plugin's settings from mkdocs.yml as written, opens the playbook and renders the pages
-of the build's first language and edition, and sends back what it was asked (a :class:`Request`) and what came
-of it (an :class:`Outcome`, pickled). The plugin's on_config builds the Request it would itself make and
-:func:`take` hands over the outcome only when the two are equal; anything else (another playbook, edition,
-language or templates folder than the worker guessed; a worker that failed; no fork on this system; threads
-already running, where forking is unsafe; $PLAYBOOK_IN_PROCESS set) and the plugin does the work in process,
-as plain `mkdocs build` always does. An error comes back as the text the plugin would have raised.
+that reads the playbook plugin's settings from mkdocs.yml as written and opens the playbook; it sends back what it
+was asked (a :class:`Request`) and what came of it (an :class:`Outcome`: the playbook opened, and the path and
+title of every page of the build's first language and edition), then renders the pages one by one in navigation
+order and sends each as it is done, through a pipe, pickled. The plugin's on_config builds the Request it would
+itself make and :func:`take` hands over the outcome only when the two are equal; anything else (another playbook,
+edition, language or templates folder than the worker guessed; a worker that failed; no fork on this system;
+threads already running, where forking is unsafe; $PLAYBOOK_IN_PROCESS set) and the plugin does the work in
+process, as plain `mkdocs build` always does. The pages taken are :class:`StreamedPage`: reading one's Markdown
+waits for it, so MkDocs converts the first pages while the worker renders the next. An error comes back as the
+text the plugin would have raised; a worker that dies mid-way leaves the rest of the pages to be rendered here.
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from .errors import PlaybookError
+from .render import Page
 
 #: Set (any value but empty or 0): `playbook build` generates the pages in its own process.
 IN_PROCESS_VARIABLE = "PLAYBOOK_IN_PROCESS"
@@ -30,12 +37,14 @@ IN_PROCESS_VARIABLE = "PLAYBOOK_IN_PROCESS"
 EDITION_VARIABLE = "PLAYBOOK_EDITION"
 #: The plugin's settings the worker reads from mkdocs.yml, and their defaults (plugin.PlaybookConfig's).
 _DEFAULTS = {"playbook": "playbook.yml", "templates": "templates", "private": "contacts.private.yml",
-             "strict": False, "edition": "internal", "language": None}
+             "strict": False, "edition": "internal", "language": None, "public_key": "signing.pub"}
+#: The assets made of the playbook, by the name the worker sends each under (plugin.py writes them into the site).
+ASSETS = ("data", "css")
 
 
 @dataclass(frozen=True)
 class Request:
-    """What the pages are generated from: the arguments of open_playbook and of render_pages."""
+    """What the pages are generated from: the arguments of open_playbook and of sitepages.site_pages."""
 
     playbook: Path
     display_name: str
@@ -44,23 +53,32 @@ class Request:
     templates: Path
     public: bool
     language: str | None  #: as asked (--language, the plugin's ``language:``); None: the plan's own
+    public_key: Path  #: the committed public key the *Check this copy* page names, if the file exists
+    protected: bool  #: the edition is sealed (`playbook build --protect`): the bundle's name says so
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The playbook opened (or the text of why not), and the pages in language ``tag`` (or why not)."""
+    """The playbook opened (or the text of why not), and the pages in language ``tag`` (or why not): ``titles``,
+    the path and title of each, as soon as the playbook is open; ``pages``, the pages themselves."""
 
     opened: Any = None
     error: str | None = None
     tag: str = ""
+    titles: list[tuple[str, str]] | None = None
     pages: list[Any] | None = None
     render_error: str | None = None
+    fingerprint: str | None = None  #: of the public key the *Check this copy* page names (None: no key)
 
 
-_worker: tuple[int, int] | None = None  # its pid, and the pipe's end it writes to
+#: The worker not yet taken, and the one taken (its pages may still be coming); both ended by :func:`discard`.
+_worker: _Stream | None = None
+_taken: _Stream | None = None
+#: How much the worker may write ahead of what this process has read (Linux lets a pipe hold this much).
+_PIPE_BYTES = 1 << 20
 
 
-def start(config_file: Path, *, edition: str | None, language: str | None) -> None:
+def start(config_file: Path, *, edition: str | None, language: str | None, protected: bool = False) -> None:
     """Fork the worker, where that is safe; else nothing (the plugin then generates in process)."""
     global _worker
     discard()  # one left by a build that stopped early, in a process that builds again (tests)
@@ -71,58 +89,177 @@ def start(config_file: Path, *, edition: str | None, language: str | None) -> No
     # and this process would import them anyway (the plugin uses them).
     from . import model, multilingual, render, translations  # noqa: F401
 
-    _worker = _forked(lambda: _worked(config_file, edition, language))
+    pid, read = _forked(lambda send: _worked(config_file, edition, language, protected, send))
+    _worker = _Stream(pid, read)
     atexit.register(discard)
 
 
-def _forked(work: Callable[[], Any]) -> tuple[int, int]:
-    """A child process that does ``work`` and writes what it returns, pickled, to a pipe: its pid, and the
-    pipe's end to read. The child ends there whatever happens, never returning into the caller (nothing
-    written: the reader gets nothing to unpickle)."""
+def _forked(work: Callable[[Callable[[Any], None]], None]) -> tuple[int, int]:
+    """A child process that does ``work``, which sends its messages (each pickled, in order) through a pipe: its
+    pid, and the pipe's end to read. The child ends there whatever happens, never returning into the caller."""
     read, write = os.pipe()
+    try:
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (AttributeError, OSError):  # not Linux, or over the system's limit: the pipe's own size
+        pass
     pid = os.fork()
     if pid == 0:
         try:
             os.close(read)
-            said = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write, "wb") as stream:
-                stream.write(said)
+                def send(message: Any) -> None:
+                    pickle.dump(message, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                    stream.flush()
+                work(send)
         finally:
             os._exit(0)
     os.close(write)
     return pid, read
 
 
+class _Broken(Exception):
+    """The worker stopped before it sent everything (it died, or what it sent was not what was expected)."""
+
+
+class _Stream:
+    """The worker's messages, read as they are needed: the header first, then the pages in navigation order."""
+
+    def __init__(self, pid: int, read: int) -> None:
+        self.pid = pid
+        self.file = os.fdopen(read, "rb")
+        self.request: Request | None = None
+        self.titles: list[tuple[str, str]] = []
+        self.markdown: list[str] = []  #: of the pages received, by place
+        self.assets: dict[str, str] = {}  #: received after the pages, by name (ASSETS)
+        self.error: str | None = None  #: the render error the worker met after the pages received
+        self.broken = False
+        self.here: Outcome | None = None  #: the pages rendered in this process, after the worker broke
+
+    def receive(self) -> Any:
+        try:
+            return pickle.load(self.file)
+        except Exception as exc:  # EOF, a truncated or foreign message: the worker is gone
+            raise _Broken from exc
+
+    def page(self, place: int) -> str:
+        """The Markdown of the page at ``place``, waiting for it.
+
+        Raises:
+            RenderError: the first page that failed to render is at or before ``place``.
+        """
+        from .errors import RenderError
+
+        while place >= len(self.markdown) and self._next():
+            pass
+        if place < len(self.markdown):
+            return self.markdown[place]
+        if self.error is not None:
+            raise RenderError(self.error)
+        return self._rendered_here(place)
+
+    def asset(self, name: str) -> str | None:
+        """The asset ``name`` (one of ASSETS), waiting for it; None when the worker will not send it (it stopped)."""
+        while name not in self.assets and self._next():
+            pass
+        return self.assets.get(name)
+
+    def _next(self) -> bool:
+        """Take the worker's next message; False when there are no more (it ended, stopped at an error, or broke)."""
+        if self.error is not None or self.broken:
+            return False
+        try:
+            kind, value = self.receive()
+            if kind == "page" and value.path == self.titles[len(self.markdown)][0]:
+                self.markdown.append(value.markdown)
+            elif kind == "asset" and value[0] in ASSETS and isinstance(value[1], str):
+                self.assets[value[0]] = value[1]
+            elif kind == "error" and isinstance(value, str):
+                self.error = value
+            else:
+                raise _Broken
+        except (_Broken, ValueError, TypeError, AttributeError, IndexError):
+            self.broken = True
+            self.close()
+        return self.error is None and not self.broken
+
+    def _rendered_here(self, place: int) -> str:
+        from .errors import RenderError
+
+        assert self.request is not None  # taken
+        if self.here is None:
+            self.here = generate(self.request)
+        if self.here.render_error is not None:
+            raise RenderError(self.here.render_error)
+        if self.here.pages is None or [(p.path, p.title) for p in self.here.pages] != self.titles:
+            raise RenderError(self.here.error or "the pages changed while the build ran; build again")
+        return str(self.here.pages[place].markdown)
+
+    def close(self) -> None:
+        """End the worker (whatever it was doing) and reap it; once."""
+        if self.pid == 0:
+            return
+        pid, self.pid = self.pid, 0
+        self.file.close()
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+class StreamedPage(Page):
+    """A generated page taken from the worker: its path and title are known, its Markdown is read (waited for) when
+    first asked. Raises RenderError then, when rendering stopped at or before it."""
+
+    _place: int
+    _stream: _Stream
+
+    def __init__(self, path: str, title: str, place: int, stream: _Stream) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "_place", place)
+        object.__setattr__(self, "_stream", stream)
+
+    @property  # type: ignore[override]  # Page's field, read-only here: the page is made by the worker
+    def markdown(self) -> str:
+        return self._stream.page(self._place)
+
+
 def take(request: Request) -> Outcome | None:
-    """The worker's outcome when it was asked ``request``; else None (and the worker is ended). Once."""
-    global _worker
-    if _worker is None:
+    """The worker's outcome when it was asked ``request``; else None (and the worker is ended). Once. Its pages
+    are :class:`StreamedPage`."""
+    global _worker, _taken
+    stream, _worker = _worker, None
+    if stream is None:
         return None
-    pid, read = _worker
-    _worker = None
-    with os.fdopen(read, "rb") as stream:
-        said = stream.read()
-    os.waitpid(pid, 0)
     try:
-        asked, outcome = pickle.loads(said)
-    except Exception:  # noqa: BLE001  (a worker that died: nothing to take, the plugin works in process)
+        asked, outcome = stream.receive()
+    except _Broken:
+        asked = outcome = None
+    if asked != request or not isinstance(outcome, Outcome):
+        stream.close()
         return None
-    return outcome if asked == request else None
+    if outcome.titles is None:  # nothing more comes
+        stream.close()
+        return outcome
+    stream.request, stream.titles = request, outcome.titles
+    _taken = stream
+    return replace(outcome, pages=[StreamedPage(path, title, place, stream)
+                                   for place, (path, title) in enumerate(outcome.titles)])
+
+
+def asset(name: str) -> str | None:
+    """The asset ``name`` (ASSETS) from the worker whose pages were taken; None when it will not send it."""
+    return _taken.asset(name) if _taken is not None else None
 
 
 def discard() -> None:
-    """End a worker nobody took (the build stopped before the plugin ran)."""
-    global _worker
-    if _worker is None:
-        return
-    pid, read = _worker
-    _worker = None
-    os.close(read)
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
+    """End the workers: one nobody took (the build stopped before the plugin ran), one whose pages were taken."""
+    global _worker, _taken
+    for stream in (_worker, _taken):
+        if stream is not None:
+            stream.close()
+    _worker = _taken = None
 
 
 def settings(config_file: Path) -> dict[str, Any] | None:
@@ -147,7 +284,8 @@ def settings(config_file: Path) -> dict[str, Any] | None:
     return None
 
 
-def request_for(config_file: Path, found: dict[str, Any], edition: str | None, language: str | None) -> Request:
+def request_for(config_file: Path, found: dict[str, Any], edition: str | None, language: str | None,
+                protected: bool = False) -> Request:
     """The Request the plugin makes of these settings (see plugin._generate_pages)."""
     project = config_file.resolve().parent
     private = (project / found["private"]).resolve()
@@ -156,7 +294,8 @@ def request_for(config_file: Path, found: dict[str, Any], edition: str | None, l
     return Request(playbook=(project / found["playbook"]).resolve(), display_name=found["playbook"],
                    strict=found["strict"], private=private if private.exists() or named else False,
                    templates=(project / found["templates"]).resolve(), public=chosen == "public",
-                   language=language if language is not None else found["language"])
+                   language=language if language is not None else found["language"],
+                   public_key=(project / found["public_key"]).resolve(), protected=protected)
 
 
 def first_tag(playbook: Any, asked: str | None) -> str:
@@ -177,63 +316,75 @@ def open_as(request: Request) -> Any:
                          private=request.private)
 
 
-def generate(request: Request, *, in_two: bool = False) -> Outcome:
-    """Open the playbook and render its pages as ``request`` says; errors as the plugin would say them.
-    ``in_two``: rendered in two processes (:func:`render_in_two`)."""
-    from .errors import PlaybookError
+def generate(request: Request) -> Outcome:
+    """Open the playbook and render its pages as ``request`` says, in this process; errors as the plugin would
+    say them."""
+    outcome, pages, _assets = _opened(request)
+    if pages is None:
+        return outcome
+    try:
+        return replace(outcome, pages=list(pages))
+    except PlaybookError as exc:
+        return replace(outcome, render_error=str(exc))
+
+
+def _opened(request: Request) -> tuple[Outcome, Iterator[Any] | None, Callable[[], dict[str, str]]]:
+    """The playbook opened as ``request`` says, with the paths and titles of its site's pages (sitepages.site_pages);
+    the pages, to be rendered one by one (None: there are none to render here: the playbook failed, its language
+    has no catalogue or its public key cannot be read, and the plugin decides); and its assets, to be made."""
     from .i18n import language
     from .model import public_edition
     from .multilingual import plan_in_language
-    from .render import render_pages
+    from .sign import read_public_key
+    from .sitepages import site_pages
 
     try:
         opened = open_as(request)
     except PlaybookError as exc:
-        return Outcome(error=str(exc))
-    playbook = public_edition(opened.playbook) if request.public else opened.playbook
-    tag = first_tag(playbook, request.language)
+        return Outcome(error=str(exc)), None, dict
+    written = public_edition(opened.playbook) if request.public else opened.playbook
+    tag = first_tag(written, request.language)
     try:
         chosen = language(tag)
-    except PlaybookError:  # no catalogue: the plugin decides (a warning, or a strict build's error)
-        return Outcome(opened=opened, tag=tag)
-    try:
-        pages = render_in_two(plan_in_language(playbook, tag), request.templates, chosen) if in_two \
-            else render_pages(plan_in_language(playbook, tag), request.templates, chosen)
-    except PlaybookError as exc:
-        return Outcome(opened=opened, tag=tag, render_error=str(exc))
-    return Outcome(opened=opened, tag=tag, pages=pages)
+        public_key = read_public_key(request.public_key) if request.public_key.exists() else None
+        plan = plan_in_language(written, tag)
+        made = site_pages(plan, written, request.templates, chosen,
+                          playbook_path=request.playbook, public_of=opened.playbook if request.public else None,
+                          public_key=public_key, edition="public" if request.public else "internal",
+                          protected=request.protected)
+    except PlaybookError:  # no catalogue, an unreadable key: the plugin decides (a warning, or an error)
+        return Outcome(opened=opened, tag=tag), None, dict
+    fingerprint = public_key.fingerprint if public_key else None
+    return (Outcome(opened=opened, tag=tag, titles=made.titles, fingerprint=fingerprint), made.pages,
+            lambda: assets(plan, chosen))
 
 
-def render_in_two(playbook: Any, templates: Path, language: Any) -> list[Any]:
-    """render_pages, half the pages in a second worker (forked here, so the model is not sent to it): the build's
-    own process only waits for the pages by then, so the two halves have the two cores. The same pages in the
-    same order, and the same first error (render.render_share).
+def assets(plan: Any, chosen: Any) -> dict[str, str]:
+    """The assets made of the playbook (ASSETS): the incident tools' data and the page stylesheet."""
+    from .sitedata import data_script, page_css
 
-    Raises:
-        RenderError: as render_pages.
-    """
-    from .errors import RenderError
-    from .render import render_share
-
-    pid, read = _forked(lambda: render_share(playbook, templates, language, 1, 2))
-    mine = render_share(playbook, templates, language, 0, 2)
-    with os.fdopen(read, "rb") as stream:
-        said = stream.read()
-    os.waitpid(pid, 0)
-    try:
-        theirs = pickle.loads(said)
-    except Exception:  # noqa: BLE001  (the second worker died: its half is rendered here)
-        theirs = render_share(playbook, templates, language, 1, 2)
-    errors = [share.error for share in (mine, theirs) if share.error is not None]
-    if errors:
-        raise RenderError(min(errors)[1])
-    return [page for _place, page in sorted({**mine.pages, **theirs.pages}.items())]
+    return {"data": data_script(plan, chosen), "css": page_css(plan, chosen)}
 
 
-def _worked(config_file: Path, edition: str | None, language: str | None) -> tuple[Request | None, Outcome | None]:
+def _worked(config_file: Path, edition: str | None, language: str | None, protected: bool,
+            send: Callable[[Any], None]) -> None:
+    """The worker: the request it guessed and the outcome's head, then each page as it is rendered (``("page",
+    page)``) and the assets (``("asset", (name, text))``), or the text of the error rendering stopped at
+    (``("error", text)``)."""
     found = settings(config_file)
     if found is None or not isinstance(found.get("strict"), bool) or not all(
-            isinstance(found.get(key), str) for key in ("playbook", "templates", "private", "edition")):
-        return None, None
-    request = request_for(config_file, found, edition, language)
-    return request, generate(request, in_two=True)
+            isinstance(found.get(key), str) for key in ("playbook", "templates", "private", "edition", "public_key")):
+        send((None, None))
+        return
+    request = request_for(config_file, found, edition, language, protected)
+    outcome, pages, made = _opened(request)
+    send((request, outcome))
+    if pages is None:
+        return
+    try:
+        for page in pages:
+            send(("page", page))
+        for name, text in made().items():
+            send(("asset", (name, text)))
+    except PlaybookError as exc:
+        send(("error", str(exc)))

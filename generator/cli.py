@@ -458,7 +458,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
             if obj.get(OWN_PROCESS):
                 gc.set_threshold(*BUILD_COLLECTION)  # before the fork, so that the worker collects less too
             # The pages are generated in a second process while this one imports MkDocs (ahead.py).
-            ahead.start(config_file, edition=edition, language=asked)
+            ahead.start(config_file, edition=edition, language=asked, protected=protect)
             from .build import build as build_site  # imports MkDocs, so only when building
             if obj.get(OWN_PROCESS):
                 # What is imported by now (nearly every module the plugin uses) lives as long as the process:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +30,20 @@ from mkdocs.utils import get_build_datetime, get_relative_url
 
 from . import ahead, csp
 from .a11y import THEME_OVERRIDES, label_task_boxes
-from .build import bundle_name
-from .diff import as_markdown, compare, previous_version, private_values, without_private
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import PlaybookError
 from .escape import markdown_text as escape
 from .git import git_commit
-from .i18n import N_, Language, LanguageError, asked_tag, english, local_value
+from .i18n import Language, LanguageError, asked_tag, english, local_value
 from .i18n import language as find_language
 from .model import Playbook, public_edition
 from .multilingual import add_switcher, plan_in_language
 from .paths import outside, setting_line
 from .protect import Sealer, seal_site
-from .render import Page, compiled_templates, navigation, render_pages, render_single
+from .render import Page, compiled_templates, navigation
 from .schema import EDITIONS
 from .sign import (
-    ALLOWED_SIGNERS,
     DEFAULT_PUBLIC_KEY,
-    MANIFEST,
-    NAMESPACE,
-    PRINCIPAL,
-    SIGNATURE,
     SIGNING_VARIABLE,
     PublicKey,
     SigningKey,
@@ -58,6 +52,7 @@ from .sign import (
     signing_key,
 )
 from .sitedata import data_script, page_css
+from .sitepages import VERIFY_PAGE, changes_page, site_pages, verify_page  # noqa: F401  (names of this module)
 from .theme import page_title, striptags_as_html, text_as_html
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -66,8 +61,6 @@ EDITION_VARIABLE = ahead.EDITION_VARIABLE
 #: Where a page template shows the signing key's fingerprint (or that copies are not signed). A fact
 #: of the build's configuration, not of the playbook, so the plugin fills it in, as it stamps the footer.
 SIGNING_PLACEHOLDER = "<!-- playbook:signing-key -->"
-#: The page that says how to check a copy with the standard tool alone.
-VERIFY_PAGE = "verify.md"
 
 ASSETS = Path(__file__).parent / "assets"
 #: Site paths of the files the plugin ships.
@@ -105,36 +98,8 @@ def _same_file(path: str, other: Path) -> bool:
         return False
 
 
-def changes_page(playbook: Playbook, playbook_path: Path, templates: Path, *, public_of: Playbook | None = None,
-                 language: Language | None = None) -> list[Page]:
-    """A "What changed" page against the previous version's git tag, when there is one. In the public
-    edition (``playbook`` is the public edition of ``public_of``) both sides are public editions and
-    any value private in either version shows as (private): an old private number never reappears."""
-    previous = previous_version(playbook, playbook_path)
-    if previous is None:
-        return []
-    older, tag = previous
-    if public_of is None:
-        changed = compare(older, playbook)
-    else:
-        changed = without_private(compare(public_edition(older), playbook), private_values(older, public_of))
-    changes = as_markdown(changed, f"version {older.document.version} ({tag})", f"version {playbook.document.version}")
-    return [render_single(playbook, templates, "changes.md", "changes.md.j2", N_("What changed"), language=language,
-                          changes=Markup(changes), previous=older.document.version, tag=tag)]
-
-
-def verify_page(playbook: Playbook, templates: Path, public_key: PublicKey | None, edition: str, *,
-                protected: bool = False, language: Language | None = None) -> Page:
-    """*Check this copy*: how to check the bundle and the site with ssh-keygen alone, with the real names."""
-    bundle = bundle_name(playbook.document.organisation, playbook.document.version, public=edition == "public",
-                         protected=protected)
-    # Shown inside code, where an escaped character would be typed as written: slugs, base64 and the
-    # tool's own names only, none from playbook.yml as written.
-    literal = {"fingerprint": public_key.fingerprint if public_key else None, "bundle": f"{bundle}.zip",
-               "namespace": NAMESPACE, "principal": PRINCIPAL, "manifest": MANIFEST, "signature": SIGNATURE,
-               "allowed_signers": ALLOWED_SIGNERS}
-    return render_single(playbook, templates, VERIFY_PAGE, "verify.md.j2", N_("Check this copy"), language=language,
-                         **{name: Markup(value) if value else value for name, value in literal.items()})
+def _markdown_of(page: Page) -> Callable[[], str]:
+    return lambda: page.markdown
 
 
 def signing_key_text(public_key: PublicKey | None, language: Language | None = None) -> str:
@@ -266,6 +231,61 @@ _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 _ROOTED = re.compile(r'((?:\b(?:href|src)=|"(?:base|search)": )")/(?!/)')
 
 
+class AwaitedFile(File):
+    """A file of the site the worker of `playbook build` (ahead.py) is still making: a generated page
+    (ahead.StreamedPage) or an asset made of the playbook. Its content is read when MkDocs reads or copies the file,
+    so that MkDocs converts the first pages while the worker renders the next. When rendering stopped at or before
+    a page, the page is empty and the plugin keeps the error, for on_env (after MkDocs has read every page, before
+    it writes any) to stop the build with, as on_config would have."""
+
+    awaited: Callable[[], str] | None = None
+    plugin: PlaybookPlugin
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, path: str, awaited: Callable[[], str], plugin: PlaybookPlugin) -> AwaitedFile:
+        file = cls.generated(config, path, content="")
+        assert isinstance(file, AwaitedFile)
+        file.awaited, file.plugin = awaited, plugin
+        return file
+
+    def _settle(self) -> None:
+        """Wait for the content, and keep it as any generated file's."""
+        assert self.awaited is not None
+        try:
+            text = self.awaited()
+        except PlaybookError as exc:
+            self.plugin.render_error = self.plugin.render_error or str(exc)
+            text = ""
+        self.content_string = text
+
+    @property
+    def content_string(self) -> str:
+        if self.awaited is not None:
+            self._settle()
+        return str(super().content_string)
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self.awaited = None
+        File.content_string.fset(self, value)  # type: ignore[attr-defined]
+
+    @property
+    def content_bytes(self) -> bytes:
+        if self.awaited is not None:
+            self._settle()
+        return bytes(super().content_bytes)
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self.awaited = None
+        File.content_bytes.fset(self, value)  # type: ignore[attr-defined]
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self.awaited is not None:
+            self._settle()
+        super().copy_file(dirty)
+
+
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-call]
     """Generates the playbook's pages inside an MkDocs build."""
 
@@ -294,6 +314,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.site_languages: tuple[str, ...] = ()
         #: Set by `playbook build`: this build makes every language of ``document.site_languages`` (multilingual.py).
         self.every_language = False
+        #: The first page that failed to render in the worker (ahead.py), met when MkDocs read it (AwaitedFile).
+        self.render_error: str | None = None
+        #: The pages and assets come from the worker of `playbook build` (ahead.py), as it makes them.
+        self.streamed = False
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -358,6 +382,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     def _generate_pages(self, config: MkDocsConfig) -> None:
         """Open the playbook (with its private file), take the edition, render every page; log the warnings."""
+        self.render_error = None
         playbook_path = self._path(config, self.config.playbook)
         templates = self._path(config, self.config.templates)
         private = self._path(config, self.config.private)
@@ -366,8 +391,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         chosen = os.environ.get(EDITION_VARIABLE) or self.config.edition
         request = ahead.Request(playbook=playbook_path, display_name=self.config.playbook, strict=self.config.strict,
                                 private=private if private.exists() or named else False, templates=templates,
-                                public=chosen == "public", language=self.config.language)
-        # `playbook build` may have generated them already, in a second process (ahead.py), from the same request.
+                                public=chosen == "public", language=self.config.language,
+                                public_key=self._path(config, self.config.public_key),
+                                protected=self.protection is not None)
+        # `playbook build` may be generating them already, in a second process (ahead.py), from the same request.
         taken = ahead.take(request)
         if taken is not None and taken.error is not None:
             raise PluginError(taken.error)
@@ -388,17 +415,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
                 add_switcher(config, self.site_languages, self.language_tag)
             written = playbook  # the plan as written: what changed is against the previous version as written
             playbook = plan_in_language(playbook, self.language_tag)
-            if taken is not None and taken.tag == self.language_tag and taken.render_error is not None:
-                raise PluginError(taken.render_error)
-            if taken is not None and taken.tag == self.language_tag and taken.pages is not None:
-                self.pages = taken.pages
+            fingerprint = self.public_key.fingerprint if self.public_key else None
+            if taken is not None and taken.tag == self.language_tag and taken.pages is not None \
+                    and taken.fingerprint == fingerprint:
+                self.pages = list(taken.pages)  # StreamedPage: each read (in on_files' files) as MkDocs reads it
+                self.streamed = True
             else:
-                self.pages = render_pages(playbook, templates, self.language)
-            self.pages += changes_page(written, playbook_path, templates,
-                                       public_of=opened.playbook if public else None, language=self.language)
-            after = next((i + 1 for i, page in enumerate(self.pages) if page.path == "document.md"), len(self.pages))
-            self.pages.insert(after, verify_page(playbook, templates, self.public_key, self.config.edition,
-                                                 protected=self.protection is not None, language=self.language))
+                ahead.discard()
+                made = site_pages(playbook, written, templates, self.language, playbook_path=playbook_path,
+                                  public_of=opened.playbook if public else None, public_key=self.public_key,
+                                  edition=self.config.edition, protected=self.protection is not None)
+                self.pages = list(made.pages)
+                self.streamed = False
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         for warning in opened.warnings:
@@ -481,6 +509,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
+        # MkDocs has read every page by now (on_env follows), and written nothing yet.
+        if self.render_error is not None:
+            raise PluginError(self.render_error)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.
         env.filters["striptags"] = striptags_as_html
         # MkDocs makes a new theme environment for every build and process: Material's templates were compiled
@@ -521,14 +552,29 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             log.warning(f"{Path(config.docs_dir).name}/{copy.src_uri} is the private contacts file "
                         f"({self.config.private}) or a link to it; left out of the site")
         for page in self.pages:
-            files.append(File.generated(config, page.path, content=page.markdown))
+            if isinstance(page, ahead.StreamedPage):
+                files.append(AwaitedFile.of(config, page.path, _markdown_of(page), self))
+            else:
+                files.append(File.generated(config, page.path, content=page.markdown))
         for site_path, source in SHIPPED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         assert self.playbook is not None  # on_config ran
-        files.append(File.generated(config, SCRIPTS[0],
-                                    content=data_script(self.playbook, self.language)))
-        files.append(File.generated(config, PAGE_STYLESHEET, content=page_css(self.playbook, self.language)))
+        for path, name in ((SCRIPTS[0], "data"), (PAGE_STYLESHEET, "css")):
+            if self.streamed:  # the worker sends them after the pages; made here if it stopped before
+                files.append(AwaitedFile.of(config, path, self._asset(name), self))
+            else:
+                files.append(File.generated(config, path, content=self._asset(name)()))
         return files
+
+    def _asset(self, name: str) -> Callable[[], str]:
+        """The asset ``name`` (ahead.ASSETS) made of the playbook: from the worker when it sent it, else made here."""
+        plan, language = self.playbook, self.language
+        assert plan is not None  # on_config ran
+        make = data_script if name == "data" else page_css
+
+        def made() -> str:
+            return (self.streamed and ahead.asset(name)) or make(plan, language)
+        return made
 
     def on_page_markdown(self, markdown: str, page: MkDocsPage, **kwargs: Any) -> str:  # noqa: ARG002
         return page_markdown(self, markdown, page.file.src_uri)

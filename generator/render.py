@@ -653,38 +653,7 @@ def render_single(playbook: Playbook, user_templates: Path | None, path: str, te
 def render_pages(playbook: Playbook, user_templates: Path | None = None, language: Language | None = None) \
         -> list[Page]:
     """Every generated page, in navigation order, saying the generator's words in ``language`` (English if None)."""
-    chosen = language or english()
-    with speaking(chosen):
-        return list(_render_pages(playbook, user_templates, chosen).values())
-
-
-@dataclass(frozen=True)
-class Share:
-    """Some of the generated pages, by their place in navigation order; and the first render error met, at its
-    place (None: every page of the share rendered)."""
-
-    pages: dict[int, Page]
-    error: tuple[int, str] | None = None
-
-
-def render_share(playbook: Playbook, user_templates: Path | None, language: Language | None, part: int,
-                 parts: int) -> Share:
-    """Pages ``part``, ``part + parts``, ``part + 2 * parts``… of :func:`render_pages`: shares rendered apart
-    (in two processes, ahead.py) make the same pages, and the first error of all the shares, by place, is the
-    error render_pages raises."""
-    chosen = language or english()
-    try:
-        with speaking(chosen):
-            return Share(_render_pages(playbook, user_templates, chosen, lambda place: place % parts == part))
-    except RenderError as exc:
-        return Share({}, (getattr(exc, "place", 0), str(exc)))
-
-
-def _render_pages(playbook: Playbook, user_templates: Path | None, language: Language,
-                  wanted: Callable[[int], bool] | None = None) -> dict[int, Page]:
-    """The pages whose place in navigation order is ``wanted`` (default: all), by place. A RenderError carries
-    the place of the page it stopped at (``place``)."""
-    return dict(_rendering(playbook, user_templates, language, wanted))
+    return list(rendering(playbook, user_templates, language))
 
 
 def page_titles(playbook: Playbook, language: Language | None = None) -> list[tuple[str, str]]:
@@ -702,19 +671,11 @@ def rendering(playbook: Playbook, user_templates: Path | None, language: Languag
         RenderError: as render_pages, at the page it stopped at.
     """
     chosen = language or english()
-    for _place, page in _rendering(playbook, user_templates, chosen):
-        yield page
-
-
-def _rendering(playbook: Playbook, user_templates: Path | None, language: Language,
-               wanted: Callable[[int], bool] | None = None) -> Iterator[tuple[int, Page]]:
-    """Each page whose place is ``wanted``, with its place, as it is rendered. The language is spoken only while a
-    page renders, so that a caller between two pages is not left speaking it."""
-    with speaking(language):
-        env = page_environment(user_templates, language)
+    with speaking(chosen):
+        env = page_environment(user_templates, chosen)
         common = _context(playbook)
         # The other languages the plan's messages are written in, named in the language of the site's words.
-        common["other_languages"] = [language_name(t.language, shown_in=language.tag) for t in playbook.translations
+        common["other_languages"] = [language_name(t.language, shown_in=chosen.tag) for t in playbook.translations
                                      if t.language != playbook.document.language]
         planned = [(kind, entry) for kind in PAGES for entry in kind.pages(playbook)]
 
@@ -737,17 +698,12 @@ def _rendering(playbook: Playbook, user_templates: Path | None, language: Langua
                 parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
         return parts
 
-    for place, (kind, (path, title, what, extra)) in enumerate(planned):
-        if wanted is not None and not wanted(place):
-            continue
-        with speaking(language):
-            try:
-                page = render(path, kind.template, title, what,
-                              **({"parts": print_parts()} if path == PRINT_PAGE else extra))
-            except RenderError as exc:
-                exc.place = place  # type: ignore[attr-defined]  # for render_share
-                raise
-        yield place, page
+    for kind, (path, title, what, extra) in planned:
+        # The language is spoken only while a page renders: a caller between two pages is not left speaking it.
+        with speaking(chosen):
+            page = render(path, kind.template, title, what,
+                          **({"parts": print_parts()} if path == PRINT_PAGE else extra))
+        yield page
 
 
 def navigation(pages: list[Page]) -> list[Any]:

@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator import ahead
 from generator.ahead import IN_PROCESS_VARIABLE, Request, settings
+from generator.render import Page
 from tests.conftest import copy_example, edit, invoke
 
 pytestmark = pytest.mark.slow
@@ -38,13 +40,14 @@ def test_the_worker_reads_the_plugins_settings_from_mkdocs_yml_as_written(tmp_pa
                       "plugins:\n  - search\n  - playbook:\n      edition: public\n      templates: own\n",
                       encoding="utf-8")
     assert settings(config) == {"playbook": "playbook.yml", "templates": "own", "private": "contacts.private.yml",
-                                "strict": False, "edition": "public", "language": None}
+                                "strict": False, "edition": "public", "language": None, "public_key": "signing.pub"}
     config.write_text("site_name: x\nplugins:\n  - search\n", encoding="utf-8")
     assert settings(config) is None
 
 
+@pytest.mark.parametrize("edition", ["internal", "public"])
 def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      ran_alone: bool) -> None:
+                                                      ran_alone: bool, edition: str) -> None:
     """Rendering in this process is made to fail: the build passes only with the worker's pages; and the site is
     the one rendered in process, byte for byte."""
     import generator.plugin
@@ -55,15 +58,16 @@ def test_a_build_takes_the_pages_the_worker_generated(tmp_path: Path, monkeypatc
     copy_example(tmp_path / "ahead")
     copy_example(tmp_path / "here")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
-    assert invoke("build", cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] == 0
+    assert invoke("build", "--edition", edition, cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] == 0
 
     def refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("rendered in the build's own process")
 
-    monkeypatch.setattr(generator.plugin, "render_pages", refused)
-    code, output = invoke("build", cwd=tmp_path / "ahead")
+    monkeypatch.setattr(generator.plugin, "site_pages", refused)
+    code, output = invoke("build", "--edition", edition, cwd=tmp_path / "ahead")
     assert code == 0, output
-    assert invoke("build", cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})[0] != 0  # the fence holds
+    in_process = invoke("build", "--edition", edition, cwd=tmp_path / "here", env={IN_PROCESS_VARIABLE: "1"})
+    assert in_process[0] != 0  # the fence holds
     built = {p.relative_to(tmp_path / "ahead" / "site"): p.read_bytes()
              for p in sorted((tmp_path / "ahead" / "site").rglob("*")) if p.is_file()}
     assert built == {p.relative_to(tmp_path / "here" / "site"): p.read_bytes()
@@ -84,13 +88,31 @@ def test_an_invalid_playbook_fails_with_the_same_message_from_the_worker(tmp_pat
     assert invoke("build", cwd=tmp_path, env={IN_PROCESS_VARIABLE: "1"}) == (1, expected)
 
 
+def test_a_page_that_fails_to_render_fails_the_build_as_it_does_in_process(tmp_path: Path, ran_alone: bool) -> None:
+    """The worker meets the error while MkDocs converts the pages before it: the same message, and the last good
+    site kept."""
+    if ran_alone:
+        return
+    copy_example(tmp_path)
+    assert invoke("build", cwd=tmp_path)[0] == 0
+    before = {p: p.read_bytes() for p in sorted((tmp_path / "site").rglob("*")) if p.is_file()}
+    (tmp_path / "templates" / "glossary.md.j2").write_text("# Glossary\n\n{{ no_such_value.term }}\n",
+                                                            encoding="utf-8")
+    expected = (f"{tmp_path}/templates/glossary.md.j2:3: UndefinedError: 'no_such_value' is undefined "
+                "(while rendering page 'glossary.md')\nBuild failed; site/ and dist/ are unchanged.\n")
+    in_process = invoke("build", cwd=tmp_path, env={IN_PROCESS_VARIABLE: "1"})
+    assert in_process == (1, expected)
+    assert invoke("build", cwd=tmp_path) == in_process
+    assert {p: p.read_bytes() for p in sorted((tmp_path / "site").rglob("*")) if p.is_file()} == before
+
+
 def test_what_the_worker_was_not_asked_is_not_taken(tmp_path: Path, ran_alone: bool) -> None:
     if ran_alone:
         return
     config = copy_example(tmp_path)
     ahead.start(config, edition=None, language=None)
     assert ahead._worker is not None
-    pid = ahead._worker[0]
+    pid = ahead._worker.pid
     found = settings(config)
     assert found is not None
     asked = ahead.request_for(config, found, None, None)
@@ -101,7 +123,10 @@ def test_what_the_worker_was_not_asked_is_not_taken(tmp_path: Path, ran_alone: b
     ahead.start(config, edition=None, language=None)
     taken = ahead.take(asked)
     assert taken is not None and taken.tag == "en" and taken.pages
-    assert taken.pages == ahead.generate(asked).pages
+    here = ahead.generate(asked).pages
+    assert here is not None
+    assert [(p.path, p.title, p.markdown) for p in taken.pages] == [(p.path, p.title, p.markdown) for p in here]
+    ahead.discard()
 
 
 def test_the_workers_defaults_are_the_plugins() -> None:
@@ -111,26 +136,76 @@ def test_the_workers_defaults_are_the_plugins() -> None:
     assert {name: getattr(PlaybookConfig, name).default for name in ahead._DEFAULTS} == ahead._DEFAULTS
 
 
-def test_pages_rendered_in_two_are_the_pages_and_the_first_error_of_rendering_in_one(tmp_path: Path) -> None:
-    from generator import open_playbook
-    from generator.errors import RenderError
-    from generator.render import render_pages
-    from tests.conftest import MINIMAL, TODAY
+def _streamed(pages: list[Page], *, request: Request | None = None, hold: int | None = None,
+              stop: int | None = None, then: tuple[str, str] | None = None) -> int:
+    """Start a worker that sends the head (asked ``request``, default REQUEST) and ``pages``. Before page ``hold``
+    it waits until the pipe returned is written to or closed; before page ``stop`` it sends ``then`` (a message:
+    kind, text), if any, and ends."""
+    go_read, go_write = os.pipe()
 
-    playbook = open_playbook(MINIMAL, today=TODAY).playbook
-    assert ahead.render_in_two(playbook, tmp_path, None) == render_pages(playbook, tmp_path)
-    # index.md is the first page (the first half), incident.md the second (the other half).
-    (tmp_path / "incident.md.j2").write_text("{{ missing_in_incident }}\n", encoding="utf-8")
-    with pytest.raises(RenderError) as in_one:
-        render_pages(playbook, tmp_path)
-    with pytest.raises(RenderError) as in_two:
-        ahead.render_in_two(playbook, tmp_path, None)
-    assert "missing_in_incident" in str(in_two.value)
-    assert str(in_two.value) == str(in_one.value)
-    (tmp_path / "home.md.j2").write_text("{{ missing_at_home }}\n", encoding="utf-8")
-    with pytest.raises(RenderError) as in_two:
-        ahead.render_in_two(playbook, tmp_path, None)
-    assert "missing_at_home" in str(in_two.value)
-    with pytest.raises(RenderError) as in_one:
-        render_pages(playbook, tmp_path)
-    assert str(in_two.value) == str(in_one.value)
+    def work(send: Callable[[object], None]) -> None:
+        send((request or REQUEST, ahead.Outcome(opened="opened", tag="en", titles=[(p.path, p.title) for p in pages])))
+        for place, page in enumerate(pages):
+            if place == hold:
+                os.read(go_read, 1)
+            if place == stop:
+                break
+            send(("page", page))
+        if then is not None:
+            send(then)
+
+    pid, read = ahead._forked(work)
+    os.close(go_read)
+    ahead._worker = ahead._Stream(pid, read)
+    return go_write
+
+
+REQUEST = Request(playbook=Path("/p/playbook.yml"), display_name="playbook.yml", strict=False, private=False,
+                  templates=Path("/p/templates"), public=False, language=None, public_key=Path("/p/signing.pub"),
+                  protected=False)
+PAGES = [Page("index.md", "Home", "# Home\n"), Page("contacts.md", "Contacts", "# Contacts\n"),
+         Page("print.md", "Print", "# Print\n")]
+
+
+def test_a_page_is_handed_over_while_the_worker_still_renders_the_next() -> None:
+    go = _streamed(PAGES, hold=1)
+    taken = ahead.take(REQUEST)
+    assert taken is not None and taken.opened == "opened" and taken.pages is not None
+    assert [(p.path, p.title) for p in taken.pages] == [("index.md", "Home"), ("contacts.md", "Contacts"),
+                                                        ("print.md", "Print")]
+    assert taken.pages[0].markdown == "# Home\n"  # the worker waits before the second page: this did not
+    os.write(go, b"x")
+    os.close(go)
+    assert taken.pages[1].markdown == "# Contacts\n"
+    assert taken.pages[2].markdown == "# Print\n"
+    ahead.discard()
+
+
+def test_a_render_error_is_met_at_the_page_it_stopped_at() -> None:
+    from generator.errors import RenderError
+
+    go = _streamed(PAGES, stop=1, then=("error", "templates/contacts.md.j2:3: UndefinedError: boom"))
+    os.close(go)
+    taken = ahead.take(REQUEST)
+    assert taken is not None and taken.pages is not None
+    assert taken.pages[0].markdown == "# Home\n"
+    for later in taken.pages[1:]:
+        with pytest.raises(RenderError) as caught:
+            _ = later.markdown
+        assert str(caught.value) == "templates/contacts.md.j2:3: UndefinedError: boom"
+    assert taken.pages[0].markdown == "# Home\n"
+    ahead.discard()
+
+
+def test_pages_a_dead_worker_did_not_send_are_rendered_here(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    found = settings(config)
+    assert found is not None
+    asked = ahead.request_for(config, found, None, None)
+    here = ahead.generate(asked).pages
+    assert here is not None
+    os.close(_streamed(here, request=asked, stop=2))  # sends two pages, then ends without a word
+    taken = ahead.take(asked)
+    assert taken is not None and taken.pages is not None
+    assert [p.markdown for p in taken.pages] == [p.markdown for p in here]
+    ahead.discard()

@@ -161,9 +161,10 @@ def _paths() -> list[tuple[str, ...]]:
 def test_a_change_in_any_section_shows_in_the_diff_and_on_the_what_changed_page(tmp_path: Path,
                                                                                   path: tuple[str, ...]) -> None:
     from generator import schema as S
+    from generator.diff import previous_version
     from generator.load import load
     from generator.model import build_model
-    from generator.plugin import changes_page
+    from generator.sitepages import changes_page
 
     data = copy.deepcopy(load(EXAMPLE).data)
     new_text = _change_one_value(data, path)
@@ -175,10 +176,12 @@ def test_a_change_in_any_section_shows_in_the_diff_and_on_the_what_changed_page(
     assert f"\n{heading}\n" in output and repr(new_text) in output, output
     project = _tagged_repository(tmp_path)
     new = build_model(data)
-    page = changes_page(replace(new, document=replace(new.document, version="9.9")), project / "playbook.yml",
-                        project / "templates")
-    assert f"## {heading}\n" in page[0].markdown
-    assert escape(repr(new_text)) in page[0].markdown
+    newer = replace(new, document=replace(new.document, version="9.9"))
+    previous = previous_version(newer, project / "playbook.yml")
+    assert previous is not None
+    page = changes_page(newer, previous, project / "templates")
+    assert f"## {heading}\n" in page.markdown
+    assert escape(repr(new_text)) in page.markdown
 
 
 def _tagged_repository(tmp_path: Path) -> Path:
