@@ -21,6 +21,7 @@ import atexit
 import fcntl
 import os
 import pickle
+import select
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -69,6 +70,9 @@ class Outcome:
     pages: list[Any] | None = None
     render_error: str | None = None
     fingerprint: str | None = None  #: of the public key the *Check this copy* page names (None: no key)
+    #: False: the playbook's check has not ended yet (the worker made the model while another process checks):
+    #: ``opened.warnings`` is empty for now, and what the check says comes through :func:`verdict`
+    settled: bool = True
 
 
 #: The worker not yet taken, and the one taken (its pages may still be coming); both ended by :func:`discard`.
@@ -89,8 +93,10 @@ def start(config_file: Path, *, edition: str | None, language: str | None, prote
     # and this process would import them anyway (the plugin uses them).
     from . import model, multilingual, render, translations  # noqa: F401
 
-    pid, read = _forked(lambda send: _worked(config_file, edition, language, protected, send))
-    _worker = _Stream(pid, read)
+    verdict_read, verdict_write = os.pipe()
+    pid, read = _forked(lambda send: _worked(config_file, edition, language, protected, send, verdict_write))
+    os.close(verdict_write)
+    _worker = _Stream(pid, read, verdict_read)
     atexit.register(discard)
 
 
@@ -124,9 +130,11 @@ class _Broken(Exception):
 class _Stream:
     """The worker's messages, read as they are needed: the header first, then the pages in navigation order."""
 
-    def __init__(self, pid: int, read: int) -> None:
+    def __init__(self, pid: int, read: int, verdict: int | None = None) -> None:
         self.pid = pid
         self.file = os.fdopen(read, "rb")
+        self.verdict_file = os.fdopen(verdict, "rb") if verdict is not None else None
+        self.said: tuple[str, Any] | None = None  #: the check's verdict, once read (see verdict)
         self.request: Request | None = None
         self.titles: list[tuple[str, str]] = []
         self.markdown: list[str] = []  #: of the pages received, by place
@@ -182,6 +190,31 @@ class _Stream:
             self.close()
         return self.error is None and not self.broken
 
+    def verdict(self, *, block: bool) -> tuple[str, Any] | None:
+        """What the playbook's check said: ``("valid", warnings)`` or ``("invalid", the error's text)``; None when it
+        has not said it yet and ``block`` is False. A checker that died is replaced by the check in this process."""
+        if self.said is None and self.verdict_file is None:
+            self.said = self._checked_here() if block else None
+        elif self.said is None and self.verdict_file is not None:
+            if not block and not select.select([self.verdict_file], [], [], 0)[0]:
+                return None
+            try:
+                kind, value = pickle.load(self.verdict_file)
+                if (kind, type(value)) not in (("valid", list), ("invalid", str)):
+                    raise _Broken
+                self.said = (kind, value)
+            except Exception:  # noqa: BLE001  (it died, or said something else: checked here)
+                self.said = self._checked_here()
+            self.verdict_file.close()
+        return self.said
+
+    def _checked_here(self) -> tuple[str, Any]:
+        assert self.request is not None
+        try:
+            return "valid", open_as(self.request).warnings
+        except PlaybookError as exc:
+            return "invalid", str(exc)
+
     def _rendered_here(self, place: int) -> str:
         from .errors import RenderError
 
@@ -200,6 +233,8 @@ class _Stream:
             return
         pid, self.pid = self.pid, 0
         self.file.close()
+        if self.verdict_file is not None and self.said is None:
+            self.verdict_file.close()
         try:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -225,9 +260,11 @@ class StreamedPage(Page):
         return self._stream.page(self._place)
 
 
-def take(request: Request) -> Outcome | None:
+def take(request: Request, *, speculate: bool = False) -> Outcome | None:
     """The worker's outcome when it was asked ``request``; else None (and the worker is ended). Once. Its pages
-    are :class:`StreamedPage`."""
+    are :class:`StreamedPage`. With ``speculate`` the outcome may be unsettled (its ``settled`` False): the model
+    was made while the playbook is still being checked, and the caller must have :func:`verdict` say the check
+    passed before anything of it leaves the process; otherwise this waits for the check."""
     global _worker, _taken
     stream, _worker = _worker, None
     if stream is None:
@@ -239,13 +276,37 @@ def take(request: Request) -> Outcome | None:
     if asked != request or not isinstance(outcome, Outcome):
         stream.close()
         return None
+    stream.request, stream.titles = request, outcome.titles or []
+    if not outcome.settled and (not speculate or outcome.titles is None):
+        outcome = _settled(outcome, stream)
+        if outcome is None or outcome.error is not None:
+            stream.close()
+            return outcome
     if outcome.titles is None:  # nothing more comes
         stream.close()
         return outcome
-    stream.request, stream.titles = request, outcome.titles
     _taken = stream
     return replace(outcome, pages=[StreamedPage(path, title, place, stream)
                                    for place, (path, title) in enumerate(outcome.titles)])
+
+
+def _settled(outcome: Outcome, stream: _Stream) -> Outcome | None:
+    """``outcome`` once the check has ended: its error, or its warnings; None when the model could not be made of a
+    playbook that passed (made again in process, it fails there as it would have)."""
+    said = stream.verdict(block=True)
+    assert said is not None  # it blocks until there is one
+    kind, value = said
+    if kind == "invalid":
+        return Outcome(error=value)
+    if outcome.opened is None:
+        return None
+    return replace(outcome, opened=replace(outcome.opened, warnings=value), settled=True)
+
+
+def verdict(*, block: bool) -> tuple[str, Any] | None:
+    """What the check of the playbook whose pages were taken unsettled said (see _Stream.verdict); None while it
+    has not said it (``block`` False), or when there is no such check."""
+    return _taken.verdict(block=block) if _taken is not None else None
 
 
 def asset(name: str) -> str | None:
@@ -319,7 +380,11 @@ def open_as(request: Request) -> Any:
 def generate(request: Request) -> Outcome:
     """Open the playbook and render its pages as ``request`` says, in this process; errors as the plugin would
     say them."""
-    outcome, pages, _assets = _opened(request)
+    try:
+        opened = open_as(request)
+    except PlaybookError as exc:
+        return Outcome(error=str(exc))
+    outcome, pages, _assets = _opened(request, opened)
     if pages is None:
         return outcome
     try:
@@ -328,9 +393,9 @@ def generate(request: Request) -> Outcome:
         return replace(outcome, render_error=str(exc))
 
 
-def _opened(request: Request) -> tuple[Outcome, Iterator[Any] | None, Callable[[], dict[str, str]]]:
-    """The playbook opened as ``request`` says, with the paths and titles of its site's pages (sitepages.site_pages);
-    the pages, to be rendered one by one (None: there are none to render here: the playbook failed, its language
+def _opened(request: Request, opened: Any) -> tuple[Outcome, Iterator[Any] | None, Callable[[], dict[str, str]]]:
+    """The playbook ``opened`` as ``request`` says, with the paths and titles of its site's pages
+    (sitepages.site_pages); the pages, to be rendered one by one (None: there are none to render here: its language
     has no catalogue or its public key cannot be read, and the plugin decides); and its assets, to be made."""
     from .i18n import language
     from .model import public_edition
@@ -338,10 +403,6 @@ def _opened(request: Request) -> tuple[Outcome, Iterator[Any] | None, Callable[[
     from .sign import read_public_key
     from .sitepages import site_pages
 
-    try:
-        opened = open_as(request)
-    except PlaybookError as exc:
-        return Outcome(error=str(exc)), None, dict
     written = public_edition(opened.playbook) if request.public else opened.playbook
     tag = first_tag(written, request.language)
     try:
@@ -367,24 +428,67 @@ def assets(plan: Any, chosen: Any) -> dict[str, str]:
 
 
 def _worked(config_file: Path, edition: str | None, language: str | None, protected: bool,
-            send: Callable[[Any], None]) -> None:
+            send: Callable[[Any], None], verdict: int) -> None:
     """The worker: the request it guessed and the outcome's head, then each page as it is rendered (``("page",
     page)``) and the assets (``("asset", (name, text))``), or the text of the error rendering stopped at
-    (``("error", text)``)."""
+    (``("error", text)``). Once the playbook is read, a process of its own checks it (writing its verdict to the
+    pipe ``verdict``) while this one makes the model and the pages: the head is unsettled."""
+    from . import Loaded, Opened, cycles_collected_after
+
     found = settings(config_file)
     if found is None or not isinstance(found.get("strict"), bool) or not all(
             isinstance(found.get(key), str) for key in ("playbook", "templates", "private", "edition", "public_key")):
         send((None, None))
         return
     request = request_for(config_file, found, edition, language, protected)
-    outcome, pages, made = _opened(request)
-    send((request, outcome))
-    if pages is None:
-        return
+    checker = 0
     try:
-        for page in pages:
-            send(("page", page))
-        for name, text in made().items():
-            send(("asset", (name, text)))
-    except PlaybookError as exc:
-        send(("error", str(exc)))
+        with cycles_collected_after():
+            try:
+                loaded = Loaded.of(request.playbook, request.display_name, request.private)
+            except PlaybookError as exc:
+                send((request, Outcome(error=str(exc))))
+                return
+            checker = _checked_apart(loaded, request.strict, verdict)
+            try:  # made of a playbook not yet checked: used only once the check has passed (see take)
+                opened = Opened(loaded.model(), [])
+            except Exception:  # noqa: BLE001  (an invalid playbook can break the model: the check says why)
+                send((request, Outcome(settled=False)))
+                return
+        try:
+            outcome, pages, made = _opened(request, opened)
+        except Exception:  # noqa: BLE001  (as above)
+            send((request, Outcome(settled=False)))
+            return
+        send((request, replace(outcome, settled=False)))
+        if pages is None:
+            return
+        try:
+            for page in pages:
+                send(("page", page))
+            for name, text in made().items():
+                send(("asset", (name, text)))
+        except PlaybookError as exc:
+            send(("error", str(exc)))
+    finally:
+        if checker:
+            os.waitpid(checker, 0)
+
+
+def _checked_apart(loaded: Any, strict: bool, verdict: int) -> int:
+    """Fork a process that checks ``loaded`` and writes its verdict, pickled, to the pipe ``verdict``; its pid."""
+    from . import accepted
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            try:
+                said: tuple[str, Any] = ("valid", accepted(loaded.problems(None), strict))
+            except PlaybookError as exc:
+                said = ("invalid", str(exc))
+            with os.fdopen(verdict, "wb") as stream:
+                pickle.dump(said, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(verdict)
+    return pid

@@ -306,6 +306,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
                                     protection=protection, language=language, loaded=loaded)
         plugin.site_languages = site_languages
         plugin.every_language = every_language
+        plugin.speculate = True  # MkDocs reads the pages before it writes anything: see PlaybookPlugin.speculate
         config["site_dir"] = str(directory)
         mkdocs_build.build(config)
     return plugin

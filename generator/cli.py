@@ -6,7 +6,6 @@ build, 2 usage error (click's own).
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import gc
 import json
@@ -116,21 +115,6 @@ OWN_PROCESS = "own_process"
 BUILD_COLLECTION = (5_000, 10, 10)
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Checking a playbook makes many small values, and the cyclic collector walked them every few
-    hundred made (3% of `playbook validate`), to free only the error trees cerberus makes (and drops) for
-    each mapping and list it checks: a few MB at 16x the example, freed at exit or by the next collection.
-    Off for the check, back as it was after (tests and tools call the command in their own process)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         from .versions import version_text
@@ -178,7 +162,9 @@ def validate(obj: dict[str, Any], paths: tuple[Path, ...], strict: bool, output_
     if private is not None and len(paths) > 1:
         raise click.UsageError("--private belongs to one playbook; give one PATH with it")
     reports, any_failed = [], False
-    with _user_errors(obj["debug"]), _no_cycle_collection():
+    from . import cycles_collected_after
+
+    with _user_errors(obj["debug"]), cycles_collected_after():
         for path in paths or (Path(DEFAULT_PLAYBOOK),):
             try:
                 problems = check(path, today=as_of.date() if as_of else None, private=private)
@@ -706,8 +692,17 @@ def schema(translation: bool) -> None:
 
 
 def main() -> None:
-    # At exit the interpreter walks every object the command made (MkDocs' pages, the model, the templates)
-    # for cycles to collect: 0.05-0.06 s of a 1x build, for memory the system takes back anyway. Frozen, they
-    # are skipped. Registered first, it runs last, after every other exit handler (each still runs).
-    atexit.register(gc.freeze)
-    cli(prog_name="playbook", obj={OWN_PROCESS: True})
+    """The `playbook` command, as a process of its own (tests call :data:`cli` in theirs)."""
+    try:
+        cli(prog_name="playbook", obj={OWN_PROCESS: True})
+    finally:
+        _end_without_collecting()
+
+
+def _end_without_collecting() -> None:
+    """The process ends next, and Python's last act would be a full cyclic collection walking every object
+    still alive (each module's functions, classes and data, and whatever the command still holds) to free
+    memory the system takes back at exit anyway: a tenth of `playbook validate`. Frozen, they are out of its reach (the
+    modules are still torn down and the atexit handlers still run); objects made after, by threads still
+    running, are still collected."""
+    gc.freeze()

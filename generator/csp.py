@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
+from typing import Any
 
 #: ``type`` values of a ``<script>`` element that the browser runs (others, like Material's
 #: ``application/json`` configuration, are data).
@@ -62,6 +63,49 @@ def scripts_and_handlers(html: str) -> tuple[list[str], bool]:
     parser.feed(html)
     parser.close()
     return parser.scripts, parser.handlers
+
+
+class PageScanner:
+    """:func:`scripts_and_handlers` of many pages that share most of their lines (a site's header, navigation
+    and footer are in every page), each line met again parsed once.
+
+    A line's result is remembered only when the parser read it from its starting state and was back in that
+    state at its end (no tag, comment, character reference or script open across the line's end): what such a
+    line yields then depends on the line alone, so a page that reaches the line in the starting state gets the
+    remembered result. Every other line goes through the page's own parser, fed line after line as
+    HTMLParser.feed allows; the results are the ones a parse of the whole page gives."""
+
+    #: The parser's attributes that record where it is and what it last read, not how it reads what comes next.
+    _POSITION = frozenset({"lineno", "offset", "lasttag", "_HTMLParser__starttag_text", "scripts", "handlers"})
+
+    def __init__(self) -> None:
+        self._lines: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._start = self._state(_ScriptsAndHandlers())
+
+    def _state(self, parser: _ScriptsAndHandlers) -> dict[str, Any]:
+        return {name: value for name, value in vars(parser).items() if name not in self._POSITION}
+
+    def scan(self, html: str) -> tuple[list[str], bool]:
+        """``scripts_and_handlers(html)``."""
+        parser = _ScriptsAndHandlers()
+        at_start = True  # the parser is in its starting state
+        for line in html.splitlines(keepends=True):
+            known = self._lines.get(line) if at_start else None
+            if known is not None:
+                parser.scripts.extend(known[0])
+                parser.handlers = parser.handlers or known[1]
+                continue
+            scripts, handlers = len(parser.scripts), parser.handlers
+            parser.handlers = False
+            parser.feed(line)
+            line_handlers, parser.handlers = parser.handlers, handlers or parser.handlers
+            # The cheap test first: most lines that leave the starting state leave text unread or a script open.
+            back = not parser.rawdata and parser.cdata_elem is None and self._state(parser) == self._start
+            if at_start and back:
+                self._lines[line] = (tuple(parser.scripts[scripts:]), line_handlers)
+            at_start = back
+        parser.close()
+        return parser.scripts, parser.handlers
 
 
 def inline_scripts(html: str) -> list[str]:

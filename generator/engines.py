@@ -17,6 +17,7 @@ but runs no MkDocs plugin, so for it the same work happens around the engine:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -268,26 +269,81 @@ def _captured() -> Iterator[Path]:
 def _probe_hashes(prepared: Prepared, depths: set[int]) -> dict[int, set[str]]:
     """The theme's inline scripts on a page at each folder depth: a site of empty pages, with the same
     theme and settings and none of the playbook's text, built by Zensical (as plugin._probe does with
-    MkDocs' templates)."""
+    MkDocs' templates). Kept in the user's cache folder under everything the probe site is made of
+    (:func:`_probe_key`): a second build with the same engine, theme and settings does not build it again."""
     work = prepared.config_file.parent / "probe"
-    docs = work / "docs"
-    for depth in depths:
-        page = docs.joinpath(*(["d"] * depth), "index.md")
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text("# Probe\n", encoding="utf-8")
     config = yaml.safe_load(prepared.config_file.read_text(encoding="utf-8"))
     config.update({"docs_dir": "docs", "site_dir": "site", "site_name": "Probe",
                    "copyright": "", "nav": None})
     config.pop("nav")
     if "custom_dir" in config["theme"]:
         config["theme"]["custom_dir"] = f"../{config['theme']['custom_dir']}"
-    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    config_text = yaml.safe_dump(config, sort_keys=False)
+    kept = _kept_probe(_probe_key(config_text, prepared.config_file.parent / "overrides", depths))
+    if kept is not None and kept.is_file():
+        try:
+            found = {int(depth): set(hashes) for depth, hashes in json.loads(kept.read_text(encoding="utf-8")).items()}
+        except (OSError, ValueError, TypeError, AttributeError):  # unreadable or not what is written below
+            found = {}
+        if set(found) == depths:
+            return found
+    docs = work / "docs"
+    for depth in depths:
+        page = docs.joinpath(*(["d"] * depth), "index.md")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("# Probe\n", encoding="utf-8")
+    (work / "mkdocs.yml").write_text(config_text, encoding="utf-8")
     site = zensical_build(Prepared(work / "mkdocs.yml", docs, prepared.plugin), strict=False)
     hashes = {}
     for depth in depths:
         html = site.joinpath(*(["d"] * depth), "index.html").read_text(encoding="utf-8")
         hashes[depth] = {csp.script_hash(script) for script in csp.inline_scripts(html)}
+    if kept is not None:
+        _write_kept(kept, json.dumps({depth: sorted(found) for depth, found in hashes.items()}))
     return hashes
+
+
+def _probe_key(config_text: str, overrides: Path, depths: set[int]) -> str:
+    """What the probe site's scripts can depend on: its configuration as written, the folder depths, the
+    site's own template overrides (their paths and contents), and the installed Zensical (its version, and
+    the size and time of each of its files but its icons: a reinstall or a changed theme template)."""
+    import zensical
+
+    digest = hashlib.sha256()
+    for part in (zensical.version(), config_text, repr(sorted(depths))):
+        digest.update(part.encode("utf-8") + b"\0")
+    for root, folders, files in os.walk(Path(zensical.__file__).parent):
+        folders[:] = sorted(name for name in folders if name not in (".icons", "__pycache__"))
+        for name in sorted(files):
+            found = (Path(root) / name).stat()
+            digest.update(f"{root}/{name}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
+    for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(overrides).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _kept_probe(key: str) -> Path | None:
+    """Where the probe's hashes for ``key`` are kept: the user's private cache folder (render.cache_folder;
+    its hashes are scripts every page lets run); None when there is none."""
+    from .render import cache_folder
+
+    folder = cache_folder(key, "zensical-probe")
+    return folder / "hashes.json" if folder is not None else None
+
+
+def _write_kept(target: Path, text: str) -> None:
+    """``text`` into ``target`` whole or not at all (two builds at once each write the same text); a cache
+    that cannot be written is no cache, not a failed build."""
+    written = None
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as stream:
+            written = Path(stream.name)
+            stream.write(text)
+        written.replace(target)
+    except OSError:
+        if written is not None:
+            written.unlink(missing_ok=True)
 
 
 def finish(prepared: Prepared, site: Path) -> None:
@@ -340,11 +396,12 @@ def _markup_from_text(site: Path) -> list[str]:
     """Pages with an inline script their own policy does not allow, or an event-handler attribute: what a
     title or text printed as HTML would bring (the policy keeps it from running; it still must not be there)."""
     found = []
+    scanner = csp.PageScanner()  # the pages share their header, navigation and footer: each line parsed once
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
         allowed = set(_POLICY_HASHES.findall(policy[1])) if policy else set()
-        scripts, handlers = csp.scripts_and_handlers(html)  # the theme writes no event-handler attribute
+        scripts, handlers = scanner.scan(html)  # the theme writes no event-handler attribute
         if any(csp.script_hash(script) not in allowed for script in scripts):
             found.append(f"{page.relative_to(site).as_posix()}: an inline script the page's policy does not list")
         elif handlers:

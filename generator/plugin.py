@@ -231,6 +231,37 @@ _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 _ROOTED = re.compile(r'((?:\b(?:href|src)=|"(?:base|search)": )")/(?!/)')
 
 
+class HeldLogs(logging.Handler):
+    """MkDocs' messages (and the plugin's), held while the playbook's check has not ended: the build goes on with
+    a model made meanwhile (ahead.py), and what it logs is shown once the check passed, in the order an in-process
+    build shows it; dropped when it failed (the check's error is then all there is to say)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.logger = logging.getLogger("mkdocs")
+        self.handlers = self.logger.handlers
+        self.records: list[logging.LogRecord] = []
+        self.logger.handlers = [self]
+        self.mark: int | None = None  #: where in-process opening would have logged the playbook's warnings
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def give_back(self, warnings: list[str] | None) -> None:
+        """Give the logger back its handlers; with ``warnings`` (the check passed), show the held messages with
+        the playbook's warnings in their place; else drop them."""
+        self.logger.handlers = self.handlers
+        if warnings is None:
+            return
+        mark = len(self.records) if self.mark is None else self.mark
+        for record in self.records[:mark]:
+            self.logger.callHandlers(record)  # as when it was logged: through the handlers of its logger's parents
+        for warning in warnings:
+            log.warning(warning)
+        for record in self.records[mark:]:
+            self.logger.callHandlers(record)
+
+
 class AwaitedFile(File):
     """A file of the site the worker of `playbook build` (ahead.py) is still making: a generated page
     (ahead.StreamedPage) or an asset made of the playbook. Its content is read when MkDocs reads or copies the file,
@@ -251,8 +282,9 @@ class AwaitedFile(File):
     def _settle(self) -> None:
         """Wait for the content, and keep it as any generated file's."""
         assert self.awaited is not None
+        self.plugin.settle(block=False)
         try:
-            text = self.awaited()
+            text = "" if self.plugin.validation_error is not None else self.awaited()
         except PlaybookError as exc:
             self.plugin.render_error = self.plugin.render_error or str(exc)
             text = ""
@@ -318,6 +350,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         self.render_error: str | None = None
         #: The pages and assets come from the worker of `playbook build` (ahead.py), as it makes them.
         self.streamed = False
+        #: Set by `playbook build` for an MkDocs build: the worker's model may be taken before the playbook's check
+        #: has ended (ahead.take); the build then goes on, writing nothing and showing nothing until it has.
+        self.speculate = False
+        #: The check has not ended (held: MkDocs' messages meanwhile); its error, once it said one.
+        self.held: HeldLogs | None = None
+        self.validation_error: str | None = None
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()
@@ -382,7 +420,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     def _generate_pages(self, config: MkDocsConfig) -> None:
         """Open the playbook (with its private file), take the edition, render every page; log the warnings."""
-        self.render_error = None
+        self.render_error = self.validation_error = None
         playbook_path = self._path(config, self.config.playbook)
         templates = self._path(config, self.config.templates)
         private = self._path(config, self.config.private)
@@ -395,9 +433,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
                                 public_key=self._path(config, self.config.public_key),
                                 protected=self.protection is not None)
         # `playbook build` may be generating them already, in a second process (ahead.py), from the same request.
-        taken = ahead.take(request)
+        taken = ahead.take(request, speculate=self.speculate)
         if taken is not None and taken.error is not None:
             raise PluginError(taken.error)
+        if taken is not None and not taken.settled:
+            self.held = HeldLogs()
         try:
             opened = taken.opened if taken is not None else ahead.open_as(request)
             if chosen not in EDITIONS:
@@ -429,6 +469,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
                 self.streamed = False
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
+        if self.held is not None:
+            self.held.mark = len(self.held.records)
         for warning in opened.warnings:
             log.warning(str(warning))
         self.playbook = playbook
@@ -508,8 +550,33 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         if str(THEME_OVERRIDES) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
 
+    def settle(self, *, block: bool) -> None:
+        """Take what the playbook's check said, when the build went on before it ended (see ``speculate``): its
+        error, kept for on_env; or its warnings, shown with the messages held meanwhile. ``block``: wait for it."""
+        if self.held is None:
+            return
+        said = ahead.verdict(block=block)
+        if said is None:
+            return
+        held, self.held = self.held, None
+        kind, value = said
+        if kind == "invalid":
+            self.validation_error = value
+            held.give_back(None)
+        else:
+            held.give_back([str(warning) for warning in value])
+
+    def on_build_error(self, *, error: Exception) -> None:  # noqa: ARG002  (MkDocs passes it)
+        # The build stopped while the check had not ended: its error, if it has one, is the build's.
+        self.settle(block=True)
+        if self.validation_error is not None:
+            raise PluginError(self.validation_error)
+
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:  # noqa: ARG002  (MkDocs passes them)
         # MkDocs has read every page by now (on_env follows), and written nothing yet.
+        self.settle(block=True)
+        if self.validation_error is not None:
+            raise PluginError(self.validation_error)
         if self.render_error is not None:
             raise PluginError(self.render_error)
         # Jinja's striptags un-escapes entities; Material runs page titles through it into <title>.

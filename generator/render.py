@@ -140,10 +140,11 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
                 pass
 
 
-def cache_folder(key: str) -> Path | None:
+def cache_folder(key: str, kind: str = "templates") -> Path | None:
     """The folder for compiled templates of ``key``: ``$XDG_CACHE_HOME/crisis-playbook/templates-<key>`` (else
     ``~/.cache/…``), created private (0700). None (no cache on disk) when $PLAYBOOK_NO_CACHE is set, or the
-    folder cannot be made or written, or is not this user's alone: a compiled template is code that runs."""
+    folder cannot be made or written, or is not this user's alone: a compiled template is code that runs.
+    ``kind``: what else is kept there, in ``<kind>-<key>`` (engines.py: Zensical's theme script hashes)."""
     if os.environ.get(NO_CACHE_VARIABLE, "") not in ("", "0"):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
@@ -151,7 +152,7 @@ def cache_folder(key: str) -> Path | None:
         root = (Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache") / CACHE_FOLDER
         root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         root.mkdir(mode=0o700, exist_ok=True)
-        folder = root / f"templates-{key}"
+        folder = root / f"{kind}-{key}"
         folder.mkdir(mode=0o700, exist_ok=True)
         if not _private(root) or not _private(folder) or not os.access(folder, os.W_OK | os.X_OK):
             return None

@@ -4,16 +4,20 @@ site, the same messages, and the work done in process whenever the worker guesse
 from __future__ import annotations
 
 import os
+import pickle
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator import ahead
+from generator import Opened, ahead
 from generator.ahead import IN_PROCESS_VARIABLE, Request, settings
+from generator.errors import PlaybookError
 from generator.render import Page
 from tests.conftest import copy_example, edit, invoke
 
@@ -88,6 +92,104 @@ def test_an_invalid_playbook_fails_with_the_same_message_from_the_worker(tmp_pat
     assert invoke("build", cwd=tmp_path, env={IN_PROCESS_VARIABLE: "1"}) == (1, expected)
 
 
+#: Playbooks the worker builds from while another process checks them (ahead._checked_apart): what a build says
+#: must be what it says in process, to the line. Each: (name, lines of playbook.yml replaced, build options).
+_CHECKED_MEANWHILE = [
+    ("warnings shown before MkDocs' own", [("    fills:\n      - {role: crisis-lead, as: deputy, rank: 1}\n",
+                                           "    fills: []\n")], []),
+    ("warnings that fail a strict build", [("    fills:\n      - {role: crisis-lead, as: deputy, rank: 1}\n",
+                                           "    fills: []\n")], ["--strict"]),
+    ("an error the pages can be made of", [("    name: Employees\n    owner: hr-lead\n",
+                                            "    name: Employees\n    owner: no-such-role\n")], []),
+    ("an error no model can be made of", [("contacts:\n", "contacts: nonsense\nold_contacts:\n")], []),
+    ("an error the pages never end with", [("    name: Employees\n    owner: hr-lead\n",
+                                            "    name: Employees\n    owner: never-ending\n")], []),
+]
+
+
+@pytest.mark.parametrize(("edits", "options"), [case[1:] for case in _CHECKED_MEANWHILE],
+                         ids=[case[0] for case in _CHECKED_MEANWHILE])
+def test_a_build_that_went_on_while_the_playbook_was_checked_says_what_it_says_in_process(
+        tmp_path: Path, ran_alone: bool, edits: list[tuple[str, str]], options: list[str]) -> None:
+    if ran_alone:
+        return
+    copy_example(tmp_path)
+    playbook = tmp_path / "playbook.yml"
+    text = playbook.read_text(encoding="utf-8")
+    for old, new in edits:
+        text = edit(text, old, new)
+    playbook.write_text(text, encoding="utf-8")
+    (tmp_path / "content" / "links.md").write_text("# Links\n\nSee [nowhere](nowhere.md).\n", encoding="utf-8")
+    # A page template that never ends for an audience owned by 'never-ending', which the check refuses (no such
+    # role): the build stops at the check's error without waiting for the worker (a model of a playbook that was
+    # not checked may do anything).
+    (tmp_path / "templates" / "glossary.md.j2").write_text(
+        "# Glossary\n{% for a in playbook.audiences if a.owner == 'never-ending' %}"
+        "{% for _ in range(10 ** 15) %}{% endfor %}{% endfor %}\n", encoding="utf-8")
+    in_process = invoke("build", *options, cwd=tmp_path, env={IN_PROCESS_VARIABLE: "1"})
+    assert "nowhere.md" in in_process[1] or in_process[0] == 1
+    assert invoke("build", *options, cwd=tmp_path) == in_process
+
+
+def test_a_check_that_has_not_ended_is_waited_for_only_when_asked(ran_alone: bool) -> None:
+    """take(speculate=True) hands over the pages before the check has said anything; verdict() says nothing until
+    it has, then what it said. A checker that dies is replaced by the check in this process."""
+    if ran_alone:
+        return
+    verdict_read, verdict_write = os.pipe()
+    go = _streamed(PAGES, verdict=verdict_read)
+    taken = ahead.take(REQUEST, speculate=True)
+    assert taken is not None and taken.settled is False and taken.pages is not None
+    assert taken.pages[0].markdown == "# Home\n"
+    assert ahead.verdict(block=False) is None
+    with os.fdopen(verdict_write, "wb") as out:
+        pickle.dump(("valid", ["a warning"]), out)
+    assert ahead.verdict(block=True) == ("valid", ["a warning"])
+    os.close(go)
+    ahead.discard()
+    # Unasked, take waits for the check; a checker that ends without a word is replaced by the check here.
+    verdict_read, verdict_write = os.pipe()
+    os.close(verdict_write)
+    os.close(_streamed(PAGES, verdict=verdict_read))
+    with pytest.raises(PlaybookError) as here:  # REQUEST's playbook does not exist
+        ahead.open_as(REQUEST)
+    assert ahead.take(REQUEST) == ahead.Outcome(error=str(here.value))  # the check here says so
+    ahead.discard()
+
+
+def test_a_failed_check_ends_the_worker_and_a_page_waited_for_says_the_checks_error(tmp_path: Path,
+                                                                                   ran_alone: bool) -> None:
+    from generator import Loaded
+    from generator.errors import RenderError
+
+    if ran_alone:
+        return
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text("document: {}\n", encoding="utf-8")
+    loaded = Loaded.of(playbook, "playbook.yml", False)
+    verdict_read, verdict_write = os.pipe()
+    worker = os.fork()
+    if worker == 0:  # a worker that would render forever
+        try:
+            ahead._checked_apart(loaded, False, verdict_write)
+            while True:
+                time.sleep(1)
+        finally:
+            os._exit(0)
+    os.close(verdict_write)
+    assert os.waitstatus_to_exitcode(os.waitpid(worker, 0)[1]) == -signal.SIGKILL
+    # The build's own process, waiting for a page of a worker that ended without it, gets the check's error.
+    go = _streamed(PAGES, stop=1, verdict=verdict_read)
+    os.close(go)
+    taken = ahead.take(REQUEST, speculate=True)
+    assert taken is not None and taken.pages is not None
+    with pytest.raises(RenderError) as caught:
+        _ = taken.pages[1].markdown
+    assert str(caught.value) == ("playbook.yml:1:1: this playbook is in format 1; this tool reads format 2; run "
+                                 "`playbook migrate playbook.yml` to rewrite it (comments are kept)")
+    ahead.discard()
+
+
 def test_a_page_that_fails_to_render_fails_the_build_as_it_does_in_process(tmp_path: Path, ran_alone: bool) -> None:
     """The worker meets the error while MkDocs converts the pages before it: the same message, and the last good
     site kept."""
@@ -137,14 +239,16 @@ def test_the_workers_defaults_are_the_plugins() -> None:
 
 
 def _streamed(pages: list[Page], *, request: Request | None = None, hold: int | None = None,
-              stop: int | None = None, then: tuple[str, str] | None = None) -> int:
+              stop: int | None = None, then: tuple[str, str] | None = None, verdict: int | None = None) -> int:
     """Start a worker that sends the head (asked ``request``, default REQUEST) and ``pages``. Before page ``hold``
     it waits until the pipe returned is written to or closed; before page ``stop`` it sends ``then`` (a message:
-    kind, text), if any, and ends."""
+    kind, text), if any, and ends. With ``verdict`` (a pipe's end to read), the head is unsettled: the check's
+    verdict comes through that pipe."""
     go_read, go_write = os.pipe()
 
     def work(send: Callable[[object], None]) -> None:
-        send((request or REQUEST, ahead.Outcome(opened="opened", tag="en", titles=[(p.path, p.title) for p in pages])))
+        send((request or REQUEST, ahead.Outcome(opened=Opened(None, []), tag="en", settled=verdict is None,  # type: ignore[arg-type]
+                                                titles=[(p.path, p.title) for p in pages])))
         for place, page in enumerate(pages):
             if place == hold:
                 os.read(go_read, 1)
@@ -156,7 +260,7 @@ def _streamed(pages: list[Page], *, request: Request | None = None, hold: int | 
 
     pid, read = ahead._forked(work)
     os.close(go_read)
-    ahead._worker = ahead._Stream(pid, read)
+    ahead._worker = ahead._Stream(pid, read, verdict)
     return go_write
 
 
@@ -167,10 +271,12 @@ PAGES = [Page("index.md", "Home", "# Home\n"), Page("contacts.md", "Contacts", "
          Page("print.md", "Print", "# Print\n")]
 
 
-def test_a_page_is_handed_over_while_the_worker_still_renders_the_next() -> None:
+def test_a_page_is_handed_over_while_the_worker_still_renders_the_next(ran_alone: bool) -> None:
+    if ran_alone:
+        return
     go = _streamed(PAGES, hold=1)
     taken = ahead.take(REQUEST)
-    assert taken is not None and taken.opened == "opened" and taken.pages is not None
+    assert taken is not None and taken.opened == Opened(None, []) and taken.pages is not None  # type: ignore[arg-type]
     assert [(p.path, p.title) for p in taken.pages] == [("index.md", "Home"), ("contacts.md", "Contacts"),
                                                         ("print.md", "Print")]
     assert taken.pages[0].markdown == "# Home\n"  # the worker waits before the second page: this did not
@@ -181,8 +287,11 @@ def test_a_page_is_handed_over_while_the_worker_still_renders_the_next() -> None
     ahead.discard()
 
 
-def test_a_render_error_is_met_at_the_page_it_stopped_at() -> None:
+def test_a_render_error_is_met_at_the_page_it_stopped_at(ran_alone: bool) -> None:
     from generator.errors import RenderError
+
+    if ran_alone:
+        return
 
     go = _streamed(PAGES, stop=1, then=("error", "templates/contacts.md.j2:3: UndefinedError: boom"))
     os.close(go)
@@ -197,7 +306,9 @@ def test_a_render_error_is_met_at_the_page_it_stopped_at() -> None:
     ahead.discard()
 
 
-def test_pages_a_dead_worker_did_not_send_are_rendered_here(tmp_path: Path) -> None:
+def test_pages_a_dead_worker_did_not_send_are_rendered_here(tmp_path: Path, ran_alone: bool) -> None:
+    if ran_alone:
+        return
     config = copy_example(tmp_path)
     found = settings(config)
     assert found is not None

@@ -212,6 +212,20 @@ def test_validate_leaves_the_cycle_collector_as_it_found_it(broken: Path, collec
         gc.enable()
 
 
+def test_the_command_as_a_process_ends_without_a_last_full_collection() -> None:
+    """Run as a process of its own (main), `playbook` freezes what is alive when its command has ended, so
+    Python's exit does not walk all of it once more; callers of `cli` in their own process find nothing frozen."""
+    import gc
+
+    probe = ("import gc, sys\nfrom generator.cli import main\n"
+             "sys.argv = ['playbook', 'validate', 'playbook.yml', '--as-of', '2026-06-01']\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    print(exc.code, gc.get_freeze_count() > 10_000)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-2:] == ["playbook.yml: valid (0 errors, 0 warnings)", "0 True"]
+    assert run("validate", str(MINIMAL), *AS_OF)[0] == 0
+    assert gc.get_freeze_count() == 0
+
+
 @pytest.mark.parametrize(("written", "loaded"), [
     ("{type: mobile, value: +43 660 000 0001}", ["phonenumbers"]),
     ("{type: email, value: alice@example.test}", ["email_validator"]),

@@ -65,6 +65,20 @@ def test_inline_scripts_are_read_as_the_browser_runs_them() -> None:
     assert csp.script_hash("a()") == "'sha256-qVpDBgj7bpq5hMAcGp3AOc79J3Y1Z4HvySTwKrWDoy4='"
 
 
+def test_the_page_scanner_reuses_a_line_only_where_the_parser_reads_it_from_the_start() -> None:
+    """The same line inside a script, a comment or a tag split across lines is not what it is on its own."""
+    pages = ['<p>\n<img src=x onerror=alert(1)>\n<script>a()</script>\n</p>\n',
+             '<script>\n<img src=x onerror=alert(1)>\n</script>\n<p>ok</p>\n',
+             '<!--\n<img src=x onerror=alert(1)>\n-->\n<script>a()</script>\n',
+             '<img\nsrc=x onerror=alert(1)>\n<script>a()</script>\n',
+             '<p>\n<img src=x onerror=alert(1)>\n<script>a()</script>\n</p>\n',
+             '<script>\nb()</script>\n', 'b()</script>\n']
+    scanner = csp.PageScanner()
+    assert [scanner.scan(page) for page in pages] == [csp.scripts_and_handlers(page) for page in pages] == [
+        (["a()"], True), (["\n<img src=x onerror=alert(1)>\n"], False), (["a()"], False), (["a()"], True),
+        (["a()"], True), (["\nb()"], False), ([], False)]
+
+
 @pytest.mark.parametrize(("setting", "problem"), [
     ("extra_javascript: [https://cdn.example.test/x.js]", "extra_javascript[0]: 'https://cdn.example.test/x.js'"),
     ("extra_css: [//cdn.example.test/x.css]", "extra_css[0]: '//cdn.example.test/x.css'"),

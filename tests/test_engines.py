@@ -104,6 +104,13 @@ def test_the_zensical_site_loads_nothing_from_outside_and_every_page_has_the_pol
         assert head.index("Content-Security-Policy") < head.find("<script"), page  # before any script
 
 
+def test_the_text_check_reads_every_zensical_page_as_a_parse_of_the_whole_page_does(sites: dict[str, Path]) -> None:
+    pages = [page.read_text(encoding="utf-8") for page in sorted(sites["zensical"].rglob("*.html"))]
+    scanner = engines.csp.PageScanner()
+    assert [scanner.scan(html) for html in pages] == [engines.csp.scripts_and_handlers(html) for html in pages]
+    assert len(scanner._lines) < sum(html.count("\n") for html in pages) / 3  # most lines were read once
+
+
 def test_zensical_tick_boxes_are_named_and_the_404_page_is_relative(sites: dict[str, Path]) -> None:
     page = (sites["zensical"] / "phases" / "assessment.html").read_text(encoding="utf-8")
     assert re.search(r'<input type="checkbox"[^>]* aria-label="[^"]+"', page)
@@ -136,6 +143,33 @@ def test_a_zensical_build_is_reproducible(tmp_path: Path, monkeypatch: pytest.Mo
         assert {info.date_time for info in archive.infolist()} == {(2026, 3, 20, 9, 46, 40)}
         assert "danubia-pay-ag-3-1-offline/search.js" in archive.namelist()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_probes_script_hashes_are_kept_until_what_the_probe_is_made_of_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    config = copy_example(tmp_path / "project")
+    probes = []
+    real = engines.zensical_build
+
+    def counted(prepared: engines.Prepared, *, strict: bool) -> Path:
+        probes.append(prepared.config_file.parent.name == "probe")
+        return real(prepared, strict=strict)
+
+    monkeypatch.setattr(engines, "zensical_build", counted)
+    assert invoke("build", "--engine", "zensical", cwd=config.parent)[0] == 0
+    site = snapshot(config.parent / "site")
+    assert invoke("build", "--engine", "zensical", cwd=config.parent)[0] == 0
+    assert probes == [False, True, False]  # the second build took the hashes the first one kept
+    assert snapshot(config.parent / "site") == site
+    kept = list((tmp_path / "cache").glob("crisis-playbook/zensical-probe-*/hashes.json"))
+    assert len(kept) == 1
+    assert oct(kept[0].parent.stat().st_mode & 0o777) == "0o700"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(edit(text, "    - toc.follow\n", "    - toc.follow\n    - toc.integrate\n"), encoding="utf-8")
+    assert invoke("build", "--engine", "zensical", cwd=config.parent)[0] == 0
+    assert probes == [False, True, False, False, True]  # another theme setting: another probe
 
 
 def test_a_signed_zensical_build_verifies(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
-"""The `playbook` command as its own process tunes Python's garbage collector: a build collects less often and
-not the modules it imported, and every command leaves what it made to the system at exit. Called inside
-another program's process (tests, tools), it leaves that process's collector as it was."""
+"""`playbook build` as its own process tunes Python's garbage collector: it collects less often, and not the
+modules it imported. Called inside another program's process (tests, tools), it leaves that process's collector
+as it was. (What every command does at exit: tests/test_cli.py.)"""
 
 from __future__ import annotations
 
@@ -14,15 +14,6 @@ import pytest
 
 from generator.cli import BUILD_COLLECTION
 from tests.conftest import invoke
-
-#: Registered before main(), so it runs after main's own exit handler: what the interpreter then finds frozen.
-AT_EXIT = """
-import atexit, gc, sys
-atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
-sys.argv = ["playbook", "--version"]
-from generator.cli import main
-main()
-"""
 
 #: The collector as the build finds it, once the command has started it (the build itself is not the point).
 AT_BUILD = """
@@ -45,10 +36,6 @@ def _run(program: str, cwd: Path) -> str:
                           cwd=cwd)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()[-1]
-
-
-def test_the_command_freezes_its_objects_at_exit_so_the_final_collection_skips_them(tmp_path: Path) -> None:
-    assert _run(AT_EXIT, tmp_path) == "frozen at exit: True"
 
 
 def test_a_build_in_its_own_process_collects_less_often_and_not_what_it_imported(tmp_path: Path) -> None:

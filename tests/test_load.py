@@ -207,3 +207,56 @@ def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "playbook.yml"
     path.write_bytes("\ufeffa: Petrović\n".encode())
     assert load(path).data == {"a": "Petrović"}
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_opening_a_playbook_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collecting: bool) -> None:
+    import gc
+
+    import generator
+    from generator import open_playbook
+    from generator.errors import ValidationError
+    from tests.conftest import MINIMAL, TODAY
+
+    seen: list[bool] = []
+    checking = generator.validate
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return checking(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator, "validate", watched)
+    broken = tmp_path / "playbook.yml"
+    broken.write_text(MINIMAL.read_text(encoding="utf-8").replace("document:", "document:\n  nonsense: 1", 1),
+                      encoding="utf-8")
+    (gc.enable if collecting else gc.disable)()
+    try:
+        open_playbook(MINIMAL, today=TODAY)
+        assert gc.isenabled() is collecting
+        with pytest.raises(ValidationError):
+            open_playbook(broken, today=TODAY)
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
+    assert seen == [False, False]
+
+
+@pytest.mark.parametrize("name", ["example", "breach-letters", "cloud-platform", "full", "listed-company", "minimal",
+                                  "public-body"])
+def test_checking_a_playbook_changes_nothing_a_model_is_made_of(name: str) -> None:
+    """`playbook build`'s worker makes the model while another process checks the playbook (ahead.py): the check must
+    leave what was read as it was, so that the model made before it is the model made after it."""
+    import copy
+    import pickle
+
+    from generator import Loaded
+    from tests.conftest import EXAMPLE, FIXTURES, TODAY
+
+    path = EXAMPLE if name == "example" else FIXTURES / name / "playbook.yml"
+    loaded = Loaded.of(path, "playbook.yml", None)
+    before = copy.deepcopy(loaded.source)
+    model_before = pickle.dumps(loaded.model())
+    assert loaded.problems(TODAY) is not None
+    assert pickle.dumps(loaded.source) == pickle.dumps(before)
+    assert pickle.dumps(loaded.model()) == model_before
