@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import io
 import logging
 import os
 import re
@@ -85,24 +86,30 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
     return max(get_build_datetime().timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
 
 
-def write_bundle(site: Path, folder_name: str, target: Path) -> None:
-    """Zip ``site`` into ``target`` under one top folder, in a fixed order; atomically."""
+def write_bundle(site: Path, folder_name: str, target: Path) -> str:
+    """Zip ``site`` into ``target`` under one top folder, in a fixed order; atomically. Returns the zip's SHA-256
+    (hex), of the very bytes written: the zip is made in memory (a few MB; 20 MB at 64x the example), hashed,
+    then written, rather than written and read back to be hashed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = _zip_time()
-    partial = target.with_name(target.name + ".partial")
+    made = io.BytesIO()
     # Level 3: half the time of the default level 6 for about 13% more bytes (measured on the example).
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as bundle:
+    with zipfile.ZipFile(made, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as bundle:
         for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != MARKER):
             info = zipfile.ZipInfo(f"{folder_name}/{path.relative_to(site).as_posix()}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             bundle.writestr(info, path.read_bytes(), compresslevel=3)
+    written = made.getbuffer()
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(written)
     partial.replace(target)
+    return hashlib.sha256(written).hexdigest()
 
 
-def write_checksum(bundle: Path, target: Path, name: str) -> None:
-    """Write to ``target`` the checksum of ``bundle`` as ``sha256sum -c`` reads it, for the file ``name``."""
-    digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
+def write_checksum(digest: str, target: Path, name: str) -> None:
+    """Write to ``target`` the checksum ``digest`` (SHA-256, hex) as ``sha256sum -c`` reads it, for the file
+    ``name``."""
     target.write_text(f"{digest}  {name}\n", encoding="utf-8")
 
 
@@ -146,16 +153,15 @@ def sign_bundle(staged: Path, zip_name: str, key: SigningKey) -> Path:
 
 
 def write_bundle_pair(site: Path, folder_name: str, bundle: Path) -> Path:
-    """Zip ``site`` and checksum it into a staging folder beside ``bundle``'s folder; the staging
-    folder, its pair verified."""
+    """Zip ``site`` and checksum it into a staging folder beside ``bundle``'s folder; the staging folder."""
     bundle.parent.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{bundle.parent.name}-new-", dir=bundle.parent.parent))
     try:
         staged.chmod(new_directory_mode())
-        write_bundle(site, folder_name, staged / bundle.name)
-        write_checksum(staged / bundle.name, checksum_path(staged / bundle.name), bundle.name)
-        if not bundle_matches(staged / bundle.name, checksum_path(staged / bundle.name)):
-            raise BuildError(f"{staged / bundle.name}: the bundle changed while it was checksummed")
+        # The checksum is of the bytes as they were written; install_bundle_pair reads the pair back once it is
+        # in place, so what dist/ holds is what is checked.
+        write_checksum(write_bundle(site, folder_name, staged / bundle.name), checksum_path(staged / bundle.name),
+                       bundle.name)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise

@@ -265,6 +265,31 @@ def _kill_at(monkeypatch: pytest.MonkeyPatch, kill_at: int, exchange: bool) -> N
     monkeypatch.setattr(Path, "replace", lambda self, target: step(real_replace, self, target))
 
 
+def test_the_staged_checksum_is_of_the_zip_as_written(tmp_path: Path) -> None:
+    from generator import build as stage
+
+    bundle = stage.bundle_path(tmp_path / "dist", "x-offline")
+    staged = stage.write_bundle_pair(_tiny_site(tmp_path, "x"), "x-offline", bundle)
+    written = (staged / bundle.name).read_bytes()
+    assert (staged / f"{bundle.name}.sha256").read_text() == f"{hashlib.sha256(written).hexdigest()}  {bundle.name}\n"
+    with zipfile.ZipFile(staged / bundle.name) as archive:
+        assert [(info.filename, archive.read(info)) for info in archive.infolist()] == [("x-offline/index.html", b"x")]
+
+
+def test_a_bundle_that_changed_before_it_was_in_place_is_refused(tmp_path: Path) -> None:
+    """The pair is checked as dist/ holds it, once installed: a zip changed after it was hashed is caught there."""
+    from generator import build as stage
+
+    bundle = stage.bundle_path(tmp_path / "dist", "x-offline")
+    staged = stage.write_bundle_pair(_tiny_site(tmp_path, "x"), "x-offline", bundle)
+    with (staged / bundle.name).open("ab") as tampered:
+        tampered.write(b"\0")
+    with pytest.raises(BuildError) as refused:
+        stage.install_bundle_pair(staged, bundle)
+    assert str(refused.value) == (f"{bundle}: does not match {bundle.name}.sha256; was another build running? "
+                                  "Build again")
+
+
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 def test_a_bundle_install_killed_at_any_step_never_leaves_a_mixed_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                       exchange: bool) -> None:
