@@ -1255,6 +1255,28 @@
     });
   }
 
+  /* The theme's own copy button on every code block (Material's and Zensical's, both clipboard.js) copies the
+     block's text as shown. During an exercise that text must carry the mark like every other copy: clipboard.js
+     takes `data-clipboard-text` before its target's text, and a listener of the capture phase runs before its
+     click handler (delegated to the body), so the marked text is set on the button just in time. A message is
+     marked in front and its copy logged under the composer's name for it (`data-message`); any other block is
+     marked as a command. */
+  function markThemeCopies() {
+    if (!EXERCISE) { return; }
+    document.addEventListener("click", function (event) {
+      var button = event.target instanceof Element ? event.target.closest("button[data-clipboard-target]") : null;
+      var block = button ? document.querySelector(button.getAttribute("data-clipboard-target")) : null;
+      if (!block) { return; }
+      var text = block.innerText.replace(/\s+$/, "");
+      var message = block.closest(".pb-message[id^='message-']");
+      if (!message) { button.setAttribute("data-clipboard-text", markedCommand(text)); return; }
+      button.setAttribute("data-clipboard-text", marked(text));
+      var id = message.id.slice("message-".length), current = load();
+      current.log.push({ at: clockNow(), by: initials(), kind: "copied", message: id, text: "message copied: " + id });
+      save(current);
+    }, true);
+  }
+
   /* An approval, recorded as it comes: who approved which message, and when (the after-action report checks the
      plan's rule against it). */
   function approvalRecorder(panel, id) {
@@ -1469,6 +1491,7 @@
     reviewWarning();
     checklists(state);
     commandCopy();
+    markThemeCopies();
     progress(state);
     composer(state);
     exerciseBanner();

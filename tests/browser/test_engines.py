@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import build
 from generator.engines import ENGINES
-from tests.browser import test_accessibility, test_csp, test_incident_tools, test_offline_site
+from tests.browser import test_accessibility, test_csp, test_exercise_mode, test_incident_tools, test_offline_site
 from tests.browser.conftest import Visit, visiting
 from tests.conftest import copy_example
 
@@ -57,6 +57,7 @@ CHECKS: list[Callable[[Visit], None]] = [
     test_offline_site.test_checklist_items_carry_their_stable_ids,
     test_csp.test_offline_tools_work_under_the_policy,
     test_incident_tools.test_tick_survives_a_reload_and_counts_on_the_home_page,
+    test_exercise_mode.test_an_exercise_marks_what_the_themes_copy_button_copies_and_logs_a_copied_message,
 ]
 
 

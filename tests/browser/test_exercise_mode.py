@@ -114,6 +114,58 @@ def test_an_exercise_marks_a_copied_command_on_a_comment_line_and_a_copied_messa
     assert visit.errors == []
 
 
+#: Records what the theme's copy button (clipboard.js: a selected hidden textarea and `execCommand("copy")`) and the
+#: playbook's own buttons (`navigator.clipboard`) copy, instead of touching the machine's clipboard.
+RECORD_COPIES = """
+window.__copied = [];
+navigator.clipboard.writeText = t => { window.__copied.push(t); return Promise.resolve(); };
+document.execCommand = command => {
+  const area = document.activeElement;
+  if (command === "copy") { window.__copied.push(area.value.slice(area.selectionStart, area.selectionEnd)); }
+  return true;
+};
+"""
+
+
+def test_an_exercise_marks_what_the_themes_copy_button_copies_and_logs_a_copied_message(visit: Visit) -> None:
+    visit.page.add_init_script(RECORD_COPIES)
+    visit.open("exercise/ransomware.html")
+    visit.page.click("#pb-start-exercise")
+    visit.page.wait_for_load_state("load")
+    visit.open("messages/social-post.html")
+    visit.page.locator("#message-social-post").hover()  # the theme shows its button on hover
+    visit.page.locator("#message-social-post button[data-clipboard-target]").click()
+    assert visit.page.evaluate("window.__copied") == [
+        "EXERCISE \u2014 We are dealing with a security incident affecting [[ affected_services ]]. Our teams are "
+        "working on it. We never ask for passwords or card details. Updates: "
+        "https://www.danubiapay.example/security-update"]
+    copied = visit.page.evaluate("() => JSON.parse(localStorage.getItem(window.PLAYBOOK_DATA.key + '/exercise'))"
+                                 ".log.filter(e => e.kind === 'copied').map(e => e.message)")
+    assert copied == ["social-post"]
+
+    visit.open("verify.html")  # a command: the mark on a comment line of its own, so that it still runs
+    block = visit.page.locator("pre", has_text="playbook verify").first
+    block.hover()
+    block.locator("xpath=..").locator("button[data-clipboard-target]").click()
+    assert visit.page.evaluate("window.__copied") == [
+        "# EXERCISE \u2014 nothing here is a real incident\nplaybook verify danubia-pay-ag-3-1-offline.zip\n"
+        "playbook verify site/"]
+    assert visit.errors == []
+
+
+def test_outside_an_exercise_the_themes_copy_button_copies_the_text_as_shown(visit: Visit) -> None:
+    visit.page.add_init_script(RECORD_COPIES)
+    visit.open("messages/social-post.html")
+    visit.page.locator("#message-social-post").hover()
+    visit.page.locator("#message-social-post button[data-clipboard-target]").click()
+    assert visit.page.evaluate("window.__copied") == [
+        "We are dealing with a security incident affecting [[ affected_services ]]. Our teams are "
+        "working on it. We never ask for passwords or card details. Updates: "
+        "https://www.danubiapay.example/security-update"]
+    assert visit.page.evaluate("() => localStorage.getItem(window.PLAYBOOK_DATA.key)") is None
+    assert visit.errors == []
+
+
 def test_the_call_tree_test_records_who_answered_and_wrong_numbers_become_findings(visit: Visit,
                                                                                     tmp_path: Path) -> None:
     visit.open("call-tree.html")
