@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import schema as S
 from .errors import LoadError, Problem
+from .language_names import ENGLISH
 from .load import KeyPath, Source, load
 from .schema import BUILTIN_VALUES, INCIDENT_BLANK, LANGUAGE, VALUE_BLANK
 from .validate import MERGE_BLANK, _blank_problems, _entries, _normalised, _Report, _texts, shape_problems
@@ -41,6 +42,8 @@ NESTED = "checklist"
 def language_name(tag: str, *, native: bool = False, shown_in: str = "en") -> str:
     """The language of a BCP 47 tag in words, from CLDR (Babel): "German" (``shown_in`` another language:
     "Deutsch" with "de"), or with ``native`` in its own words ("srpski (latinica)")."""
+    if shown_in == "en" and not native and tag in ENGLISH:  # as Babel says it, without Babel (language_names.py)
+        return ENGLISH[tag]
     from babel import Locale, UnknownLocaleError
 
     try:
