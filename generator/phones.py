@@ -38,16 +38,25 @@ def _parse_reasons() -> dict[int, str]:
     }
 
 
-def _short(value: str, region: str | None) -> bool:
-    """Whether ``value`` is a short number (an emergency or service code) valid in ``region``."""
-    if region is None or value.strip().startswith("+"):
-        return False
+def _parsed(value: str, region: str | None) -> Any:
+    """``value`` read in ``region`` (a ``PhoneNumber``), or the ``NumberParseException`` that says why it cannot be."""
     import phonenumbers
-    from phonenumbers import NumberParseException, shortnumberinfo
+    from phonenumbers import NumberParseException
 
     try:
-        number = phonenumbers.parse(value, region)
-    except NumberParseException:
+        return phonenumbers.parse(value, region)
+    except NumberParseException as exc:
+        return exc
+
+
+def _short(value: str, region: str | None, number: Any) -> bool:
+    """Whether ``value`` (read as ``number``, from :func:`_parsed`) is a short number (an emergency or service code)
+    valid in ``region``."""
+    if region is None or value.strip().startswith("+"):
+        return False
+    from phonenumbers import NumberParseException, shortnumberinfo
+
+    if isinstance(number, NumberParseException):
         return False
     return bool(shortnumberinfo.is_valid_short_number_for_region(number, region))
 
@@ -55,7 +64,9 @@ def _short(value: str, region: str | None) -> bool:
 def problem(value: str, region: str | None) -> str | None:
     """Why ``value`` is not a phone number that can be dialled, or None. ``region`` (ISO 3166 code)
     reads a number written without ``+``; the message names the rule that was checked."""
-    if _short(value, region):
+    national = region is not None and not value.strip().startswith("+")
+    number = _parsed(value, region) if national else None  # read once, for both questions below (it was twice)
+    if national and _short(value, region, number):
         return None
     if not any(ch.isdigit() for ch in value):
         return "is not a phone number: it has no digits"
@@ -65,10 +76,10 @@ def problem(value: str, region: str | None) -> str | None:
     import phonenumbers
     from phonenumbers import NumberParseException
 
-    try:
-        number = phonenumbers.parse(value, region)
-    except NumberParseException as exc:
-        return f"is not a phone number: {_parse_reasons().get(exc.error_type, exc._msg)}"
+    if number is None:
+        number = _parsed(value, region)
+    if isinstance(number, NumberParseException):
+        return f"is not a phone number: {_parse_reasons().get(number.error_type, number._msg)}"
     if not phonenumbers.is_valid_number(number):
         code = number.country_code or 0
         where = phonenumbers.region_code_for_country_code(code)
@@ -80,14 +91,13 @@ def problem(value: str, region: str | None) -> str | None:
 def display(value: str, region: str | None) -> str:
     """A number in international form with its extension; a short number as written. A value that
     cannot be read (validation refuses those) is returned unchanged."""
-    if _short(value, region):
-        return value.strip()
     import phonenumbers
     from phonenumbers import NumberParseException, PhoneNumberFormat
 
-    try:
-        number = phonenumbers.parse(value, region)
-    except NumberParseException:
+    number = _parsed(value, region)  # once, for both questions below (it was read twice)
+    if _short(value, region, number):
+        return value.strip()
+    if isinstance(number, NumberParseException):
         return value
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 

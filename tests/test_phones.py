@@ -36,3 +36,27 @@ def test_regions_come_from_the_contacts_office_then_the_document() -> None:
                          {"id": ["not", "a", "name"]}, "not a mapping"]}
     assert phones.regions(data) == {"a": "AT", "b": "RS", "c": None}
     assert phones.regions({"contacts": [{"id": "a", "office": ["x"]}], "offices": "none"}) == {"a": None}
+
+
+@pytest.mark.parametrize(("written", "region"), [
+    ("0660 555 0101", "AT"), ("+43 660 555 0101", "AT"), ("+43 660 555 0101", None), ("133", "AT"), ("0660", "AT"),
+    ("+999 1234", None),
+])
+def test_checking_or_showing_a_number_reads_it_once(written: str, region: str | None,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national number was read twice, once to ask whether it is a short one and again to check or show it."""
+    import phonenumbers
+
+    reads: list[tuple[str, str | None]] = []
+    parse = phonenumbers.parse
+
+    def counted(value: str, region: str | None = None, *args: object, **kwargs: object) -> object:
+        reads.append((value, region))
+        return parse(value, region, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(phonenumbers, "parse", counted)
+    phones.problem(written, region)
+    assert reads == [(written, region)]
+    reads.clear()
+    phones.display(written, region)
+    assert reads == [(written, region)]
