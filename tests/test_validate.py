@@ -27,6 +27,18 @@ def test_schema_is_a_valid_cerberus_schema(name: str) -> None:
     Checking(getattr(schema, name))
 
 
+@pytest.mark.parametrize("name", ["PLAYBOOK", "TRANSLATION", "PRIVATE_CONTACTS", "CATALOGUE"])
+def test_schema_is_in_cerberus_expanded_form(name: str) -> None:
+    """At run time the validator takes each schema as it is, without cerberus's expansion of its shortcuts
+    (validate._TrustedDefinition): so there must be none to expand."""
+    import copy
+
+    import cerberus.schema
+
+    written = getattr(schema, name)
+    assert cerberus.schema.DefinitionSchema.expand(copy.deepcopy(written)) == written  # expand() changes its argument
+
+
 # --- shape -------------------------------------------------------------------------------
 
 def test_missing_required_key_names_the_parent(minimal: str) -> None:
