@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -44,6 +43,8 @@ def _report_text(file: str, problems: list[Problem], failed: bool) -> str:
 
 
 def _report_json(file: str, problems: list[Problem], failed: bool) -> str:
+    import json  # here, not at the top: `playbook validate` prints text unless asked
+
     printed = shown(problems)
     return json.dumps({
         "file": file,
@@ -176,6 +177,8 @@ def validate(obj: dict[str, Any], paths: tuple[Path, ...], strict: bool, output_
             any_failed = any_failed or failed
             reports.append(REPORTERS[output_format](str(path), problems, failed))
     if output_format == "json" and len(reports) > 1:
+        import json
+
         click.echo(json.dumps([json.loads(report) for report in reports], indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(reports))
@@ -328,6 +331,8 @@ def clock(obj: dict[str, Any], /, path: Path, aware: str, zone: Any, show_zone: 
         stages_filed = _filed_times(playbook, filed, zone)
         rows = deadlines(playbook, events, None, stages_filed)
     if as_json:
+        import json
+
         click.echo(json.dumps([row.as_dict(show_zone) for row in rows], indent=2, ensure_ascii=False))
     else:
         click.echo(_clock_text(rows, events, show_zone, order_problems(events)))
@@ -685,6 +690,8 @@ def migrate(obj: dict[str, Any], path: Path, check: bool) -> None:
               help="The schema of a translation file (playbook.de.yml…) instead of playbook.yml's.")
 def schema(translation: bool) -> None:
     """Print the JSON Schema of playbook.yml, for editors (derived from the format's one schema)."""
+    import json
+
     from .schema_json import json_schema, translation_json_schema
 
     click.echo(json.dumps(translation_json_schema() if translation else json_schema(), indent=2,
