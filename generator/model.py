@@ -49,33 +49,84 @@ def _hints(cls: Any) -> dict[str, Any]:
     return get_type_hints(cls)
 
 
-def _convert(hint: Any, value: Any) -> Any:
+#: Turns a validated value into what a field of that hint holds.
+Converter = Callable[[Any], Any]
+#: The converter of each hint met so far: built once (:func:`_converter`), so converting a value asks its hint
+#: nothing (no get_origin/get_args/is_dataclass per value): build_model of a 16x playbook 0.084 -> 0.047 s CPU.
+_CONVERTERS: dict[Any, Converter] = {}
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def _converter(hint: Any) -> Converter:
+    """The function turning a validated value into the model's value for a field typed ``hint``."""
+    try:
+        return _CONVERTERS[hint]
+    except KeyError:
+        made = _CONVERTERS[hint] = _make_converter(hint)
+        return made
+
+
+def _make_converter(hint: Any) -> Converter:
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         (inner,) = (arg for arg in get_args(hint) if arg is not type(None))
-        return None if value is None else _convert(inner, value)
+        convert = _converter(inner)
+        if convert is _unchanged:
+            return _unchanged
+        return lambda value: None if value is None else convert(value)
     if hint is Duration:
-        return parse_duration(value)
+        return parse_duration
     if hint is Prose:
-        return Prose(value)
+        return Prose
     if origin is tuple:
-        return tuple(_convert(get_args(hint)[0], item) for item in value)
+        each = _converter(get_args(hint)[0])
+        if each is _unchanged:
+            return tuple
+        return lambda value: tuple(map(each, value))
     if origin is dict:
-        return dict(value)
+        return dict
     if dataclasses.is_dataclass(hint):
-        return from_data(cast(type, hint), value)
-    return value
+        # Filled on call (a dataclass may hold itself, further down): its plan is built once, on the first.
+        return lambda value: from_data(cast(type, hint), value)
+    return _unchanged
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    """The model's value for a field typed ``hint`` from the validated ``value``."""
+    return _converter(hint)(value)
+
+
+#: One field in the plan of a dataclass: its name, its schema key, the maker of a computed field, the converter.
+_Step = tuple[str, str, Callable[[dict[str, Any]], Any] | None, Converter | None]
+
+
+@cache
+def _plan(cls: Any) -> tuple[_Step, ...]:
+    """How :func:`from_data` fills ``cls``, field by field: (field, schema key, maker of a computed field,
+    converter; None where the value is taken as it is)."""
+    hints = _hints(cls)
+    plan: list[_Step] = []
+    for f in dataclasses.fields(cls):
+        make = f.metadata.get("make")
+        if make is not None:
+            plan.append((f.name, "", make, None))
+        else:
+            convert = _converter(hints[f.name])
+            plan.append((f.name, schema_keys(f)[0], None, None if convert is _unchanged else convert))
+    return tuple(plan)
 
 
 def from_data(cls: type[T], data: dict[str, Any]) -> T:
     """An instance of the dataclass ``cls`` from validated ``data``, field by field (see the module doc)."""
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        make = f.metadata.get("make")
+    for name, source, make, convert in _plan(cast(Any, cls)):
         if make is not None:
-            values[f.name] = make(data)
-        elif (name := schema_keys(f)[0]) in data:
-            values[f.name] = _convert(_hints(cast(Any, cls))[f.name], data[name])
+            values[name] = make(data)
+        elif source in data:
+            values[name] = data[source] if convert is None else convert(data[source])
     return cls(**values)
 
 

@@ -128,12 +128,25 @@ def page_markdown(plugin: PlaybookPlugin, markdown: str, src_uri: str) -> str:
     markdown = markdown.replace(SIGNING_PLACEHOLDER, signing_key_text(plugin.public_key, plugin.language))
     if plugin.playbook is None or src_uri == "index.md":
         return markdown
-    line = document_line(plugin.playbook, plugin.language)
-    lines = markdown.split("\n")
-    for index, text in enumerate(lines):
-        if text.startswith("# "):
-            return "\n".join([*lines[: index + 1], "", line, *lines[index + 1:]])
-    return f"{line}\n\n{markdown}"
+    line = _document_line_of(plugin)
+    # The first line that starts with "# ", found without splitting the page into lines (it is near the top).
+    heading = 0 if markdown.startswith("# ") else markdown.find("\n# ") + 1
+    if not heading and not markdown.startswith("# "):
+        return f"{line}\n\n{markdown}"
+    end = markdown.find("\n", heading)
+    return f"{markdown}\n\n{line}" if end < 0 else f"{markdown[:end]}\n\n{line}{markdown[end:]}"
+
+
+def _document_line_of(plugin: PlaybookPlugin) -> str:
+    """:func:`document_line` of the plugin's playbook and language, made once for them rather than once a page:
+    kept with the very objects it was made of and made anew when either is another object (the plugin of
+    `playbook serve` gets a new model on each save)."""
+    made = plugin.document_line_made
+    if made is None or made[0] is not plugin.playbook or made[1] is not plugin.language:
+        assert plugin.playbook is not None  # page_markdown checked
+        made = (plugin.playbook, plugin.language, document_line(plugin.playbook, plugin.language))
+        plugin.document_line_made = made
+    return made[2]
 
 
 class _ThemeTemplates(jinja2.BytecodeCache):
@@ -356,6 +369,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         #: The check has not ended (held: MkDocs' messages meanwhile); its error, once it said one.
         self.held: HeldLogs | None = None
         self.validation_error: str | None = None
+        #: The document line of every page but the home page, with the playbook and language it was made of.
+        self.document_line_made: tuple[Playbook, Language, str] | None = None
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return (Path(config.config_file_path).parent / relative).resolve()

@@ -86,3 +86,45 @@ def test_every_entity_has_its_section_and_fields_in_the_format() -> None:
         assert entity.id_field in entity.fields and entity.title_field in entity.fields, entity.kind
     referenced = {section for _, section in S.reference_fields()}
     assert referenced <= set(S.ID_SECTIONS)
+
+
+def _typed_wrongly(hint: Any, value: Any, where: str) -> Iterator[str]:
+    """Where ``value`` (and every value inside it) is not of the type ``hint`` its field is typed with."""
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        if value is not None:
+            (inner,) = (arg for arg in get_args(hint) if arg is not type(None))
+            yield from _typed_wrongly(inner, value, where)
+    elif origin is tuple:
+        if type(value) is not tuple:
+            yield f"{where}: {type(value).__name__}, not a tuple"
+            return
+        for index, item in enumerate(value):
+            yield from _typed_wrongly(get_args(hint)[0], item, f"{where}[{index}]")
+    elif origin is dict:
+        if type(value) is not dict:
+            yield f"{where}: {type(value).__name__}, not a dict"
+    elif dataclasses.is_dataclass(hint):
+        if type(value) is not hint:
+            yield f"{where}: {type(value).__name__}, not {hint.__name__}"  # type: ignore[union-attr]
+            return
+        hints = get_type_hints(hint)
+        for f in dataclasses.fields(hint):
+            yield from _typed_wrongly(hints[f.name], getattr(value, f.name), f"{where}.{f.name}")
+    elif isinstance(hint, type) and hint is not Any:
+        # Prose is a str: exactly the class asked, so that a Prose field never holds plain text (or the reverse)
+        if not (type(value) is hint or (hint in (int, float) and type(value) is int)
+                or (hint is not Prose and isinstance(value, hint) and not isinstance(value, Prose))):
+            yield f"{where}: {type(value).__name__}, not {hint.__name__}"
+
+
+@pytest.mark.parametrize("playbook", ["playbook.yml", "tests/fixtures/full/playbook.yml",
+                                      "tests/fixtures/minimal/playbook.yml"])
+def test_the_model_holds_the_types_its_fields_are_typed_with(playbook: str) -> None:
+    """Every value of the model, down to each item, is of its field's type: Prose where typed Prose, a Duration
+    where typed Duration, a tuple for a list, a dict for a mapping, an instance of its dataclass for an entry."""
+    from generator import open_playbook
+    from tests.conftest import ROOT, TODAY
+
+    opened = open_playbook(ROOT / playbook, today=TODAY).playbook
+    assert list(_typed_wrongly(Playbook, opened, "playbook")) == []
