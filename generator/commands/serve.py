@@ -23,8 +23,10 @@ from typing import Any
 from mkdocs.livereload import LiveReloadServer
 
 from .. import csp
+from .. import render as generator_render
 from ..build import build_into, new_directory_mode, replace_directory
 from ..errors import PlaybookError
+from ..render import KeptPages
 
 #: The query that bypasses the error page, to look at the last good version of a page.
 LAST_GOOD = "last-good"
@@ -349,6 +351,8 @@ class RenderedPages:
         self._files: tuple[int, tuple[tuple[str, str], ...]] = (0, ())
         self.theme_output = ThemeOutput()
         self.theme_files = ThemeFiles()
+        #: The generated pages' Markdown, rendered again only where what the page read changed (render.KeptPages).
+        self.generated = KeptPages()
 
     def _addresses(self, files: Any) -> tuple[tuple[str, str], ...]:
         if self._files[0] != id(files):
@@ -431,11 +435,13 @@ class RenderedPages:
 
         Page.render = render  # type: ignore[method-assign,assignment]
         self.used.clear()
+        kept_before, generator_render.kept_pages = generator_render.kept_pages, self.generated
         try:
             with self._search_sections(), self.theme_output.installed(), self.theme_files.installed():
                 yield
         finally:
             Page.render = convert  # type: ignore[method-assign]
+            generator_render.kept_pages = kept_before
         # Only the last build's conversions are kept: a long session does not grow without end.
         self.kept = {key: value for key, value in self.kept.items() if key in self.used}
 
