@@ -647,7 +647,11 @@ def _context(playbook: Playbook) -> dict[str, Any]:
     def translated(language: str) -> Playbook:
         """The playbook in ``language``, made once for all the pages (every message page shows its wordings)."""
         if language not in shown:
-            shown[language] = _remembered(lambda: in_language(playbook, language))
+            if _RECORDER is not None and _RECORDER.root is playbook:  # its objects' reads are recorded, not its making
+                made = _RECORDER.derived(("in_language", language), lambda plan: in_language(plan, language))
+                shown[language] = (made, None)
+            else:
+                shown[language] = _remembered(lambda: in_language(playbook, language))
         return _recalled(shown[language])
 
     said: dict[int, tuple[ChecklistItem, tuple[str, frozenset[Any] | None]]] = {}
@@ -808,6 +812,7 @@ class _Recorder:
     """The objects of one playbook by their places, and the reads recorded from them while its pages render."""
 
     def __init__(self, root: Any) -> None:
+        self.root = root
         self.places: dict[int, tuple[Any, ...]] = {}  #: id of an object of the playbook → its place
         self.objects: dict[tuple[Any, ...], Any] = {}  #: place → object
         self.classes: set[type] = set()
@@ -815,6 +820,36 @@ class _Recorder:
         #: (place, attribute) → the value read, as :meth:`value` says it; None: a value no record stands for.
         self.values: dict[tuple[Any, ...], Any] = {}
         self.stack: list[set[Any]] = []
+        #: Values made of the whole playbook (the playbook in another language), by what they are: how each is made
+        #: of the playbook, and the value. Their objects have places too (see :meth:`derived`).
+        self.made: dict[Any, tuple[Callable[[Any], Any], Any]] = {}
+        self._installed: list[type] = []
+
+    def derived(self, key: Any, make: Callable[[Any], _T]) -> _T:
+        """``make(playbook)``, made once per render, its objects given places under ``key`` (their reads recorded
+        as the playbook's): nothing it read is a page's, as the next render makes it again of its playbook and
+        compares the values the pages read from it (see KeptPages.start). ``make`` must be a function of the
+        playbook alone."""
+        found = self.made.get(key)
+        if found is None:
+            stack, self.stack = self.stack, []  # what making it reads is no page's
+            try:
+                value = make(self.root)
+            finally:
+                self.stack = stack
+            self.add(key, make, value)
+            found = self.made[key]
+        return found[1]  # type: ignore[no-any-return]
+
+    def add(self, key: Any, make: Callable[[Any], Any], value: Any) -> None:
+        """A value made of the playbook, its objects given places under ``key``."""
+        classes = set(self.classes)
+        self._walk(value, ("made", key))
+        self.made[key] = (make, value)
+        for kind in self.classes - classes:  # while a page renders, reads of a class new here are recorded too
+            if self._installed and "__getattribute__" not in kind.__dict__:
+                kind.__getattribute__ = _recording_getattribute  # type: ignore[method-assign,assignment]
+                self._installed.append(kind)
 
     def _walk(self, value: Any, place: tuple[Any, ...]) -> None:
         kind = type(value)
@@ -902,7 +937,7 @@ class _Recorder:
         global _RECORDER
         if _RECORDER is not None:
             raise RuntimeError("a render's reads are recorded one page at a time")
-        installed = [kind for kind in self.classes if "__getattribute__" not in kind.__dict__]
+        installed = self._installed = [kind for kind in self.classes if "__getattribute__" not in kind.__dict__]
         for kind in installed:
             kind.__getattribute__ = _recording_getattribute  # type: ignore[method-assign,assignment]
         _RECORDER = self
@@ -914,6 +949,7 @@ class _Recorder:
             _RECORDER = None
             for kind in installed:
                 del kind.__getattribute__
+            self._installed = []
 
 
 def _folder_state(folder: Path | None) -> tuple[Any, ...]:
@@ -969,6 +1005,8 @@ class KeptPages:
         render = _Render(inputs, recorder)
         last, changed = self.last, set()
         if last is not None and last.inputs == inputs:
+            for key, (make, _value) in last.recorder.made.items():  # made again of this playbook, in the same order
+                recorder.add(key, make, make(playbook))
             for key, value in last.recorder.values.items():
                 now = recorder.now(key)
                 if value is None or now != value:
