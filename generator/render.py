@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import jinja2
@@ -648,7 +648,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         """The playbook in ``language``, made once for all the pages (every message page shows its wordings)."""
         if language not in shown:
             if _RECORDER is not None and _RECORDER.root is playbook:  # its objects' reads are recorded, not its making
-                made = _RECORDER.derived(("in_language", language), lambda plan: in_language(plan, language))
+                made = _RECORDER.derived(("in_language", language), lambda now: in_language(now.root, language))
                 shown[language] = (made, None)
             else:
                 shown[language] = _remembered(lambda: in_language(playbook, language))
@@ -662,7 +662,14 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         """exercise_pack, with what it read kept for the pages shown it while `playbook serve` records them (see
         KeptPages): exercise.py keeps packs per playbook, and a pack it kept was read by the page that made it."""
         found = packs.get(scenario.id)
-        if found is None or found[0] is not scenario:
+        place = _RECORDER.places.get(id(scenario)) if _RECORDER is not None and _RECORDER.root is playbook else None
+        if place is not None and (found is None or found[0] is not scenario):  # see translated
+            def of_place(now: _Recorder) -> Any:
+                at = now.objects.get(place)
+                return exercise_pack(now.root, at) if at is not None and type(at) is type(scenario) else None
+            recorder = cast(_Recorder, _RECORDER)
+            found = packs[scenario.id] = (scenario, (recorder.derived(("exercise_pack", place), of_place), None))
+        elif found is None or found[0] is not scenario:
             def made() -> Any:
                 if _RECORDER is not None:  # made again, so that its reads are seen; what it kept is the same
                     exercise._PACKS.pop(id(playbook), None)
@@ -761,8 +768,14 @@ def _recording_getattribute(self: Any, name: str) -> Any:
     """An attribute of a playbook's object, read while KeptPages records: the read is recorded."""
     value = _plain_getattribute(self, name)
     recorder = _RECORDER
-    if recorder is not None and not name.startswith("__"):  # the class, its fields, cached_property's __dict__
-        recorder.read(self, name, value)
+    if recorder is not None and name[:2] != "__":  # not the class, its fields, cached_property's __dict__
+        place = recorder.places.get(id(self))
+        if place is not None:  # else an object the render made: made of what it read
+            key = (place, name)
+            if key not in recorder.values:
+                recorder.remember(key, value)
+            for reads in recorder.stack:
+                reads.add(key)
     return value
 
 
@@ -822,26 +835,26 @@ class _Recorder:
         self.stack: list[set[Any]] = []
         #: Values made of the whole playbook (the playbook in another language), by what they are: how each is made
         #: of the playbook, and the value. Their objects have places too (see :meth:`derived`).
-        self.made: dict[Any, tuple[Callable[[Any], Any], Any]] = {}
+        self.made: dict[Any, tuple[Callable[[_Recorder], Any], Any]] = {}
         self._installed: list[type] = []
 
-    def derived(self, key: Any, make: Callable[[Any], _T]) -> _T:
-        """``make(playbook)``, made once per render, its objects given places under ``key`` (their reads recorded
+    def derived(self, key: Any, make: Callable[[_Recorder], _T]) -> _T:
+        """``make(self)``, made once per render, its objects given places under ``key`` (their reads recorded
         as the playbook's): nothing it read is a page's, as the next render makes it again of its playbook and
         compares the values the pages read from it (see KeptPages.start). ``make`` must be a function of the
-        playbook alone."""
+        playbook alone (:attr:`root`, and its objects by their places)."""
         found = self.made.get(key)
         if found is None:
             stack, self.stack = self.stack, []  # what making it reads is no page's
             try:
-                value = make(self.root)
+                value = make(self)
             finally:
                 self.stack = stack
             self.add(key, make, value)
             found = self.made[key]
         return found[1]  # type: ignore[no-any-return]
 
-    def add(self, key: Any, make: Callable[[Any], Any], value: Any) -> None:
+    def add(self, key: Any, make: Callable[[_Recorder], Any], value: Any) -> None:
         """A value made of the playbook, its objects given places under ``key``."""
         classes = set(self.classes)
         self._walk(value, ("made", key))
@@ -900,18 +913,12 @@ class _Recorder:
             return ("function", value.__module__, value.__qualname__)  # not a closure, nor bound to an object
         raise _Changed(kind.__qualname__)
 
-    def read(self, owner: Any, name: str, value: Any) -> None:
-        place = self.places.get(id(owner))
-        if place is None:  # an object the render made: made of what it read
-            return
-        key = (place, name)
-        if key not in self.values:
-            try:
-                self.values[key] = self.value(value)
-            except _Changed:
-                self.values[key] = None
-        for reads in self.stack:
-            reads.add(key)
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """The value read at ``key`` (a place and an attribute), as the record says it."""
+        try:
+            self.values[key] = self.value(value)
+        except _Changed:
+            self.values[key] = None
 
     def replay(self, reads: frozenset[Any] | None) -> None:
         if reads:
@@ -1006,7 +1013,7 @@ class KeptPages:
         last, changed = self.last, set()
         if last is not None and last.inputs == inputs:
             for key, (make, _value) in last.recorder.made.items():  # made again of this playbook, in the same order
-                recorder.add(key, make, make(playbook))
+                recorder.add(key, make, make(recorder))
             for key, value in last.recorder.values.items():
                 now = recorder.now(key)
                 if value is None or now != value:
@@ -1131,15 +1138,39 @@ def _rendering(playbook: Playbook, user_templates: Path | None, chosen: Language
                         render.recorder.replay(render.pages[path].reads)
                     continue
                 # A part per entry is titled like its page's error context; a single part by its template.
-                parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
+                parts.append(part_of(path, template_name, what if extra else template_name.removesuffix(".md.j2"),
+                                     extra))
         return parts
 
+    def part_of(path: str, template_name: str, what: str, extra: dict[str, Any]) -> Markup:
+        """The part of the page at ``path``; under `playbook serve`, the last render's when none of its reads changed
+        (a checklist edit renders one phase's part of the print page again, not all of them)."""
+        if keeping is None or render is None:
+            return part(template_name, what, **extra)
+        key, question = f"{PRINT_PAGE}#{path}", (template_name, what, render.recorder.value(extra))
+        found = keeping[0].kept(keeping[2], key, question)
+        if found is not None:
+            render.recorder.replay(found.reads)  # what the part read, the print page read
+        else:
+            reads = _reading_starts()
+            try:
+                made = part(template_name, what, **extra)
+            finally:
+                _reading_ends(reads)
+            found = _Kept(question, str(made), frozenset(reads or ()))
+        render.pages[key] = found
+        return Markup(found.markdown)
+
+    done = 0
     for (kind, (path, title, what, extra)), question in zip(planned, asked, strict=True):
         # The language is spoken only while a page renders: a caller between two pages is not left speaking it.
         with speaking(chosen):
             found = keeping[0].kept(keeping[2], path, question) if keeping is not None else None
             if found is not None:
                 page = Page(path, title, found.markdown)
+                last = keeping[0].last if keeping is not None else None  # a page was kept: there was a last render
+                if render is not None and last is not None:  # its parts, for when it is rendered again
+                    render.pages.update((key, part) for key, part in last.pages.items() if key.startswith(f"{path}#"))
             else:
                 reads: set[Any] = set()
                 with reading(reads):
@@ -1152,7 +1183,8 @@ def _rendering(playbook: Playbook, user_templates: Path | None, chosen: Language
                 render.pages[path] = found
             if renders_as_part(kind.template, path):
                 kept[path] = page.markdown
-        if keeping is not None and len(render.pages) == len(planned):  # type: ignore[union-attr]
+        done += 1
+        if keeping is not None and done == len(planned):
             keeping[0].last = render  # every page rendered or kept: the next render compares with these
         yield page
 
