@@ -94,14 +94,16 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
 
 
 def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, new: str, file: str = "playbook.yml",
-             prepare: Callable[[Path], None] | None = None, generated: list[str] | None = None) -> tuple[
+             prepare: Callable[[Path], None] | None = None, generated: list[str] | None = None,
+             parallel: bool = False) -> tuple[
         list[str], list[str], dict[str, bytes], dict[str, bytes], Path]:
     """The example (given to ``prepare`` first) built as `playbook serve` builds it, ``old`` replaced by ``new``
     in ``file`` (or, for None, ``file`` written with ``new``), and built
     again keeping what it kept; then a fresh build of the edited example. Returns the pages converted from
     Markdown and those whose theme template was rendered in the second build, both sites, and the fresh one's
     folder. ``generated``: given the generated pages whose page template was rendered in the second build (a part
-    of the print page counts as the print page)."""
+    of the print page counts as the print page). ``parallel``: pages converted on a second core too (SecondCore; its
+    conversions are not among those returned)."""
     import jinja2
     from mkdocs.structure.pages import Page
 
@@ -117,6 +119,7 @@ def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, n
     if prepare is not None:
         prepare(tmp_path / "project")
     rendered = RenderedPages()
+    rendered.parallel = parallel
     with rendered.installed():
         build_into(config, tmp_path / "first")
     edited.write_text(new if old is None else edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
@@ -437,3 +440,16 @@ def test_the_language_set_in_mkdocs_yml_renders_every_page_in_it(
     hand_written = {"404.html", "verify.html", "speaking-to-the-media.html", "working-out-of-band.html"}
     assert generated == sorted(path.relative_to(folder).with_suffix(".md").as_posix()
                                for path in folder.rglob("*.html") if path.name not in hand_written)
+
+
+def test_pages_converted_on_a_second_core_make_the_site_a_fresh_build_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`playbook serve` converts some of the pages whose Markdown changed in a second process (SecondCore): after a
+    checklist edit this process converts fewer of them, and the site is byte for byte a fresh build's."""
+    converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
+                                                       parallel=True)
+    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
+                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
+    assert "print.md" in showing and "print.md" not in converted  # the last of them, and the largest: the child's
+    assert set(converted) < set(showing)
+    _site_is_a_fresh_builds(kept, fresh)
