@@ -95,15 +95,15 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
 
 def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, new: str, file: str = "playbook.yml",
              prepare: Callable[[Path], None] | None = None, generated: list[str] | None = None,
-             parallel: bool = False) -> tuple[
+             parallel: str = "never") -> tuple[
         list[str], list[str], dict[str, bytes], dict[str, bytes], Path]:
     """The example (given to ``prepare`` first) built as `playbook serve` builds it, ``old`` replaced by ``new``
     in ``file`` (or, for None, ``file`` written with ``new``), and built
     again keeping what it kept; then a fresh build of the edited example. Returns the pages converted from
     Markdown and those whose theme template was rendered in the second build, both sites, and the fresh one's
     folder. ``generated``: given the generated pages whose page template was rendered in the second build (a part
-    of the print page counts as the print page). ``parallel``: pages converted on a second core too (SecondCore; its
-    conversions are not among those returned)."""
+    of the print page counts as the print page). ``parallel``: RenderedPages.parallel (pages converted on a second
+    core too, by SecondCore: its conversions are not among those returned)."""
     import jinja2
     from mkdocs.structure.pages import Page
 
@@ -447,9 +447,24 @@ def test_pages_converted_on_a_second_core_make_the_site_a_fresh_build_makes(
     """`playbook serve` converts some of the pages whose Markdown changed in a second process (SecondCore): after a
     checklist edit this process converts fewer of them, and the site is byte for byte a fresh build's."""
     converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
-                                                       parallel=True)
+                                                       parallel="always")
     showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
                      for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
     assert "print.md" in showing and "print.md" not in converted  # the last of them, and the largest: the child's
     assert set(converted) < set(showing)
+    _site_is_a_fresh_builds(kept, fresh)
+
+
+@pytest.mark.parametrize(("load", "second"), [(0.3, True), (1.6, False)])
+def test_pages_are_converted_on_a_second_core_only_when_the_machine_has_one_to_spare(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: float, second: bool) -> None:
+    """On two cores, at a load average of 0.3 the print page (the last page whose Markdown changed) is converted by
+    the child; at 1.6 (the other core busy) every page is converted by this process, as without a second core."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
+                                                        parallel="when idle")
+    assert ("print.md" not in converted) is second
     _site_is_a_fresh_builds(kept, fresh)

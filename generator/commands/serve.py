@@ -329,6 +329,12 @@ class ThemeFiles:
             Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 
 
+#: A core is taken as free for SecondCore while the load average (over the last minute) is below the cores but one
+#: and this: on a machine whose cores are busy with other work, a second process only adds its own cost (a fork,
+#: reading the pages again) to the rebuild's (at a load of 4-6 on two cores: 0.05 s more CPU per edit, no faster).
+IDLE_LOAD = 0.5
+
+
 class SecondCore:
     """Pages converted from Markdown in a second process, on the machine's other core, while this one converts the
     others: a checklist edit changes the Markdown of 8 pages, the print page among them (half of a rebuild's CPU).
@@ -339,7 +345,7 @@ class SecondCore:
     it says which, then sends each one's conversion. The key of a conversion is everything it reads, so a page
     the child read otherwise than MkDocs then does is only a page this process converts itself; so is a page whose
     conversion logged a warning in the child (this process converts it again, and says it), and every page when
-    the child is slow to answer or stops."""
+    the child is slow to answer or stops. Only when the machine has a core to spare (RenderedPages.parallel)."""
 
     #: How long this process waits for the child before it converts a page itself.
     PATIENCE = 10.0
@@ -356,8 +362,11 @@ class SecondCore:
         import os
         from multiprocessing.connection import Connection
 
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        cores = os.cpu_count() or 1
+        if not hasattr(os, "fork") or cores < 2 or rendered.parallel == "never":
             return None
+        if rendered.parallel == "when idle" and os.getloadavg()[0] > cores - 1 + IDLE_LOAD:
+            return None  # no core to spare: the child's work would only be more work for this one's
         pages = [file.page for file in files.documentation_pages() if file.page is not None]
         later = pages[pages.index(first) + 1:] if first in pages else []
         if not later:
@@ -469,8 +478,9 @@ class RenderedPages:
         self.theme_files = ThemeFiles()
         #: The generated pages' Markdown, rendered again only where what the page read changed (render.KeptPages).
         self.generated = KeptPages()
-        #: Pages converted on a second core too (SecondCore), after the first build (whose pages all convert).
-        self.parallel = True
+        #: Whether pages are converted on a second core too (SecondCore): "always", "never", or "when idle" (the
+        #: machine's load leaves a core free, see IDLE_LOAD).
+        self.parallel = "when idle"
 
     def _addresses(self, files: Any) -> tuple[tuple[str, str], ...]:
         if self._files[0] != id(files):
