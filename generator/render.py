@@ -1013,7 +1013,10 @@ class KeptPages:
         last, changed = self.last, set()
         if last is not None and last.inputs == inputs:
             for key, (make, _value) in last.recorder.made.items():  # made again of this playbook, in the same order
-                recorder.add(key, make, make(recorder))
+                try:
+                    recorder.add(key, make, make(recorder))
+                except Exception:  # noqa: BLE001  (not to be made of this playbook: what was read of it changed)
+                    continue
             for key, value in last.recorder.values.items():
                 now = recorder.now(key)
                 if value is None or now != value:

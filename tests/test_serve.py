@@ -468,3 +468,14 @@ def test_pages_are_converted_on_a_second_core_only_when_the_machine_has_one_to_s
                                                         parallel="when idle")
     assert ("print.md" not in converted) is second
     _site_is_a_fresh_builds(kept, fresh)
+
+
+def test_a_translation_dropped_from_the_plan_is_gone_from_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The playbook in each language the last render showed is made again of the edited playbook before its pages
+    are compared; a language the plan no longer lists cannot be made, and the pages that showed it are rendered
+    again: the site is byte for byte a fresh build's, without the Serbian wordings."""
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, "translations: [de, sr-Latn]",
+                                                         "translations: [de]")
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b"sr-Latn" not in kept["messages/employee-memo.html"]
