@@ -9,17 +9,24 @@ environment, so nothing in the playbook can inject markup or reach Python object
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import gettext as gnu
 import hashlib
 import os
 import posixpath
 import re
 import stat
 import traceback
+import types
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import jinja2
@@ -28,7 +35,7 @@ import jinja2.meta
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import phones
+from . import exercise, phones
 from . import schema as S
 from .deadlines import (
     after_words,
@@ -301,8 +308,16 @@ class Links:
         """``[its name](where it is shown)`` for the entry of kind ``kind`` (``role``, ``template``…)."""
         key = ("link", kind, ident)
         if (made := self._made.get(key)) is None:
-            label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
-            made = self._made[key] = Markup(f"[{markdown_text(label)}]({self.href(kind, ident)})")
+            reads = _reading_starts()
+            try:
+                label = getattr(self._playbook.entry(kind, ident), S.ENTITY[kind].title_field)
+                made = self._made[key] = Markup(f"[{markdown_text(label)}]({self.href(kind, ident)})")
+            finally:
+                _reading_ends(reads)
+            if reads is not None:
+                self._made[("read", kind, ident)] = reads  # type: ignore[assignment]  # what the link read
+        elif _RECORDER is not None:
+            _RECORDER.replay(self._made.get(("read", kind, ident)))  # type: ignore[arg-type]
         return made
 
     def role(self, ident: str) -> Markup:
@@ -627,16 +642,40 @@ def _render(env: jinja2.Environment, template_name: str, what: str, context: dic
 
 def _context(playbook: Playbook) -> dict[str, Any]:
     """What every page template receives, besides its own page's values."""
-    shown: dict[str, Playbook] = {}
+    shown: dict[str, tuple[Playbook, frozenset[Any] | None]] = {}
 
     def translated(language: str) -> Playbook:
         """The playbook in ``language``, made once for all the pages (every message page shows its wordings)."""
         if language not in shown:
-            shown[language] = in_language(playbook, language)
-        return shown[language]
+            if _RECORDER is not None and _RECORDER.root is playbook:  # its objects' reads are recorded, not its making
+                made = _RECORDER.derived(("in_language", language), lambda now: in_language(now.root, language))
+                shown[language] = (made, None)
+            else:
+                shown[language] = _remembered(lambda: in_language(playbook, language))
+        return _recalled(shown[language])
 
-    said: dict[int, tuple[ChecklistItem, str]] = {}
-    marked: dict[tuple[int, str, bool], tuple[Playbook, Markup]] = {}
+    said: dict[int, tuple[ChecklistItem, tuple[str, frozenset[Any] | None]]] = {}
+    marked: dict[tuple[int, str, bool], tuple[Playbook, tuple[Markup, frozenset[Any] | None]]] = {}
+    packs: dict[str, tuple[Any, tuple[Any, frozenset[Any] | None]]] = {}
+
+    def pack(scenario: Any) -> Any:
+        """exercise_pack, with what it read kept for the pages shown it while `playbook serve` records them (see
+        KeptPages): exercise.py keeps packs per playbook, and a pack it kept was read by the page that made it."""
+        found = packs.get(scenario.id)
+        place = _RECORDER.places.get(id(scenario)) if _RECORDER is not None and _RECORDER.root is playbook else None
+        if place is not None and (found is None or found[0] is not scenario):  # see translated
+            def of_place(now: _Recorder) -> Any:
+                at = now.objects.get(place)
+                return exercise_pack(now.root, at) if at is not None and type(at) is type(scenario) else None
+            recorder = cast(_Recorder, _RECORDER)
+            found = packs[scenario.id] = (scenario, (recorder.derived(("exercise_pack", place), of_place), None))
+        elif found is None or found[0] is not scenario:
+            def made() -> Any:
+                if _RECORDER is not None:  # made again, so that its reads are seen; what it kept is the same
+                    exercise._PACKS.pop(id(playbook), None)
+                return exercise_pack(playbook, scenario)
+            found = packs[scenario.id] = (scenario, _remembered(made))
+        return _recalled(found[1])
 
     def text_html(text: str, source: Playbook, lines: bool = False) -> Markup:
         """message_html, made once per render for each text and playbook (a message's page and its part of the
@@ -644,8 +683,8 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         key = (id(source), text, lines)
         found = marked.get(key)
         if found is None or found[0] is not source:
-            found = marked[key] = (source, message_html(text, source, lines=lines))
-        return found[1]
+            found = marked[key] = (source, _remembered(lambda: message_html(text, source, lines=lines)))
+        return _recalled(found[1])
 
     owned = items_owned(playbook)
 
@@ -655,8 +694,8 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         same id says its own words; the item is kept with its text, so its id is not another's meanwhile."""
         found = said.get(id(item))
         if found is None or found[0] is not item:
-            found = said[id(item)] = (item, due_text(item, playbook))
-        return found[1]
+            found = said[id(item)] = (item, _remembered(lambda: due_text(item, playbook)))
+        return _recalled(found[1])
 
     return {
         "playbook": playbook,
@@ -700,12 +739,309 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         "wording_html": lambda wording, text, lines=False: text_html(text, wording.playbook, lines),
         "br": Markup("<br>"),
         "format_reference": format_reference(),
-        "exercise_pack": lambda scenario: exercise_pack(playbook, scenario),
+        "exercise_pack": pack,
         "t_plus": t_plus,
         "call_tree": lambda: call_tree(playbook),
         "translation_reference": format_reference({"type": "dict", "schema": S.TRANSLATION}),
         "holding_statement": next((t for t in playbook.templates if t.kind == "holding-statement"), None),
     }
+
+
+# `playbook serve` renders again only the pages whose inputs changed. A page may show any entry (a link's label, a
+# role's holders), so what a page depends on is what its render read: while it renders, every attribute read from
+# an object of the playbook (the model's dataclasses, found by walking the playbook given) is recorded, as the
+# object's place in the playbook (``phases[1].checklist[3]``) and the attribute's name, with the value read (an
+# object of the playbook by its place, anything else by all of its value). A page whose reads all give the same
+# values in the next playbook would render the same Markdown, and is kept. Reads of objects the render made
+# itself (the playbook in another language, an exercise pack) need no record: they are made of recorded reads.
+# What a render keeps for the next pages (a link, a deadline in words, a translated playbook, a pack) keeps its
+# reads too, and a page that takes it is given them. What is read before the pages (the common context and the
+# list of pages) is every page's. Everything else a page is made of, the templates (the user's and the packaged
+# ones, by their content) and the language, keeps pages only while it is the same.
+
+#: The reads being recorded while a page renders under `playbook serve` (see KeptPages); None otherwise.
+_RECORDER: _Recorder | None = None
+_plain_getattribute = object.__getattribute__
+
+
+def _recording_getattribute(self: Any, name: str) -> Any:
+    """An attribute of a playbook's object, read while KeptPages records: the read is recorded."""
+    value = _plain_getattribute(self, name)
+    recorder = _RECORDER
+    if recorder is not None and name[:2] != "__":  # not the class, its fields, cached_property's __dict__
+        place = recorder.places.get(id(self))
+        if place is not None:  # else an object the render made: made of what it read
+            key = (place, name)
+            if key not in recorder.values:
+                recorder.remember(key, value)
+            for reads in recorder.stack:
+                reads.add(key)
+    return value
+
+
+def _reading_starts() -> set[Any] | None:
+    """Start keeping apart what is read from here on (while recording), for something kept for later pages."""
+    if _RECORDER is None:
+        return None
+    reads: set[Any] = set()
+    _RECORDER.stack.append(reads)
+    return reads
+
+
+def _reading_ends(reads: set[Any] | None) -> None:
+    if reads is not None and _RECORDER is not None:
+        _RECORDER.stack.pop()  # the last one started (what is kept is made inside what reads it)
+
+
+_T = TypeVar("_T")
+
+
+def _remembered(make: Callable[[], _T]) -> tuple[_T, frozenset[Any] | None]:
+    """``make()``, with what it read while recording: kept by a render for its later pages (see _recalled)."""
+    reads = _reading_starts()
+    try:
+        return make(), (frozenset(reads) if reads is not None else None)
+    finally:
+        _reading_ends(reads)
+
+
+def _recalled(kept: tuple[_T, frozenset[Any] | None]) -> _T:
+    """A value kept by :func:`_remembered`: the page that takes it read what made it."""
+    value, reads = kept
+    if _RECORDER is not None:
+        _RECORDER.replay(reads)
+    return value
+
+
+class _Changed(Exception):
+    """A value that no record can stand for: equal to nothing, the page that read it is rendered again."""
+
+
+_SCALARS = frozenset({int, float, bool, type(None), bytes, complex, dt.date, dt.datetime, dt.time, dt.timedelta,
+                      Decimal})
+
+
+class _Recorder:
+    """The objects of one playbook by their places, and the reads recorded from them while its pages render."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.places: dict[int, tuple[Any, ...]] = {}  #: id of an object of the playbook → its place
+        self.objects: dict[tuple[Any, ...], Any] = {}  #: place → object
+        self.classes: set[type] = set()
+        self._walk(root, ())
+        #: (place, attribute) → the value read, as :meth:`value` says it; None: a value no record stands for.
+        self.values: dict[tuple[Any, ...], Any] = {}
+        self.stack: list[set[Any]] = []
+        #: Values made of the whole playbook (the playbook in another language), by what they are: how each is made
+        #: of the playbook, and the value. Their objects have places too (see :meth:`derived`).
+        self.made: dict[Any, tuple[Callable[[_Recorder], Any], Any]] = {}
+        self._installed: list[type] = []
+
+    def derived(self, key: Any, make: Callable[[_Recorder], _T]) -> _T:
+        """``make(self)``, made once per render, its objects given places under ``key`` (their reads recorded
+        as the playbook's): nothing it read is a page's, as the next render makes it again of its playbook and
+        compares the values the pages read from it (see KeptPages.start). ``make`` must be a function of the
+        playbook alone (:attr:`root`, and its objects by their places)."""
+        found = self.made.get(key)
+        if found is None:
+            stack, self.stack = self.stack, []  # what making it reads is no page's
+            try:
+                value = make(self)
+            finally:
+                self.stack = stack
+            self.add(key, make, value)
+            found = self.made[key]
+        return found[1]  # type: ignore[no-any-return]
+
+    def add(self, key: Any, make: Callable[[_Recorder], Any], value: Any) -> None:
+        """A value made of the playbook, its objects given places under ``key``."""
+        classes = set(self.classes)
+        self._walk(value, ("made", key))
+        self.made[key] = (make, value)
+        for kind in self.classes - classes:  # while a page renders, reads of a class new here are recorded too
+            if self._installed and "__getattribute__" not in kind.__dict__:
+                kind.__getattribute__ = _recording_getattribute  # type: ignore[method-assign,assignment]
+                self._installed.append(kind)
+
+    def _walk(self, value: Any, place: tuple[Any, ...]) -> None:
+        kind = type(value)
+        if kind is tuple or kind is list:
+            for index, item in enumerate(value):
+                self._walk(item, (*place, index))
+        elif kind is dict:
+            for key, item in value.items():
+                self._walk(item, (*place, repr(key)))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            if id(value) in self.places:  # one object in two places: known by the first (its reads by it)
+                return
+            self.places[id(value)] = place
+            self.objects[place] = value
+            self.classes.add(kind)
+            for found in dataclasses.fields(value):
+                self._walk(_plain_getattribute(value, found.name), (*place, found.name))
+
+    def value(self, value: Any) -> Any:
+        """``value`` as the record says it: an object of the playbook by its place and class, any other value by
+        all of it (its class too). Raises _Changed for a value that cannot be said so (an unknown object)."""
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind in _SCALARS:
+            return (kind.__qualname__, repr(value))
+        if isinstance(value, str):  # Prose, Markup: the same text is escaped differently
+            return (kind.__qualname__, str(value))
+        if kind is tuple or kind is list:
+            return (kind.__qualname__, *(self.value(item) for item in value))
+        if kind is dict:
+            return ("dict", *((self.value(key), self.value(item)) for key, item in value.items()))
+        if kind is set or kind is frozenset:
+            return ("set", *sorted((self.value(item) for item in value), key=repr))
+        if isinstance(value, enum.Enum):
+            return (kind.__qualname__, value.name)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            place = self.places.get(id(value))
+            if place is not None:
+                return ("@", kind.__module__, kind.__qualname__, place)
+            return ("new", kind.__module__, kind.__qualname__,
+                    *((found.name, self.value(_plain_getattribute(value, found.name)))
+                      for found in dataclasses.fields(value)))
+        if kind is types.MethodType:
+            return ("method", value.__func__.__module__, value.__func__.__qualname__, self.value(value.__self__))
+        if (kind is types.FunctionType and value.__closure__ is None) or \
+                (kind is types.BuiltinFunctionType and isinstance(value.__self__, types.ModuleType | None)):
+            return ("function", value.__module__, value.__qualname__)  # not a closure, nor bound to an object
+        raise _Changed(kind.__qualname__)
+
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """The value read at ``key`` (a place and an attribute), as the record says it."""
+        try:
+            self.values[key] = self.value(value)
+        except _Changed:
+            self.values[key] = None
+
+    def replay(self, reads: frozenset[Any] | None) -> None:
+        if reads:
+            for kept in self.stack:
+                kept |= reads
+
+    def now(self, key: tuple[Any, ...]) -> Any:
+        """What reading ``key`` (a place and an attribute) gives in this playbook, said as a record says it; None
+        when it cannot be said (no such place, or a value no record stands for)."""
+        place, name = key
+        owner = self.objects.get(place)
+        if owner is None:
+            return None
+        try:
+            return self.value(getattr(owner, name))
+        except (_Changed, AttributeError):
+            return None
+
+    @contextmanager
+    def into(self, reads: set[Any]) -> Iterator[None]:
+        """Record what is read meanwhile into ``reads``: the playbook's classes record the reads of their objects'
+        attributes while a page renders, and only then (a render's pages are yielded one by one, to other code)."""
+        global _RECORDER
+        if _RECORDER is not None:
+            raise RuntimeError("a render's reads are recorded one page at a time")
+        installed = self._installed = [kind for kind in self.classes if "__getattribute__" not in kind.__dict__]
+        for kind in installed:
+            kind.__getattribute__ = _recording_getattribute  # type: ignore[method-assign,assignment]
+        _RECORDER = self
+        self.stack.append(reads)
+        try:
+            yield
+        finally:
+            self.stack.pop()
+            _RECORDER = None
+            for kind in installed:
+                del kind.__getattribute__
+            self._installed = []
+
+
+def _folder_state(folder: Path | None) -> tuple[Any, ...]:
+    """Every file under ``folder`` by its name and content (a time and a size can stay the same over an edit)."""
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple((path.relative_to(folder).as_posix(), path.read_bytes()) for path in sorted(folder.rglob("*"))
+                 if path.is_file())
+
+
+def _language_state(language: Language) -> tuple[Any, ...]:
+    """A language as pages say it: its tag, catalogue and translations (the same object while the catalogue's file
+    is unchanged, see i18n.language; English's are none)."""
+    translations = language.translations
+    plain = type(translations) is gnu.NullTranslations and getattr(translations, "_fallback", None) is None
+    return (language.tag, language.locale, language.untranslated, "none" if plain else translations)
+
+
+@dataclass
+class _Kept:
+    """A page as it was last rendered: what it was asked with, its Markdown, and what its render read."""
+
+    asked: Any
+    markdown: str
+    reads: frozenset[Any]
+
+
+@dataclass
+class _Render:
+    """One render's pages, and what they read, to be kept for the next."""
+
+    inputs: tuple[Any, ...]
+    recorder: _Recorder
+    common: set[Any] = field(default_factory=set)
+    pages: dict[str, _Kept] = field(default_factory=dict)
+
+
+class KeptPages:
+    """The generated pages of the last render, each kept with what its render read (see the comment above
+    :data:`_RECORDER`); while :func:`kept`, :func:`rendering` renders again only the pages whose reads give other
+    values in the playbook now, or all of them when the templates, the language or what every page reads (the
+    common context, the list of pages) changed. ``rendered``: the paths the last render rendered."""
+
+    def __init__(self) -> None:
+        self.last: _Render | None = None
+        self.rendered: list[str] = []
+
+    def start(self, playbook: Playbook, user_templates: Path | None, language: Language) -> tuple[_Render, set[Any]]:
+        """A new render of ``playbook``, and the reads whose values changed since the last (None: all of them)."""
+        recorder = _Recorder(playbook)
+        inputs = (str(user_templates), _folder_state(user_templates), _folder_state(PACKAGED_TEMPLATES),
+                  _language_state(language))
+        render = _Render(inputs, recorder)
+        last, changed = self.last, set()
+        if last is not None and last.inputs == inputs:
+            for key, (make, _value) in last.recorder.made.items():  # made again of this playbook, in the same order
+                try:
+                    recorder.add(key, make, make(recorder))
+                except Exception:  # noqa: BLE001  (not to be made of this playbook: what was read of it changed)
+                    continue
+            for key, value in last.recorder.values.items():
+                now = recorder.now(key)
+                if value is None or now != value:
+                    changed.add(key)
+                recorder.values[key] = now  # kept pages' reads stay known to the next render
+            if not last.common.isdisjoint(changed):
+                last = None
+        else:
+            last = None
+        self.rendered = []
+        return render, (changed if last is not None else None)  # type: ignore[return-value]
+
+    def kept(self, changed: set[Any] | None, path: str, asked: Any) -> _Kept | None:
+        """The page at ``path`` as last rendered, when it was asked the same and none of its reads changed."""
+        if changed is None or self.last is None:
+            return None
+        found = self.last.pages.get(path)
+        if found is None or found.asked != asked or not found.reads.isdisjoint(changed):
+            return None
+        return found
+
+
+#: `playbook serve`'s pages kept between rebuilds (commands/serve.py sets it while it rebuilds); None: every page
+#: is rendered.
+kept_pages: KeptPages | None = None
 
 
 def render_single(playbook: Playbook, user_templates: Path | None, path: str, template_name: str, title: str,
@@ -739,20 +1075,39 @@ def rendering(playbook: Playbook, user_templates: Path | None, language: Languag
         RenderError: as render_pages, at the page it stopped at.
     """
     chosen = language or english()
-    with speaking(chosen):
+    keeping = kept_pages
+    if keeping is None:
+        yield from _rendering(playbook, user_templates, chosen, None)
+        return
+    render, changed = keeping.start(playbook, user_templates, chosen)
+    yield from _rendering(playbook, user_templates, chosen, (keeping, render, changed))
+
+
+def _rendering(playbook: Playbook, user_templates: Path | None, chosen: Language,
+               keeping: tuple[KeptPages, _Render, set[Any] | None] | None) -> Iterator[Page]:
+    """:func:`rendering`; with ``keeping`` (`playbook serve`), the pages whose reads did not change are the last
+    render's, and every page's reads are recorded."""
+    render = keeping[1] if keeping is not None else None
+
+    def reading(reads: set[Any]) -> Any:
+        return render.recorder.into(reads) if render is not None else nullcontext()
+
+    with speaking(chosen), reading(render.common if render is not None else set()):
         env = page_environment(user_templates, chosen)
         common = _context(playbook)
         # The other languages the plan's messages are written in, named in the language of the site's words.
         common["other_languages"] = [language_name(t.language, shown_in=chosen.tag) for t in playbook.translations
                                      if t.language != playbook.document.language]
         planned = [(kind, entry) for kind in PAGES for entry in kind.pages(playbook)]
+        asked = [(kind.template, title, what, render.recorder.value(extra) if render is not None else None)
+                 for kind, (_path, title, what, extra) in planned]
 
     made: dict[str, dict[tuple[str, ...], Markup]] = {}  # links by the folder they lead from
 
     def links(path: str) -> Links:
         return Links(path, playbook, made.setdefault(posixpath.dirname(path), {}))
 
-    def render(path: str, template_name: str, title: str, what: str, **extra: Any) -> Page:
+    def page_of(path: str, template_name: str, title: str, what: str, **extra: Any) -> Page:
         context = {**common, "links": links(path), "title": title, **extra}
         return Page(path, title, _render(env, template_name, what, context))
 
@@ -782,18 +1137,58 @@ def rendering(playbook: Playbook, user_templates: Path | None, language: Languag
             for path, _title, what, extra in kinds[template_name].pages(playbook):
                 if path in kept:
                     parts.append(Markup(_HEADING.sub(r"#\1", kept[path])))
+                    if render is not None:  # the part is the page: what the page read, the print page read
+                        render.recorder.replay(render.pages[path].reads)
                     continue
                 # A part per entry is titled like its page's error context; a single part by its template.
-                parts.append(part(template_name, what if extra else template_name.removesuffix(".md.j2"), **extra))
+                parts.append(part_of(path, template_name, what if extra else template_name.removesuffix(".md.j2"),
+                                     extra))
         return parts
 
-    for kind, (path, title, what, extra) in planned:
+    def part_of(path: str, template_name: str, what: str, extra: dict[str, Any]) -> Markup:
+        """The part of the page at ``path``; under `playbook serve`, the last render's when none of its reads changed
+        (a checklist edit renders one phase's part of the print page again, not all of them)."""
+        if keeping is None or render is None:
+            return part(template_name, what, **extra)
+        key, question = f"{PRINT_PAGE}#{path}", (template_name, what, render.recorder.value(extra))
+        found = keeping[0].kept(keeping[2], key, question)
+        if found is not None:
+            render.recorder.replay(found.reads)  # what the part read, the print page read
+        else:
+            reads = _reading_starts()
+            try:
+                made = part(template_name, what, **extra)
+            finally:
+                _reading_ends(reads)
+            found = _Kept(question, str(made), frozenset(reads or ()))
+        render.pages[key] = found
+        return Markup(found.markdown)
+
+    done = 0
+    for (kind, (path, title, what, extra)), question in zip(planned, asked, strict=True):
         # The language is spoken only while a page renders: a caller between two pages is not left speaking it.
         with speaking(chosen):
-            page = render(path, kind.template, title, what,
-                          **({"parts": print_parts()} if path == PRINT_PAGE else extra))
+            found = keeping[0].kept(keeping[2], path, question) if keeping is not None else None
+            if found is not None:
+                page = Page(path, title, found.markdown)
+                last = keeping[0].last if keeping is not None else None  # a page was kept: there was a last render
+                if render is not None and last is not None:  # its parts, for when it is rendered again
+                    render.pages.update((key, part) for key, part in last.pages.items() if key.startswith(f"{path}#"))
+            else:
+                reads: set[Any] = set()
+                with reading(reads):
+                    page = page_of(path, kind.template, title, what,
+                                   **({"parts": print_parts()} if path == PRINT_PAGE else extra))
+                found = _Kept(question, page.markdown, frozenset(reads))
+                if keeping is not None:
+                    keeping[0].rendered.append(path)
+            if render is not None:
+                render.pages[path] = found
             if renders_as_part(kind.template, path):
                 kept[path] = page.markdown
+        done += 1
+        if keeping is not None and done == len(planned):
+            keeping[0].last = render  # every page rendered or kept: the next render compares with these
         yield page
 
 

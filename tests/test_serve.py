@@ -94,16 +94,20 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
 
 
 def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, new: str, file: str = "playbook.yml",
-             prepare: Callable[[Path], None] | None = None) -> tuple[
+             prepare: Callable[[Path], None] | None = None, generated: list[str] | None = None,
+             parallel: str = "never") -> tuple[
         list[str], list[str], dict[str, bytes], dict[str, bytes], Path]:
     """The example (given to ``prepare`` first) built as `playbook serve` builds it, ``old`` replaced by ``new``
     in ``file`` (or, for None, ``file`` written with ``new``), and built
     again keeping what it kept; then a fresh build of the edited example. Returns the pages converted from
     Markdown and those whose theme template was rendered in the second build, both sites, and the fresh one's
-    folder."""
+    folder. ``generated``: given the generated pages whose page template was rendered in the second build (a part
+    of the print page counts as the print page). ``parallel``: RenderedPages.parallel (pages converted on a second
+    core too, by SecondCore: its conversions are not among those returned)."""
     import jinja2
     from mkdocs.structure.pages import Page
 
+    from generator import render as generator_render
     from generator.build import build_into
     from generator.commands.serve import RenderedPages
     from tests.conftest import copy_example
@@ -115,6 +119,7 @@ def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, n
     if prepare is not None:
         prepare(tmp_path / "project")
     rendered = RenderedPages()
+    rendered.parallel = parallel
     with rendered.installed():
         build_into(config, tmp_path / "first")
     edited.write_text(new if old is None else edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
@@ -132,12 +137,29 @@ def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, n
             themed.append(page.file.src_uri)
         return render(template, *args, **kwargs)
 
+    whats: list[str] = []
+    render_page = generator_render._render
+
+    def counting_pages(env: jinja2.Environment, template_name: str, what: str, context: dict[str, object]) -> str:
+        whats.append(what)
+        return render_page(env, template_name, what, context)
+
     monkeypatch.setattr(Page, "render", counting)
     monkeypatch.setattr(jinja2.Template, "render", counting_theme)
+    monkeypatch.setattr(generator_render, "_render", counting_pages)
     with rendered.installed():
-        build_into(config, tmp_path / "kept")
+        plugin = build_into(config, tmp_path / "kept")
     monkeypatch.setattr(Page, "render", convert)
     monkeypatch.setattr(jinja2.Template, "render", render)
+    monkeypatch.setattr(generator_render, "_render", render_page)
+    if generated is not None:
+        from generator.i18n import speaking
+
+        with speaking(plugin.language):
+            paths = {what: path for kind in generator_render.PAGES for path, _title, what, _extra
+                     in kind.pages(plugin.playbook)}
+        generated += sorted({generator_render.PRINT_PAGE if what.startswith("the print page") else paths[what]
+                             for what in whats if what.startswith("the print page") or what in paths})
     build_into(config, tmp_path / "fresh")
     return converted, themed, snapshot(tmp_path / "kept"), snapshot(tmp_path / "fresh"), tmp_path / "fresh"
 
@@ -148,10 +170,13 @@ def test_a_rebuild_that_keeps_unchanged_pages_gives_the_site_a_full_build_gives(
     between rebuilds; after an edit its site is byte for byte the site a fresh build of the edited playbook
     makes, and only the pages whose Markdown changed (those that show the edited item) were converted and put
     into the theme's template again."""
-    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm")
+    generated: list[str] = []
+    converted, themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
+                                                      generated=generated)
     showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
                      for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
     assert "phases/assessment.md" in showing and "print.md" in showing
+    assert generated == showing  # the generated pages rendered again: those that show the item, and only those
     assert sorted(converted) == showing  # the pages that show the item, and only those
     assert sorted(themed) == showing
     assert len(converted) * 3 < len(list(folder.rglob("*.html")))
@@ -334,3 +359,123 @@ def test_an_override_that_starts_printing_the_build_time_gets_it_on_every_rebuil
     with rendered.installed():
         build_into(config, tmp_path / "third")
     assert "Built at 10 h" in (tmp_path / "third" / "facts.html").read_text(encoding="utf-8")
+
+
+def _site_is_a_fresh_builds(kept: dict[str, bytes], fresh: dict[str, bytes]) -> None:
+    assert sorted(kept) == sorted(fresh)
+    assert [name for name in fresh if kept[name] != fresh[name]] == []
+
+
+def test_a_role_renamed_is_shown_renamed_on_every_page_that_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A role's name is a link's label on many generated pages, each kept from the last render unless what it
+    read changed: every page that names the role is rendered again, and the site is byte for byte a fresh
+    build's (no page keeps the old name)."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "name: Crisis team lead",
+                                                        "name: Head of the crisis team", generated=generated)
+    naming = sorted(path.relative_to(folder).with_suffix(".md").as_posix() for path in folder.rglob("*.html")
+                    if "Head of the crisis team" in path.read_text("utf-8"))
+    assert len(naming) > 10
+    assert set(naming) - {"verify.md"} <= set(generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert not any(b"Crisis team lead" in kept[name] for name in kept if name.endswith(".html"))
+
+
+def test_a_translation_file_edited_is_in_the_rebuilt_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message's German text (playbook.de.yml) is shown beside the English on the message's page: the
+    rebuilt site shows the new text, byte for byte as a fresh build does."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(
+        tmp_path, monkeypatch, "Was Sie jetzt wissen", "Was Sie jetzt erfahren", file="playbook.de.yml",
+        generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b"Was Sie jetzt erfahren" in kept["messages/employee-memo.html"]
+    assert "messages/employee-memo.md" in generated and "phases/assessment.md" not in generated
+
+
+def test_a_content_page_edited_is_in_the_rebuilt_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-written page of content/ edited while serving: the rebuilt site is a fresh build's, and no
+    generated page is rendered again (none reads content/)."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(
+        tmp_path, monkeypatch, "**Talk on Signal or the phone bridge**", "**Talk on Threema or the phone bridge**",
+        file="content/working-out-of-band.md", generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b"Talk on Threema or the phone bridge" in kept["working-out-of-band.html"]
+    assert generated == []
+
+
+def _with_page_template(project: Path) -> None:
+    """The example with a page template of its own in templates/ (the phase page, extending the packaged one)."""
+    from generator.render import PACKAGED_TEMPLATES
+
+    packaged = (PACKAGED_TEMPLATES / "phase.md.j2").read_text(encoding="utf-8")
+    (project / "templates" / "phase.md.j2").write_text(f"{packaged}\nA note on the phase.\n", encoding="utf-8")
+
+
+def test_a_page_template_edited_renders_its_pages_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page template of templates/ edited while serving: the pages it makes (every phase's, and the print
+    page's parts) show the edit, byte for byte as a fresh build does."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(
+        tmp_path, monkeypatch, "A note on the phase.", "Another note on the phase.",
+        file="templates/phase.md.j2", prepare=_with_page_template, generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    phases = [name for name in kept if name.startswith("phases/") and name != "phases/index.html"]
+    assert len(phases) > 3 and all(b"Another note on the phase." in kept[name] for name in phases)
+    assert {name.replace(".html", ".md") for name in phases} <= set(generated)
+
+
+def test_the_language_set_in_mkdocs_yml_renders_every_page_in_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs.yml edited to build the site in German: every generated page is rendered again in it, and the
+    site is byte for byte a fresh build's."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, folder = _rebuilt(
+        tmp_path, monkeypatch, "      templates: templates\n", "      templates: templates\n      language: de\n",
+        file="mkdocs.yml", generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b'lang="de"' in kept["index.html"]
+    hand_written = {"404.html", "verify.html", "speaking-to-the-media.html", "working-out-of-band.html"}
+    assert generated == sorted(path.relative_to(folder).with_suffix(".md").as_posix()
+                               for path in folder.rglob("*.html") if path.name not in hand_written)
+
+
+def test_pages_converted_on_a_second_core_make_the_site_a_fresh_build_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`playbook serve` converts some of the pages whose Markdown changed in a second process (SecondCore): after a
+    checklist edit this process converts fewer of them, and the site is byte for byte a fresh build's."""
+    converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
+                                                       parallel="always")
+    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
+                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
+    assert "print.md" in showing and "print.md" not in converted  # the last of them, and the largest: the child's
+    assert set(converted) < set(showing)
+    _site_is_a_fresh_builds(kept, fresh)
+
+
+@pytest.mark.parametrize(("load", "second"), [(0.3, True), (1.6, False)])
+def test_pages_are_converted_on_a_second_core_only_when_the_machine_has_one_to_spare(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: float, second: bool) -> None:
+    """On two cores, at a load average of 0.3 the print page (the last page whose Markdown changed) is converted by
+    the child; at 1.6 (the other core busy) every page is converted by this process, as without a second core."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
+                                                        parallel="when idle")
+    assert ("print.md" not in converted) is second
+    _site_is_a_fresh_builds(kept, fresh)
+
+
+def test_a_translation_dropped_from_the_plan_is_gone_from_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The playbook in each language the last render showed is made again of the edited playbook before its pages
+    are compared; a language the plan no longer lists cannot be made, and the pages that showed it are rendered
+    again: the site is byte for byte a fresh build's, without the Serbian wordings."""
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, "translations: [de, sr-Latn]",
+                                                         "translations: [de]")
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b"sr-Latn" not in kept["messages/employee-memo.html"]
