@@ -142,7 +142,7 @@ def test_a_zensical_build_is_reproducible(tmp_path: Path, monkeypatch: pytest.Mo
     with zipfile.ZipFile(bundle) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2026, 3, 20, 9, 46, 40)}
         assert "danubia-pay-ag-3-1-offline/search.js" in archive.namelist()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [engines.WORK_FOLDER]
 
 
 def test_the_probes_script_hashes_are_kept_until_what_the_probe_is_made_of_changes(
@@ -207,7 +207,7 @@ def test_a_guarantee_the_engine_does_not_meet_stops_the_build_and_names_it(
         "Build failed; site/ and dist/ are unchanged.\n"
     )
     assert snapshot(tmp_path / "site") == site_before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [engines.WORK_FOLDER]
 
 
 def test_the_protected_edition_is_refused_under_zensical_before_anything_is_touched(tmp_path: Path) -> None:
