@@ -347,16 +347,11 @@ def work_folder(project: Path, site: Path, edition: str, language: str) -> Itera
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
         return
-    from .build import new_directory_mode
-
-    mode = new_directory_mode()
     root = _work_root(project)
     for folder in (root.parent, root):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             raise BuildError(f"{folder}: is not a folder; remove it (it holds only what builds keep)")
-        if not folder.exists():
-            folder.mkdir(exist_ok=True)
-            folder.chmod(mode)
+        folder.mkdir(exist_ok=True)  # the mode site/ gets (build.new_directory_mode): the umask's
     key = hashlib.sha256(f"{site.resolve()}\0{language}".encode()).hexdigest()[:12]
     work = root / f"{edition}-{key}"
     descriptor = os.open(root / f"{work.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -369,9 +364,7 @@ def work_folder(project: Path, site: Path, edition: str, language: str) -> Itera
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         if work.is_symlink() or (work.exists() and not work.is_dir()):
             raise BuildError(f"{work}: is not a folder; remove it (it holds only what builds keep)")
-        if not work.exists():
-            work.mkdir()
-            work.chmod(mode)
+        work.mkdir(exist_ok=True)
         versions = _versions()
         stamp = work / _STAMP
         if not stamp.is_file() or stamp.read_text(encoding="utf-8") != versions:
