@@ -19,6 +19,9 @@ SEARCH = ("Search field 'text' at 'call-tree.html' exceeds the search index limi
     # What `playbook build` printed at 64x before it named the page: Zensical's progress after its error.
     (f"Zensical failed: {SEARCH}\nBuild started\nNo issues found\nBuild failed; site/ and dist/ are unchanged.\n",
      f"Zensical failed: {SEARCH}"[:300]),
+    # ... and a warning it printed after it: still the error.
+    (f"Zensical failed: {SEARCH}\nBuild started\nWARNING -  The 'site_url' option is not set.\nNo issues found\n",
+     f"Zensical failed: {SEARCH}"[:300]),
     ("--engine zensical: the page call-tree.html is too big for Zensical's search index (34672 token positions)."
      "\nBuild failed; site/ and dist/ are unchanged.\n",
      "--engine zensical: the page call-tree.html is too big for Zensical's search index (34672 token positions)."),
