@@ -379,7 +379,7 @@ def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | No
         prepared = engines.prepare(config_file, work, configured=(config, plugin))
         built = engines.zensical_build(prepared, strict=prepared.strict)
         engines.finish(prepared, built)
-        problems = engines.zensical_problems(built)
+        problems = engines.zensical_problems(built, checked=work / engines.CHECKED)
         if problems:
             raise BuildError("--engine zensical: the site Zensical built does not meet these guarantees, so it "
                              "was not used:\n  " + "\n  ".join(problems) + "\n  Build with --engine mkdocs.")

@@ -295,6 +295,8 @@ WORK_FOLDER = ".playbook-work"
 CONVERTER_VERSION = "1"
 #: In a kept work folder: the Zensical and converter versions it was made with.
 _STAMP = ".versions"
+#: In a kept work folder: the pages the text check found clean (engines._markup_from_text).
+CHECKED = ".checked.json"
 
 
 def _work_root(project: Path) -> Path:
@@ -588,8 +590,9 @@ def finish(prepared: Prepared, site: Path) -> None:
         page.write_text(csp.with_policy(html, policy), encoding="utf-8")
 
 
-def zensical_problems(site: Path) -> list[str]:
-    """The README's guarantees that Zensical's finished site does not meet, each named."""
+def zensical_problems(site: Path, checked: Path | None = None) -> list[str]:
+    """The README's guarantees that Zensical's finished site does not meet, each named. ``checked``: where a
+    kept work folder records the pages the text check found clean (see :func:`_markup_from_text`)."""
     from .plugin import SCRIPTS, SHIM
 
     problems = []
@@ -606,7 +609,7 @@ def zensical_problems(site: Path) -> list[str]:
         if 'http-equiv="Content-Security-Policy"' not in head:
             problems.append(f"Content-Security-Policy on every page ({page.relative_to(site)} has none)")
             break
-    markup = _markup_from_text(site)
+    markup = _markup_from_text(site, checked)
     if markup:
         problems.append("text stays text (markup that no template of the theme writes: a title or text printed as "
                         "HTML): " + "; ".join(markup[:5]))
@@ -616,21 +619,57 @@ def zensical_problems(site: Path) -> list[str]:
 _POLICY_HASHES = re.compile(r"'sha256-[A-Za-z0-9+/=]+'")
 
 
-def _markup_from_text(site: Path) -> list[str]:
+def _markup_from_text(site: Path, checked: Path | None = None) -> list[str]:
     """Pages with an inline script their own policy does not allow, or an event-handler attribute: what a
-    title or text printed as HTML would bring (the policy keeps it from running; it still must not be there)."""
+    title or text printed as HTML would bring (the policy keeps it from running; it still must not be there).
+    ``checked``: a file (in the kept work folder) of the pages found clean, by their SHA-256, and of the check
+    that found them so: a page found clean by this same check with these same bytes is not parsed again."""
     found = []
     scanner = csp.PageScanner()  # the pages share their header, navigation and footer: each line parsed once
+    check = _check_version()
+    clean_before = _read_checked(checked, check)
+    clean: dict[str, str] = {}
     for page in sorted(site.rglob("*.html")):
-        html = page.read_text(encoding="utf-8")
+        name = page.relative_to(site).as_posix()
+        data = page.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if clean_before.get(name) == digest:
+            clean[name] = digest
+            continue
+        html = data.decode("utf-8")
         policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
         allowed = set(_POLICY_HASHES.findall(policy[1])) if policy else set()
         scripts, handlers = scanner.scan(html)  # the theme writes no event-handler attribute
         if any(csp.script_hash(script) not in allowed for script in scripts):
-            found.append(f"{page.relative_to(site).as_posix()}: an inline script the page's policy does not list")
+            found.append(f"{name}: an inline script the page's policy does not list")
         elif handlers:
-            found.append(f"{page.relative_to(site).as_posix()}: an event-handler attribute")
+            found.append(f"{name}: an event-handler attribute")
+        else:
+            clean[name] = digest
+    if checked is not None:
+        _write_kept(checked, json.dumps({"check": check, "clean": clean}, sort_keys=True))
     return found
+
+
+def _check_version() -> str:
+    """What the text check's verdict depends on besides the page: this module's and csp.py's code."""
+    digest = hashlib.sha256()
+    for source in (Path(__file__), Path(csp.__file__)):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_checked(checked: Path | None, check: str) -> dict[str, str]:
+    """The pages a kept record says were clean, when the same check recorded them; else none."""
+    if checked is None or not checked.is_file():
+        return {}
+    try:
+        record = json.loads(checked.read_text(encoding="utf-8"))
+        if record.get("check") != check:
+            return {}
+        return {str(name): str(digest) for name, digest in record["clean"].items()}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return {}
 
 
 #: A URL a page or stylesheet loads from outside the site: with a scheme or protocol-relative.

@@ -5,6 +5,7 @@ $PLAYBOOK_NO_CACHE. And what a build says when Zensical stops on its search inde
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -64,6 +65,8 @@ def test_a_second_build_reuses_the_folder_rewrites_only_changed_pages_and_makes_
     assert snapshot(tmp_path / "site") == site  # byte for byte
     assert snapshot(tmp_path / "dist") == dist
     assert times(work / "docs") == before  # nothing was written again
+    clean = json.loads((work / engines.CHECKED).read_text(encoding="utf-8"))["clean"]
+    assert sorted(clean) == sorted(name for name in site if name.endswith(".html"))  # the text check's record
 
     page = tmp_path / "content" / "speaking-to-the-media.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added since.\n", encoding="utf-8")
