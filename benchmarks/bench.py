@@ -99,9 +99,10 @@ def timed(command: list[str] | None, cwd: Path, call: Any = None) -> float:
     return time.perf_counter() - started
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time of ``command`` and the largest resident size (bytes) of the process, from the kernel's
-    own accounting of that one child (wait4)."""
+def run_measured(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall time of ``command``, the largest resident size (bytes) of the process and its CPU time (user and
+    system, its own and its reaped children's: steadier than wall time on a loaded machine), from the
+    kernel's own accounting of that one child (wait4)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output)
@@ -111,7 +112,7 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
         if process.returncode:
             output.seek(0)
             raise RuntimeError(f"{' '.join(command)} failed:\n{output.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def median_time(command: list[str] | None, runs: int, cwd: Path, call: Any = None) -> float:
@@ -274,6 +275,7 @@ def main() -> None:
             # The four builds run in turn, round after round, so that drift in the machine's load hits all alike.
             times: dict[str, list[float]] = {}
             loads: dict[str, list[float]] = {}
+            cpus: dict[str, list[float]] = {}
             peak = 0
             sizes: dict[str, tuple[int, int]] = {}
             #: Builds that failed (Zensical refuses the 64x site: its search index has a limit), with why; not
@@ -284,13 +286,14 @@ def main() -> None:
                     continue
                 load_before = load_now()
                 try:
-                    elapsed, resident = run_measured(command, folder)
+                    elapsed, resident, cpu = run_measured(command, folder)
                 except RuntimeError as exc:
                     failed[name] = _reason(exc)
                     continue
                 if measured:
                     loads.setdefault(name, []).append(load_before)
                     times.setdefault(name, []).append(elapsed)
+                    cpus.setdefault(name, []).append(cpu)
                     peak = max(peak, resident)
                     if "_full" in name:
                         bundle = next((project / "dist").glob("*/*.zip")).stat().st_size
@@ -311,6 +314,11 @@ def main() -> None:
                   f"{_shown(ratios['zensical_cold']):>5} | {_shown(ratios['zensical_vs_mkdocs']):>4} | "
                   f"{kb('mkdocs', 0, 9)} {kb('zensical', 0, 5)} | "
                   f"{kb('mkdocs', 1, 13)} {kb('zensical', 1, 5)} | {peak / 1e6:>7.0f} | {load:>4.1f}")
+            cpu_median = {name: statistics.median(values) for name, values in cpus.items()}
+            cpu_ratios = {name: cpu_median[top] / cpu_median[bottom] for name, (top, bottom) in _RATIO_PARTS.items()
+                          if top in cpu_median and bottom in cpu_median}
+            print("      CPU s (median): " + ", ".join(f"{name} {value:.2f}" for name, value in cpu_median.items())
+                  + "; ratios: " + ", ".join(f"{name} {value:.2f}" for name, value in cpu_ratios.items()))
             for name, reason in failed.items():
                 print(f"      {name} failed: {reason}")
             for name, ratio in ratios.items():
@@ -320,6 +328,7 @@ def main() -> None:
                             "generated_pages": len(pages),
                             "validate_s": validate, "generate_s": generate,
                             "build_s": times, "median_build_s": median, "ratios": ratios,
+                            "build_cpu_s": cpus, "cpu_ratios": cpu_ratios,
                             "site_bytes": {engine: size[0] for engine, size in sizes.items()},
                             "bundle_bytes": {engine: size[1] for engine, size in sizes.items()},
                             "peak_resident_bytes": peak, "loads": loads, "failed": failed})
