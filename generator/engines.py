@@ -68,8 +68,6 @@ class Prepared:
     #: The docs folder's pages generated from the playbook (their paths), and the site's content/ folder.
     generated: frozenset[str] = frozenset()
     content: Path | None = None
-    #: The docs folder's files that this build wrote anew (changed or new since the work folder's last build).
-    changed: frozenset[str] = frozenset()
 
 
 def _plain(value: Any) -> Any:
@@ -101,7 +99,6 @@ class _Folder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.kept: set[str] = set()
-        self.changed: set[str] = set()
         root.mkdir(parents=True, exist_ok=True)
 
     def write(self, relative: str, content: bytes) -> None:
@@ -117,10 +114,9 @@ class _Folder:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)  # never through a link
         target.write_bytes(content)
-        self.changed.add(relative)
 
-    def done(self) -> frozenset[str]:
-        """Remove what was not written; the files written anew."""
+    def done(self) -> None:
+        """Remove what was not written."""
         for path in sorted(self.root.rglob("*"), reverse=True):  # files before their folders
             relative = path.relative_to(self.root).as_posix()
             if path.is_dir() and not path.is_symlink():
@@ -128,7 +124,6 @@ class _Folder:
                     path.rmdir()
             elif relative not in self.kept:
                 path.unlink()
-        return frozenset(self.changed)
 
 
 def _copy_hand_written(config: Any, plugin: Any, docs: _Folder) -> None:
@@ -254,7 +249,7 @@ def prepare(config_file: Path, work: Path, *, strict: bool | None = None, editio
     docs = _Folder(work / "docs")
     _copy_hand_written(config, plugin, docs)
     _write_generated(plugin, docs)
-    changed = docs.done()
+    docs.done()
     raw = _raw_config(config_file)
     plugins = [name for name in (_plain_plugin_name(entry) for entry in raw.get("plugins") or [])
                if name in _KEPT_PLUGINS]
@@ -280,7 +275,7 @@ def prepare(config_file: Path, work: Path, *, strict: bool | None = None, editio
     content = Path(config.docs_dir)
     return Prepared(prepared, work / "docs", plugin, bool(config.strict),
                     generated=frozenset(page.path for page in plugin.pages),
-                    content=content if content.is_dir() else None, changed=changed)
+                    content=content if content.is_dir() else None)
 
 
 def _plain_plugin_name(entry: Any) -> str:
