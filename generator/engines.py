@@ -292,6 +292,9 @@ CONVERTER_VERSION = "1"
 _STAMP = ".versions"
 #: In a kept work folder: the pages the text check found clean (engines._markup_from_text).
 CHECKED = ".checked.json"
+#: In a kept work folder while a build uses it; still there when the next build starts: the last one did not
+#: end well, and the folder is emptied.
+_BUSY = ".building"
 
 
 def _work_root(project: Path) -> Path:
@@ -363,11 +366,15 @@ def work_folder(project: Path, site: Path, edition: str, language: str) -> Itera
             raise BuildError(f"{work}: is not a folder; remove it (it holds only what builds keep)")
         work.mkdir(exist_ok=True)
         versions = _versions()
-        stamp = work / _STAMP
-        if not stamp.is_file() or stamp.read_text(encoding="utf-8") != versions:
+        stamp, busy = work / _STAMP, work / _BUSY
+        # A build that was killed or failed while it used the folder may have left Zensical's cache half
+        # written: start again from an empty folder then, as after another version.
+        if busy.exists() or not stamp.is_file() or stamp.read_text(encoding="utf-8") != versions:
             _empty(work)
             stamp.write_text(versions, encoding="utf-8")
+        busy.touch()
         yield work
+        busy.unlink()  # only when the build got through (an exception skips this)
     finally:
         os.close(descriptor)  # and the lock with it
 

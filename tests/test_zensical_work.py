@@ -264,3 +264,28 @@ def test_a_build_stopped_by_the_search_index_limit_says_which_page(tmp_path: Pat
     assert output.endswith("Build failed; site/ and dist/ are unchanged.\n")
     assert not (tmp_path / "site").exists()
 
+
+
+@pytest.mark.slow
+def test_after_a_build_that_did_not_end_well_the_next_starts_from_an_empty_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy_example(tmp_path)
+    build(tmp_path)
+    work = work_of(tmp_path)
+    assert not (work / ".building").exists()  # a build that ended well leaves the folder as usable
+    (work / ".cache" / "left-by-an-old-build").write_text("x")
+    build(tmp_path)
+    assert (work / ".cache" / "left-by-an-old-build").exists()  # kept: the last build ended well
+    real = engines.zensical_build
+
+    def interrupted(prepared: engines.Prepared, *, strict: bool) -> Path:
+        real(prepared, strict=strict)
+        raise engines.BuildError("interrupted while Zensical wrote its cache")  # as a kill or a panic would
+
+    monkeypatch.setattr(engines, "zensical_build", interrupted)
+    assert invoke("build", "--engine", "zensical", cwd=tmp_path)[0] == 1
+    assert (work / ".building").exists()
+    monkeypatch.setattr(engines, "zensical_build", real)
+    build(tmp_path)
+    assert not (work / ".cache" / "left-by-an-old-build").exists()  # emptied, then built cold
+    assert not (work / ".building").exists()
