@@ -4,8 +4,10 @@ For synthetic playbooks at 1x, 4x, 16x and 64x the example's size it reports the
 runs of: `playbook validate`; page generation (load, validate, model, render); for each engine (MkDocs,
 Zensical) the engine's own plain build of the same generated pages (written by the engine-neutral step,
 engines.prepare) and the full `playbook build --engine …`, run in turn so that the machine's drift hits
-all alike; the ratios full ÷ plain per engine and Zensical ÷ MkDocs; the largest resident size of any
-build; and the sizes of the site and of the offline bundle per page, for each engine.
+all alike (Zensical's twice: warm, with the cache its last build left, and cold, from an empty one); the
+ratios full ÷ plain per engine (Zensical's warm with warm, cold with cold) and Zensical ÷ MkDocs (warm);
+the largest resident size of any build; and the sizes of the site and of the offline bundle per page, for
+each engine.
 
 A playbook over the loader's 2 MiB limit (64x: 3.8 MB) is measured with the limit lifted for the bench's own
 processes only (benchmarks/unlimited.py: `validate` and the full builds run through it, and the in-process
@@ -21,6 +23,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -96,9 +99,10 @@ def timed(command: list[str] | None, cwd: Path, call: Any = None) -> float:
     return time.perf_counter() - started
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time of ``command`` and the largest resident size (bytes) of the process, from the kernel's
-    own accounting of that one child (wait4)."""
+def run_measured(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall time of ``command``, the largest resident size (bytes) of the process and its CPU time (user and
+    system, its own and its reaped children's: steadier than wall time on a loaded machine), from the
+    kernel's own accounting of that one child (wait4)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output)
@@ -108,7 +112,7 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
         if process.returncode:
             output.seek(0)
             raise RuntimeError(f"{' '.join(command)} failed:\n{output.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def median_time(command: list[str] | None, runs: int, cwd: Path, call: Any = None) -> float:
@@ -150,13 +154,26 @@ def plain_project(project: Path) -> Path:
 
 
 #: The builds timed at each scale, in the order they run in each round: (name, command, folder).
+#: Zensical keeps a cache beside its configuration (``.cache/``; the full build keeps it in its work folder,
+#: engines.work_folder), so each Zensical build is timed twice, and a ratio compares like with like: *cold*,
+#: from an empty cache (``--clean`` for both: Zensical's own empties its cache, the playbook's its work
+#: folder), and *warm*, with the cache the last build left (after one unmeasured run: see :func:`schedule`).
 def _builds(bin_dir: Path, project: Path, plain: Path, playbook: list[str]) -> list[tuple[str, list[str], Path]]:
     return [
         ("mkdocs_plain", [str(bin_dir / "mkdocs"), "build", "-q", "-f", "mkdocs.yml"], plain),
         ("mkdocs_full", [*playbook, "build", "--engine", "mkdocs"], project),
-        ("zensical_plain", [str(bin_dir / "zensical"), "build", "--clean", "-f", "mkdocs.yml"], plain),
-        ("zensical_full", [*playbook, "build", "--engine", "zensical"], project),
+        ("zensical_plain_cold", [str(bin_dir / "zensical"), "build", "--clean", "-f", "mkdocs.yml"], plain),
+        ("zensical_full_cold", [*playbook, "build", "--engine", "zensical", "--clean"], project),
+        ("zensical_plain_warm", [str(bin_dir / "zensical"), "build", "-f", "mkdocs.yml"], plain),
+        ("zensical_full_warm", [*playbook, "build", "--engine", "zensical"], project),
     ]
+
+
+def schedule(builds: list[tuple[str, list[str], Path]], rounds: int) -> list[tuple[str, list[str], Path, bool]]:
+    """The order the builds run in, each with whether it is measured: the warm builds once unmeasured first
+    (the cache they find is then the one they left), then ``rounds`` rounds of every build in turn."""
+    warm_up = [(name, command, folder, False) for name, command, folder in builds if name.endswith("_warm")]
+    return warm_up + [(name, command, folder, True) for _ in range(rounds) for name, command, folder in builds]
 
 
 def playbook_command(bin_dir: Path, over_limit: bool) -> list[str]:
@@ -164,17 +181,28 @@ def playbook_command(bin_dir: Path, over_limit: bool) -> list[str]:
     return [sys.executable, str(UNLIMITED)] if over_limit else [str(bin_dir / "playbook")]
 
 
-#: The two builds each ratio compares.
-_RATIO_PARTS = {"mkdocs": ("mkdocs_full", "mkdocs_plain"), "zensical": ("zensical_full", "zensical_plain"),
-                "zensical_vs_mkdocs": ("zensical_full", "mkdocs_full")}
+#: The two builds each ratio compares: Zensical's warm with warm, cold with cold.
+_RATIO_PARTS = {"mkdocs": ("mkdocs_full", "mkdocs_plain"),
+                "zensical_warm": ("zensical_full_warm", "zensical_plain_warm"),
+                "zensical_cold": ("zensical_full_cold", "zensical_plain_cold"),
+                "zensical_vs_mkdocs": ("zensical_full_warm", "mkdocs_full")}
+
+#: Lines a build prints that are not why it failed: Zensical's progress (it prints "No issues found" even
+#: before it raises), `playbook build`'s closing line.
+_NOT_THE_REASON = re.compile(r"^(?:Build started|No issues found|Build finished in\b.*|Build failed; .*)$")
+#: A line that says what went wrong: the playbook's own messages, an exception's last line, an error line.
+_THE_REASON = re.compile(r"^(?:--engine \w+: |Zensical failed: |Error\b)|^\w*(?:Error|Exception|Panic)\b.*:|"
+                         r"\b(?:error|panicked)\b", re.IGNORECASE)
 
 
 def _reason(failure: RuntimeError) -> str:
-    """Why a build failed: the last line it printed (the error itself, after any traceback), before
-    `playbook build`'s closing line."""
-    lines = [line.strip() for line in str(failure).splitlines()
-             if line.strip() and not line.startswith("Build failed; ")]
-    return lines[-1][:300] if lines else "no output"
+    """Why a build failed, from what it printed (run_measured: a first line naming the command, then the
+    output): the first line that says what went wrong (an error line, an exception's message after its
+    traceback, the playbook's message), else the last line that is not progress."""
+    lines = [line.strip() for line in str(failure).splitlines()[1:] if line.strip()]
+    lines = [line for line in lines if not _NOT_THE_REASON.match(line)]
+    said = next((line for line in lines if _THE_REASON.search(line) and not line.startswith("File ")), None)
+    return (said or (lines[-1] if lines else "no output"))[:300]
 
 
 def _ratio(top: str, bottom: str, times: dict[str, list[float]], loads: dict[str, list[float]]) -> float | None:
@@ -211,7 +239,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
           f"load average now {load_now():.2f}")
     print(f"{'scale':>5} {'pages':>5} {'validate':>8} {'generate':>8} | {'mkdocs':>6} {'full':>6} {'ratio':>5} | "
-          f"{'zensical':>8} {'full':>6} {'ratio':>5} | {'Z/M':>4} | {'KB/page M':>9} {'Z':>5} | "
+          f"{'Z warm':>7} {'full':>6} {'ratio':>5} | {'Z cold':>7} {'full':>6} {'ratio':>5} | {'Z/M':>4} | "
+          f"{'KB/page M':>9} {'Z':>5} | "
           f"{'zip KB/page M':>13} {'Z':>5} | {'peak MB':>7} | {'load':>4}")
     results: list[dict[str, Any]] = []
     scales = tuple(int(arg) for arg in sys.argv[1:]) or SCALES
@@ -246,25 +275,27 @@ def main() -> None:
             # The four builds run in turn, round after round, so that drift in the machine's load hits all alike.
             times: dict[str, list[float]] = {}
             loads: dict[str, list[float]] = {}
+            cpus: dict[str, list[float]] = {}
             peak = 0
             sizes: dict[str, tuple[int, int]] = {}
             #: Builds that failed (Zensical refuses the 64x site: its search index has a limit), with why; not
             #: run again, and their figures and ratios shown as failed.
             failed: dict[str, str] = {}
-            for _ in range(runs["build"]):
-                for name, command, folder in _builds(bin_dir, project, plain, playbook):
-                    if name in failed:
-                        continue
-                    load_before = load_now()
-                    try:
-                        elapsed, resident = run_measured(command, folder)
-                    except RuntimeError as exc:
-                        failed[name] = _reason(exc)
-                        continue
+            for name, command, folder, measured in schedule(_builds(bin_dir, project, plain, playbook), runs["build"]):
+                if name in failed:
+                    continue
+                load_before = load_now()
+                try:
+                    elapsed, resident, cpu = run_measured(command, folder)
+                except RuntimeError as exc:
+                    failed[name] = _reason(exc)
+                    continue
+                if measured:
                     loads.setdefault(name, []).append(load_before)
                     times.setdefault(name, []).append(elapsed)
+                    cpus.setdefault(name, []).append(cpu)
                     peak = max(peak, resident)
-                    if name.endswith("_full"):
+                    if "_full" in name:
                         bundle = next((project / "dist").glob("*/*.zip")).stat().st_size
                         sizes[name.split("_")[0]] = (folder_size(project / "site"), bundle)
             site_pages = sum(1 for _ in (project / "site").rglob("*.html"))
@@ -277,10 +308,17 @@ def main() -> None:
             kb = partial(_per_page, per_page)
             print(f"{factor:>4}x {site_pages:>5} {validate:>7.3f}s {generate:>7.3f}s | "
                   f"{secs('mkdocs_plain', 5)} {secs('mkdocs_full', 5)} {_shown(ratios['mkdocs']):>5} | "
-                  f"{secs('zensical_plain', 7)} {secs('zensical_full', 5)} "
-                  f"{_shown(ratios['zensical']):>5} | {_shown(ratios['zensical_vs_mkdocs']):>4} | "
+                  f"{secs('zensical_plain_warm', 6)} {secs('zensical_full_warm', 5)} "
+                  f"{_shown(ratios['zensical_warm']):>5} | "
+                  f"{secs('zensical_plain_cold', 6)} {secs('zensical_full_cold', 5)} "
+                  f"{_shown(ratios['zensical_cold']):>5} | {_shown(ratios['zensical_vs_mkdocs']):>4} | "
                   f"{kb('mkdocs', 0, 9)} {kb('zensical', 0, 5)} | "
                   f"{kb('mkdocs', 1, 13)} {kb('zensical', 1, 5)} | {peak / 1e6:>7.0f} | {load:>4.1f}")
+            cpu_median = {name: statistics.median(values) for name, values in cpus.items()}
+            cpu_ratios = {name: cpu_median[top] / cpu_median[bottom] for name, (top, bottom) in _RATIO_PARTS.items()
+                          if top in cpu_median and bottom in cpu_median}
+            print("      CPU s (median): " + ", ".join(f"{name} {value:.2f}" for name, value in cpu_median.items())
+                  + "; ratios: " + ", ".join(f"{name} {value:.2f}" for name, value in cpu_ratios.items()))
             for name, reason in failed.items():
                 print(f"      {name} failed: {reason}")
             for name, ratio in ratios.items():
@@ -290,6 +328,7 @@ def main() -> None:
                             "generated_pages": len(pages),
                             "validate_s": validate, "generate_s": generate,
                             "build_s": times, "median_build_s": median, "ratios": ratios,
+                            "build_cpu_s": cpus, "cpu_ratios": cpu_ratios,
                             "site_bytes": {engine: size[0] for engine, size in sizes.items()},
                             "bundle_bytes": {engine: size[1] for engine, size in sizes.items()},
                             "peak_resident_bytes": peak, "loads": loads, "failed": failed})

@@ -243,8 +243,9 @@ def remove_staged(dist: Path) -> None:
 
 def _remove_leftovers(site: Path, dist: Path) -> None:
     """Staging files of builds that were killed before they could clean up."""
-    for leftover in site.parent.glob(f".{site.name}-new-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for pattern in (f".{site.name}-new-*", f".{site.name}-zensical-*"):  # engines.temporary_prefix
+        for leftover in site.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
     remove_staged(dist)
 
 
@@ -363,7 +364,7 @@ def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | No
                         edition: Edition | None = None, signing_key: Path | None = None,
                         protection: Sealer | None = None, language: str | None = None, loaded: Any = None) -> Any:
     """What :func:`build_into` does, with Zensical as the engine (engines.py): the playbook's pages written
-    to a work folder beside ``directory``, built, finished, checked, then sealed and signed into
+    to the project's kept work folder (engines.work_folder), built, finished, checked, then sealed and signed into
     ``directory``. Returns the plugin that generated the pages.
 
     Raises:
@@ -375,34 +376,27 @@ def build_with_zensical(config_file: Path, directory: Path, *, strict: bool | No
         raise BuildError("--engine zensical: the protected edition (--protect) is built with MkDocs only: Zensical "
                          "writes its search index where the sealing does not reach (search.js, search.json), so "
                          "it would stay readable without the passphrase. Build with --engine mkdocs.")
-    work = Path(tempfile.mkdtemp(prefix=f".{directory.name}-zensical-", dir=directory.parent))
-    try:
-        prepared = engines.prepare(config_file, work, strict=strict, edition=edition, signing_key=signing_key,
-                                   protection=protection, language=language, loaded=loaded)
-        languages = prepared.plugin.playbook.document.site_languages
-        if prepared.plugin.config.language is None and len(languages) > 1:
-            raise BuildError(f"--engine zensical: a site in several languages (document.site_languages: "
-                             f"{', '.join(languages)}) is built with MkDocs only: its language switcher is a "
-                             "template override of Material's that is not checked under Zensical. Build with "
-                             "--engine mkdocs, or one language with --language.")
+    config, plugin = engines.configure(config_file, strict=strict, edition=edition, signing_key=signing_key,
+                                       protection=protection, language=language, loaded=loaded)
+    engines.refuse_several_languages(plugin)  # before the work folder is made
+    with engines.work_folder(config_file.resolve().parent, Path(config.site_dir), str(plugin.config.edition),
+                             plugin.language.tag) as work:
+        prepared = engines.prepare(config_file, work, configured=(config, plugin))
         built = engines.zensical_build(prepared, strict=prepared.strict)
         engines.finish(prepared, built)
-        problems = engines.zensical_problems(built)
+        problems = engines.zensical_problems(built, checked=work / engines.CHECKED)
         if problems:
             raise BuildError("--engine zensical: the site Zensical built does not meet these guarantees, so it "
                              "was not used:\n  " + "\n  ".join(problems) + "\n  Build with --engine mkdocs.")
         for item in built.iterdir():
             shutil.move(str(item), directory / item.name)
-        plugin = prepared.plugin
-        try:
-            if protection is not None:
-                seal_site(directory, protection)
-            if plugin.signing is not None:
-                sign_folder(directory, plugin.signing)
-        except (PlaybookError, OSError) as exc:
-            raise BuildError(str(exc)) from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    try:
+        if protection is not None:
+            seal_site(directory, protection)
+        if plugin.signing is not None:
+            sign_folder(directory, plugin.signing)
+    except (PlaybookError, OSError) as exc:
+        raise BuildError(str(exc)) from None
     return plugin
 
 

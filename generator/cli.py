@@ -427,9 +427,11 @@ sign_option = click.option(
 @click.option("--protect", is_flag=True,
               help=f"Encrypt the whole site with a passphrase, read from ${PASSPHRASE_VARIABLE} or asked for "
                    "(never an option: it would show in process lists).")
+@click.option("--clean", is_flag=True,
+              help="Empty the work folder Zensical builds keep (.playbook-work/) first: the build starts cold.")
 @click.pass_obj
 def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: Edition | None, verbose: bool,
-          signing_key: Path | None, language: str | None, engine: str | None, protect: bool) -> None:
+          signing_key: Path | None, language: str | None, engine: str | None, protect: bool, clean: bool) -> None:
     """Build the site into site/ and the offline bundle into dist/.
 
     The old site and bundle are replaced only when the build succeeded. With --sign, the site's manifest
@@ -447,6 +449,9 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
     with _user_errors(obj["debug"]):
         try:
             asked = asked_tag(language, "--language")
+            if clean:
+                from .engines import clean_work
+                clean_work(config_file.resolve().parent)
             if obj.get(OWN_PROCESS):
                 gc.set_threshold(*BUILD_COLLECTION)  # before the fork, so that the worker collects less too
             # The pages are generated in a second process while this one imports MkDocs (ahead.py).

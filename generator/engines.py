@@ -65,6 +65,9 @@ class Prepared:
     plugin: Any
     #: MkDocs' strict mode as configured (--strict, else mkdocs.yml): warnings fail the build.
     strict: bool = False
+    #: The docs folder's pages generated from the playbook (their paths), and the site's content/ folder.
+    generated: frozenset[str] = frozenset()
+    content: Path | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -87,7 +90,43 @@ def _raw_config(config_file: Path) -> dict[str, Any]:
     return dict(loaded or {})
 
 
-def _copy_hand_written(config: Any, plugin: Any, docs: Path) -> None:
+class _Folder:
+    """Writes a folder's files so that a kept folder ends up holding exactly what was written, and a file whose
+    content did not change is not written again: it keeps its modification time, and Zensical's own cache
+    (kept in the work folder) still holds for it. Files of the last build that were not written this time are
+    removed (a page removed from content/ leaves the site)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.kept: set[str] = set()
+        root.mkdir(parents=True, exist_ok=True)
+
+    def write(self, relative: str, content: bytes) -> None:
+        self.kept.add(relative)
+        target = self.root / relative
+        try:
+            if target.stat().st_size == len(content) and target.read_bytes() == content:
+                return
+        except OSError:  # not there yet (or not a file)
+            pass
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never through a link
+        target.write_bytes(content)
+
+    def done(self) -> None:
+        """Remove what was not written."""
+        for path in sorted(self.root.rglob("*"), reverse=True):  # files before their folders
+            relative = path.relative_to(self.root).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif relative not in self.kept:
+                path.unlink()
+
+
+def _copy_hand_written(config: Any, plugin: Any, docs: _Folder) -> None:
     """content/'s files into ``docs``, less what MkDocs' build would leave out (see plugin.on_files)."""
     source = Path(config.docs_dir)
     if not source.is_dir():
@@ -99,12 +138,11 @@ def _copy_hand_written(config: Any, plugin: Any, docs: Path) -> None:
             continue
         if path.suffix == ".map" or (private.exists() and path.resolve() == private.resolve()):
             continue
-        target = docs / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".md":
-            target.write_text(_hand_written_titled(path.read_text(encoding="utf-8-sig"), path.stem), encoding="utf-8")
+            docs.write(relative.as_posix(), _hand_written_titled(path.read_text(encoding="utf-8-sig"),
+                                                                 path.stem).encode("utf-8"))
         else:
-            shutil.copyfile(path, target)
+            docs.write(relative.as_posix(), path.read_bytes())
 
 
 #: A Markdown heading of the first level, ATX (``# Title``) or setext (a line of ``=`` under the title).
@@ -134,7 +172,7 @@ def _hand_written_titled(text: str, stem: str) -> str:
     return _front_matter({**meta, "title": str(escape(file_title(stem)))}, body)
 
 
-def _write_generated(plugin: Any, docs: Path) -> None:
+def _write_generated(plugin: Any, docs: _Folder) -> None:
     """The generated pages (with what on_page_markdown adds) and the plugin's assets, into ``docs``."""
     from markupsafe import escape
 
@@ -142,19 +180,15 @@ def _write_generated(plugin: Any, docs: Path) -> None:
     from .sitedata import data_script, page_css
 
     for page in plugin.pages:
-        target = docs / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
         # The title as safe text in front matter: Zensical prints a page's title into <title> as it is, and
         # takes it from the page's first heading with its character references resolved (see _hand_written_titled).
-        target.write_text(_front_matter({"title": str(escape(page.title))},
-                                        page_markdown(plugin, page.markdown, page.path)), encoding="utf-8")
+        docs.write(page.path, _front_matter({"title": str(escape(page.title))},
+                                            page_markdown(plugin, page.markdown, page.path)).encode("utf-8"))
     files: dict[str, bytes] = {path: source.read_bytes() for path, source in SHIPPED.items()}
     files[SCRIPTS[0]] = data_script(plugin.playbook, plugin.language).encode("utf-8")
     files[PAGE_STYLESHEET] = page_css(plugin.playbook, plugin.language).encode("utf-8")
     for path, content in files.items():
-        target = docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        docs.write(path, content)
 
 
 def _theme(config: Any, raw: dict[str, Any], work: Path) -> dict[str, Any]:
@@ -167,17 +201,25 @@ def _theme(config: Any, raw: dict[str, Any], work: Path) -> dict[str, Any]:
     theme.setdefault("variant", "classic")
     theme["language"] = config.theme["language"]  # as the plugin settled it (the site's language)
     theme.pop("custom_dir", None)
+    overrides = _Folder(work / "overrides")
     if config.theme.custom_dir:
-        shutil.copytree(config.theme.custom_dir, work / "overrides")
+        source = Path(config.theme.custom_dir)
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                overrides.write(path.relative_to(source).as_posix(), path.read_bytes())
         theme["custom_dir"] = "overrides"
+    overrides.done()
+    if not config.theme.custom_dir:
+        shutil.rmtree(work / "overrides", ignore_errors=True)
     return theme
 
 
-def prepare(config_file: Path, work: Path, *, strict: bool | None = None, edition: str | None = None,
-            signing_key: Path | None = None, protection: Any = None, language: str | None = None,
-            loaded: Any = None) -> Prepared:
-    """Write the playbook's site sources for an engine into ``work``: ``work/docs`` and ``work/mkdocs.yml``.
-    ``loaded``: mkdocs.yml already loaded for this build (see build.configured).
+def configure(config_file: Path, *, strict: bool | None = None, edition: str | None = None,
+              signing_key: Path | None = None, protection: Any = None, language: str | None = None,
+              loaded: Any = None) -> tuple[Any, Any]:
+    """mkdocs.yml loaded and the playbook plugin's configuration step run (the playbook read, checked,
+    modelled and its pages rendered): MkDocs' configuration and the plugin. ``loaded``: mkdocs.yml already
+    loaded for this build (see build.configured).
 
     Raises:
         BuildError: the configuration or the playbook was refused (the same messages as an MkDocs build).
@@ -188,10 +230,26 @@ def prepare(config_file: Path, work: Path, *, strict: bool | None = None, editio
         config, plugin = configured(config_file, strict=strict, edition=edition, signing_key=signing_key,
                                     protection=protection, language=language, loaded=loaded)
         plugin.on_config(config)
-    docs = work / "docs"
-    docs.mkdir(parents=True)
+    return config, plugin
+
+
+def prepare(config_file: Path, work: Path, *, strict: bool | None = None, edition: str | None = None,
+            signing_key: Path | None = None, protection: Any = None, language: str | None = None,
+            loaded: Any = None, configured: tuple[Any, Any] | None = None) -> Prepared:
+    """Write the playbook's site sources for an engine into ``work``: ``work/docs`` and ``work/mkdocs.yml``.
+    ``configured``: what :func:`configure` returned for this build (else it is called here). A ``work``
+    folder kept from an earlier build is brought up to date: files that did not change are not written
+    again, files no longer part of the site are removed.
+
+    Raises:
+        BuildError: the configuration or the playbook was refused (the same messages as an MkDocs build).
+    """
+    config, plugin = configured or configure(config_file, strict=strict, edition=edition, signing_key=signing_key,
+                                             protection=protection, language=language, loaded=loaded)
+    docs = _Folder(work / "docs")
     _copy_hand_written(config, plugin, docs)
     _write_generated(plugin, docs)
+    docs.done()
     raw = _raw_config(config_file)
     plugins = [name for name in (_plain_plugin_name(entry) for entry in raw.get("plugins") or [])
                if name in _KEPT_PLUGINS]
@@ -211,13 +269,150 @@ def prepare(config_file: Path, work: Path, *, strict: bool | None = None, editio
         "strict": bool(config.strict),
     }
     prepared = work / "mkdocs.yml"
-    prepared.write_text(yaml.safe_dump(engine_config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return Prepared(prepared, docs, plugin, bool(config.strict))
+    text = yaml.safe_dump(engine_config, allow_unicode=True, sort_keys=False)
+    if not prepared.is_file() or prepared.read_text(encoding="utf-8") != text:
+        prepared.write_text(text, encoding="utf-8")
+    content = Path(config.docs_dir)
+    return Prepared(prepared, work / "docs", plugin, bool(config.strict),
+                    generated=frozenset(page.path for page in plugin.pages),
+                    content=content if content.is_dir() else None)
 
 
 def _plain_plugin_name(entry: Any) -> str:
     name = next(iter(entry)) if isinstance(entry, dict) else str(entry)
     return str(name).removeprefix("material/")
+
+
+#: The project's folder for what builds keep between runs (in the project, never in the user's cache: the
+#: internal edition's pages hold private contact details, exactly as site/ does). In .gitignore.
+WORK_FOLDER = ".playbook-work"
+#: What :func:`prepare` writes, in which form: raise it when that changes, and kept work folders are emptied.
+CONVERTER_VERSION = "1"
+#: In a kept work folder: the Zensical and converter versions it was made with.
+_STAMP = ".versions"
+#: In a kept work folder: the pages the text check found clean (engines._markup_from_text).
+CHECKED = ".checked.json"
+#: In a kept work folder while a build uses it; still there when the next build starts: the last one did not
+#: end well, and the folder is emptied.
+_BUSY = ".building"
+
+
+def _work_root(project: Path) -> Path:
+    return project / WORK_FOLDER / "zensical"
+
+
+def refuse_several_languages(plugin: Any) -> None:
+    """A site in several languages is MkDocs' only (before anything is written for Zensical).
+
+    Raises:
+        BuildError: the site is in several languages and no single language was asked for.
+    """
+    languages = plugin.playbook.document.site_languages
+    if plugin.config.language is None and len(languages) > 1:
+        raise BuildError(f"--engine zensical: a site in several languages (document.site_languages: "
+                         f"{', '.join(languages)}) is built with MkDocs only: its language switcher is a "
+                         "template override of Material's that is not checked under Zensical. Build with "
+                         "--engine mkdocs, or one language with --language.")
+
+
+def _no_cache() -> bool:
+    from .render import NO_CACHE_VARIABLE
+
+    return os.environ.get(NO_CACHE_VARIABLE, "") not in ("", "0")
+
+
+def temporary_prefix(site: Path) -> str:
+    """The name start of a temporary work folder beside ``site`` (build._remove_leftovers removes those a
+    killed build left)."""
+    return f".{site.name}-zensical-"
+
+
+@contextmanager
+def work_folder(project: Path, site: Path, edition: str, language: str) -> Iterator[Path]:
+    """The work folder for a Zensical build of ``site`` (the site folder it ends up in) in ``edition`` and
+    ``language``: ``<project>/.playbook-work/zensical/<edition>-<key>/``, kept between builds so that pages that
+    did not change are not written again and Zensical's own cache (its ``.cache/`` in the folder) stays warm.
+    ``<key>`` is a short hash of the site's path and language, so two sites never share one. Made with the
+    mode site/ gets; locked while a build uses it (a second build waits, and says so); emptied when the
+    installed Zensical or :data:`CONVERTER_VERSION` changed. With $PLAYBOOK_NO_CACHE set (or without file
+    locks) a temporary folder beside ``site`` instead, removed after the build."""
+    try:
+        import fcntl
+    except ImportError:  # no file locks (Windows): no kept folder
+        fcntl = None  # type: ignore[assignment]
+    if _no_cache() or fcntl is None:
+        temporary = Path(tempfile.mkdtemp(prefix=temporary_prefix(site), dir=site.parent))
+        try:
+            yield temporary
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+        return
+    root = _work_root(project)
+    for folder in (root.parent, root):
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise BuildError(f"{folder}: is not a folder; remove it (it holds only what builds keep)")
+        folder.mkdir(exist_ok=True)  # the mode site/ gets (build.new_directory_mode): the umask's
+    key = hashlib.sha256(f"{site.resolve()}\0{language}".encode()).hexdigest()[:12]
+    work = root / f"{edition}-{key}"
+    descriptor = os.open(root / f"{work.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.stderr.write(f"Waiting for another build that uses {work} to end...\n")
+            sys.stderr.flush()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        if work.is_symlink() or (work.exists() and not work.is_dir()):
+            raise BuildError(f"{work}: is not a folder; remove it (it holds only what builds keep)")
+        work.mkdir(exist_ok=True)
+        versions = _versions()
+        stamp, busy = work / _STAMP, work / _BUSY
+        # A build that was killed or failed while it used the folder may have left Zensical's cache half
+        # written: start again from an empty folder then, as after another version.
+        if busy.exists() or not stamp.is_file() or stamp.read_text(encoding="utf-8") != versions:
+            _empty(work)
+            stamp.write_text(versions, encoding="utf-8")
+        busy.touch()
+        yield work
+        busy.unlink()  # only when the build got through (an exception skips this)
+    finally:
+        os.close(descriptor)  # and the lock with it
+
+
+def _versions() -> str:
+    import zensical
+
+    return f"zensical {zensical.version()}\nconverter {CONVERTER_VERSION}\n"
+
+
+def _empty(folder: Path) -> None:
+    for item in folder.iterdir():
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item)
+        else:
+            item.unlink()
+
+
+def clean_work(project: Path) -> None:
+    """Empty the project's kept Zensical work folders (`playbook build --clean`): the next Zensical build
+    starts cold. Each folder is emptied under its lock, after a build that uses it ended."""
+    root = _work_root(project)
+    if not root.is_dir() or root.is_symlink():
+        return
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    for work in sorted(root.iterdir()):
+        if not work.is_dir() or work.is_symlink():
+            continue
+        descriptor = os.open(root / f"{work.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if fcntl is not None:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            shutil.rmtree(work)
+        finally:
+            os.close(descriptor)
 
 
 def zensical_build(prepared: Prepared, *, strict: bool) -> Path:
@@ -232,17 +427,49 @@ def zensical_build(prepared: Prepared, *, strict: bool) -> Path:
         raise BuildError("--engine zensical: Zensical is not installed (pip install zensical)") from None
     failure: BaseException | None = None
     printed = ""
+    site = prepared.config_file.parent / "site"
+    shutil.rmtree(site, ignore_errors=True)  # the last build's output is gone; Zensical's cache (.cache/) stays
     with _captured() as said:
         try:
-            zensical.build(str(prepared.config_file), {"clean": True, "strict": strict})
+            # Not "clean": that would empty Zensical's cache too, and a kept work folder is kept for it.
+            zensical.build(str(prepared.config_file), {"clean": False, "strict": strict})
         except BaseException as exc:  # the Rust runtime raises plain exceptions, and a panic as a BaseException
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             failure = exc
             printed = said.read_text(encoding="utf-8", errors="replace").strip()  # before its folder goes
     if failure is not None:
+        limit = search_limit_message(f"{failure}\n{printed}", prepared)
+        if limit is not None:
+            raise BuildError(limit)
         raise BuildError(f"Zensical failed: {failure}" + (f"\n{printed}" if printed else ""))
-    return prepared.config_file.parent / "site"
+    return site
+
+
+#: Zensical's own message when a page is too big for its search index (0.0.73: token positions or bytes).
+#: It has no setting for the limit: its search plugin takes only ``enabled`` and ``separator``.
+_SEARCH_LIMIT = re.compile(r"Search field '(?P<field>[^']*)' at '(?P<page>[^']*)' exceeds the search index limit "
+                           r"\((?P<detail>[^)]*)\)")
+
+
+def search_limit_message(said: str, prepared: Prepared) -> str | None:
+    """What to tell the user when Zensical stopped on its search index limit: which page is too big for it
+    (Zensical names one), where that page comes from, and what to do; None when that is not why it failed."""
+    found = _SEARCH_LIMIT.search(said)
+    if found is None:
+        return None
+    page, detail = found["page"], found["detail"]
+    source = re.sub(r"\.html$", ".md", page)
+    start = (f"--engine zensical: the page {page} is too big for Zensical's search index ({detail}; Zensical's "
+             "own limit, which no setting changes).")
+    if source in prepared.generated:
+        return (f"{start} The page is generated from the playbook, so its size follows the playbook's: build "
+                "with --engine mkdocs, whose search has no such limit.")
+    if prepared.content is not None and (prepared.content / source).is_file():
+        written = f"{prepared.content.name}/{source}"
+        return (f"{start} It is the content page {written}: split it into smaller pages, or build with "
+                "--engine mkdocs.")
+    return f"{start} Split that page into smaller pages, or build with --engine mkdocs."
 
 
 @contextmanager
@@ -287,6 +514,7 @@ def _probe_hashes(prepared: Prepared, depths: set[int]) -> dict[int, set[str]]:
             found = {}
         if set(found) == depths:
             return found
+    shutil.rmtree(work, ignore_errors=True)  # a kept work folder may hold the last probe
     docs = work / "docs"
     for depth in depths:
         page = docs.joinpath(*(["d"] * depth), "index.md")
@@ -364,8 +592,9 @@ def finish(prepared: Prepared, site: Path) -> None:
         page.write_text(csp.with_policy(html, policy), encoding="utf-8")
 
 
-def zensical_problems(site: Path) -> list[str]:
-    """The README's guarantees that Zensical's finished site does not meet, each named."""
+def zensical_problems(site: Path, checked: Path | None = None) -> list[str]:
+    """The README's guarantees that Zensical's finished site does not meet, each named. ``checked``: where a
+    kept work folder records the pages the text check found clean (see :func:`_markup_from_text`)."""
     from .plugin import SCRIPTS, SHIM
 
     problems = []
@@ -382,7 +611,7 @@ def zensical_problems(site: Path) -> list[str]:
         if 'http-equiv="Content-Security-Policy"' not in head:
             problems.append(f"Content-Security-Policy on every page ({page.relative_to(site)} has none)")
             break
-    markup = _markup_from_text(site)
+    markup = _markup_from_text(site, checked)
     if markup:
         problems.append("text stays text (markup that no template of the theme writes: a title or text printed as "
                         "HTML): " + "; ".join(markup[:5]))
@@ -392,21 +621,57 @@ def zensical_problems(site: Path) -> list[str]:
 _POLICY_HASHES = re.compile(r"'sha256-[A-Za-z0-9+/=]+'")
 
 
-def _markup_from_text(site: Path) -> list[str]:
+def _markup_from_text(site: Path, checked: Path | None = None) -> list[str]:
     """Pages with an inline script their own policy does not allow, or an event-handler attribute: what a
-    title or text printed as HTML would bring (the policy keeps it from running; it still must not be there)."""
+    title or text printed as HTML would bring (the policy keeps it from running; it still must not be there).
+    ``checked``: a file (in the kept work folder) of the pages found clean, by their SHA-256, and of the check
+    that found them so: a page found clean by this same check with these same bytes is not parsed again."""
     found = []
     scanner = csp.PageScanner()  # the pages share their header, navigation and footer: each line parsed once
+    check = _check_version()
+    clean_before = _read_checked(checked, check)
+    clean: dict[str, str] = {}
     for page in sorted(site.rglob("*.html")):
-        html = page.read_text(encoding="utf-8")
+        name = page.relative_to(site).as_posix()
+        data = page.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if clean_before.get(name) == digest:
+            clean[name] = digest
+            continue
+        html = data.decode("utf-8")
         policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
         allowed = set(_POLICY_HASHES.findall(policy[1])) if policy else set()
         scripts, handlers = scanner.scan(html)  # the theme writes no event-handler attribute
         if any(csp.script_hash(script) not in allowed for script in scripts):
-            found.append(f"{page.relative_to(site).as_posix()}: an inline script the page's policy does not list")
+            found.append(f"{name}: an inline script the page's policy does not list")
         elif handlers:
-            found.append(f"{page.relative_to(site).as_posix()}: an event-handler attribute")
+            found.append(f"{name}: an event-handler attribute")
+        else:
+            clean[name] = digest
+    if checked is not None:
+        _write_kept(checked, json.dumps({"check": check, "clean": clean}, sort_keys=True))
     return found
+
+
+def _check_version() -> str:
+    """What the text check's verdict depends on besides the page: this module's and csp.py's code."""
+    digest = hashlib.sha256()
+    for source in (Path(__file__), Path(csp.__file__)):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_checked(checked: Path | None, check: str) -> dict[str, str]:
+    """The pages a kept record says were clean, when the same check recorded them; else none."""
+    if checked is None or not checked.is_file():
+        return {}
+    try:
+        record = json.loads(checked.read_text(encoding="utf-8"))
+        if record.get("check") != check:
+            return {}
+        return {str(name): str(digest) for name, digest in record["clean"].items()}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return {}
 
 
 #: A URL a page or stylesheet loads from outside the site: with a scheme or protocol-relative.

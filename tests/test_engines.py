@@ -142,7 +142,7 @@ def test_a_zensical_build_is_reproducible(tmp_path: Path, monkeypatch: pytest.Mo
     with zipfile.ZipFile(bundle) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2026, 3, 20, 9, 46, 40)}
         assert "danubia-pay-ag-3-1-offline/search.js" in archive.namelist()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [engines.WORK_FOLDER]
 
 
 def test_the_probes_script_hashes_are_kept_until_what_the_probe_is_made_of_changes(
@@ -207,7 +207,7 @@ def test_a_guarantee_the_engine_does_not_meet_stops_the_build_and_names_it(
         "Build failed; site/ and dist/ are unchanged.\n"
     )
     assert snapshot(tmp_path / "site") == site_before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [engines.WORK_FOLDER]
 
 
 def test_the_protected_edition_is_refused_under_zensical_before_anything_is_touched(tmp_path: Path) -> None:
@@ -275,3 +275,34 @@ def test_when_zensical_fails_the_build_says_what_zensical_said(tmp_path: Path, m
     assert (code, output) == (1, "Zensical failed: Search field 'text' at 'call-tree.html' exceeds the search index "
                                  "limit\nError: the search index is too large\nBuild failed; site/ and dist/ are "
                                  "unchanged.\n")
+
+
+def test_the_text_check_skips_only_pages_it_found_clean_before_with_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    allowed = engines.csp.script_hash("ok()")
+    policy = f'<meta http-equiv="Content-Security-Policy" content="script-src \'self\' {allowed}">'
+    site, record = tmp_path / "site", tmp_path / "work" / engines.CHECKED
+    site.mkdir()
+    record.parent.mkdir()
+    for name in ("a.html", "b.html", "c.html"):
+        (site / name).write_text(f"<head>{policy}<script>ok()</script></head><p>{name}</p>", encoding="utf-8")
+    scanned: list[str] = []
+    real = engines.csp.PageScanner.scan
+
+    def counted(self: engines.csp.PageScanner, html: str) -> tuple[list[str], bool]:
+        scanned.append(re.findall(r"<p>(.*?)</p>", html)[0])
+        return real(self, html)
+
+    monkeypatch.setattr(engines.csp.PageScanner, "scan", counted)
+    assert engines._markup_from_text(site, record) == []
+    assert scanned == ["a.html", "b.html", "c.html"]
+    (site / "b.html").write_text(f"<head>{policy}<title>b</title><script>pwn()</script></head><p>b.html</p>")
+    assert engines._markup_from_text(site, record) == ["b.html: an inline script the page's policy does not list"]
+    assert scanned[3:] == ["b.html"]  # a and c were clean with these bytes
+    assert engines._markup_from_text(site, record) == ["b.html: an inline script the page's policy does not list"]
+    assert scanned[4:] == ["b.html"]  # a page found wanting is never skipped
+    monkeypatch.setattr(engines, "_check_version", lambda: "another check")
+    assert len(engines._markup_from_text(site, record)) == 1
+    assert scanned[5:] == ["a.html", "b.html", "c.html"]  # another check: every page again
+    record.write_text("not json")
+    assert len(engines._markup_from_text(site, record)) == 1 and scanned[8:] == ["a.html", "b.html", "c.html"]
