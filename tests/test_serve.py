@@ -479,3 +479,70 @@ def test_a_translation_dropped_from_the_plan_is_gone_from_the_rebuilt_site(
                                                          "translations: [de]")
     _site_is_a_fresh_builds(kept, fresh)
     assert b"sr-Latn" not in kept["messages/employee-memo.html"]
+
+
+def _swapped_last_phases(text: str) -> str:
+    """The playbook with its last two phases (follow-up, lessons learned) in the other order."""
+    first, second, end = (text.index("  - id: follow-up\n"), text.index("  - id: lessons-learned\n"),
+                          text.index("# --- Severity levels"))
+    return f"{text[:first]}{text[second:end].rstrip()}\n\n{text[first:second].rstrip()}\n\n{text[end:]}"
+
+
+#: Edits of the example's playbook.yml while serving (name: old text, new text, a page that shows the edit; None:
+#: the whole file, made from the example's by the function), each one that the other tests do not make.
+EDITS: dict[str, tuple[str | None, str | Callable[[str], str], str]] = {
+    "checklist item added": (
+        "      - id: assess-convene\n",
+        "      - id: assess-coffee\n        action: Check that the coffee machine works.\n        due: 30m\n"
+        "        from: awareness\n      - id: assess-convene\n", "phases/assessment.md"),
+    "checklist item removed": (
+        "      - id: assess-awareness-time\n        action: Record the moment of awareness (date, time, zone) in the "
+        "decision log; every deadline counts from it.\n        due: 30m\n        from: awareness\n        note: "
+        "Awareness means reasonable certainty that an incident happened, not the first rumour. Write down who "
+        "decided it and why.\n", "", "phases/assessment.md"),
+    "phases reordered": (None, _swapped_last_phases, "phases/follow-up.md"),
+    "checklist item id renamed": ("id: assess-alarm\n", "id: assess-alert\n", "phases/assessment.md"),
+    "checklist deadline changed": ("        due: 15m\n        from: awareness\n        channels: [signal-crisis]",
+                                   "        due: 20m\n        from: awareness\n        channels: [signal-crisis]",
+                                   "phases/assessment.md"),
+    "regulator deadline changed": ("        due: 24h\n        from: detection\n",
+                                   "        due: 36h\n        from: detection\n", "regulators.md"),
+    "regulator regime changed": ("    regime: gdpr-dpa ", "    regime: nis2-csirt ", "regulators.md"),
+    "contact phone changed": ("+43 660 555 0101}", "+43 660 555 0109}", "contacts.md"),
+    "deputy rank changed": ("      - {role: crisis-lead, as: deputy, rank: 1}\n    channels:\n      - {type: mobile, "
+                            "value: +43 660 555 0102}",
+                            "      - {role: crisis-lead, as: deputy, rank: 2}\n    channels:\n      - {type: mobile, "
+                            "value: +43 660 555 0102}", "call-tree.md"),
+    "document timezone changed": ("timezone: Europe/Vienna ", "timezone: Europe/Lisbon ", "document.md"),
+    "approval date changed": ("approved_on: 2026-11-02", "approved_on: 2026-11-03", "document.md"),
+    "contact verified long ago": ("    verified_on: 2026-10-14\n  - id: stefan-gruber",
+                                  "    verified_on: 2020-10-14\n  - id: stefan-gruber", "contacts.md"),
+    "exercise inject edited": ("lands in three hours.", "lands in four hours.", "exercise/ransomware.md"),
+    "exercise inject moved": ("        at: 1h\n        from: awareness\n        text: The CEO",
+                              "        at: 2h\n        from: awareness\n        text: The CEO",
+                              "exercise/ransomware.md"),
+    "scenario loses a phase": ("    phases: [assessment, disclosure, follow-up, lessons-learned]\n"
+                               "    regulators: [at-fma]",
+                               "    phases: [assessment, follow-up, lessons-learned]\n    regulators: [at-fma]",
+                               "scenarios.md"),
+    "organisation value changed": ("brand: Danubia Pay\n", "brand: Danubia Payments\n", "messages/customer-notice.md"),
+    "finding closed": ("        due: 2027-01-31\n        status: open", "        due: 2027-01-31\n        status: done",
+                       "exercises.md"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_an_edit_of_the_plan_gives_the_site_a_fresh_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """An edit of playbook.yml while serving (an entry added, removed, reordered or renamed, a deadline, a number, a
+    date, the zone, an exercise inject…): the rebuilt site is byte for byte a fresh build's, and the page that
+    shows the edit was rendered again."""
+    old, new, showing = EDITS[name]
+    if callable(new):
+        from tests.conftest import ROOT
+
+        new = new((ROOT / "playbook.yml").read_text(encoding="utf-8"))
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, old, new, generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert showing in generated
