@@ -546,3 +546,55 @@ def test_an_edit_of_the_plan_gives_the_site_a_fresh_build_gives(
     _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, old, new, generated=generated)
     _site_is_a_fresh_builds(kept, fresh)
     assert showing in generated
+
+
+def _rebuilt_in_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                      steps: list[tuple[str, str, str]]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The example built as `playbook serve` builds it, then edited and built again, keeping what it kept, once per
+    step (a file of the project, the old text, the new); returns the last rebuild's site and a fresh build's."""
+    from generator.build import build_into
+    from generator.commands.serve import RenderedPages
+    from tests.conftest import copy_example
+    from tests.test_build import snapshot
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    config = copy_example(tmp_path / "project")
+    rendered = RenderedPages()
+    rendered.parallel = "never"
+    with rendered.installed():
+        build_into(config, tmp_path / "site0")
+    for number, (file, old, new) in enumerate(steps, 1):
+        edited = tmp_path / "project" / file
+        edited.write_text(edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+        with rendered.installed():
+            build_into(config, tmp_path / f"site{number}")
+    build_into(config, tmp_path / "fresh")
+    return snapshot(tmp_path / f"site{len(steps)}"), snapshot(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("steps", [
+    pytest.param([("playbook.yml", "Raise the alarm", "Sound the alarm"),
+                  ("playbook.yml", "Sound the alarm", "Raise the alarm")], id="edited and undone"),
+    pytest.param([("playbook.yml", "+43 660 555 0101}", "+43 660 555 0109}"),
+                  ("playbook.yml", "name: Katharina Wolf", "name: Katharina Wolff")], id="two contact edits"),
+    pytest.param([("playbook.yml", "id: assess-alarm\n", "id: assess-alert\n"),
+                  ("playbook.yml", "id: assess-alert\n", "id: assess-alarm\n")], id="id renamed and back"),
+    pytest.param([("playbook.de.yml", "Was Sie jetzt wissen", "Was Sie jetzt erfahren"),
+                  ("playbook.yml", "translations: [de, sr-Latn]", "translations: [sr-Latn]"),
+                  ("playbook.yml", "translations: [sr-Latn]", "translations: [de, sr-Latn]")],
+                 id="translation edited, dropped, listed again"),
+    pytest.param([("playbook.yml", "lands in three hours.", "lands in four hours."),
+                  ("playbook.yml", "  - id: ransomware\n    name: Ransomware\n",
+                   "  - id: ransomware\n    name: Ransomware attack\n"),
+                  ("playbook.yml", "lands in four hours.", "lands in three hours.")],
+                 id="inject, scenario, inject undone"),
+    pytest.param([("playbook.yml", "definition: A way to talk", "definition: A manner of talking"),
+                  ("playbook.yml", "lands in three hours.", "lands in four hours.")],
+                 id="glossary, then an inject only the exercise page shows"),
+])
+def test_edits_one_after_another_give_the_site_a_fresh_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: list[tuple[str, str, str]]) -> None:
+    """Several saves in a row, one rebuild each: a page kept by one rebuild keeps what its render read for the next,
+    so an edit undone, or an edit of what a page kept twice shows, still gives a fresh build's site."""
+    kept, fresh = _rebuilt_in_steps(tmp_path, monkeypatch, steps)
+    _site_is_a_fresh_builds(kept, fresh)
