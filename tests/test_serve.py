@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -598,3 +599,68 @@ def test_edits_one_after_another_give_the_site_a_fresh_build_gives(
     so an edit undone, or an edit of what a page kept twice shows, still gives a fresh build's site."""
     kept, fresh = _rebuilt_in_steps(tmp_path, monkeypatch, steps)
     _site_is_a_fresh_builds(kept, fresh)
+
+
+class _Unreliable:
+    """The child's end of the pipe, which says which pages the child takes, then ``fails`` on its first conversion:
+    "hangs" (sleeps an hour) or "dies" (exits)."""
+
+    def __init__(self, connection: Any, fails: str) -> None:
+        self.connection, self.fails, self.said = connection, fails, False
+
+    def send(self, message: Any) -> None:
+        if self.said:
+            if self.fails == "hangs":
+                time.sleep(3600)
+            os._exit(3)
+        self.said = True
+        self.connection.send(message)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.mark.parametrize("fails", ["hangs", "dies", "warns"])
+def test_a_second_core_that_hangs_dies_or_warns_leaves_the_site_a_fresh_builds_and_no_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str) -> None:
+    """SecondCore's child stops answering after it said which pages it takes, exits, or logs a warning while it
+    converts: this process converts those pages itself (after PATIENCE at most, for a silent child), the site is
+    byte for byte a fresh build's, and every child forked is gone (killed and reaped: no zombie)."""
+    import logging
+
+    from generator.commands.serve import SecondCore
+
+    child, start = SecondCore._child, SecondCore.start
+    forked: list[int] = []
+
+    def unreliable(rendered: Any, later: Any, config: Any, files: Any, convert: Any, connection: Any) -> None:
+        if fails == "warns":
+            def warning(page: Any, *args: Any) -> None:
+                logging.getLogger("mkdocs").warning("a warning of the child's conversion of %s", page.file.src_uri)
+                convert(page, *args)
+
+            child(rendered, later, config, files, warning, connection)
+        else:
+            child(rendered, later, config, files, convert, _Unreliable(connection, fails))
+
+    def recorded(*args: Any, **kwargs: Any) -> SecondCore | None:
+        second = start(*args, **kwargs)
+        if second is not None:
+            forked.append(second.pid)
+        return second
+
+    monkeypatch.setattr(SecondCore, "PATIENCE", 1.0)
+    monkeypatch.setattr(SecondCore, "_child", staticmethod(unreliable))
+    monkeypatch.setattr(SecondCore, "start", recorded)
+    began = time.monotonic()
+    converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
+                                                       parallel="always")
+    assert len(forked) == 2  # the first build and the rebuild (the fresh build, without RenderedPages, forks none)
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
+                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
+    assert sorted(converted) == showing  # this process converted every changed page, the child's too
+    _site_is_a_fresh_builds(kept, fresh)
+    assert time.monotonic() - began < 60
