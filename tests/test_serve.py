@@ -664,3 +664,40 @@ def test_a_second_core_that_hangs_dies_or_warns_leaves_the_site_a_fresh_builds_a
     assert sorted(converted) == showing  # this process converted every changed page, the child's too
     _site_is_a_fresh_builds(kept, fresh)
     assert time.monotonic() - began < 60
+
+
+_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _other_plan(name: str) -> Callable[[Path], None]:
+    """The example project with the plan of tests/fixtures/``name`` (another organisation's) and its translations."""
+    import shutil
+
+    def prepare(project: Path) -> None:
+        for translation in project.glob("playbook.*.yml"):
+            translation.unlink()
+        for path in (_FIXTURES / name).glob("playbook*.yml"):
+            shutil.copy(path, project / path.name)
+
+    return prepare
+
+
+@pytest.mark.parametrize("what", ["first checklist action", "timezone"])
+@pytest.mark.parametrize("fixture", sorted(path.name for path in _FIXTURES.iterdir() if path.is_dir()))
+def test_an_edit_of_another_organisations_plan_gives_the_site_a_fresh_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str, what: str) -> None:
+    """The plans of tests/fixtures (other organisations', other sections and languages), served and edited (the text of
+    their first checklist item, the document's time zone): the rebuilt site is byte for byte a fresh build's."""
+    import re
+
+    text = (_FIXTURES / fixture / "playbook.yml").read_text(encoding="utf-8")
+    if what == "timezone":
+        found = re.search(r"^  timezone: \S+", text, re.MULTILINE)
+        line = "  timezone: Pacific/Auckland"
+    else:
+        found = re.search(r"^( +)action: (.*)$", text, re.MULTILINE)
+        line = found and f"{found[1]}action: Changed, {found[2]}"
+    assert found is not None and line is not None
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, None, text[:found.start()] + line
+                                                         + text[found.end():], prepare=_other_plan(fixture))
+    _site_is_a_fresh_builds(kept, fresh)
