@@ -701,3 +701,38 @@ def test_an_edit_of_another_organisations_plan_gives_the_site_a_fresh_build_give
     _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, None, text[:found.start()] + line
                                                          + text[found.end():], prepare=_other_plan(fixture))
     _site_is_a_fresh_builds(kept, fresh)
+
+
+def _in_german(project: Path) -> None:
+    """The example built in German (mkdocs.yml): the pages show playbook.de.yml's texts where it has them."""
+    config = project / "mkdocs.yml"
+    config.write_text(edit(config.read_text(encoding="utf-8"), "      templates: templates\n",
+                           "      templates: templates\n      language: de\n"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "showing"), [
+    ("Was Sie jetzt wissen", "Was Sie jetzt erfahren", "messages/employee-memo.md"),
+    ("title: Kommunikationshandbuch für Cyber-Vorfälle", "title: Handbuch für Cyber-Vorfälle", "document.md"),
+])
+def test_a_translation_edited_under_a_site_in_its_language_is_in_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, showing: str) -> None:
+    """A site built in German shows the plan in German (the playbook every page reads is the translated one): one
+    entry's German text edited (a message's subject, the document's title) gives a fresh build's site."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, old, new, file="playbook.de.yml",
+                                                         prepare=_in_german, generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert showing in generated
+
+
+def test_a_private_contacts_file_added_while_serving_is_in_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """contacts.private.yml written while serving (a contact's private number): merged into the model, it is shown
+    on the pages that show the contact, byte for byte as a fresh build shows it."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(
+        tmp_path, monkeypatch, None,
+        "contacts:\n  katharina-wolf:\n    channels:\n      - {type: mobile, value: +43 660 555 0177}\n",
+        file="contacts.private.yml", generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b"436605550177" in kept["contacts.html"] and "contacts.md" in generated
