@@ -736,3 +736,21 @@ def test_a_private_contacts_file_added_while_serving_is_in_the_rebuilt_site(
         file="contacts.private.yml", generated=generated)
     _site_is_a_fresh_builds(kept, fresh)
     assert b"436605550177" in kept["contacts.html"] and "contacts.md" in generated
+
+
+def test_the_site_addresses_of_a_builds_files_are_never_another_builds(tmp_path: Path) -> None:
+    """RenderedPages keys a conversion by every file's site address, made once per build's Files: a build's Files
+    is freed when the next is made, and the next is often made at its address (the same id()); its addresses are
+    its own, not the freed one's (a hand-written page's link to a page that is gone would be kept converted)."""
+    from mkdocs.structure.files import File, Files
+
+    from generator.commands.serve import RenderedPages
+
+    rendered = RenderedPages()
+    files = Files([File("first.md", str(tmp_path), str(tmp_path / "site"), False)])
+    for number in range(20):
+        rendered._addresses(files)
+        later = [File(f"page-{number}.md", str(tmp_path), str(tmp_path / "site"), False)]
+        del files
+        files = Files(later)
+        assert rendered._addresses(files) == ((f"page-{number}.md", f"page-{number}.html"),)
