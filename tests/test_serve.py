@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -479,3 +480,277 @@ def test_a_translation_dropped_from_the_plan_is_gone_from_the_rebuilt_site(
                                                          "translations: [de]")
     _site_is_a_fresh_builds(kept, fresh)
     assert b"sr-Latn" not in kept["messages/employee-memo.html"]
+
+
+def _swapped_last_phases(text: str) -> str:
+    """The playbook with its last two phases (follow-up, lessons learned) in the other order."""
+    first, second, end = (text.index("  - id: follow-up\n"), text.index("  - id: lessons-learned\n"),
+                          text.index("# --- Severity levels"))
+    return f"{text[:first]}{text[second:end].rstrip()}\n\n{text[first:second].rstrip()}\n\n{text[end:]}"
+
+
+#: Edits of the example's playbook.yml while serving (name: old text, new text, a page that shows the edit; None:
+#: the whole file, made from the example's by the function), each one that the other tests do not make.
+EDITS: dict[str, tuple[str | None, str | Callable[[str], str], str]] = {
+    "checklist item added": (
+        "      - id: assess-convene\n",
+        "      - id: assess-coffee\n        action: Check that the coffee machine works.\n        due: 30m\n"
+        "        from: awareness\n      - id: assess-convene\n", "phases/assessment.md"),
+    "checklist item removed": (
+        "      - id: assess-awareness-time\n        action: Record the moment of awareness (date, time, zone) in the "
+        "decision log; every deadline counts from it.\n        due: 30m\n        from: awareness\n        note: "
+        "Awareness means reasonable certainty that an incident happened, not the first rumour. Write down who "
+        "decided it and why.\n", "", "phases/assessment.md"),
+    "phases reordered": (None, _swapped_last_phases, "phases/follow-up.md"),
+    "checklist item id renamed": ("id: assess-alarm\n", "id: assess-alert\n", "phases/assessment.md"),
+    "checklist deadline changed": ("        due: 15m\n        from: awareness\n        channels: [signal-crisis]",
+                                   "        due: 20m\n        from: awareness\n        channels: [signal-crisis]",
+                                   "phases/assessment.md"),
+    "regulator deadline changed": ("        due: 24h\n        from: detection\n",
+                                   "        due: 36h\n        from: detection\n", "regulators.md"),
+    "regulator regime changed": ("    regime: gdpr-dpa ", "    regime: nis2-csirt ", "regulators.md"),
+    "contact phone changed": ("+43 660 555 0101}", "+43 660 555 0109}", "contacts.md"),
+    "deputy rank changed": ("      - {role: crisis-lead, as: deputy, rank: 1}\n    channels:\n      - {type: mobile, "
+                            "value: +43 660 555 0102}",
+                            "      - {role: crisis-lead, as: deputy, rank: 2}\n    channels:\n      - {type: mobile, "
+                            "value: +43 660 555 0102}", "call-tree.md"),
+    "document timezone changed": ("timezone: Europe/Vienna ", "timezone: Europe/Lisbon ", "document.md"),
+    "approval date changed": ("approved_on: 2026-11-02", "approved_on: 2026-11-03", "document.md"),
+    "contact verified long ago": ("    verified_on: 2026-10-14\n  - id: stefan-gruber",
+                                  "    verified_on: 2020-10-14\n  - id: stefan-gruber", "contacts.md"),
+    "exercise inject edited": ("lands in three hours.", "lands in four hours.", "exercise/ransomware.md"),
+    "exercise inject moved": ("        at: 1h\n        from: awareness\n        text: The CEO",
+                              "        at: 2h\n        from: awareness\n        text: The CEO",
+                              "exercise/ransomware.md"),
+    "scenario loses a phase": ("    phases: [assessment, disclosure, follow-up, lessons-learned]\n"
+                               "    regulators: [at-fma]",
+                               "    phases: [assessment, follow-up, lessons-learned]\n    regulators: [at-fma]",
+                               "scenarios.md"),
+    "organisation value changed": ("brand: Danubia Pay\n", "brand: Danubia Payments\n", "messages/customer-notice.md"),
+    "finding closed": ("        due: 2027-01-31\n        status: open", "        due: 2027-01-31\n        status: done",
+                       "exercises.md"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_an_edit_of_the_plan_gives_the_site_a_fresh_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """An edit of playbook.yml while serving (an entry added, removed, reordered or renamed, a deadline, a number, a
+    date, the zone, an exercise inject…): the rebuilt site is byte for byte a fresh build's, and the page that
+    shows the edit was rendered again."""
+    old, new, showing = EDITS[name]
+    if callable(new):
+        from tests.conftest import ROOT
+
+        new = new((ROOT / "playbook.yml").read_text(encoding="utf-8"))
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, old, new, generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert showing in generated
+
+
+def _rebuilt_in_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                      steps: list[tuple[str, str, str]]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The example built as `playbook serve` builds it, then edited and built again, keeping what it kept, once per
+    step (a file of the project, the old text, the new); returns the last rebuild's site and a fresh build's."""
+    from generator.build import build_into
+    from generator.commands.serve import RenderedPages
+    from tests.conftest import copy_example
+    from tests.test_build import snapshot
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
+    config = copy_example(tmp_path / "project")
+    rendered = RenderedPages()
+    rendered.parallel = "never"
+    with rendered.installed():
+        build_into(config, tmp_path / "site0")
+    for number, (file, old, new) in enumerate(steps, 1):
+        edited = tmp_path / "project" / file
+        edited.write_text(edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+        with rendered.installed():
+            build_into(config, tmp_path / f"site{number}")
+    build_into(config, tmp_path / "fresh")
+    return snapshot(tmp_path / f"site{len(steps)}"), snapshot(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("steps", [
+    pytest.param([("playbook.yml", "Raise the alarm", "Sound the alarm"),
+                  ("playbook.yml", "Sound the alarm", "Raise the alarm")], id="edited and undone"),
+    pytest.param([("playbook.yml", "+43 660 555 0101}", "+43 660 555 0109}"),
+                  ("playbook.yml", "name: Katharina Wolf", "name: Katharina Wolff")], id="two contact edits"),
+    pytest.param([("playbook.yml", "id: assess-alarm\n", "id: assess-alert\n"),
+                  ("playbook.yml", "id: assess-alert\n", "id: assess-alarm\n")], id="id renamed and back"),
+    pytest.param([("playbook.de.yml", "Was Sie jetzt wissen", "Was Sie jetzt erfahren"),
+                  ("playbook.yml", "translations: [de, sr-Latn]", "translations: [sr-Latn]"),
+                  ("playbook.yml", "translations: [sr-Latn]", "translations: [de, sr-Latn]")],
+                 id="translation edited, dropped, listed again"),
+    pytest.param([("playbook.yml", "lands in three hours.", "lands in four hours."),
+                  ("playbook.yml", "  - id: ransomware\n    name: Ransomware\n",
+                   "  - id: ransomware\n    name: Ransomware attack\n"),
+                  ("playbook.yml", "lands in four hours.", "lands in three hours.")],
+                 id="inject, scenario, inject undone"),
+    pytest.param([("playbook.yml", "definition: A way to talk", "definition: A manner of talking"),
+                  ("playbook.yml", "lands in three hours.", "lands in four hours.")],
+                 id="glossary, then an inject only the exercise page shows"),
+])
+def test_edits_one_after_another_give_the_site_a_fresh_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: list[tuple[str, str, str]]) -> None:
+    """Several saves in a row, one rebuild each: a page kept by one rebuild keeps what its render read for the next,
+    so an edit undone, or an edit of what a page kept twice shows, still gives a fresh build's site."""
+    kept, fresh = _rebuilt_in_steps(tmp_path, monkeypatch, steps)
+    _site_is_a_fresh_builds(kept, fresh)
+
+
+class _Unreliable:
+    """The child's end of the pipe, which says which pages the child takes, then ``fails`` on its first conversion:
+    "hangs" (sleeps an hour) or "dies" (exits)."""
+
+    def __init__(self, connection: Any, fails: str) -> None:
+        self.connection, self.fails, self.said = connection, fails, False
+
+    def send(self, message: Any) -> None:
+        if self.said:
+            if self.fails == "hangs":
+                time.sleep(3600)
+            os._exit(3)
+        self.said = True
+        self.connection.send(message)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.mark.parametrize("fails", ["hangs", "dies", "warns"])
+def test_a_second_core_that_hangs_dies_or_warns_leaves_the_site_a_fresh_builds_and_no_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str) -> None:
+    """SecondCore's child stops answering after it said which pages it takes, exits, or logs a warning while it
+    converts: this process converts those pages itself (after PATIENCE at most, for a silent child), the site is
+    byte for byte a fresh build's, and every child forked is gone (killed and reaped: no zombie)."""
+    import logging
+
+    from generator.commands.serve import SecondCore
+
+    child, start = SecondCore._child, SecondCore.start
+    forked: list[int] = []
+
+    def unreliable(rendered: Any, later: Any, config: Any, files: Any, convert: Any, connection: Any) -> None:
+        if fails == "warns":
+            def warning(page: Any, *args: Any) -> None:
+                logging.getLogger("mkdocs").warning("a warning of the child's conversion of %s", page.file.src_uri)
+                convert(page, *args)
+
+            child(rendered, later, config, files, warning, connection)
+        else:
+            child(rendered, later, config, files, convert, _Unreliable(connection, fails))
+
+    def recorded(*args: Any, **kwargs: Any) -> SecondCore | None:
+        second = start(*args, **kwargs)
+        if second is not None:
+            forked.append(second.pid)
+        return second
+
+    monkeypatch.setattr(SecondCore, "PATIENCE", 1.0)
+    monkeypatch.setattr(SecondCore, "_child", staticmethod(unreliable))
+    monkeypatch.setattr(SecondCore, "start", recorded)
+    began = time.monotonic()
+    converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
+                                                       parallel="always")
+    assert len(forked) == 2  # the first build and the rebuild (the fresh build, without RenderedPages, forks none)
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
+                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
+    assert sorted(converted) == showing  # this process converted every changed page, the child's too
+    _site_is_a_fresh_builds(kept, fresh)
+    assert time.monotonic() - began < 60
+
+
+_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _other_plan(name: str) -> Callable[[Path], None]:
+    """The example project with the plan of tests/fixtures/``name`` (another organisation's) and its translations."""
+    import shutil
+
+    def prepare(project: Path) -> None:
+        for translation in project.glob("playbook.*.yml"):
+            translation.unlink()
+        for path in (_FIXTURES / name).glob("playbook*.yml"):
+            shutil.copy(path, project / path.name)
+
+    return prepare
+
+
+@pytest.mark.parametrize("what", ["first checklist action", "timezone"])
+@pytest.mark.parametrize("fixture", sorted(path.name for path in _FIXTURES.iterdir() if path.is_dir()))
+def test_an_edit_of_another_organisations_plan_gives_the_site_a_fresh_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str, what: str) -> None:
+    """The plans of tests/fixtures (other organisations', other sections and languages), served and edited (the text of
+    their first checklist item, the document's time zone): the rebuilt site is byte for byte a fresh build's."""
+    import re
+
+    text = (_FIXTURES / fixture / "playbook.yml").read_text(encoding="utf-8")
+    if what == "timezone":
+        found = re.search(r"^  timezone: \S+", text, re.MULTILINE)
+        line = "  timezone: Pacific/Auckland"
+    else:
+        found = re.search(r"^( +)action: (.*)$", text, re.MULTILINE)
+        line = found and f"{found[1]}action: Changed, {found[2]}"
+    assert found is not None and line is not None
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, None, text[:found.start()] + line
+                                                         + text[found.end():], prepare=_other_plan(fixture))
+    _site_is_a_fresh_builds(kept, fresh)
+
+
+def _in_german(project: Path) -> None:
+    """The example built in German (mkdocs.yml): the pages show playbook.de.yml's texts where it has them."""
+    config = project / "mkdocs.yml"
+    config.write_text(edit(config.read_text(encoding="utf-8"), "      templates: templates\n",
+                           "      templates: templates\n      language: de\n"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "showing"), [
+    ("Was Sie jetzt wissen", "Was Sie jetzt erfahren", "messages/employee-memo.md"),
+    ("title: Kommunikationshandbuch für Cyber-Vorfälle", "title: Handbuch für Cyber-Vorfälle", "document.md"),
+])
+def test_a_translation_edited_under_a_site_in_its_language_is_in_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, showing: str) -> None:
+    """A site built in German shows the plan in German (the playbook every page reads is the translated one): one
+    entry's German text edited (a message's subject, the document's title) gives a fresh build's site."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, old, new, file="playbook.de.yml",
+                                                         prepare=_in_german, generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert showing in generated
+
+
+def test_a_private_contacts_file_added_while_serving_is_in_the_rebuilt_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """contacts.private.yml written while serving (a contact's private number): merged into the model, it is shown
+    on the pages that show the contact, byte for byte as a fresh build shows it."""
+    generated: list[str] = []
+    _converted, _themed, kept, fresh, _folder = _rebuilt(
+        tmp_path, monkeypatch, None,
+        "contacts:\n  katharina-wolf:\n    channels:\n      - {type: mobile, value: +43 660 555 0177}\n",
+        file="contacts.private.yml", generated=generated)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b"436605550177" in kept["contacts.html"] and "contacts.md" in generated
+
+
+def test_the_site_addresses_of_a_builds_files_are_never_another_builds(tmp_path: Path) -> None:
+    """RenderedPages keys a conversion by every file's site address, made once per build's Files: a build's Files
+    is freed when the next is made, and the next is often made at its address (the same id()); its addresses are
+    its own, not the freed one's (a hand-written page's link to a page that is gone would be kept converted)."""
+    from mkdocs.structure.files import File, Files
+
+    from generator.commands.serve import RenderedPages
+
+    rendered = RenderedPages()
+    files = Files([File("first.md", str(tmp_path), str(tmp_path / "site"), False)])
+    for number in range(20):
+        rendered._addresses(files)
+        later = [File(f"page-{number}.md", str(tmp_path), str(tmp_path / "site"), False)]
+        del files
+        files = Files(later)
+        assert rendered._addresses(files) == ((f"page-{number}.md", f"page-{number}.html"),)

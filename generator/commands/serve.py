@@ -473,7 +473,8 @@ class RenderedPages:
         #: A page's search index entries, made from its sections by the plugin's create_entry_for_section.
         self.entries: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
         self.used_entries: set[tuple[Any, ...]] = set()
-        self._files: tuple[int, tuple[tuple[str, str], ...]] = (0, ())
+        #: The last build's Files (held, so that no later Files is made at its address) and its site addresses.
+        self._files: tuple[Any, tuple[tuple[str, str], ...]] = (None, ())
         self.theme_output = ThemeOutput()
         self.theme_files = ThemeFiles()
         #: The generated pages' Markdown, rendered again only where what the page read changed (render.KeptPages).
@@ -483,8 +484,8 @@ class RenderedPages:
         self.parallel = "when idle"
 
     def _addresses(self, files: Any) -> tuple[tuple[str, str], ...]:
-        if self._files[0] != id(files):
-            self._files = (id(files), tuple(sorted((file.src_uri, file.dest_uri) for file in files)))
+        if self._files[0] is not files:  # not id(): a freed Files' id is often the next one's
+            self._files = (files, tuple(sorted((file.src_uri, file.dest_uri) for file in files)))
         return self._files[1]
 
     @contextmanager
