@@ -12,7 +12,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -95,16 +94,14 @@ def test_broken_edit_shows_the_problems_keeps_the_last_good_site_and_recovers(
 
 
 def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, new: str, file: str = "playbook.yml",
-             prepare: Callable[[Path], None] | None = None, generated: list[str] | None = None,
-             parallel: str = "never") -> tuple[
+             prepare: Callable[[Path], None] | None = None, generated: list[str] | None = None) -> tuple[
         list[str], list[str], dict[str, bytes], dict[str, bytes], Path]:
     """The example (given to ``prepare`` first) built as `playbook serve` builds it, ``old`` replaced by ``new``
     in ``file`` (or, for None, ``file`` written with ``new``), and built
     again keeping what it kept; then a fresh build of the edited example. Returns the pages converted from
     Markdown and those whose theme template was rendered in the second build, both sites, and the fresh one's
     folder. ``generated``: given the generated pages whose page template was rendered in the second build (a part
-    of the print page counts as the print page). ``parallel``: RenderedPages.parallel (pages converted on a second
-    core too, by SecondCore: its conversions are not among those returned)."""
+    of the print page counts as the print page)."""
     import jinja2
     from mkdocs.structure.pages import Page
 
@@ -120,7 +117,6 @@ def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str | None, n
     if prepare is not None:
         prepare(tmp_path / "project")
     rendered = RenderedPages()
-    rendered.parallel = parallel
     with rendered.installed():
         build_into(config, tmp_path / "first")
     edited.write_text(new if old is None else edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
@@ -443,34 +439,6 @@ def test_the_language_set_in_mkdocs_yml_renders_every_page_in_it(
                                for path in folder.rglob("*.html") if path.name not in hand_written)
 
 
-def test_pages_converted_on_a_second_core_make_the_site_a_fresh_build_makes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`playbook serve` converts some of the pages whose Markdown changed in a second process (SecondCore): after a
-    checklist edit this process converts fewer of them, and the site is byte for byte a fresh build's."""
-    converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
-                                                       parallel="always")
-    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
-                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
-    assert "print.md" in showing and "print.md" not in converted  # the last of them, and the largest: the child's
-    assert set(converted) < set(showing)
-    _site_is_a_fresh_builds(kept, fresh)
-
-
-@pytest.mark.parametrize(("load", "second"), [(0.3, True), (1.6, False)])
-def test_pages_are_converted_on_a_second_core_only_when_the_machine_has_one_to_spare(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: float, second: bool) -> None:
-    """On two cores, at a load average of 0.3 the print page (the last page whose Markdown changed) is converted by
-    the child; at 1.6 (the other core busy) every page is converted by this process, as without a second core."""
-    import os
-
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
-    converted, _themed, kept, fresh, _folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
-                                                        parallel="when idle")
-    assert ("print.md" not in converted) is second
-    _site_is_a_fresh_builds(kept, fresh)
-
-
 def test_a_translation_dropped_from_the_plan_is_gone_from_the_rebuilt_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The playbook in each language the last render showed is made again of the edited playbook before its pages
@@ -561,7 +529,6 @@ def _rebuilt_in_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
     config = copy_example(tmp_path / "project")
     rendered = RenderedPages()
-    rendered.parallel = "never"
     with rendered.installed():
         build_into(config, tmp_path / "site0")
     for number, (file, old, new) in enumerate(steps, 1):
@@ -599,71 +566,6 @@ def test_edits_one_after_another_give_the_site_a_fresh_build_gives(
     so an edit undone, or an edit of what a page kept twice shows, still gives a fresh build's site."""
     kept, fresh = _rebuilt_in_steps(tmp_path, monkeypatch, steps)
     _site_is_a_fresh_builds(kept, fresh)
-
-
-class _Unreliable:
-    """The child's end of the pipe, which says which pages the child takes, then ``fails`` on its first conversion:
-    "hangs" (sleeps an hour) or "dies" (exits)."""
-
-    def __init__(self, connection: Any, fails: str) -> None:
-        self.connection, self.fails, self.said = connection, fails, False
-
-    def send(self, message: Any) -> None:
-        if self.said:
-            if self.fails == "hangs":
-                time.sleep(3600)
-            os._exit(3)
-        self.said = True
-        self.connection.send(message)
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-@pytest.mark.parametrize("fails", ["hangs", "dies", "warns"])
-def test_a_second_core_that_hangs_dies_or_warns_leaves_the_site_a_fresh_builds_and_no_process(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str) -> None:
-    """SecondCore's child stops answering after it said which pages it takes, exits, or logs a warning while it
-    converts: this process converts those pages itself (after PATIENCE at most, for a silent child), the site is
-    byte for byte a fresh build's, and every child forked is gone (killed and reaped: no zombie)."""
-    import logging
-
-    from generator.commands.serve import SecondCore
-
-    child, start = SecondCore._child, SecondCore.start
-    forked: list[int] = []
-
-    def unreliable(rendered: Any, later: Any, config: Any, files: Any, convert: Any, connection: Any) -> None:
-        if fails == "warns":
-            def warning(page: Any, *args: Any) -> None:
-                logging.getLogger("mkdocs").warning("a warning of the child's conversion of %s", page.file.src_uri)
-                convert(page, *args)
-
-            child(rendered, later, config, files, warning, connection)
-        else:
-            child(rendered, later, config, files, convert, _Unreliable(connection, fails))
-
-    def recorded(*args: Any, **kwargs: Any) -> SecondCore | None:
-        second = start(*args, **kwargs)
-        if second is not None:
-            forked.append(second.pid)
-        return second
-
-    monkeypatch.setattr(SecondCore, "PATIENCE", 1.0)
-    monkeypatch.setattr(SecondCore, "_child", staticmethod(unreliable))
-    monkeypatch.setattr(SecondCore, "start", recorded)
-    began = time.monotonic()
-    converted, _themed, kept, fresh, folder = _rebuilt(tmp_path, monkeypatch, "Raise the alarm", "Sound the alarm",
-                                                       parallel="always")
-    assert len(forked) == 2  # the first build and the rebuild (the fresh build, without RenderedPages, forks none)
-    for pid in forked:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-    showing = sorted(path.relative_to(folder).with_suffix(".md").as_posix()
-                     for path in folder.rglob("*.html") if "Sound the alarm" in path.read_text("utf-8"))
-    assert sorted(converted) == showing  # this process converted every changed page, the child's too
-    _site_is_a_fresh_builds(kept, fresh)
-    assert time.monotonic() - began < 60
 
 
 _FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -329,131 +329,6 @@ class ThemeFiles:
             Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 
 
-#: A core is taken as free for SecondCore while the load average (over the last minute) is below the cores but one
-#: and this: on a machine whose cores are busy with other work, a second process only adds its own cost (a fork,
-#: reading the pages again) to the rebuild's (at a load of 4-6 on two cores: 0.05 s more CPU per edit, no faster).
-IDLE_LOAD = 0.5
-
-
-class SecondCore:
-    """Pages converted from Markdown in a second process, on the machine's other core, while this one converts the
-    others: a checklist edit changes the Markdown of 8 pages, the print page among them (half of a rebuild's CPU).
-
-    Forked when MkDocs converts the first page of a build (every page is known by then, none converted yet). The
-    child reads every later page as MkDocs would (its source, then the plugins' page_markdown events, on a copy),
-    keys each as :class:`RenderedPages` does, and takes the last of those not kept, about half of their Markdown;
-    it says which, then sends each one's conversion. The key of a conversion is everything it reads, so a page
-    the child read otherwise than MkDocs then does is only a page this process converts itself; so is a page whose
-    conversion logged a warning in the child (this process converts it again, and says it), and every page when
-    the child is slow to answer or stops. Only when the machine has a core to spare (RenderedPages.parallel)."""
-
-    #: How long this process waits for the child before it converts a page itself.
-    PATIENCE = 10.0
-
-    def __init__(self, pid: int, connection: Any) -> None:
-        self.pid, self.connection = pid, connection
-        self.assigned: set[Any] | None = None
-        self.arrived: dict[Any, tuple[Any, ...] | None] = {}
-        self.failed = False
-
-    @classmethod
-    def start(cls, rendered: RenderedPages, first: Any, config: Any, files: Any, convert: Callable[..., None]) \
-            -> SecondCore | None:
-        import os
-        from multiprocessing.connection import Connection
-
-        cores = os.cpu_count() or 1
-        if not hasattr(os, "fork") or cores < 2 or rendered.parallel == "never":
-            return None
-        if rendered.parallel == "when idle" and os.getloadavg()[0] > cores - 1 + IDLE_LOAD:
-            return None  # no core to spare: the child's work would only be more work for this one's
-        pages = [file.page for file in files.documentation_pages() if file.page is not None]
-        later = pages[pages.index(first) + 1:] if first in pages else []
-        if not later:
-            return None
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(read)
-            code = 1
-            try:
-                cls._child(rendered, later, config, files, convert, Connection(write, readable=False))
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        return cls(pid, Connection(read, writable=False))
-
-    @staticmethod
-    def _child(rendered: RenderedPages, later: list[Any], config: Any, files: Any, convert: Callable[..., None],
-               connection: Any) -> None:
-        import logging
-
-        warned: list[logging.LogRecord] = []
-
-        def handle(_logger: logging.Logger, record: logging.LogRecord) -> None:  # this process's messages are its own
-            if record.levelno >= logging.WARNING:
-                warned.append(record)
-
-        logging.Logger.handle = handle  # type: ignore[method-assign,assignment]
-        misses: list[tuple[Any, Any]] = []
-        for page in later:
-            read = copy.copy(page)
-            try:
-                read.read_source(config)
-                read.markdown = config.plugins.on_page_markdown(read.markdown, page=read, config=config, files=files)
-            except Exception:  # noqa: BLE001  (MkDocs will say it, when it reads the page)
-                continue
-            key = rendered.key(read, config, files)
-            if key not in rendered.kept and key not in dict(misses):
-                misses.append((key, read))
-        total, taken = sum(len(read.markdown) for _key, read in misses), 0
-        mine: list[tuple[Any, Any]] = []
-        for key, read in reversed(misses):  # this process goes on from the first page: the child from the last
-            if 2 * (taken + len(read.markdown)) > total + len(read.markdown) and mine:
-                break
-            mine.append((key, read))
-            taken += len(read.markdown)
-        connection.send([key for key, _read in mine])
-        for key, read in reversed(mine):  # in MkDocs' order, as this process will want them
-            warned.clear()
-            convert(read, config, files)
-            connection.send((key, None if warned else RenderedPages.conversion(read)))
-        connection.close()
-
-    def conversion(self, key: Any) -> tuple[Any, ...] | None:
-        """The child's conversion of the page of ``key``, if it took it; None: this process converts it."""
-        if self.failed:
-            return None
-        try:
-            if self.assigned is None:
-                if not self.connection.poll(0):  # the child is still reading the pages: this one is this process's
-                    return None
-                self.assigned = set(self.connection.recv())
-            if key not in self.assigned:
-                return None
-            while key not in self.arrived:
-                if not self.connection.poll(self.PATIENCE):
-                    raise TimeoutError
-                found, made = self.connection.recv()
-                self.arrived[found] = made
-        except (TimeoutError, EOFError, OSError):
-            self.failed = True
-            return None
-        return self.arrived[key]
-
-    def close(self) -> None:
-        import os
-        import signal
-
-        self.connection.close()
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
-
-
 class RenderedPages:
     """Each page's Markdown converted to HTML (and its HTML parsed into search sections), kept between
     rebuilds: a save re-renders only the pages whose Markdown changed (a checklist edit: the phase's page,
@@ -479,9 +354,6 @@ class RenderedPages:
         self.theme_files = ThemeFiles()
         #: The generated pages' Markdown, rendered again only where what the page read changed (render.KeptPages).
         self.generated = KeptPages()
-        #: Whether pages are converted on a second core too (SecondCore): "always", "never", or "when idle" (the
-        #: machine's load leaves a core free, see IDLE_LOAD).
-        self.parallel = "when idle"
 
     def _addresses(self, files: Any) -> tuple[tuple[str, str], ...]:
         if self._files[0] is not files:  # not id(): a freed Files' id is often the next one's
@@ -556,19 +428,11 @@ class RenderedPages:
 
         convert = Page.render
         rendered = self
-        second: list[SecondCore | None] = []  # started at the build's first conversion
 
         def render(page: Any, config: Any, files: Any) -> None:
             key = rendered.key(page, config, files)
             rendered.used.add(key)
-            first = not second
-            if first:  # the child takes none of this one
-                second.append(SecondCore.start(rendered, page, config, files, convert) if rendered.parallel else None)
             kept = rendered.kept.get(key)
-            if kept is None and second[0] is not None and not first:
-                kept = second[0].conversion(key)
-                if kept is not None:
-                    rendered.kept[key] = kept
             if kept is None:
                 convert(page, config, files)
                 rendered.kept[key] = rendered.conversion(page)
@@ -587,8 +451,6 @@ class RenderedPages:
         finally:
             Page.render = convert  # type: ignore[method-assign]
             generator_render.kept_pages = kept_before
-            if second and second[0] is not None:
-                second[0].close()
         # Only the last build's conversions are kept: a long session does not grow without end.
         self.kept = {key: value for key, value in self.kept.items() if key in self.used}
 
