@@ -84,8 +84,8 @@ def _shown(page: Any, text: str, started: float, timeout_ms: int = 60_000) -> fl
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time the process ``pid`` has used so far, with that of its children it has waited for
-    (`playbook serve` converts pages in a child too, on the other core) (Linux: /proc/PID/stat)."""
+    """User and system CPU time the process ``pid`` has used so far, with that of any children it has waited for
+    (Linux: /proc/PID/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
     return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
@@ -149,8 +149,8 @@ def main() -> None:
     reloads = [shown - built for shown, built in zip(figures, rebuilt, strict=True)]
     print(f"save to rebuilt (watcher and rebuild): median {statistics.median(rebuilt):.2f} s; rebuilt to shown "
           f"(the browser told, reloading, rendering): median {statistics.median(reloads):.2f} s")
-    print(f"CPU time of the server per edit (rebuild and serving the reloaded page, the child converting pages on the "
-          f"other core included; plus {POLLING:.1f} s of polling at most): median {statistics.median(cpu):.2f} s")
+    print(f"CPU time of the server per edit (rebuild and serving the reloaded page; about the wall time on an idle "
+          f"machine, plus {POLLING:.1f} s of polling at most): median {statistics.median(cpu):.2f} s")
     print(f"invalid save to the problems in the browser: {invalid:.2f} s; fixed again to the page: {fixed:.2f} s")
     print(f"load average now {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
