@@ -241,10 +241,16 @@ def remove_staged(dist: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
+def zensical_temporary_prefix(site: Path) -> str:
+    """The name start of a temporary Zensical work folder beside ``site`` (engines.work_folder, with
+    $PLAYBOOK_NO_CACHE set); :func:`_remove_leftovers` removes those a killed build left."""
+    return f".{site.name}-zensical-"
+
+
 def _remove_leftovers(site: Path, dist: Path) -> None:
     """Staging files of builds that were killed before they could clean up."""
-    for pattern in (f".{site.name}-new-*", f".{site.name}-zensical-*"):  # engines.temporary_prefix
-        for leftover in site.parent.glob(pattern):
+    for prefix in (f".{site.name}-new-", zensical_temporary_prefix(site)):
+        for leftover in site.parent.glob(f"{prefix}*"):
             shutil.rmtree(leftover, ignore_errors=True)
     remove_staged(dist)
 

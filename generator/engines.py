@@ -321,12 +321,6 @@ def _no_cache() -> bool:
     return os.environ.get(NO_CACHE_VARIABLE, "") not in ("", "0")
 
 
-def temporary_prefix(site: Path) -> str:
-    """The name start of a temporary work folder beside ``site`` (build._remove_leftovers removes those a
-    killed build left)."""
-    return f".{site.name}-zensical-"
-
-
 @contextmanager
 def work_folder(project: Path, site: Path, edition: str, language: str) -> Iterator[Path]:
     """The work folder for a Zensical build of ``site`` (the site folder it ends up in) in ``edition`` and
@@ -341,7 +335,9 @@ def work_folder(project: Path, site: Path, edition: str, language: str) -> Itera
     except ImportError:  # no file locks (Windows): no kept folder
         fcntl = None  # type: ignore[assignment]
     if _no_cache() or fcntl is None:
-        temporary = Path(tempfile.mkdtemp(prefix=temporary_prefix(site), dir=site.parent))
+        from .build import zensical_temporary_prefix  # where the leftovers of a killed build are removed
+
+        temporary = Path(tempfile.mkdtemp(prefix=zensical_temporary_prefix(site), dir=site.parent))
         try:
             yield temporary
         finally:
