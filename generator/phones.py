@@ -64,9 +64,8 @@ def _short(value: str, region: str | None, number: Any) -> bool:
 def problem(value: str, region: str | None) -> str | None:
     """Why ``value`` is not a phone number that can be dialled, or None. ``region`` (ISO 3166 code)
     reads a number written without ``+``; the message names the rule that was checked."""
-    national = region is not None and not value.strip().startswith("+")
-    number = _parsed(value, region) if national else None  # read once, for both questions below (it was twice)
-    if national and _short(value, region, number):
+    number = _parsed(value, region)  # read once, for every question below (it was read twice)
+    if _short(value, region, number):
         return None
     if not any(ch.isdigit() for ch in value):
         return "is not a phone number: it has no digits"
@@ -76,8 +75,6 @@ def problem(value: str, region: str | None) -> str | None:
     import phonenumbers
     from phonenumbers import NumberParseException
 
-    if number is None:
-        number = _parsed(value, region)
     if isinstance(number, NumberParseException):
         return f"is not a phone number: {_parse_reasons().get(number.error_type, number._msg)}"
     if not phonenumbers.is_valid_number(number):
