@@ -130,8 +130,11 @@ def page_markdown(plugin: PlaybookPlugin, markdown: str, src_uri: str) -> str:
         return markdown
     line = _document_line_of(plugin)
     # The first line that starts with "# ", found without splitting the page into lines (it is near the top).
-    heading = 0 if markdown.startswith("# ") else markdown.find("\n# ") + 1
-    if not heading and not markdown.startswith("# "):
+    if markdown.startswith("# "):
+        heading = 0
+    elif (before := markdown.find("\n# ")) >= 0:
+        heading = before + 1
+    else:
         return f"{line}\n\n{markdown}"
     end = markdown.find("\n", heading)
     return f"{markdown}\n\n{line}" if end < 0 else f"{markdown[:end]}\n\n{line}{markdown[end:]}"
