@@ -175,15 +175,19 @@ def _hand_written_titled(text: str, stem: str) -> str:
 def _write_generated(plugin: Any, docs: _Folder) -> None:
     """The generated pages (with what on_page_markdown adds) and the plugin's assets, into ``docs``."""
     from markupsafe import escape
+    from mkdocs.utils.meta import get_data
 
     from .plugin import PAGE_STYLESHEET, SCRIPTS, SHIPPED, page_markdown
     from .sitedata import data_script, page_css
 
     for page in plugin.pages:
-        # The title as safe text in front matter: Zensical prints a page's title into <title> as it is, and
-        # takes it from the page's first heading with its character references resolved (see _hand_written_titled).
-        docs.write(page.path, _front_matter({"title": str(escape(page.title))},
-                                            page_markdown(plugin, page.markdown, page.path)).encode("utf-8"))
+        # The page's own front matter (the print page and the exercise packs: out of the search), as MkDocs
+        # reads it before on_page_markdown; then the title as safe text in it: Zensical prints a page's title
+        # into <title> as it is, and takes it from the page's first heading with its character references
+        # resolved (see _hand_written_titled).
+        body, meta = get_data(page.markdown)
+        docs.write(page.path, _front_matter({**meta, "title": str(escape(page.title))},
+                                            page_markdown(plugin, body, page.path)).encode("utf-8"))
     files: dict[str, bytes] = {path: source.read_bytes() for path, source in SHIPPED.items()}
     files[SCRIPTS[0]] = data_script(plugin.playbook, plugin.language).encode("utf-8")
     files[PAGE_STYLESHEET] = page_css(plugin.playbook, plugin.language).encode("utf-8")

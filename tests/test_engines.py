@@ -3,6 +3,7 @@ the same content, keeps the same guarantees, and refuses, naming it, a guarantee
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import zipfile
@@ -93,6 +94,32 @@ def test_both_engines_make_the_same_pages_with_the_same_headings_items_and_links
         assert zensical[name] == (headings, items, links), name
     assert sum(len(items) for _, items, _ in mkdocs.values()) > 50  # the comparison saw the checklists
     assert mkdocs["phases/assessment.html"][1][:2] == ["item-assess-alarm", "item-assess-convene"]
+
+
+def _searched_pages(site: Path) -> set[str]:
+    """The pages the offline search index of ``site`` has entries of (MkDocs' ``docs``, Zensical's ``items``)."""
+    for script in (site / "search" / "search_index.js", site / engines.SEARCH_INDEX_SCRIPT):
+        if script.is_file():
+            text = script.read_text(encoding="utf-8")
+            index = json.loads(text[text.index("{"):text.rindex("}") + 1])
+            return {entry["location"].split("#")[0] for entry in index.get("docs") or index["items"]}
+    raise AssertionError(f"{site}: no search index")
+
+
+def test_the_print_page_and_the_exercise_packs_are_out_of_both_engines_search(sites: dict[str, Path]) -> None:
+    """A search at 3 a.m. lands on the page that says it, not on the print page's copy of it or on an exercise's
+    injects; the Exercises page, which lists the packs, is still found. The front matter that says so is read,
+    not printed."""
+    for engine, site in sites.items():
+        searched = _searched_pages(site)
+        assert {"index.html", "phases/assessment.html", "exercise/index.html"} <= searched, engine
+        assert "print.html" not in searched, engine
+        assert not {page for page in searched if page.startswith("exercise/") and page != "exercise/index.html"}, \
+            engine
+        for page in ("print.html", "exercise/ransomware.html"):
+            text = (site / page).read_text(encoding="utf-8")
+            assert "exclude: true" not in text and "search:" not in text, (engine, page)
+        assert main_content(site)["print.html"][0][0].startswith("Cyber-incident communication playbook"), engine
 
 
 def test_the_zensical_site_loads_nothing_from_outside_and_every_page_has_the_policy(sites: dict[str, Path]) -> None:
