@@ -247,6 +247,58 @@ def zensical_temporary_prefix(site: Path) -> str:
     return f".{site.name}-zensical-"
 
 
+#: The folders this process holds the build lock of (:func:`one_build_at_a_time`), each with how many hold it.
+_HELD: dict[Path, int] = {}
+
+
+@contextmanager
+def one_build_at_a_time(*folders: Path) -> Iterator[None]:
+    """While a build or publish stages its site and bundle beside ``folders`` (the site folder's parent, dist/):
+    no other one does, so none takes another's staging folders for a killed build's leftovers, and two bundles
+    are never installed into one folder at once. A second one waits, and says so. The lock is on each folder
+    itself (on the nearest that exists: nothing is made for it); the same process may take it again. Where the
+    system has no file locks (Windows), builds are not kept apart."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    targets = sorted({_nearest_folder(folder) for folder in folders})  # always in one order: no deadlock
+    descriptors: list[tuple[Path, int]] = []
+    try:
+        for target in targets:
+            if _HELD.get(target):
+                _HELD[target] += 1
+                descriptors.append((target, -1))
+                continue
+            descriptor = os.open(target, os.O_RDONLY)
+            descriptors.append((target, descriptor))
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                sys.stderr.write(f"Waiting for another build or publish into {target} to end...\n")
+                sys.stderr.flush()
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            _HELD[target] = 1
+        yield
+    finally:
+        for target, descriptor in reversed(descriptors):
+            if _HELD.get(target):
+                _HELD[target] -= 1
+                if not _HELD[target]:
+                    del _HELD[target]
+            if descriptor >= 0:
+                os.close(descriptor)  # and the lock with it
+
+
+def _nearest_folder(path: Path) -> Path:
+    """``path`` resolved, or its nearest parent that is a folder."""
+    path = path.resolve()
+    while not path.is_dir() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def _remove_leftovers(site: Path, dist: Path) -> None:
     """Staging files of builds that were killed before they could clean up."""
     for prefix in (f".{site.name}-new-", zensical_temporary_prefix(site)):
@@ -415,6 +467,16 @@ def _build(config_file: Path, *, dist_dir: Path | None, strict: bool | None, edi
     check_site_folder(final_site, project, setting_line(config_file, "site_dir"))
     check_output_folder(dist, project, "dist", "bundle folder")
     final_site.parent.mkdir(parents=True, exist_ok=True)
+    with one_build_at_a_time(final_site.parent, dist):
+        return _staged_build(config_file, final_site, dist, configured_engine, loaded, strict=strict, edition=edition,
+                             signing_key=signing_key, protection=protection, language=language, engine=engine)
+
+
+def _staged_build(config_file: Path, final_site: Path, dist: Path, configured_engine: str, loaded: Any, *,
+                  strict: bool | None, edition: Edition | None, signing_key: Path | None, protection: Sealer | None,
+                  language: str | None, engine: str | None) -> Built:
+    """The build in a staging folder, which replaces the last good site only when it got through (the caller
+    holds the build lock)."""
     _remove_leftovers(final_site, dist)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_site.name}-new-", dir=final_site.parent))
     staging.chmod(new_directory_mode())  # mkdtemp's 0700 would lock out the web server and colleagues

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import bundle_path, install_bundle_pair, remove_staged, sign_bundle, slugify, write_bundle_pair
+from ..build import (
+    bundle_path,
+    install_bundle_pair,
+    one_build_at_a_time,
+    remove_staged,
+    sign_bundle,
+    slugify,
+    write_bundle_pair,
+)
 from ..csp import policy
 from ..errors import PublishError, VerifyError, excerpt
 from ..escape import html_attribute, html_text
@@ -207,8 +215,6 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
             or an unsigned publish of a playbook whose releases are signed.
         SignError: the signing key cannot be used.
     """
-    from mkdocs.config import load_config  # only when publishing
-
     if edition != "public":
         raise PublishError(INTERNAL_REFUSED)
     project = config_file.resolve().parent
@@ -218,6 +224,16 @@ def publish(config_file: Path, version: str, aliases: list[str], *, branch: str 
     check_names(project, version, aliases, branch, remote)
     dist = dist_dir or project / "dist"
     check_output_folder(dist, project, "dist", "archive folder")
+    with one_build_at_a_time(project, dist):
+        return _publish(config_file, project, dist, version, aliases, branch=branch, push=push, remote=remote,
+                        edition=edition, signing_key=signing_key)
+
+
+def _publish(config_file: Path, project: Path, dist: Path, version: str, aliases: list[str], *, branch: str,
+             push: bool, remote: str, edition: Edition, signing_key: Path | None) -> Published:
+    """:func:`publish`, its names checked, while it holds the build lock of the project and ``dist``."""
+    from mkdocs.config import load_config  # only when publishing
+
     remove_leftovers(config_file.absolute().parent, dist)
     config = load_config(str(config_file))
     plugin = config.plugins.get("playbook")
