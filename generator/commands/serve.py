@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import html
+import logging
 import re
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ from .. import render as generator_render
 from ..build import build_into, new_directory_mode, replace_directory
 from ..errors import PlaybookError
 from ..render import KeptPages
+from .conversions import ConversionWorker, Job, share, speculated
 
 #: The query that bypasses the error page, to look at the last good version of a page.
 LAST_GOOD = "last-good"
@@ -340,9 +342,11 @@ class RenderedPages:
     settings. A page found gets the HTML, table of contents, title and anchors of the last conversion.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, worker: ConversionWorker | None = None) -> None:
         self.kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.used: set[tuple[Any, ...]] = set()
+        #: Converts the larger of a build's changed pages on the second core (conversions.py), if there is one.
+        self.worker = worker
         self.sections: dict[str, Any] = {}
         self.used_sections: set[str] = set()
         #: A page's search index entries, made from its sections by the plugin's create_entry_for_section.
@@ -416,6 +420,22 @@ class RenderedPages:
         settings = repr((config["markdown_extensions"], config["mdx_configs"]))
         return (page.file.src_uri, page.file.dest_uri, page.markdown, self._addresses(files), settings)
 
+    def _dispatch(self, config: Any, files: Any, *, first: str) -> None:
+        """The larger of the pages whose conversion is not kept, to the worker (conversions.py); not the page
+        ``first``, which is converted here now."""
+        if self.worker is None or not self.worker.alive:
+            return
+        settings = repr((config["markdown_extensions"], config["mdx_configs"]))
+        addresses = self._addresses(files)
+        jobs: dict[tuple[Any, ...], Job] = {}
+        for file, markdown in speculated(config, files):
+            if file.src_uri == first:
+                continue
+            key = (file.src_uri, file.dest_uri, markdown, addresses, settings)  # as key() makes it
+            if key not in self.kept:
+                jobs[key] = (len(jobs), file.src_uri, markdown)
+        self.worker.send(config, files, share(jobs))
+
     @staticmethod
     def conversion(page: Any) -> tuple[Any, ...]:
         """What the conversion of ``page`` gave it, as kept."""
@@ -430,9 +450,19 @@ class RenderedPages:
         rendered = self
 
         def render(page: Any, config: Any, files: Any) -> None:
+            if not dispatched:  # the build's first conversion: the worker takes its share of the pages now
+                dispatched.append(files)
+                rendered._dispatch(config, files, first=page.file.src_uri)
             key = rendered.key(page, config, files)
             rendered.used.add(key)
             kept = rendered.kept.get(key)
+            if kept is None and rendered.worker is not None:
+                found = rendered.worker.result(key)
+                if found is not None:
+                    kept, said = found
+                    for name, level, message in said:  # as the conversion here would have
+                        logging.getLogger(name).log(level, message)
+                    rendered.kept[key] = kept
             if kept is None:
                 convert(page, config, files)
                 rendered.kept[key] = rendered.conversion(page)
@@ -442,6 +472,7 @@ class RenderedPages:
             page.links_to_anchors = {files.get_file_from_path(uri): value for uri, value in links.items()
                                      if files.get_file_from_path(uri) is not None}
 
+        dispatched: list[Any] = []
         Page.render = render  # type: ignore[method-assign,assignment]
         self.used.clear()
         kept_before, generator_render.kept_pages = generator_render.kept_pages, self.generated
@@ -488,6 +519,7 @@ def serve(config_file: Path, host: str, port: int, report: Callable[[str], None]
     config = load_config(str(config_file))
     try:
         builder()
+        rendered.worker = ConversionWorker.start()  # after the first build (its imports done), before any thread
         server.watch(config.docs_dir)
         server.watch(str(config_file))
         config.plugins.on_serve(server, config=config, builder=builder)  # the plugin watches playbook.yml, templates/
@@ -498,4 +530,6 @@ def serve(config_file: Path, host: str, port: int, report: Callable[[str], None]
         finally:
             server.shutdown()
     finally:
+        if rendered.worker is not None:
+            rendered.worker.stop()
         shutil.rmtree(served, ignore_errors=True)

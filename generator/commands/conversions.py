@@ -1,0 +1,271 @@
+"""`playbook serve`: pages' Markdown converted on the machine's second core while MkDocs works on the first.
+
+After a save, MkDocs converts the pages whose Markdown changed one after another: after a checklist edit, eight
+pages, the phase's, the home page, the five exercise packs and the print page, half of a rebuild. A worker
+process, forked once when the server starts (before it starts any thread), converts the larger ones while the
+server converts the rest. When MkDocs asks for its first conversion of a build, every other page's Markdown can be
+known already: it is the generated page's (or content/ file's) text with what the playbook plugin's
+on_page_markdown adds, where that is the only plugin that sees a page's Markdown. Of the pages whose conversion is
+not kept (serve.RenderedPages), the last ones in MkDocs' order, 40 % of the text, go to the worker at once.
+
+A result from the worker is used for a page only where everything the conversion reads (RenderedPages' key) is what
+MkDocs then asks for; anything else is converted here. What the conversion logged (a link to a missing page) is
+logged here when the page is reached, as it would have been. A worker that failed on a page, or is gone, leaves the
+page to be converted here; a worker that is gone is not asked again. No worker where the system cannot fork, where
+threads already run (forking is unsafe then), or with $PLAYBOOK_IN_PROCESS set: every page is converted here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import struct
+import threading
+from typing import Any
+
+from ..ahead import IN_PROCESS_VARIABLE
+
+#: The worker takes the last pages to convert until it has this share of their text; the server converts the rest
+#: and does the rest of the build. After a checklist edit (the example, in process, 8 rebuilds each): 0.5 left the
+#: server waiting 0.13-0.19 s for the worker at the print page, 0.3 and 0.4 about nothing (rebuild 0.42-0.44 s
+#: against 0.56-0.57 s without the worker).
+WORKER_SHARE = 0.4
+_LENGTH = struct.Struct("!Q")
+
+
+def _send(descriptor: int, data: bytes) -> None:
+    view = memoryview(_LENGTH.pack(len(data)) + data)
+    while view:
+        view = view[os.write(descriptor, view):]
+
+
+def _write(descriptor: int, value: Any) -> None:
+    _send(descriptor, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read_exactly(descriptor: int, size: int) -> bytes:
+    parts, left = [], size
+    while left:
+        part = os.read(descriptor, min(left, 1 << 20))
+        if not part:
+            raise EOFError("the other end of the pipe is closed")
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _read(descriptor: int) -> Any:
+    (size,) = _LENGTH.unpack(_read_exactly(descriptor, _LENGTH.size))
+    return pickle.loads(_read_exactly(descriptor, size))
+
+
+class _Settings(dict):  # type: ignore[type-arg]
+    """What a page's conversion reads of mkdocs.yml (Page and MkDocs' tree processors): by key and by name."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def settings_of(config: Any) -> dict[str, Any]:
+    """The settings a page's conversion reads, as plain values the worker can be sent."""
+    links = config.validation.links
+    return {"markdown_extensions": config["markdown_extensions"], "mdx_configs": config["mdx_configs"],
+            "use_directory_urls": config.use_directory_urls, "site_dir": config.site_dir,
+            "links": (links.absolute_links, links.unrecognized_links, links.not_found, links.anchors)}
+
+
+def _configuration(settings: dict[str, Any]) -> _Settings:
+    absolute, unrecognized, not_found, anchors = settings["links"]
+    links = _Settings(absolute_links=absolute, unrecognized_links=unrecognized, not_found=not_found, anchors=anchors)
+    return _Settings(markdown_extensions=settings["markdown_extensions"], mdx_configs=settings["mdx_configs"],
+                     use_directory_urls=settings["use_directory_urls"], site_dir=settings["site_dir"],
+                     validation=_Settings(links=links), site_url=None, repo_url=None, edit_uri=None,
+                     edit_uri_template=None)
+
+
+class _Said(logging.Handler):
+    """What MkDocs logs while the worker converts a page."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _convert_forever(requests: int, results: int) -> None:
+    """The worker: for each batch (a build's), each page converted as MkDocs would, and sent back with what was
+    logged; None for a page whose conversion failed (the server converts it, and meets the failure itself)."""
+    from mkdocs.structure.files import File, Files, InclusionLevel
+    from mkdocs.structure.pages import Page
+
+    from .serve import RenderedPages
+
+    said = _Said()
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.handlers = [said]  # said by the server, not here too (the server's terminal handlers came along)
+    mkdocs_logger.propagate = False
+    while True:
+        try:
+            batch, settings, addresses, jobs = _read(requests)
+        except EOFError:  # the server is gone
+            return
+        config = _configuration(settings)
+        files = Files([File(src_uri, None, config.site_dir, config.use_directory_urls, dest_uri=dest_uri,
+                            inclusion=InclusionLevel[inclusion]) for src_uri, dest_uri, inclusion in addresses])
+        for number, src_uri, markdown in jobs:
+            said.records.clear()
+            try:
+                page = Page(None, files.get_file_from_path(src_uri), config)  # type: ignore[arg-type]
+                page.markdown = markdown
+                page.render(config, files)  # type: ignore[arg-type]
+                result: Any = (RenderedPages.conversion(page), list(said.records))
+            except Exception:  # noqa: BLE001  (the server converts the page itself and says what failed)
+                result = None
+            _write(results, (batch, number, result))
+
+
+#: A page to convert: its number in the build, its file (src_uri) and its Markdown.
+Job = tuple[int, str, str]
+
+
+class ConversionWorker:
+    """The worker process, and the pages of this build sent to it."""
+
+    def __init__(self, pid: int, requests: int, results: int) -> None:
+        self.pid, self.requests, self.results = pid, requests, results
+        self.alive = True
+        self.batch = 0
+        #: This build's pages sent to the worker: the number of each, by RenderedPages' key.
+        self.sent: dict[tuple[Any, ...], int] = {}
+        self.received: dict[int, Any] = {}
+        #: Results still to come from the worker (of this build or an earlier one that stopped).
+        self.outstanding = 0
+        #: How many of the worker's conversions the server used (for tests and figures).
+        self.used = 0
+
+    @classmethod
+    def start(cls) -> ConversionWorker | None:
+        """The worker, forked now; None where it cannot be (see the module's text)."""
+        if not hasattr(os, "fork") or os.environ.get(IN_PROCESS_VARIABLE, "") not in ("", "0") \
+                or threading.active_count() > 1:
+            return None
+        requests_read, requests_write = os.pipe()
+        results_read, results_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            status = 0
+            try:
+                os.close(requests_write)
+                os.close(results_read)
+                _convert_forever(requests_read, results_write)
+            except BaseException:  # noqa: BLE001  (a worker that fails just ends: the server converts every page)
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(requests_read)
+        os.close(results_write)
+        return cls(pid, requests_write, results_read)
+
+    def stop(self) -> None:
+        """Close the pipes (the worker ends at them) and wait for it."""
+        if self.pid:
+            for descriptor in (self.requests, self.results):
+                with contextlib.suppress(OSError):
+                    os.close(descriptor)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        self.alive = False
+
+    def send(self, config: Any, files: Any, jobs: dict[tuple[Any, ...], Job]) -> None:
+        """Start a build: the pages of ``jobs`` (by RenderedPages' key) go to the worker."""
+        self.batch += 1
+        self.sent, self.received = {}, {}
+        if not self.alive or not jobs:
+            return
+        addresses = [(file.src_uri, file.dest_uri, file.inclusion.name) for file in files]
+        try:  # a setting that cannot be sent (a function made at run time in mdx_configs): every page here
+            message = pickle.dumps((self.batch, settings_of(config), addresses, list(jobs.values())),
+                                   protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001  (pickle raises whatever the object's reduction raises)
+            return
+        try:
+            while self.outstanding:  # an earlier build's results it did not read (it stopped): the pipe emptied first
+                _read(self.results)
+                self.outstanding -= 1
+            _send(self.requests, message)
+        except (OSError, EOFError):
+            self.alive = False
+            return
+        self.outstanding += len(jobs)
+        self.sent = {key: number for key, (number, _, _) in jobs.items()}
+
+    def result(self, key: tuple[Any, ...]) -> Any:
+        """The worker's conversion of the page of ``key`` and what it logged; None if there is none."""
+        number = self.sent.pop(key, None)
+        if number is None:
+            return None
+        try:
+            while number not in self.received:
+                batch, done, result = _read(self.results)
+                self.outstanding -= 1
+                if batch == self.batch:
+                    self.received[done] = result
+        except (OSError, EOFError):
+            self.alive = False
+            self.sent = {}
+            return None
+        found = self.received.pop(number)
+        if found is not None:
+            self.used += 1
+        return found
+
+
+def share(jobs: dict[tuple[Any, ...], Job]) -> dict[tuple[Any, ...], Job]:
+    """Of the pages to convert, in the order MkDocs converts them, those the worker takes: the last ones, until they
+    hold :data:`WORKER_SHARE` of the text. The server converts the first ones meanwhile, and finds the worker's
+    done when it comes to them; the worker converts them in that order."""
+    total = sum(len(markdown) for _, _, markdown in jobs.values())
+    taken: list[tuple[tuple[Any, ...], Job]] = []
+    held = 0
+    for key, job in reversed(jobs.items()):
+        if held >= total * WORKER_SHARE:
+            break
+        taken.append((key, job))
+        held += len(job[2])
+    return dict(reversed(taken))
+
+
+def speculated(config: Any, files: Any) -> list[tuple[Any, str]]:
+    """Every page's Markdown as MkDocs will have it when it converts the page: its text without front matter, as
+    the playbook plugin's on_page_markdown gives it back. Empty where another plugin may change a page before its
+    conversion (on_pre_page, on_page_read_source, on_page_markdown), and without the pages MkDocs has no Page for
+    yet (outside the navigation)."""
+    from mkdocs.utils.meta import get_data
+
+    from ..plugin import PlaybookPlugin
+
+    events = config.plugins.events
+    handlers = events["page_markdown"]
+    if events["pre_page"] or events["page_read_source"] \
+            or not all(isinstance(getattr(handler, "__self__", None), PlaybookPlugin) for handler in handlers):
+        return []
+    pages = []
+    for file in files.documentation_pages():
+        if file.page is None:
+            continue
+        try:
+            markdown, _ = get_data(file.content_string)
+        except (OSError, ValueError):
+            continue  # MkDocs says why when it reads the page
+        for handler in handlers:
+            markdown = handler(markdown, page=file.page, config=config, files=files)
+        pages.append((file, markdown))
+    return pages
