@@ -334,18 +334,19 @@ class ThemeFiles:
 class RenderedPages:
     """Each page's Markdown converted to HTML (and its HTML parsed into search sections), kept between
     rebuilds: a save re-renders only the pages whose Markdown changed (a checklist edit: the phase's page,
-    the home page and the print page, not all fifty).
+    the home page, the exercise packs and the print page, not all fifty).
 
     MkDocs converts every page on every build (Page.render: more than a third of a rebuild). While
     :meth:`installed`, Page.render looks a page up first; the key is everything the conversion reads: the
     page's Markdown and site address, every file's site address (links between pages), and the Markdown
-    settings. A page found gets the HTML, table of contents, title and anchors of the last conversion.
+    settings. A page found gets the HTML, table of contents, title and anchors of the last conversion. With a
+    ``worker`` (conversions.py), a page not found may have been converted by it, under the same key.
     """
 
     def __init__(self, worker: ConversionWorker | None = None) -> None:
         self.kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.used: set[tuple[Any, ...]] = set()
-        #: Converts the larger of a build's changed pages on the second core (conversions.py), if there is one.
+        #: Converts the last of a build's changed pages on the second core (conversions.py), if there is one.
         self.worker = worker
         self.sections: dict[str, Any] = {}
         self.used_sections: set[str] = set()
@@ -421,8 +422,8 @@ class RenderedPages:
         return (page.file.src_uri, page.file.dest_uri, page.markdown, self._addresses(files), settings)
 
     def _dispatch(self, config: Any, files: Any, *, first: str) -> None:
-        """The larger of the pages whose conversion is not kept, to the worker (conversions.py); not the page
-        ``first``, which is converted here now."""
+        """The worker's share of the pages whose conversion is not kept (conversions.share), sent to it; never the
+        page ``first``, which is being converted here now."""
         if self.worker is None or not self.worker.alive:
             return
         settings = repr((config["markdown_extensions"], config["mdx_configs"]))
