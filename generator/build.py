@@ -257,7 +257,8 @@ def one_build_at_a_time(*folders: Path) -> Iterator[None]:
     no other one does, so none takes another's staging folders for a killed build's leftovers, and two bundles
     are never installed into one folder at once. A second one waits, and says so. The lock is on each folder
     itself (on the nearest that exists: nothing is made for it); the same process may take it again. Where the
-    system has no file locks (Windows), builds are not kept apart."""
+    system or the file system has no file locks (Windows, some network file systems), builds are not kept
+    apart, as before."""
     try:
         import fcntl
     except ImportError:
@@ -271,7 +272,10 @@ def one_build_at_a_time(*folders: Path) -> Iterator[None]:
                 _HELD[target] += 1
                 descriptors.append((target, -1))
                 continue
-            descriptor = os.open(target, os.O_RDONLY)
+            try:
+                descriptor = os.open(target, os.O_RDONLY)
+            except OSError:  # a folder that may be written but not read: not kept apart, as on Windows
+                continue
             descriptors.append((target, descriptor))
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -279,6 +283,8 @@ def one_build_at_a_time(*folders: Path) -> Iterator[None]:
                 sys.stderr.write(f"Waiting for another build or publish into {target} to end...\n")
                 sys.stderr.flush()
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
+            except OSError:  # a file system without locks (some network and FUSE ones): not kept apart either
+                continue
             _HELD[target] = 1
         yield
     finally:

@@ -91,3 +91,18 @@ def test_publish_holds_the_lock_of_the_project_and_its_archive_folder(tmp_path: 
     monkeypatch.setattr(publish, "_publish", lambda *args, **kwargs: held.append(dict(build._HELD)))
     publish.publish(project / "mkdocs.yml", "3.1", [])
     assert held == [{project.resolve(): 1}]  # dist/ does not exist yet: the project holds it
+
+
+def test_a_file_system_without_locks_builds_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import fcntl
+
+    def refused(descriptor: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", refused)
+    entered = False
+    with build.one_build_at_a_time(tmp_path):
+        entered = True
+        assert build._HELD == {}
+    assert entered
