@@ -321,6 +321,12 @@ def exercise_pack(playbook: Playbook, scenario: Scenario) -> Pack:
     return pack
 
 
+def forget_packs(playbook: Playbook) -> None:
+    """The packs of ``playbook`` made again when next asked for (`playbook serve` records what making one reads:
+    render.py)."""
+    _PACKS.pop(id(playbook), None)
+
+
 def _made_pack(playbook: Playbook, scenario: Scenario, plan: _Plan) -> Pack:
     phases = tuple(playbook.phase(p) for p in scenario.phases)
     pairs = _items(phases, scenario)

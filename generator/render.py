@@ -672,7 +672,7 @@ def _context(playbook: Playbook) -> dict[str, Any]:
         elif found is None or found[0] is not scenario:
             def made() -> Any:
                 if _RECORDER is not None:  # made again, so that its reads are seen; what it kept is the same
-                    exercise._PACKS.pop(id(playbook), None)
+                    exercise.forget_packs(playbook)
                 return exercise_pack(playbook, scenario)
             found = packs[scenario.id] = (scenario, _remembered(made))
         return _recalled(found[1])
