@@ -1,15 +1,21 @@
-"""`playbook serve` converts the larger of a rebuild's changed pages on the second core (conversions.py): the site is
+"""`playbook serve` converts the last of a rebuild's changed pages on the second core (conversions.py): the site is
 still byte for byte a fresh build's, what a conversion there logs is logged by the server, and a worker that is gone
-or cannot be started leaves every page to the server."""
+or cannot be started leaves every page to the server.
+
+The worker is forked only where no other thread runs, and a test session has threads of its own (the browser
+tests' Playwright), so each scenario runs in an interpreter of its own (multiprocessing's *spawn*: a new Python,
+not a fork) and hands back what it saw."""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,134 +27,165 @@ from tests.test_build import snapshot
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def worker() -> Iterator[ConversionWorker]:
-    started = ConversionWorker.start()
-    assert started is not None
+def _in_a_new_interpreter(scenario: Callable[..., Any], *args: Any) -> Any:
+    """``scenario(*args)`` run in a new Python process with no other thread; what it returns (or raises)."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return pool.apply(scenario, args)
+
+
+class _Serving:
+    """The example built as `playbook serve` builds it (RenderedPages, with a worker), then edited and built again."""
+
+    def __init__(self, folder: str, share: float | None = None) -> None:
+        from generator.build import build_into
+        from generator.commands.serve import RenderedPages
+
+        os.environ["SOURCE_DATE_EPOCH"] = "1774000000"
+        if share is not None:
+            conversions.WORKER_SHARE = share
+        self.folder = Path(folder)
+        self.worker = ConversionWorker.start()
+        assert self.worker is not None, threading.enumerate()
+        self.config = copy_example(self.folder / "project")
+        self.rendered = RenderedPages(self.worker)
+        with self.rendered.installed():
+            build_into(self.config, self.folder / "site0")
+        self.number = 0
+
+    def edited(self, file: str, old: str, new: str) -> dict[str, Any]:
+        """``old`` replaced by ``new`` in ``file`` and built again: the pages converted here and there, and the
+        names of the files that differ from a fresh build's (an empty list: none)."""
+        from mkdocs.structure.pages import Page
+
+        from generator.build import build_into
+
+        assert self.worker is not None
+        self.number += 1
+        edited = self.config.parent / file
+        edited.write_text(edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+        convert, here, before = Page.render, [], self.worker.used
+
+        def counting(page: Page, *args: object) -> None:
+            here.append(page.file.src_uri)
+            convert(page, *args)  # type: ignore[arg-type]
+
+        Page.render = counting  # type: ignore[method-assign]
+        try:
+            with self.rendered.installed():
+                build_into(self.config, self.folder / f"site{self.number}")
+        finally:
+            Page.render = convert  # type: ignore[method-assign]
+        build_into(self.config, self.folder / f"fresh{self.number}")
+        kept, fresh = snapshot(self.folder / f"site{self.number}"), snapshot(self.folder / f"fresh{self.number}")
+        differ = sorted(set(kept) ^ set(fresh)) + [name for name in fresh if name in kept and kept[name] != fresh[name]]
+        return {"here": here, "there": self.worker.used - before, "differ": differ, "alive": self.worker.alive}
+
+    def stop(self) -> None:
+        assert self.worker is not None
+        self.worker.stop()
+
+
+def _checklist_edits(folder: str) -> list[dict[str, Any]]:
+    serving = _Serving(folder)
     try:
-        yield started
+        return [serving.edited(*step) for step in [
+            ("playbook.yml", "Raise the alarm", "Sound the alarm"),
+            ("playbook.yml", "Sound the alarm", "Raise the alarm"),  # undone: only the last build's conversions kept
+            ("playbook.yml", "lands in three hours.", "lands in four hours."),  # an inject: one exercise pack
+            ("content/speaking-to-the-media.md", "Before any interview", "Before any interview at all")]]
     finally:
-        started.stop()
+        serving.stop()
 
 
-def _serving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: ConversionWorker | None) -> tuple[Path, object]:
-    from generator.build import build_into
-    from generator.commands.serve import RenderedPages
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774000000")
-    config = copy_example(tmp_path / "project")
-    rendered = RenderedPages(worker)
-    with rendered.installed():
-        build_into(config, tmp_path / "site0")
-    return config, rendered
-
-
-def _rebuilt(tmp_path: Path, config: Path, rendered: object, number: int, file: str, old: str, new: str,
-             converted: list[str] | None = None) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """``old`` replaced by ``new`` in ``file``, built as serve builds (``converted``: the pages converted here), then
-    a fresh build of the same."""
-    from mkdocs.structure.pages import Page
-
-    from generator.build import build_into
-
-    edited = config.parent / file
-    edited.write_text(edit(edited.read_text(encoding="utf-8"), old, new), encoding="utf-8")
-    convert = Page.render
-
-    def counting(page: Page, *args: object) -> None:
-        if converted is not None:
-            converted.append(page.file.src_uri)
-        convert(page, *args)  # type: ignore[arg-type]
-
-    Page.render = counting  # type: ignore[method-assign]
-    try:
-        with rendered.installed():  # type: ignore[attr-defined]
-            build_into(config, tmp_path / f"site{number}")
-    finally:
-        Page.render = convert  # type: ignore[method-assign]
-    build_into(config, tmp_path / f"fresh{number}")
-    return snapshot(tmp_path / f"site{number}"), snapshot(tmp_path / f"fresh{number}")
-
-
-def _same(kept: dict[str, bytes], fresh: dict[str, bytes]) -> None:
-    assert sorted(kept) == sorted(fresh)
-    assert [name for name in fresh if kept[name] != fresh[name]] == []
-
-
-def test_the_worker_converts_the_larger_changed_pages_and_the_site_is_a_fresh_builds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: ConversionWorker) -> None:
-    config, rendered = _serving(tmp_path, monkeypatch, worker)
-    first = worker.used
-    assert first > 0  # the first build's pages too: the larger ones
-    converted: list[str] = []
-    _same(*_rebuilt(tmp_path, config, rendered, 1, "playbook.yml", "Raise the alarm", "Sound the alarm", converted))
-    # Eight pages show the item: the last two MkDocs converts, the print page and an exercise pack (40 % of the
+def test_the_worker_converts_the_last_changed_pages_and_the_site_is_a_fresh_builds(tmp_path: Path) -> None:
+    edits = _in_a_new_interpreter(_checklist_edits, str(tmp_path))
+    assert [edit["differ"] for edit in edits] == [[], [], [], []]
+    # Eight pages show the item: the last two MkDocs converts, an exercise pack and the print page (40 % of the
     # text), were converted there, the other six here (the home page first: it was being converted when the rest
     # was sent).
-    assert worker.used - first == 2
-    assert "print.md" not in converted and len(converted) == 6
-    assert "phases/assessment.md" in converted
-    steps = [("playbook.yml", "Sound the alarm", "Raise the alarm"),  # undone: the eight pages again (only the
-             # last build's conversions are kept)
-             ("playbook.yml", "lands in three hours.", "lands in four hours."),  # an inject: one exercise pack
-             ("content/speaking-to-the-media.md", "Before any interview", "Before any interview at all")]
-    there = []
-    for number, (file, old, new) in enumerate(steps, 2):
-        before = worker.used
-        _same(*_rebuilt(tmp_path, config, rendered, number, file, old, new))
-        there.append(worker.used - before)
-    # The pack alone went there: the build's first conversion (the home page, kept) sent it. The content page is
-    # the first page MkDocs converts, so it is converted here, at once.
-    assert there == [2, 1, 0]
-    assert worker.alive
+    assert edits[0]["there"] == 2 and len(edits[0]["here"]) == 6
+    assert "print.md" not in edits[0]["here"] and "phases/assessment.md" in edits[0]["here"]
+    assert [edit["there"] for edit in edits[1:]] == [2, 1, 0]
+    # The inject's pack alone went there: the build's first conversion (the home page, kept) sent it. The content
+    # page is the first page MkDocs converts, so it is converted here, at once.
+    assert edits[3]["here"] == ["speaking-to-the-media.md"]
+    assert all(edit["alive"] for edit in edits)
 
 
-def test_what_a_conversion_there_logs_the_server_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      worker: ConversionWorker,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def _a_missing_link(folder: str) -> dict[str, Any]:
     from generator.build import build_into
 
-    monkeypatch.setattr(conversions, "WORKER_SHARE", 1.0)  # every page but the first: the content page too
-    config, rendered = _serving(tmp_path, monkeypatch, worker)
-    page = config.parent / "content" / "speaking-to-the-media.md"
-    page.write_text(edit(page.read_text(encoding="utf-8"), "Before any interview",
-                         "Before any interview ([see](missing-page.md))"), encoding="utf-8")
-    (config.parent / "content" / "a-first-page.md").write_text("# A first page\n", encoding="utf-8")
-    before = worker.used
-    caplog.set_level(logging.INFO)
-    with rendered.installed():  # type: ignore[attr-defined]
-        build_into(config, tmp_path / "site1")
-    said = [record for record in caplog.records if "missing-page.md" in record.getMessage()]
-    assert worker.used > before
-    assert len(said) == 1 and said[0].name.startswith("mkdocs") and said[0].levelno >= logging.INFO
-    assert "speaking-to-the-media.md" in said[0].getMessage()
+    serving = _Serving(folder, share=1.0)  # every page but the first: the content page too
+    said: list[tuple[str, int, str]] = []
+
+    class Said(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append((record.name, record.levelno, record.getMessage()))
+
+    try:
+        assert serving.worker is not None
+        project = serving.config.parent
+        page = project / "content" / "speaking-to-the-media.md"
+        page.write_text(edit(page.read_text(encoding="utf-8"), "Before any interview",
+                             "Before any interview ([see](missing-page.md))"), encoding="utf-8")
+        (project / "content" / "a-first-page.md").write_text("# A first page\n", encoding="utf-8")
+        before = serving.worker.used
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(Said())
+        logger.setLevel(logging.DEBUG)
+        with serving.rendered.installed():
+            build_into(serving.config, serving.folder / "site1")
+        return {"there": serving.worker.used - before, "said": [entry for entry in said if "missing-page" in entry[2]]}
+    finally:
+        serving.stop()
 
 
-def test_a_worker_that_is_gone_leaves_every_page_to_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                               worker: ConversionWorker) -> None:
-    config, rendered = _serving(tmp_path, monkeypatch, worker)
-    os.kill(worker.pid, signal.SIGKILL)
-    os.waitpid(worker.pid, 0)
-    worker.pid = 0
-    first = worker.used
-    converted: list[str] = []
-    _same(*_rebuilt(tmp_path, config, rendered, 1, "playbook.yml", "Raise the alarm", "Sound the alarm", converted))
-    assert not worker.alive and worker.used == first
-    assert "print.md" in converted and len(converted) == 8
-    _same(*_rebuilt(tmp_path, config, rendered, 2, "playbook.yml", "Sound the alarm", "Ring the alarm"))
+def test_what_a_conversion_there_logs_the_server_logs(tmp_path: Path) -> None:
+    seen = _in_a_new_interpreter(_a_missing_link, str(tmp_path))
+    assert seen["there"] >= 1
+    assert len(seen["said"]) == 1
+    name, level, message = seen["said"][0]
+    assert name.startswith("mkdocs") and level >= logging.INFO and "speaking-to-the-media.md" in message
 
 
-def test_no_worker_is_forked_while_threads_run_or_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def _a_worker_gone(folder: str) -> list[dict[str, Any]]:
+    serving = _Serving(folder)
+    assert serving.worker is not None
+    os.kill(serving.worker.pid, signal.SIGKILL)
+    os.waitpid(serving.worker.pid, 0)
+    serving.worker.pid = 0
+    return [serving.edited("playbook.yml", "Raise the alarm", "Sound the alarm"),
+            serving.edited("playbook.yml", "Sound the alarm", "Ring the alarm")]
+
+
+def test_a_worker_that_is_gone_leaves_every_page_to_the_server(tmp_path: Path) -> None:
+    edits = _in_a_new_interpreter(_a_worker_gone, str(tmp_path))
+    assert [edit["differ"] for edit in edits] == [[], []]
+    assert [(edit["alive"], edit["there"], len(edit["here"])) for edit in edits] == [(False, 0, 8), (False, 0, 8)]
+    assert "print.md" in edits[0]["here"]
+
+
+def _refusals() -> tuple[bool, bool, bool]:
+    """Whether a worker was forked: with no other thread; while one runs; with $PLAYBOOK_IN_PROCESS set."""
+    alone = ConversionWorker.start()
+    if alone is not None:
+        alone.stop()
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        assert ConversionWorker.start() is None
+        beside_a_thread = ConversionWorker.start()
     finally:
         release.set()
         thread.join()
-    monkeypatch.setenv("PLAYBOOK_IN_PROCESS", "1")
-    assert ConversionWorker.start() is None
+    os.environ["PLAYBOOK_IN_PROCESS"] = "1"
+    in_process = ConversionWorker.start()
+    return alone is not None, beside_a_thread is not None, in_process is not None
+
+
+def test_no_worker_is_forked_while_a_thread_runs_or_in_process() -> None:
+    assert _in_a_new_interpreter(_refusals) == (True, False, False)
 
 
 def test_the_worker_takes_the_last_pages_up_to_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
