@@ -260,7 +260,7 @@ def one_build_at_a_time(*folders: Path) -> Iterator[None]:
     system or the file system has no file locks (Windows, some network file systems), builds are not kept
     apart, as before."""
     try:
-        import fcntl
+        import fcntl  # noqa: F401  (only whether the system has file locks)
     except ImportError:
         yield
         return
@@ -278,11 +278,7 @@ def one_build_at_a_time(*folders: Path) -> Iterator[None]:
                 continue
             descriptors.append((target, descriptor))
             try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                sys.stderr.write(f"Waiting for another build or publish into {target} to end...\n")
-                sys.stderr.flush()
-                fcntl.flock(descriptor, fcntl.LOCK_EX)
+                wait_for_lock(descriptor, f"Waiting for another build or publish into {target} to end...")
             except OSError:  # a file system without locks (some network and FUSE ones): not kept apart either
                 continue
             _HELD[target] = 1
@@ -295,6 +291,19 @@ def one_build_at_a_time(*folders: Path) -> Iterator[None]:
                     del _HELD[target]
             if descriptor >= 0:
                 os.close(descriptor)  # and the lock with it
+
+
+def wait_for_lock(descriptor: int, waiting: str) -> None:
+    """An exclusive lock (flock) on ``descriptor``: at once where it is free, else after saying ``waiting`` on
+    standard error, once the process that holds it lets it go."""
+    import fcntl
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.stderr.write(f"{waiting}\n")
+        sys.stderr.flush()
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
 
 
 def _nearest_folder(path: Path) -> Path:

@@ -347,6 +347,8 @@ def work_folder(project: Path, site: Path, edition: str, language: str) -> Itera
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
         return
+    from .build import wait_for_lock
+
     root = _work_root(project)
     for folder in (root.parent, root):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
@@ -356,12 +358,7 @@ def work_folder(project: Path, site: Path, edition: str, language: str) -> Itera
     work = root / f"{edition}-{key}"
     descriptor = os.open(root / f"{work.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            sys.stderr.write(f"Waiting for another build that uses {work} to end...\n")
-            sys.stderr.flush()
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        wait_for_lock(descriptor, f"Waiting for another build that uses {work} to end...")
         if work.is_symlink() or (work.exists() and not work.is_dir()):
             raise BuildError(f"{work}: is not a folder; remove it (it holds only what builds keep)")
         work.mkdir(exist_ok=True)
