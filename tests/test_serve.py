@@ -403,6 +403,24 @@ def test_a_content_page_edited_is_in_the_rebuilt_site(tmp_path: Path, monkeypatc
     assert generated == []
 
 
+def _with_an_absolute_link(project: Path) -> None:
+    page = project / "content" / "working-out-of-band.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nBack to [the home page](/index.md).\n", encoding="utf-8")
+
+
+def test_a_link_setting_edited_converts_the_pages_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validation: links: absolute_links: relative_to_docs` in mkdocs.yml makes an absolute link in a page a link
+    to that page of the site, where MkDocs otherwise leaves it as written: set while serving, the page is converted
+    again (the settings a conversion reads are part of what it is kept under)."""
+    converted, _themed, kept, fresh, _folder = _rebuilt(
+        tmp_path, monkeypatch, "docs_dir: content",
+        "docs_dir: content\nvalidation:\n  links:\n    absolute_links: relative_to_docs", file="mkdocs.yml",
+        prepare=_with_an_absolute_link)
+    _site_is_a_fresh_builds(kept, fresh)
+    assert b'href="index.html">the home page' in kept["working-out-of-band.html"]
+    assert "working-out-of-band.md" in converted
+
+
 def _with_page_template(project: Path) -> None:
     """The example with a page template of its own in templates/ (the phase page, extending the packaged one)."""
     from generator.render import PACKAGED_TEMPLATES

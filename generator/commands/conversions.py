@@ -71,12 +71,20 @@ class _Settings(dict):  # type: ignore[type-arg]
             raise AttributeError(name) from None
 
 
-def settings_of(config: Any) -> dict[str, Any]:
-    """The settings a page's conversion reads, as plain values the worker can be sent."""
+def read_settings(config: Any) -> dict[str, Any]:
+    """The settings whose values a page's conversion reads: the Markdown extensions and their settings, whether
+    addresses are folders, and the link checks (``absolute_links: relative_to_docs`` changes a link; the others
+    what is logged). As plain values: part of serve.RenderedPages' key, and sent to the worker."""
     links = config.validation.links
     return {"markdown_extensions": config["markdown_extensions"], "mdx_configs": config["mdx_configs"],
-            "use_directory_urls": config.use_directory_urls, "site_dir": config.site_dir,
+            "use_directory_urls": config.use_directory_urls,
             "links": (links.absolute_links, links.unrecognized_links, links.not_found, links.anchors)}
+
+
+def settings_of(config: Any) -> dict[str, Any]:
+    """What the worker needs of the configuration to convert a page: :func:`read_settings`, and where the site is
+    written (File objects are made with it; no conversion reads it)."""
+    return {**read_settings(config), "site_dir": config.site_dir}
 
 
 def _configuration(settings: dict[str, Any]) -> _Settings:

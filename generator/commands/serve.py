@@ -28,7 +28,7 @@ from .. import render as generator_render
 from ..build import build_into, new_directory_mode, replace_directory
 from ..errors import PlaybookError
 from ..render import KeptPages
-from .conversions import ConversionWorker, Job, share, speculated
+from .conversions import ConversionWorker, Job, read_settings, share, speculated
 
 #: The query that bypasses the error page, to look at the last good version of a page.
 LAST_GOOD = "last-good"
@@ -338,9 +338,10 @@ class RenderedPages:
 
     MkDocs converts every page on every build (Page.render: more than a third of a rebuild). While
     :meth:`installed`, Page.render looks a page up first; the key is everything the conversion reads: the
-    page's Markdown and site address, every file's site address (links between pages), and the Markdown
-    settings. A page found gets the HTML, table of contents, title and anchors of the last conversion. With a
-    ``worker`` (conversions.py), a page not found may have been converted by it, under the same key.
+    page's Markdown and site address, every file's site address (links between pages), and the settings it
+    reads (conversions.read_settings: the Markdown settings, the link checks). A page found gets the HTML,
+    table of contents, title and anchors of the last conversion. With a ``worker`` (conversions.py), a page not
+    found may have been converted by it, under the same key.
     """
 
     def __init__(self, worker: ConversionWorker | None = None) -> None:
@@ -418,7 +419,7 @@ class RenderedPages:
 
     def key(self, page: Any, config: Any, files: Any) -> tuple[Any, ...]:
         """Everything the conversion of ``page`` reads."""
-        settings = repr((config["markdown_extensions"], config["mdx_configs"]))
+        settings = repr(read_settings(config))
         return (page.file.src_uri, page.file.dest_uri, page.markdown, self._addresses(files), settings)
 
     def _dispatch(self, config: Any, files: Any, *, first: str) -> None:
@@ -426,7 +427,7 @@ class RenderedPages:
         page ``first``, which is being converted here now."""
         if self.worker is None or not self.worker.alive:
             return
-        settings = repr((config["markdown_extensions"], config["mdx_configs"]))
+        settings = repr(read_settings(config))
         addresses = self._addresses(files)
         jobs: dict[tuple[Any, ...], Job] = {}
         for file, markdown in speculated(config, files):
