@@ -419,21 +419,22 @@ class RenderedPages:
 
     def key(self, page: Any, config: Any, files: Any) -> tuple[Any, ...]:
         """Everything the conversion of ``page`` reads."""
-        settings = repr(read_settings(config))
-        return (page.file.src_uri, page.file.dest_uri, page.markdown, self._addresses(files), settings)
+        return self._key(page.file, page.markdown, config, files)
+
+    def _key(self, file: Any, markdown: str, config: Any, files: Any) -> tuple[Any, ...]:
+        """Everything the conversion of the page of ``file`` reads, its Markdown being ``markdown``."""
+        return (file.src_uri, file.dest_uri, markdown, self._addresses(files), repr(read_settings(config)))
 
     def _dispatch(self, config: Any, files: Any, *, first: str) -> None:
         """The worker's share of the pages whose conversion is not kept (conversions.share), sent to it; never the
         page ``first``, which is being converted here now."""
         if self.worker is None or not self.worker.alive:
             return
-        settings = repr(read_settings(config))
-        addresses = self._addresses(files)
         jobs: dict[tuple[Any, ...], Job] = {}
         for file, markdown in speculated(config, files):
             if file.src_uri == first:
                 continue
-            key = (file.src_uri, file.dest_uri, markdown, addresses, settings)  # as key() makes it
+            key = self._key(file, markdown, config, files)
             if key not in self.kept:
                 jobs[key] = (len(jobs), file.src_uri, markdown)
         self.worker.send(config, files, share(jobs))
