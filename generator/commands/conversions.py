@@ -2,8 +2,8 @@
 
 After a save, MkDocs converts the pages whose Markdown changed one after another: after a checklist edit, eight
 pages, the phase's, the home page, the five exercise packs and the print page, half of a rebuild. A worker
-process, forked once when the server starts (before it starts any thread), converts the larger ones while the
-server converts the rest. When MkDocs asks for its first conversion of a build, every other page's Markdown can be
+process, forked once when the server starts (before it starts any thread), converts the last ones while the
+server converts the first. When MkDocs asks for its first conversion of a build, every other page's Markdown can be
 known already: it is the generated page's (or content/ file's) text with what the playbook plugin's
 on_page_markdown adds, where that is the only plugin that sees a page's Markdown. Of the pages whose conversion is
 not kept (serve.RenderedPages), the last ones in MkDocs' order, 40 % of the text, go to the worker at once.
@@ -21,8 +21,8 @@ import contextlib
 import logging
 import os
 import pickle
-import struct
 import threading
+from multiprocessing.connection import Connection
 from typing import Any
 
 from ..ahead import IN_PROCESS_VARIABLE
@@ -32,33 +32,6 @@ from ..ahead import IN_PROCESS_VARIABLE
 #: worker): 0.4, 0.41 against 0.52 s; 0.5, 0.40 against 0.51 s, but the server waited 0.08 s for the worker at
 #: the print page (under load it waits longer: the worker has no core of its own then); 0.6, 0.43 against 0.53 s.
 WORKER_SHARE = 0.4
-_LENGTH = struct.Struct("!Q")
-
-
-def _send(descriptor: int, data: bytes) -> None:
-    view = memoryview(_LENGTH.pack(len(data)) + data)
-    while view:
-        view = view[os.write(descriptor, view):]
-
-
-def _write(descriptor: int, value: Any) -> None:
-    _send(descriptor, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _read_exactly(descriptor: int, size: int) -> bytes:
-    parts, left = [], size
-    while left:
-        part = os.read(descriptor, min(left, 1 << 20))
-        if not part:
-            raise EOFError("the other end of the pipe is closed")
-        parts.append(part)
-        left -= len(part)
-    return b"".join(parts)
-
-
-def _read(descriptor: int) -> Any:
-    (size,) = _LENGTH.unpack(_read_exactly(descriptor, _LENGTH.size))
-    return pickle.loads(_read_exactly(descriptor, size))
 
 
 class _Settings(dict):  # type: ignore[type-arg]
@@ -107,7 +80,7 @@ class _Said(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _convert_forever(requests: int, results: int) -> None:
+def _convert_forever(requests: Connection, results: Connection) -> None:
     """The worker: for each batch (a build's), each page converted as MkDocs would, and sent back with what was
     logged; None for a page whose conversion failed (the server converts it, and meets the failure itself)."""
     from mkdocs.structure.files import File, Files, InclusionLevel
@@ -121,7 +94,7 @@ def _convert_forever(requests: int, results: int) -> None:
     mkdocs_logger.propagate = False
     while True:
         try:
-            batch, settings, addresses, jobs = _read(requests)
+            batch, settings, addresses, jobs = requests.recv()
         except EOFError:  # the server is gone
             return
         config = _configuration(settings)
@@ -136,7 +109,7 @@ def _convert_forever(requests: int, results: int) -> None:
                 result: Any = (RenderedPages.conversion(page), list(said.records))
             except Exception:  # noqa: BLE001  (the server converts the page itself and says what failed)
                 result = None
-            _write(results, (batch, number, result))
+            results.send((batch, number, result))
 
 
 #: A page to convert: its number in the build, its file (src_uri) and its Markdown.
@@ -160,7 +133,7 @@ def _widened(descriptor: int) -> None:
 class ConversionWorker:
     """The worker process, and the pages of this build sent to it."""
 
-    def __init__(self, pid: int, requests: int, results: int) -> None:
+    def __init__(self, pid: int, requests: Connection, results: Connection) -> None:
         self.pid, self.requests, self.results = pid, requests, results
         self.alive = True
         self.batch = 0
@@ -187,21 +160,21 @@ class ConversionWorker:
             try:
                 os.close(requests_write)
                 os.close(results_read)
-                _convert_forever(requests_read, results_write)
+                _convert_forever(Connection(requests_read, writable=False), Connection(results_write, readable=False))
             except BaseException:  # noqa: BLE001  (a worker that fails just ends: the server converts every page)
                 status = 1
             finally:
                 os._exit(status)
         os.close(requests_read)
         os.close(results_write)
-        return cls(pid, requests_write, results_read)
+        return cls(pid, Connection(requests_write, readable=False), Connection(results_read, writable=False))
 
     def stop(self) -> None:
         """Close the pipes (the worker ends at them) and wait for it."""
         if self.pid:
-            for descriptor in (self.requests, self.results):
+            for connection in (self.requests, self.results):
                 with contextlib.suppress(OSError):
-                    os.close(descriptor)
+                    connection.close()
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
@@ -221,9 +194,9 @@ class ConversionWorker:
             return
         try:
             while self.outstanding:  # an earlier build's results it did not read (it stopped): the pipe emptied first
-                _read(self.results)
+                self.results.recv()
                 self.outstanding -= 1
-            _send(self.requests, message)
+            self.requests.send_bytes(message)
         except (OSError, EOFError):
             self.alive = False
             return
@@ -237,7 +210,7 @@ class ConversionWorker:
             return None
         try:
             while number not in self.received:
-                batch, done, result = _read(self.results)
+                batch, done, result = self.results.recv()
                 self.outstanding -= 1
                 if batch == self.batch:
                     self.received[done] = result
