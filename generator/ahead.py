@@ -194,6 +194,15 @@ class _Stream:
             self.close()
         return self.error is None and not self.broken
 
+    def arrived(self) -> bool:
+        """Whether every page has been received, taking what the worker has sent by now without waiting for more
+        (a message it is writing is read to its end). False when not every page will come from it (it stopped at a
+        render error, or broke)."""
+        while len(self.markdown) < len(self.titles) and self.error is None and not self.broken \
+                and select.select([self.file], [], [], 0)[0]:
+            self._next()
+        return len(self.markdown) == len(self.titles) and self.error is None and not self.broken
+
     def verdict(self, *, block: bool) -> tuple[str, Any] | None:
         """What the playbook's check said: ``("valid", warnings)`` or ``("invalid", the error's text)``; None when it
         has not said it yet and ``block`` is False. A checker that died is replaced by the check in this process."""
@@ -312,6 +321,12 @@ def verdict(*, block: bool) -> tuple[str, Any] | None:
     """What the check of the playbook whose pages were taken unsettled said (see _Stream.verdict); None while it
     has not said it (``block`` False), or when there is no such check."""
     return _taken.verdict(block=block) if _taken is not None else None
+
+
+def pages_arrived() -> bool:
+    """Whether the pages taken from the worker have all been received (see _Stream.arrived), without waiting; True
+    when no pages were taken from a worker (they were generated in process)."""
+    return _taken is None or _taken.arrived()
 
 
 def asset(name: str) -> str | None:

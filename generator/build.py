@@ -379,6 +379,8 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
     """
     # MkDocs is imported here, not at the top: `playbook validate` must stay fast without it.
     from mkdocs.commands import build as mkdocs_build
+
+    from .commands.conversions import in_two
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
     with _mkdocs_errors():
         config, plugin = configured(config_file, strict=strict, edition=edition, signing_key=signing_key,
@@ -387,7 +389,8 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
         plugin.every_language = every_language
         plugin.speculate = True  # MkDocs reads the pages before it writes anything: see PlaybookPlugin.speculate
         config["site_dir"] = str(directory)
-        mkdocs_build.build(config)
+        with in_two():  # `playbook build`: its pages converted on two cores
+            mkdocs_build.build(config)
     return plugin
 
 

@@ -6,7 +6,10 @@ import atexit
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,17 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def minimal() -> str:
     return MINIMAL.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def ran_alone(request: pytest.FixtureRequest) -> bool:
+    """Whether the test was run, and passed, in a process of its own. The workers of `playbook build` are forked
+    only where no other thread runs (ahead.start, conversions.in_two): in the whole suite the browser tests leave
+    Playwright's threads running, so a test of a worker runs itself again in a fresh pytest, and the test here then
+    only checks that it passed."""
+    if threading.active_count() == 1:
+        return False
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", request.node.nodeid],
+                            cwd=request.config.rootpath, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return True

@@ -6,9 +6,6 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,19 +19,6 @@ from generator.render import Page
 from tests.conftest import copy_example, edit, invoke
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def ran_alone(request: pytest.FixtureRequest) -> bool:
-    """Whether the test was run, and passed, in a process of its own. The worker is forked only where no other
-    thread runs (ahead.start): in the whole suite the browser tests leave Playwright's threads running, so a
-    test of the worker runs itself again in a fresh pytest, and the test here then only checks that it passed."""
-    if threading.active_count() == 1:
-        return False
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", request.node.nodeid],
-                            cwd=request.config.rootpath, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return True
 
 
 def test_the_worker_reads_the_plugins_settings_from_mkdocs_yml_as_written(tmp_path: Path) -> None:

@@ -19,12 +19,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mmap
 import os
 import pickle
+import signal
+import struct
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .. import ahead
 from ..ahead import IN_PROCESS_VARIABLE
 
 #: The worker takes the last pages to convert until it has this share of their text; the server converts the rest
@@ -69,6 +75,27 @@ def _configuration(settings: dict[str, Any]) -> _Settings:
                      edit_uri_template=None)
 
 
+def conversion(page: Any) -> tuple[Any, ...]:
+    """What MkDocs' conversion of ``page`` (Page.render) gave it: its HTML, table of contents, title, anchors and the
+    anchors its links point to (by file), as plain values that can be kept and sent."""
+    links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
+    return (page.content, page.toc, page._title_from_render, set(page.present_anchor_ids or ()), links)
+
+
+def give(page: Any, converted: tuple[Any, ...], files: Any) -> None:
+    """Give ``page`` a :func:`conversion` made elsewhere (kept, or made by a worker), as its own conversion would."""
+    page.content, page.toc, page._title_from_render, anchors, links = converted
+    page.present_anchor_ids = set(anchors)
+    page.links_to_anchors = {files.get_file_from_path(uri): value for uri, value in links.items()
+                             if files.get_file_from_path(uri) is not None}
+
+
+def log_said(said: list[tuple[str, int, str]]) -> None:
+    """Log here what a worker's conversion logged, as the conversion here would have."""
+    for name, level, message in said:
+        logging.getLogger(name).log(level, message)
+
+
 class _Said(logging.Handler):
     """What MkDocs logs while the worker converts a page."""
 
@@ -85,8 +112,6 @@ def _convert_forever(requests: Connection, results: Connection) -> None:
     logged; None for a page whose conversion failed (the server converts it, and meets the failure itself)."""
     from mkdocs.structure.files import File, Files, InclusionLevel
     from mkdocs.structure.pages import Page
-
-    from .serve import RenderedPages
 
     said = _Said()
     mkdocs_logger = logging.getLogger("mkdocs")
@@ -106,7 +131,7 @@ def _convert_forever(requests: Connection, results: Connection) -> None:
                 page = Page(None, files.get_file_from_path(src_uri), config)  # type: ignore[arg-type]
                 page.markdown = markdown
                 page.render(config, files)  # type: ignore[arg-type]
-                result: Any = (RenderedPages.conversion(page), list(said.records))
+                result: Any = (conversion(page), list(said.records))
             except Exception:  # noqa: BLE001  (the server converts the page itself and says what failed)
                 result = None
             results.send((batch, number, result))
@@ -265,3 +290,188 @@ def speculated(config: Any, files: Any) -> list[tuple[Any, str]]:
             markdown = handler(markdown, page=file.page, config=config, files=files)
         pages.append((file, markdown))
     return pages
+
+
+#: Set by `playbook build` (cli.py): its MkDocs builds convert pages on two cores (:func:`in_two`).
+in_two_allowed = False
+
+
+@contextmanager
+def in_two() -> Iterator[None]:
+    """While MkDocs builds (`playbook build`): its pages converted on two cores. MkDocs converts the pages one after
+    another, on one core, most of a build. Once every page's Markdown is known (at the first conversion, or when the
+    last page has come from the worker of ahead.py, which renders them), a process forked from this one (so it has
+    MkDocs' configuration, files and pages as they are) converts pages from the last one backwards while this one
+    goes on from the first forwards; each takes the next page not yet taken by the other (:class:`_Halves`), until
+    they meet. A page the other process converted is given its conversion (:func:`give`) and what the conversion
+    logged; the build's pages are the same, byte for byte. Nothing of it where it is not allowed (``in_two_allowed``,
+    $PLAYBOOK_IN_PROCESS), where the system cannot fork or threads already run (forking is unsafe then), or where a
+    plugin other than the playbook's may change a page's Markdown before its conversion (see :func:`speculated`)."""
+    from mkdocs.structure.pages import Page
+
+    if not in_two_allowed or not hasattr(os, "fork") or os.environ.get(IN_PROCESS_VARIABLE, "") not in ("", "0"):
+        yield
+        return
+    convert = Page.render
+    halves = _Halves(convert)
+
+    def render(page: Any, config: Any, files: Any) -> None:
+        halves.render(page, config, files)
+
+    Page.render = render  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        Page.render = convert  # type: ignore[method-assign]
+        halves.end()
+
+
+class _Shares:
+    """How two processes share out a build's pages: the next page from the front is the build's own process's, the
+    next from the back the other's; the two numbers are kept in memory both processes share (made before the fork),
+    and read and changed under a lock."""
+
+    _NUMBERS = struct.Struct("qq")
+
+    def __init__(self, count: int) -> None:
+        import multiprocessing
+
+        self.lock = multiprocessing.get_context("fork").Lock()
+        self.memory = mmap.mmap(-1, self._NUMBERS.size)  # anonymous: shared with the children forked after
+        self.memory[:] = self._NUMBERS.pack(0, count)
+
+    def front(self, number: int) -> bool:
+        """Take the page ``number`` for the build's own process; False when the other process has it."""
+        with self.lock:
+            front, back = self._NUMBERS.unpack(self.memory)
+            if number >= back:
+                return False
+            self.memory[:] = self._NUMBERS.pack(max(front, number + 1), back)
+            return True
+
+    def back(self) -> int | None:
+        """Take the last page not taken for the other process: its number; None when none is left."""
+        with self.lock:
+            front, back = self._NUMBERS.unpack(self.memory)
+            if back <= front:
+                return None
+            self.memory[:] = self._NUMBERS.pack(front, back - 1)
+            return int(back) - 1
+
+
+class _Halves:
+    """One build's pages converted by two processes: this one from the front, a forked one from the back."""
+
+    def __init__(self, convert: Any) -> None:
+        self.convert = convert
+        self.started = False  #: the other process was forked, or will not be
+        self.converted: set[str] = set()  #: the pages converted here before it was (by src_uri)
+        #: The pages shared out, by src_uri: the number of each, and the Markdown it was converted from.
+        self.jobs: dict[str, tuple[int, str]] = {}
+        self.pid = 0
+        self.results: Connection | None = None
+        self.received: dict[int, Any] = {}
+        self.shares: _Shares | None = None
+        #: How many of the other process's conversions were used (for tests and figures).
+        self.used = 0
+
+    def render(self, page: Any, config: Any, files: Any) -> None:
+        src_uri = page.file.src_uri
+        if not self.started and ahead.pages_arrived():
+            self._start(config, files, first=src_uri)
+        self._drain()
+        job = self.jobs.get(src_uri)
+        if job is None or not self._taken_there(job[0]) or job[1] != page.markdown:
+            self.convert(page, config, files)
+            self.converted.add(src_uri)
+            return
+        found = self._result(job[0])
+        if found is None:  # the other process failed on the page, or is gone
+            self.convert(page, config, files)
+            return
+        converted, said = found
+        log_said(said)
+        give(page, converted, files)
+        self.used += 1
+
+    def _start(self, config: Any, files: Any, *, first: str) -> None:
+        self.started = True
+        if threading.active_count() > 1:
+            return
+        jobs = [(file, markdown) for file, markdown in speculated(config, files)
+                if file.src_uri != first and file.src_uri not in self.converted]
+        if len(jobs) < 2:
+            return
+        self.jobs = {file.src_uri: (number, markdown) for number, (file, markdown) in enumerate(jobs)}
+        shares = self.shares = _Shares(len(jobs))
+        read, write = os.pipe()
+        _widened(write)
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                os.close(read)
+                self._convert_from_the_back(jobs, shares, config, files, Connection(write, readable=False))
+            except BaseException:  # noqa: BLE001  (the build's own process converts what it does not get)
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.pid, self.results = pid, Connection(read, writable=False)
+
+    def _convert_from_the_back(self, jobs: list[tuple[Any, str]], shares: _Shares, config: Any, files: Any,
+                               results: Connection) -> None:
+        """The other process: the last page not yet taken, converted and sent, until the two meet."""
+        said = _Said()
+        mkdocs_logger = logging.getLogger("mkdocs")
+        mkdocs_logger.handlers = [said]  # said by the build's own process, when it comes to the page
+        mkdocs_logger.propagate = False
+        while (back := shares.back()) is not None:
+            file, markdown = jobs[back]
+            said.records.clear()
+            try:
+                page = file.page
+                page.markdown = markdown
+                self.convert(page, config, files)
+                result: Any = (conversion(page), list(said.records))
+            except Exception:  # noqa: BLE001  (the build's own process converts the page and meets the failure)
+                result = None
+            results.send((back, result))
+
+    def _taken_there(self, number: int) -> bool:
+        """Whether the page ``number`` is the other process's; else it is this one's from now on."""
+        return self.pid != 0 and self.shares is not None and not self.shares.front(number)
+
+    def _drain(self) -> None:
+        """Take the other process's conversions sent by now, without waiting: the pipe never fills while this
+        process converts its own pages (the other would then wait instead of converting)."""
+        try:
+            while self.results is not None and self.results.poll():
+                done, result = self.results.recv()
+                self.received[done] = result
+        except (OSError, EOFError):  # it is gone: _result finds out
+            pass
+
+    def _result(self, number: int) -> Any:
+        """The other process's conversion of the page ``number`` and what it logged; None if there is none."""
+        assert self.results is not None
+        try:
+            while number not in self.received:
+                done, result = self.results.recv()
+                self.received[done] = result
+        except (OSError, EOFError):  # it is gone: the pages it took and did not send are converted here
+            return None
+        return self.received.pop(number)
+
+    def end(self) -> None:
+        """The other process ended (it may still be converting, when the build stopped) and reaped."""
+        if self.pid:
+            pid, self.pid = self.pid, 0
+            assert self.results is not None
+            self.results.close()
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        if self.shares is not None:
+            self.shares.memory.close()

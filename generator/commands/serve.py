@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import html
-import logging
 import re
 import shutil
 import tempfile
@@ -28,7 +27,7 @@ from .. import render as generator_render
 from ..build import build_into, new_directory_mode, replace_directory
 from ..errors import PlaybookError
 from ..render import KeptPages
-from .conversions import ConversionWorker, Job, read_settings, share, speculated
+from .conversions import ConversionWorker, Job, conversion, give, log_said, read_settings, share, speculated
 
 #: The query that bypasses the error page, to look at the last good version of a page.
 LAST_GOOD = "last-good"
@@ -463,17 +462,13 @@ class RenderedPages:
                 found = rendered.worker.result(key)
                 if found is not None:
                     kept, said = found
-                    for name, level, message in said:  # as the conversion here would have
-                        logging.getLogger(name).log(level, message)
+                    log_said(said)
                     rendered.kept[key] = kept
             if kept is None:
                 convert(page, config, files)
-                rendered.kept[key] = rendered.conversion(page)
+                rendered.kept[key] = conversion(page)
                 return
-            page.content, page.toc, page._title_from_render, anchors, links = kept
-            page.present_anchor_ids = set(anchors)
-            page.links_to_anchors = {files.get_file_from_path(uri): value for uri, value in links.items()
-                                     if files.get_file_from_path(uri) is not None}
+            give(page, kept, files)
 
         dispatched: list[Any] = []
         Page.render = render  # type: ignore[method-assign,assignment]
