@@ -83,7 +83,7 @@ def _shown(page: Any, text: str, started: float, timeout_ms: int = 60_000) -> fl
 
 def _cpu_seconds(pid: int) -> float:
     """User and system CPU time the process ``pid`` has used so far, with that of any children it has waited for
-    and of those still running (the server's conversion worker, generator/commands/conversions.py) (Linux: /proc)."""
+    and of those still running (the server's conversion worker, generator/conversions.py) (Linux: /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
     seconds = sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     children = Path(f"/proc/{pid}/task/{pid}/children")

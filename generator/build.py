@@ -380,7 +380,7 @@ def build_into(config_file: Path, directory: Path, *, strict: bool | None = None
     # MkDocs is imported here, not at the top: `playbook validate` must stay fast without it.
     from mkdocs.commands import build as mkdocs_build
 
-    from .commands.conversions import in_two
+    from .conversions import in_two
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
     with _mkdocs_errors():
         config, plugin = configured(config_file, strict=strict, edition=edition, signing_key=signing_key,

@@ -456,8 +456,8 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
                 gc.set_threshold(*BUILD_COLLECTION)  # before the fork, so that the worker collects less too
             # The pages are generated in a second process while this one imports MkDocs (ahead.py).
             ahead.start(config_file, edition=edition, language=asked, protected=protect)
+            from . import conversions
             from .build import build as build_site  # imports MkDocs, so only when building
-            from .commands import conversions
             conversions.in_two_allowed = True  # this build's MkDocs builds convert pages on two cores
             if obj.get(OWN_PROCESS):
                 # What is imported by now (nearly every module the plugin uses) lives as long as the process:
@@ -472,7 +472,7 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
             sys.exit(1)
         finally:
             ahead.discard()
-            from .commands import conversions
+            from . import conversions
             conversions.in_two_allowed = False  # not the next command's of the same process (tests)
     from .multilingual import folder_of
     click.echo(f"Site:   {built.site}")

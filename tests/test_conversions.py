@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from generator.commands import conversions
-from generator.commands.conversions import ConversionWorker
+from generator import conversions
+from generator.conversions import ConversionWorker
 from tests.conftest import copy_example, edit
 from tests.test_build import snapshot
 

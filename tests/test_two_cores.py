@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from generator import conversions
 from generator.ahead import IN_PROCESS_VARIABLE
-from generator.commands import conversions
 from tests.conftest import copy_example, invoke
 from tests.test_build import snapshot
 
@@ -31,7 +31,7 @@ _MISSING = "\n\nSee [the old cards](old-cards.md).\n"
 def _project(folder: Path) -> Path:
     """The example, with a page template override that links to a page that is not there."""
     copy_example(folder)
-    packaged = Path(conversions.__file__).parents[1] / "templates" / "cards.md.j2"
+    packaged = Path(conversions.__file__).parent / "templates" / "cards.md.j2"
     (folder / "templates" / "cards.md.j2").write_text(packaged.read_text(encoding="utf-8") + _MISSING,
                                                       encoding="utf-8")
     return folder

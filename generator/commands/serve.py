@@ -25,9 +25,9 @@ from mkdocs.livereload import LiveReloadServer
 from .. import csp
 from .. import render as generator_render
 from ..build import build_into, new_directory_mode, replace_directory
+from ..conversions import ConversionWorker, Job, conversion, give, log_said, read_settings, share, speculated
 from ..errors import PlaybookError
 from ..render import KeptPages
-from .conversions import ConversionWorker, Job, conversion, give, log_said, read_settings, share, speculated
 
 #: The query that bypasses the error page, to look at the last good version of a page.
 LAST_GOOD = "last-good"

@@ -1,20 +1,26 @@
-"""`playbook serve`: pages' Markdown converted on the machine's second core while MkDocs works on the first.
+"""Pages' Markdown converted on the machine's second core while MkDocs works on the first: in `playbook serve`
+(:class:`ConversionWorker`) and in `playbook build` (:func:`in_two`).
 
-After a save, MkDocs converts the pages whose Markdown changed one after another: after a checklist edit, eight
+MkDocs converts a build's pages one after another, on one core. When MkDocs asks for its first conversion of a
+build, every other page's Markdown can be known already: it is the generated page's (or content/ file's) text with
+what the playbook plugin's on_page_markdown adds, where that is the only plugin that sees a page's Markdown
+(:func:`speculated`).
+
+`playbook serve`: after a save, MkDocs converts the pages whose Markdown changed: after a checklist edit, eight
 pages, the phase's, the home page, the five exercise packs and the print page, half of a rebuild. A worker
 process, forked once when the server starts (before it starts any thread), converts the last ones while the
-server converts the first. When MkDocs asks for its first conversion of a build, every other page's Markdown can be
-known already: it is the generated page's (or content/ file's) text with what the playbook plugin's
-on_page_markdown adds, where that is the only plugin that sees a page's Markdown. Of the pages whose conversion is
-not kept (serve.RenderedPages), the last ones in MkDocs' order, 40 % of the text, go to the worker at once.
+server converts the first. Of the pages whose conversion is not kept (serve.RenderedPages), the last ones in
+MkDocs' order, 40 % of the text, go to the worker at once. A result from the worker is used for a page only where
+everything the conversion reads (RenderedPages' key) is what MkDocs then asks for; anything else is converted
+here. A worker that failed on a page, or is gone, leaves the page to be converted here; a worker that is gone is
+not asked again.
 
-A result from the worker is used for a page only where everything the conversion reads (RenderedPages' key) is what
-MkDocs then asks for; anything else is converted here. What the conversion logged (a link to a missing page) is
-logged here when the page is reached, as it would have been. A worker that failed on a page, or is gone, leaves the
-page to be converted here; a worker that is gone is not asked again. No worker where the system cannot fork, where
-threads already run (forking is unsafe then), or with $PLAYBOOK_IN_PROCESS set: every page is converted here.
+`playbook build`: every page is converted, so the two processes share them out as they go (:func:`in_two`).
+
+Either way, what a conversion there logged (a link to a missing page) is logged here when the page is reached, as
+it would have been. Nothing is forked where the system cannot fork, where threads already run (forking is unsafe
+then), or with $PLAYBOOK_IN_PROCESS set: every page is converted here.
 """
-
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +36,8 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .. import ahead
-from ..ahead import IN_PROCESS_VARIABLE
+from . import ahead
+from .ahead import IN_PROCESS_VARIABLE
 
 #: The worker takes the last pages to convert until it has this share of their text; the server converts the rest
 #: and does the rest of the build. After a checklist edit (the example, in process, 8 rebuilds each, in turn with no
@@ -271,7 +277,7 @@ def speculated(config: Any, files: Any) -> list[tuple[Any, str]]:
     yet (outside the navigation)."""
     from mkdocs.utils.meta import get_data
 
-    from ..plugin import PlaybookPlugin
+    from .plugin import PlaybookPlugin
 
     events = config.plugins.events
     handlers = events["page_markdown"]
