@@ -112,6 +112,16 @@ class _Said(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append((record.name, record.levelno, record.getMessage()))
 
+    @classmethod
+    def instead(cls) -> _Said:
+        """In a worker: what MkDocs logs kept, and not said by the handlers that came along with the fork (the
+        process that forked it says it, when it comes to the page)."""
+        said = cls()
+        mkdocs_logger = logging.getLogger("mkdocs")
+        mkdocs_logger.handlers = [said]
+        mkdocs_logger.propagate = False
+        return said
+
 
 def _convert_forever(requests: Connection, results: Connection) -> None:
     """The worker: for each batch (a build's), each page converted as MkDocs would, and sent back with what was
@@ -119,10 +129,7 @@ def _convert_forever(requests: Connection, results: Connection) -> None:
     from mkdocs.structure.files import File, Files, InclusionLevel
     from mkdocs.structure.pages import Page
 
-    said = _Said()
-    mkdocs_logger = logging.getLogger("mkdocs")
-    mkdocs_logger.handlers = [said]  # said by the server, not here too (the server's terminal handlers came along)
-    mkdocs_logger.propagate = False
+    said = _Said.instead()
     while True:
         try:
             batch, settings, addresses, jobs = requests.recv()
@@ -428,10 +435,7 @@ class _Halves:
     def _convert_from_the_back(self, jobs: list[tuple[Any, str]], shares: _Shares, config: Any, files: Any,
                                results: Connection) -> None:
         """The other process: the last page not yet taken, converted and sent, until the two meet."""
-        said = _Said()
-        mkdocs_logger = logging.getLogger("mkdocs")
-        mkdocs_logger.handlers = [said]  # said by the build's own process, when it comes to the page
-        mkdocs_logger.propagate = False
+        said = _Said.instead()
         while (back := shares.back()) is not None:
             file, markdown = jobs[back]
             said.records.clear()
