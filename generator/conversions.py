@@ -339,6 +339,11 @@ def in_two() -> Iterator[None]:
         halves.end()
 
 
+#: How long the build's own process waits for the lock of :class:`_Shares` before it takes the other process for
+#: dead and converts every page itself.
+LOCK_WAIT = 10.0
+
+
 class _Shares:
     """How two processes share out a build's pages: the next page from the front is the build's own process's, the
     next from the back the other's; the two numbers are kept in memory both processes share (made before the fork),
@@ -353,14 +358,20 @@ class _Shares:
         self.memory = mmap.mmap(-1, self._NUMBERS.size)  # anonymous: shared with the children forked after
         self.memory[:] = self._NUMBERS.pack(0, count)
 
-    def front(self, number: int) -> bool:
-        """Take the page ``number`` for the build's own process; False when the other process has it."""
-        with self.lock:
+    def front(self, number: int) -> bool | None:
+        """Take the page ``number`` for the build's own process; False when the other process has it; None when the
+        lock was not free for :data:`LOCK_WAIT` seconds (the other process died holding it: a live one holds it for
+        microseconds)."""
+        if not self.lock.acquire(timeout=LOCK_WAIT):
+            return None
+        try:
             front, back = self._NUMBERS.unpack(self.memory)
             if number >= back:
                 return False
             self.memory[:] = self._NUMBERS.pack(max(front, number + 1), back)
             return True
+        finally:
+            self.lock.release()
 
     def back(self) -> int | None:
         """Take the last page not taken for the other process: its number; None when none is left."""
@@ -449,8 +460,16 @@ class _Halves:
             results.send((back, result))
 
     def _taken_there(self, number: int) -> bool:
-        """Whether the page ``number`` is the other process's; else it is this one's from now on."""
-        return self.pid != 0 and self.shares is not None and not self.shares.front(number)
+        """Whether the page ``number`` is the other process's; else it is this one's from now on (and every page is,
+        once the other process is ended: see _Shares.front)."""
+        if self.pid == 0 or self.shares is None:
+            return False
+        taken = self.shares.front(number)
+        if taken is None:
+            self.end()
+            self.jobs = {}
+            return False
+        return not taken
 
     def _drain(self) -> None:
         """Take the other process's conversions sent by now, without waiting: the pipe never fills while this
@@ -464,7 +483,8 @@ class _Halves:
 
     def _result(self, number: int) -> Any:
         """The other process's conversion of the page ``number`` and what it logged; None if there is none."""
-        assert self.results is not None
+        if self.results is None:
+            return None
         try:
             while number not in self.received:
                 done, result = self.results.recv()
@@ -474,14 +494,16 @@ class _Halves:
         return self.received.pop(number)
 
     def end(self) -> None:
-        """The other process ended (it may still be converting, when the build stopped) and reaped."""
+        """The other process ended (it may still be converting, when the build stopped) and reaped; once."""
         if self.pid:
             pid, self.pid = self.pid, 0
-            assert self.results is not None
-            self.results.close()
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+        if self.results is not None:
+            self.results.close()
+            self.results = None
         if self.shares is not None:
             self.shares.memory.close()
+            self.shares = None

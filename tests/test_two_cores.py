@@ -111,7 +111,24 @@ def _failing(monkeypatch: pytest.MonkeyPatch, fails: Callable[[int, Any], None])
     monkeypatch.setattr(conversions, "conversion", failing)
 
 
-@pytest.mark.parametrize("failure", ["a page it fails at", "its death"])
+def _dies_holding_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other process dies holding the lock of the shares, at its second page: the build's own process waits for
+    the lock a short while (LOCK_WAIT), then ends it and converts every page itself."""
+    back = conversions._Shares.back
+    count = [0]
+
+    def dying(shares: conversions._Shares) -> int | None:
+        count[0] += 1
+        if count[0] == 2:
+            shares.lock.acquire()
+            os._exit(3)
+        return back(shares)
+
+    monkeypatch.setattr(conversions._Shares, "back", dying)
+    monkeypatch.setattr(conversions, "LOCK_WAIT", 0.5)
+
+
+@pytest.mark.parametrize("failure", ["a page it fails at", "its death", "its death holding the lock"])
 def test_what_the_other_process_does_not_convert_the_build_converts_itself(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ran_alone: bool, failure: str) -> None:
     if ran_alone:
@@ -125,11 +142,15 @@ def test_what_the_other_process_does_not_convert_the_build_converts_itself(
             raise RuntimeError("a conversion that fails there only")
 
     _failing(monkeypatch, fails)
+    if failure == "its death holding the lock":
+        _dies_holding_the_lock(monkeypatch)
     projects = _project(tmp_path / "two"), _project(tmp_path / "here")
     code, output, used, said = _built_in_two(monkeypatch, projects[0], "--language", "en")
     assert code == 0, output
     if failure == "its death":
         assert used == [1], used  # its first page came; what it took after was converted here
+    elif failure == "its death holding the lock":
+        assert used and set(used) == {0}, used  # ended at the lock: every page converted here
     else:
         assert used[0] >= 1, used  # it went on after the page it failed at
         assert not any("old-cards.md" in message for _, _, message in said), said  # said here, not there
