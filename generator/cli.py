@@ -456,24 +456,22 @@ def build(obj: dict[str, Any], config_file: Path, strict: bool | None, edition: 
                 gc.set_threshold(*BUILD_COLLECTION)  # before the fork, so that the worker collects less too
             # The pages are generated in a second process while this one imports MkDocs (ahead.py).
             ahead.start(config_file, edition=edition, language=asked, protected=protect)
-            from . import conversions
             from .build import build as build_site  # imports MkDocs, so only when building
-            conversions.in_two_allowed = True  # this build's MkDocs builds convert pages on two cores
+            from .conversions import two_cores_allowed
             if obj.get(OWN_PROCESS):
                 # What is imported by now (nearly every module the plugin uses) lives as long as the process:
                 # frozen, the collector does not walk it again while MkDocs builds.
                 gc.freeze()
 
-            built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
-                               passphrase=passphrase, language=asked, engine=engine)
+            with two_cores_allowed():  # its MkDocs builds convert pages on two cores
+                built = build_site(config_file, strict=strict, edition=edition, signing_key=signing_key,
+                                   passphrase=passphrase, language=asked, engine=engine)
         except PlaybookError as exc:
             click.echo(str(exc), err=True)
             click.echo("Build failed; site/ and dist/ are unchanged.", err=True)
             sys.exit(1)
         finally:
             ahead.discard()
-            from . import conversions
-            conversions.in_two_allowed = False  # not the next command's of the same process (tests)
     from .multilingual import folder_of
     click.echo(f"Site:   {built.site}")
     click.echo(f"Bundle: {built.bundle}")

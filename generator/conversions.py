@@ -31,8 +31,9 @@ import pickle
 import signal
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -122,6 +123,19 @@ class _Said(logging.Handler):
         mkdocs_logger.propagate = False
         return said
 
+    def converted(self, page_of: Callable[[], Any], markdown: str, config: Any, files: Any, convert: Any) -> Any:
+        """In a worker: the page ``page_of()`` converted from ``markdown`` by ``convert`` (Page.render as MkDocs has
+        it), as :func:`conversion`, with what MkDocs logged meanwhile; None where that failed (the process that
+        forked the worker converts the page itself, and meets the failure)."""
+        self.records.clear()
+        try:
+            page = page_of()
+            page.markdown = markdown
+            convert(page, config, files)
+            return conversion(page), list(self.records)
+        except Exception:  # noqa: BLE001  (whatever the conversion raises is met again where the page is converted)
+            return None
+
 
 def _convert_forever(requests: Connection, results: Connection) -> None:
     """The worker: for each batch (a build's), each page converted as MkDocs would, and sent back with what was
@@ -139,15 +153,8 @@ def _convert_forever(requests: Connection, results: Connection) -> None:
         files = Files([File(src_uri, None, config.site_dir, config.use_directory_urls, dest_uri=dest_uri,
                             inclusion=InclusionLevel[inclusion]) for src_uri, dest_uri, inclusion in addresses])
         for number, src_uri, markdown in jobs:
-            said.records.clear()
-            try:
-                page = Page(None, files.get_file_from_path(src_uri), config)  # type: ignore[arg-type]
-                page.markdown = markdown
-                page.render(config, files)  # type: ignore[arg-type]
-                result: Any = (conversion(page), list(said.records))
-            except Exception:  # noqa: BLE001  (the server converts the page itself and says what failed)
-                result = None
-            results.send((batch, number, result))
+            made = partial(Page, None, files.get_file_from_path(src_uri), config)  # type: ignore[arg-type]
+            results.send((batch, number, said.converted(made, markdown, config, files, Page.render)))
 
 
 #: A page to convert: its number in the build, its file (src_uri) and its Markdown.
@@ -305,8 +312,20 @@ def speculated(config: Any, files: Any) -> list[tuple[Any, str]]:
     return pages
 
 
-#: Set by `playbook build` (cli.py): its MkDocs builds convert pages on two cores (:func:`in_two`).
+#: True while `playbook build` runs (:func:`two_cores_allowed`): its MkDocs builds convert pages on two cores.
 in_two_allowed = False
+
+
+@contextmanager
+def two_cores_allowed() -> Iterator[None]:
+    """For `playbook build` (cli.py): the MkDocs builds it runs meanwhile convert their pages on two cores
+    (:func:`in_two`); not the next command's of the same process (tests run many)."""
+    global in_two_allowed
+    in_two_allowed = True
+    try:
+        yield
+    finally:
+        in_two_allowed = False
 
 
 @contextmanager
@@ -449,15 +468,7 @@ class _Halves:
         said = _Said.instead()
         while (back := shares.back()) is not None:
             file, markdown = jobs[back]
-            said.records.clear()
-            try:
-                page = file.page
-                page.markdown = markdown
-                self.convert(page, config, files)
-                result: Any = (conversion(page), list(said.records))
-            except Exception:  # noqa: BLE001  (the build's own process converts the page and meets the failure)
-                result = None
-            results.send((back, result))
+            results.send((back, said.converted(partial(getattr, file, "page"), markdown, config, files, self.convert)))
 
     def _taken_there(self, number: int) -> bool:
         """Whether the page ``number`` is the other process's; else it is this one's from now on (and every page is,
